@@ -1,0 +1,109 @@
+"""Every enumeration of unmet, declared once.
+
+Input formats, staging tables, marts, the extractor and the Great Expectations suites all take their
+allowed values from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    FRONTLINE_NOTES = "frontline_notes"
+    OOS_LOOKUPS = "oos_lookups"
+    LOST_SALES = "lost_sales"
+
+
+class Channel(StrEnum):
+    STORE = "store"
+    CALL_CENTER = "call_center"
+    CHAT = "chat"
+    APP = "app"
+    WEB = "web"
+
+
+class LookupResult(StrEnum):
+    IN_STOCK = "in_stock"
+    OUT_OF_STOCK = "out_of_stock"
+    NOT_CARRIED = "not_carried"
+
+
+class ReasonCode(StrEnum):
+    OUT_OF_STOCK = "out_of_stock"
+    SIZE_UNAVAILABLE = "size_unavailable"
+    COLOR_UNAVAILABLE = "color_unavailable"
+    NOT_CARRIED = "not_carried"
+    PRICE = "price"
+    OTHER = "other"
+
+
+#: Lost-sale reasons that are unmet demand (price and other are not: the item was there).
+UNMET_REASONS = frozenset(
+    {
+        ReasonCode.OUT_OF_STOCK,
+        ReasonCode.SIZE_UNAVAILABLE,
+        ReasonCode.COLOR_UNAVAILABLE,
+        ReasonCode.NOT_CARRIED,
+    }
+)
+
+#: Lookup results that are unmet demand.
+UNMET_RESULTS = frozenset({LookupResult.OUT_OF_STOCK, LookupResult.NOT_CARRIED})
+
+
+class ColorFamily(StrEnum):
+    BLACK = "black"
+    WHITE = "white"
+    GREY = "grey"
+    RED = "red"
+    PINK = "pink"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PURPLE = "purple"
+    BROWN = "brown"
+    BEIGE = "beige"
+
+
+class Pattern(StrEnum):
+    SOLID = "solid"
+    STRIPED = "striped"
+    PLAID = "plaid"
+    CHECKED = "checked"
+    FLORAL = "floral"
+    POLKA_DOT = "polka dot"
+    PAISLEY = "paisley"
+    ANIMAL_PRINT = "animal print"
+    CAMOUFLAGE = "camouflage"
+    GEOMETRIC = "geometric"
+    GRAPHIC = "graphic"
+    TIE_DYE = "tie-dye"
+    HOUNDSTOOTH = "houndstooth"
+    HERRINGBONE = "herringbone"
+    EMBROIDERED = "embroidered"
+    PRINTED = "printed"
+
+
+#: Letter sizes in order, smallest first.
+LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+
+
+class SizeModifier(StrEnum):
+    PETITE = "petite"
+    TALL = "tall"
+    PLUS = "plus"
+    WIDE = "wide"
+
+
+class Polarity(StrEnum):
+    WANTED = "wanted"
+    REJECTED = "rejected"
+    OFFERED = "offered"
+    MENTIONED = "mentioned"
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    """The allowed values of an enumeration, in declaration order."""
+    return [member.value for member in enum]

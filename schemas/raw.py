@@ -1,0 +1,130 @@
+"""Input records as they arrive, one pydantic model per source.
+
+Each model validates one raw record (strings from CSV, JSON values from JSON Lines). Its error messages
+become the quarantine reasons, so every constraint carries a readable message. The formats, with a
+real example line each, are documented in docs/formats.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from schemas.enums import Channel, LookupResult, ReasonCode
+
+#: Longest free text kept (characters). Longer notes are quarantined, not truncated.
+MAX_TEXT_CHARS = 10_000
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+OptionalId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+
+
+class _Raw(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        # CSV has no null: an empty cell means "not given".
+        if isinstance(value, str) and value.strip() == "":
+            return None
+        return value
+
+
+class FrontlineNote(_Raw):
+    """A note an associate (or a customer in chat/app/web) wrote at the moment of truth.
+
+    JSON Lines, one note per line:
+    {"note_id": "N-000017", "store_id": "S003", "channel": "store", "associate_id": "A0311",
+     "captured_at": "2026-11-17T14:03:00+01:00", "text": "wanted the wool coat in sage green, size L,
+     we only had black", "sku": null, "customer_ref": "C-20417", "customer_consent": true}
+    """
+
+    note_id: Id
+    store_id: Id
+    channel: Channel
+    associate_id: OptionalId = None
+    captured_at: AwareDatetime
+    text: Text
+    sku: OptionalId = None
+    customer_ref: OptionalId = None
+    customer_consent: bool = False
+
+
+class OosLookup(_Raw):
+    """A stock lookup made in a store system.
+
+    CSV with header:
+    lookup_id,store_id,channel,sku,looked_up_at,result,on_hand_qty
+    L-0000042,S003,store,SKU-10482,2026-11-17T14:05:12+01:00,out_of_stock,0
+    """
+
+    lookup_id: Id
+    store_id: Id
+    channel: Channel
+    sku: Id
+    looked_up_at: AwareDatetime
+    result: LookupResult
+    on_hand_qty: int = Field(ge=0, le=1_000_000)
+
+
+class LostSale(_Raw):
+    """A sale the till logged as lost, with its reason code.
+
+    CSV with header (sku blank when the item was never carried; description is free text):
+    sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,substitute_sku,description
+    LS-000913,S003,SKU-10482,size_unavailable,1,129.00,EUR,2026-11-17T14:09:40+01:00,SKU-10477,
+    """
+
+    sale_id: Id
+    store_id: Id
+    sku: OptionalId = None
+    reason_code: ReasonCode
+    quantity: int = Field(ge=1, le=1000)
+    unit_price: Decimal | None = Field(default=None, ge=0, le=100_000, max_digits=12, decimal_places=2)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    occurred_at: AwareDatetime
+    substitute_sku: OptionalId = None
+    description: Text | None = None
+
+
+class CatalogItem(_Raw):
+    """One sellable sku of the product catalog.
+
+    CSV with header:
+    sku,style,category,color,pattern,size,list_price
+    SKU-10482,Wool overcoat,coat,navy,solid,L,189.00
+    """
+
+    sku: Id
+    style: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    category: Id
+    color: Id
+    pattern: Id
+    size: Id
+    list_price: Decimal = Field(ge=0, le=100_000, max_digits=12, decimal_places=2)
+
+
+class Store(_Raw):
+    """A store of the chain (reference data).
+
+    CSV with header:
+    store_id,name,region,country
+    S003,Lyon Part-Dieu,South-East,FR
+    """
+
+    store_id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    region: Id
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+def utc(ts: datetime) -> datetime:
+    """An aware timestamp converted to UTC."""
+    from datetime import UTC
+
+    return ts.astimezone(UTC)

@@ -1,0 +1,47 @@
+# unmet: `make run` sets up and runs the whole job on data/sample; `make test` runs the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_ROOT ?= data
+
+.PHONY: help setup run test check lint format eval bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install unmet with its dev tools
+
+run: setup ## run the whole job end to end on data/sample (ingest, ledger, warehouse, report)
+	$(BIN)/unmet run --data-root $(DATA_ROOT) --inputs $(DATA_ROOT)/sample
+
+test: setup ## run the test suite
+	$(BIN)/pytest
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check pipelines schemas cli tests
+	$(BIN)/ruff format --check pipelines schemas cli tests
+
+format: setup ## format the code with ruff
+	$(BIN)/ruff format pipelines schemas cli tests
+	$(BIN)/ruff check --fix pipelines schemas cli tests
+
+check: lint test ## lint, format check and tests
+
+eval: setup ## score the attribute extractor on the labelled development set
+	$(BIN)/python -m pipelines.extract.evaluate
+
+bench: setup ## benchmark the job against a plain-DuckDB baseline (not part of make test)
+	$(BIN)/python -m pipelines.bench
+
+clean: ## remove the virtualenv and everything the job wrote under data/
+	rm -rf $(VENV) $(DATA_ROOT)/runs $(DATA_ROOT)/published $(DATA_ROOT)/unmet.duckdb $(DATA_ROOT)/reports $(DATA_ROOT)/logs $(DATA_ROOT)/state

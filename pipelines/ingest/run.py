@@ -1,0 +1,149 @@
+"""The ingest pipeline: input files -> staging Parquet (`stg_*`) + quarantine (`rejects`).
+
+Reference data (catalog, stores) is ingested first in the same pipeline; the facts (notes, lookups,
+lost sales) are checked against it through a side input. Run it through `unmet run` or `unmet ingest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import apache_beam as beam
+import pyarrow as pa
+
+from pipelines import io
+from pipelines.ingest.sources import ALL, FACTS, REFERENCE
+from pipelines.ingest.transforms import (
+    IngestSource,
+    WritePartitionFn,
+    WriteRejectsFn,
+)
+from pipelines.options import pipeline_options
+from schemas.arrow import arrow_schema
+from schemas.staging import FileStat
+
+
+class MissingInput(Exception):
+    """An input the job cannot run without is absent."""
+
+
+def find_inputs(inputs_root: str) -> dict[str, list[str]]:
+    """Every input file by source. Reference data must exist; a fact source may be empty."""
+    files = {spec.name: io.list_files(io.join(inputs_root, spec.folder), spec.glob) for spec in ALL}
+    for spec in REFERENCE:
+        if not files[spec.name]:
+            raise MissingInput(
+                f"no {spec.name} file: expected {io.join(inputs_root, spec.folder, spec.glob)}"
+            )
+    if not any(files[spec.name] for spec in FACTS):
+        raise MissingInput(
+            f"no input files under {inputs_root}: expected frontline_notes/*.jsonl, "
+            "oos_lookups/*.csv or lost_sales/*.csv"
+        )
+    return files
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _ids(element: tuple[Any, pa.Table], source: str, id_field: str) -> tuple[str, list[str]]:
+    _, table = element
+    return source, table.column(id_field).to_pylist()
+
+
+class MergeIdsFn(beam.CombineFn):
+    """{source: [ids]} from (source, ids) pairs."""
+
+    def create_accumulator(self) -> dict[str, list[str]]:
+        return {}
+
+    def add_input(self, acc: dict[str, list[str]], element: tuple[str, list[str]]):  # type: ignore[no-untyped-def]
+        acc.setdefault(element[0], []).extend(element[1])
+        return acc
+
+    def merge_accumulators(self, accs: Iterable[dict[str, list[str]]]) -> dict[str, list[str]]:
+        merged: dict[str, list[str]] = {}
+        for acc in accs:
+            for key, ids in acc.items():
+                merged.setdefault(key, []).extend(ids)
+        return merged
+
+    def extract_output(self, acc: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {key: sorted(ids) for key, ids in acc.items()}
+
+
+def _source_of(table: pa.Table) -> tuple[str, pa.Table]:
+    return table.column("source")[0].as_py(), table
+
+
+def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -> int:
+    _, stats = element
+    rows = sorted(stats, key=lambda s: (s["source"], s["source_file"]))
+    table = pa.Table.from_pylist(rows, schema=arrow_schema(FileStat))
+    io.write_parquet(io.join(out_root, "ingest_files", "part-00000.parquet"), table)
+    return table.num_rows
+
+
+def build(
+    p: beam.Pipeline, files: dict[str, list[str]], inputs_root: str, out_root: str, as_of: datetime
+) -> None:
+    """Add the ingest steps to a pipeline."""
+    partitions, rejects, stats, ids = [], [], [], []
+    for spec in REFERENCE:
+        result = p | f"Ingest{_camel(spec.name)}" >> IngestSource(
+            spec.name, files[spec.name], inputs_root, as_of
+        )
+        partitions.append(result["partitions"])
+        rejects.append(result["rejects"])
+        stats.append(result["stats"])
+        ids.append(
+            result["partitions"]
+            | f"Keys{_camel(spec.name)}" >> beam.Map(_ids, spec.name, spec.id_field)
+        )
+    reference = ids | "FlattenReferenceKeys" >> beam.Flatten() | "MergeReferenceKeys" >> beam.CombineGlobally(
+        MergeIdsFn()
+    )
+    for spec in FACTS:
+        result = p | f"Ingest{_camel(spec.name)}" >> IngestSource(
+            spec.name, files[spec.name], inputs_root, as_of, reference
+        )
+        partitions.append(result["partitions"])
+        rejects.append(result["rejects"])
+        stats.append(result["stats"])
+
+    (
+        partitions
+        | "FlattenPartitions" >> beam.Flatten()
+        | "GroupByPartition" >> beam.GroupByKey()
+        | "WriteStaging" >> beam.ParDo(WritePartitionFn(out_root))
+    )
+    (
+        rejects
+        | "FlattenRejects" >> beam.Flatten()
+        | "KeyRejectsBySource" >> beam.Map(_source_of)
+        | "GroupRejectsBySource" >> beam.GroupByKey()
+        | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root))
+    )
+    (
+        stats
+        | "FlattenFileStats" >> beam.Flatten()
+        | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
+        | "GroupFileStats" >> beam.GroupByKey()
+        | "WriteFileStats" >> beam.Map(_write_stats, out_root)
+    )
+
+
+def run(
+    inputs_root: str,
+    out_root: str,
+    as_of: datetime,
+    beam_args: Sequence[str] = (),
+) -> dict[str, list[str]]:
+    """Run the ingest pipeline; returns the input files it read, by source."""
+    files = find_inputs(inputs_root)
+    with beam.Pipeline(options=pipeline_options(beam_args)) as p:
+        build(p, files, inputs_root, out_root, as_of)
+    return files

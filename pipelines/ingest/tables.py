@@ -1,0 +1,92 @@
+"""Pure Arrow helpers of the ingest: build batches, find duplicate ids, split by partition."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from schemas.arrow import arrow_schema
+from schemas.staging import Reject
+
+REJECT_SCHEMA = arrow_schema(Reject)
+
+
+def bucket_of(record_id: str, buckets: int) -> int:
+    """A stable hash bucket (Python's hash() differs between processes, crc32 does not)."""
+    return zlib.crc32(record_id.encode("utf-8")) % buckets
+
+
+def rejects_table(rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
+
+
+def split_by_bucket(table: pa.Table, id_field: str, buckets: int) -> Iterator[tuple[int, pa.Table]]:
+    """The rows of `table` by hash bucket of their id; each part is a fresh table (not a slice)."""
+    keys = [bucket_of(v, buckets) for v in table.column(id_field).to_pylist()]
+    by_bucket: dict[int, list[int]] = {}
+    for index, key in enumerate(keys):
+        by_bucket.setdefault(key, []).append(index)
+    for key in sorted(by_bucket):
+        yield key, table.take(pa.array(by_bucket[key], pa.int64()))
+
+
+def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table]]:
+    """The rows of `table` by the string form of `column`'s value, each part a fresh table."""
+    values = pc.cast(table.column(column), pa.string()).to_pylist()
+    by_value: dict[str, list[int]] = {}
+    for index, value in enumerate(values):
+        by_value.setdefault(value, []).append(index)
+    for value in sorted(by_value):
+        yield value, table.take(pa.array(by_value[value], pa.int64()))
+
+
+def first_occurrences(
+    table: pa.Table, id_field: str, source: str
+) -> tuple[pa.Table, pa.Table]:
+    """Keep the first occurrence of each id (by source file, then line); quarantine the others.
+
+    Returns (kept rows sorted by id, rejects). A re-delivered file is caught here: all its ids were
+    seen in the earlier file.
+    """
+    order = table.sort_by([(id_field, "ascending"), ("source_file", "ascending"),
+                           ("source_line", "ascending")])
+    ids = order.column(id_field).to_pylist()
+    keep: list[int] = []
+    dups: list[int] = []
+    first_of: dict[int, int] = {}
+    for i, value in enumerate(ids):
+        if i > 0 and value == ids[i - 1]:
+            dups.append(i)
+            first_of[i] = first_of.get(i - 1, i - 1)
+        else:
+            keep.append(i)
+    kept = order.take(pa.array(keep, pa.int64()))
+    if not dups:
+        return kept, rejects_table([])
+    files = order.column("source_file").to_pylist()
+    lines = order.column("source_line").to_pylist()
+    rows = order.take(pa.array(dups, pa.int64())).to_pylist()
+    rejects = []
+    for i, row in zip(dups, rows, strict=True):
+        first = first_of[i]
+        rejects.append(
+            {
+                "source": source,
+                "source_file": files[i],
+                "source_line": lines[i],
+                "record_id": ids[i],
+                "reason": f"duplicate {id_field} {ids[i]!r}: first seen in {files[first]} "
+                f"line {lines[first]}",
+                "raw": json.dumps(
+                    {k: v for k, v in row.items() if k not in ("source_file", "source_line")},
+                    default=str,
+                    ensure_ascii=False,
+                )[:2000],
+            }
+        )
+    return kept, rejects_table(rejects)

@@ -1,0 +1,211 @@
+"""The ingest's composite transforms: parse files, drop duplicate ids, write staging Parquet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import apache_beam as beam
+import pyarrow as pa
+
+from pipelines import io
+from pipelines.ingest import readers, tables
+from pipelines.ingest.redact import redact
+from pipelines.ingest.sources import BY_NAME, SourceSpec
+from pipelines.ingest.validate import Reference, Refused
+from schemas.arrow import arrow_schema
+
+#: Rows per Arrow batch handed between stages.
+BATCH_ROWS = 50_000
+#: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
+ID_BUCKETS = 16
+
+
+def relative_name(path: str, inputs_root: str) -> str:
+    """The file's path relative to the inputs root, so outputs don't depend on where inputs live."""
+    root = inputs_root.rstrip("/") + "/"
+    return path[len(root) :] if path.startswith(root) else path
+
+
+class ParseFileFn(beam.DoFn):
+    """Read one input file, validate each record, and emit Arrow batches keyed by (source, bucket).
+
+    Outputs: main = ((source, bucket), table of staging rows), 'rejects' = table of rejects,
+    'stats' = one FileStat dict per file.
+    """
+
+    def __init__(self, source: str, inputs_root: str, as_of: datetime) -> None:
+        self._source = source
+        self._inputs_root = inputs_root
+        self._as_of = as_of
+
+    def setup(self) -> None:
+        self._spec: SourceSpec = BY_NAME[self._source]
+        self._schema = arrow_schema(self._spec.staging_model)
+
+    def process(self, path: str, reference: dict[str, list[str]] | None = None) -> Iterator[Any]:
+        spec = self._spec
+        ref = Reference(
+            as_of=self._as_of,
+            stores=frozenset((reference or {}).get("stores", ())),
+            skus=frozenset((reference or {}).get("catalog", ())),
+        )
+        name = relative_name(path, self._inputs_root)
+        handle = io.TextFile(path)
+        if spec.format == "csv":
+            records = readers.read_csv(handle.lines(), spec.columns)
+        else:
+            records = readers.read_jsonl(handle.lines())
+        rows: list[dict[str, Any]] = []
+        rejects: list[dict[str, Any]] = []
+        read = parsed = 0
+        for record in records:
+            read += 1
+            reason = record.error
+            if reason is None and record.fields is not None:
+                try:
+                    row = spec.row(record.fields, ref)
+                except Refused as refused:
+                    reason = str(refused)
+                else:
+                    row["source_file"] = name
+                    row["source_line"] = record.line
+                    rows.append(row)
+                    parsed += 1
+            if reason is not None:
+                rejects.append(self._reject(record, name, reason))
+            if len(rows) >= BATCH_ROWS:
+                yield from self._emit(rows)
+                rows = []
+            if len(rejects) >= BATCH_ROWS:
+                yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
+                rejects = []
+        sha256, size = handle.finish()
+        yield from self._emit(rows)
+        if rejects:
+            yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
+        note = "file is empty" if size == 0 else ("no records" if read == 0 else None)
+        yield beam.pvalue.TaggedOutput(
+            "stats",
+            {
+                "source": spec.name,
+                "source_file": name,
+                "sha256": sha256,
+                "bytes": size,
+                "records_read": read,
+                "records_parsed": parsed,
+                "note": note,
+            },
+        )
+
+    def _reject(self, record: readers.RawRecord, name: str, reason: str) -> dict[str, Any]:
+        raw, _ = redact(readers.printable_raw(record.raw))
+        record_id = None
+        if record.fields is not None:
+            value = record.fields.get(self._spec.id_field)
+            record_id = str(value)[:64] if value not in (None, "") else None
+        return {
+            "source": self._spec.name,
+            "source_file": name,
+            "source_line": record.line,
+            "record_id": record_id,
+            "reason": reason,
+            "raw": raw,
+        }
+
+    def _emit(self, rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, int], pa.Table]]:
+        if not rows:
+            return
+        table = pa.Table.from_pylist(rows, schema=self._schema)
+        for bucket, part in tables.split_by_bucket(table, self._spec.id_field, ID_BUCKETS):
+            yield (self._spec.name, bucket), part
+
+
+class DropDuplicateIdsFn(beam.DoFn):
+    """Within one id bucket: keep each id's first occurrence, quarantine the rest, and re-key the
+    kept rows by staging partition (event date, or one partition for reference data)."""
+
+    def process(self, element: tuple[tuple[str, int], Iterable[pa.Table]]) -> Iterator[Any]:
+        (source, _), parts = element
+        spec = BY_NAME[source]
+        table = pa.concat_tables(list(parts))
+        kept, rejects = tables.first_occurrences(table, spec.id_field, source)
+        if rejects.num_rows:
+            yield beam.pvalue.TaggedOutput("rejects", rejects)
+        if spec.partitioned:
+            for day, part in tables.split_by_value(kept, "event_date"):
+                yield (source, f"event_date={day}"), part
+        else:
+            yield (source, ""), kept
+
+
+class WritePartitionFn(beam.DoFn):
+    """Write one staging partition as a single Parquet file with a fixed name; emit its row count."""
+
+    def __init__(self, out_root: str) -> None:
+        self._out_root = out_root
+
+    def process(self, element: tuple[tuple[str, str], Iterable[pa.Table]]) -> Iterator[Any]:
+        (source, partition), parts = element
+        spec = BY_NAME[source]
+        table = pa.concat_tables(list(parts)).sort_by(spec.id_field)
+        folder = io.join(self._out_root, spec.table, partition) if partition else io.join(
+            self._out_root, spec.table
+        )
+        io.write_parquet(io.join(folder, "part-00000.parquet"), table)
+        yield source, table.num_rows
+
+
+class WriteRejectsFn(beam.DoFn):
+    """Write all quarantined records of one source as one Parquet file."""
+
+    def __init__(self, out_root: str) -> None:
+        self._out_root = out_root
+
+    def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, int]]:
+        source, parts = element
+        table = pa.concat_tables(list(parts)).sort_by(
+            [("source_file", "ascending"), ("source_line", "ascending"), ("reason", "ascending")]
+        )
+        io.write_parquet(io.join(self._out_root, "rejects", f"source={source}", "part-00000.parquet"), table)
+        yield source, table.num_rows
+
+
+class IngestSource(beam.PTransform):
+    """Parse, validate and de-duplicate one source's files.
+
+    Returns a dict of PCollections: 'partitions' ((source, partition), table), 'rejects' (tables) and
+    'stats' (FileStat dicts).
+    """
+
+    def __init__(
+        self, source: str, files: list[str], inputs_root: str, as_of: datetime, reference=None
+    ) -> None:
+        super().__init__(label=None)
+        self._source = source
+        self._files = files
+        self._inputs_root = inputs_root
+        self._as_of = as_of
+        self._reference = reference
+
+    def expand(self, pbegin):  # type: ignore[no-untyped-def]
+        side = [beam.pvalue.AsSingleton(self._reference)] if self._reference is not None else []
+        parsed = (
+            pbegin
+            | "ListFiles" >> beam.Create(self._files)
+            | "ParseFiles"
+            >> beam.ParDo(ParseFileFn(self._source, self._inputs_root, self._as_of), *side)
+            .with_outputs("rejects", "stats", main="rows")
+        )
+        deduped = (
+            parsed.rows
+            | "GroupByIdBucket" >> beam.GroupByKey()
+            | "DropDuplicateIds" >> beam.ParDo(DropDuplicateIdsFn()).with_outputs("rejects", main="partitions")
+        )
+        rejects = (parsed.rejects, deduped.rejects) | "MergeRejects" >> beam.Flatten()
+        return {"partitions": deduped.partitions, "rejects": rejects, "stats": parsed.stats}
+
+
+def ids_of(table: pa.Table, id_field: str) -> list[str]:
+    return table.column(id_field).to_pylist()

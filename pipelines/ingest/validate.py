@@ -1,0 +1,175 @@
+"""Validate one raw record of a source and turn it into a staging row, or say why not.
+
+Pure functions: the pydantic input model checks types and ranges; the reference checks (known store,
+known sku, not in the future) need the `Reference` of the run. A refused record raises `Refused` with
+a readable reason, which becomes the quarantine reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pipelines.extract.extractor import EXTRACTOR_VERSION, extract
+from pipelines.extract.extractor import normalize_color as _normalize_color
+from pipelines.ingest.redact import redact
+from schemas.raw import CatalogItem, FrontlineNote, LostSale, OosLookup, Store
+
+
+class Refused(ValueError):
+    """A record that cannot be accepted; the message is the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a record is checked against: known stores and skus, and the run's as-of time."""
+
+    as_of: datetime
+    stores: frozenset[str] = field(default_factory=frozenset)
+    skus: frozenset[str] = field(default_factory=frozenset)
+
+
+def describe_errors(err: ValidationError) -> str:
+    """A pydantic error as one readable sentence per field: `quantity: must be >= 1 (got '-2')`."""
+    parts = []
+    for e in err.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"]) or "record"
+        if e["type"] == "extra_forbidden":
+            parts.append(f"unexpected field {where!r}")
+            continue
+        if e["type"] == "missing":
+            parts.append(f"{where}: required field is missing")
+            continue
+        got = e.get("input")
+        shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
+        if isinstance(got, str) and len(got) > 40:
+            shown += f" ({len(got)} characters)"
+        parts.append(f"{where}: {e['msg']} (got {shown})")
+    return "; ".join(parts)
+
+
+def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(fields)
+    except ValidationError as err:
+        raise Refused(describe_errors(err)) from None
+
+
+def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
+    if ts > ref.as_of:
+        raise Refused(f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})")
+    local = ts.date()
+    year, week, _ = local.isocalendar()
+    return {"event_date": local, "iso_week": f"{year}-W{week:02d}"}
+
+
+def _store(store_id: str, ref: Reference) -> None:
+    if store_id not in ref.stores:
+        raise Refused(f"store_id: unknown store {store_id!r} (not in stores.csv)")
+
+
+def _sku(sku: str | None, name: str, ref: Reference) -> None:
+    if sku is not None and sku not in ref.skus:
+        raise Refused(f"{name}: unknown sku {sku!r} (not in the catalog)")
+
+
+def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: FrontlineNote = _model(FrontlineNote, fields)
+    _store(rec.store_id, ref)
+    _sku(rec.sku, "sku", ref)
+    text, redactions = redact(rec.text)
+    found = extract(text)
+    return {
+        "note_id": rec.note_id,
+        "store_id": rec.store_id,
+        "channel": rec.channel.value,
+        "associate_id": rec.associate_id,
+        "captured_at": rec.captured_at.astimezone(UTC),
+        **_when(rec.captured_at, "captured_at", ref),
+        "text": text,
+        "redactions": redactions,
+        "sku": rec.sku,
+        "customer_ref": rec.customer_ref if rec.customer_consent else None,
+        "customer_consent": rec.customer_consent,
+        "category": found.category,
+        "demanded": [
+            {
+                "category": i.category,
+                "color": i.color,
+                "shade": i.shade,
+                "pattern": i.pattern,
+                "size": i.size,
+                "size_modifier": i.size_modifier,
+            }
+            for i in found.items
+        ],
+        "rejected_colors": found.rejected("color"),
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def lookup_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: OosLookup = _model(OosLookup, fields)
+    _store(rec.store_id, ref)
+    _sku(rec.sku, "sku", ref)
+    return {
+        "lookup_id": rec.lookup_id,
+        "store_id": rec.store_id,
+        "channel": rec.channel.value,
+        "sku": rec.sku,
+        "looked_up_at": rec.looked_up_at.astimezone(UTC),
+        **_when(rec.looked_up_at, "looked_up_at", ref),
+        "result": rec.result.value,
+        "on_hand_qty": rec.on_hand_qty,
+    }
+
+
+def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: LostSale = _model(LostSale, fields)
+    _store(rec.store_id, ref)
+    _sku(rec.sku, "sku", ref)
+    _sku(rec.substitute_sku, "substitute_sku", ref)
+    if rec.currency != "EUR":
+        raise Refused(f"currency: only EUR is supported (got {rec.currency!r})")
+    description, redactions = redact(rec.description) if rec.description else (None, 0)
+    return {
+        "sale_id": rec.sale_id,
+        "store_id": rec.store_id,
+        "sku": rec.sku,
+        "reason_code": rec.reason_code.value,
+        "quantity": rec.quantity,
+        "unit_price": float(rec.unit_price) if rec.unit_price is not None else None,
+        "currency": rec.currency,
+        "occurred_at": rec.occurred_at.astimezone(UTC),
+        **_when(rec.occurred_at, "occurred_at", ref),
+        "substitute_sku": rec.substitute_sku,
+        "description": description,
+        "redactions": redactions,
+    }
+
+
+def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: CatalogItem = _model(CatalogItem, fields)
+    color = _normalize_color(rec.color)
+    return {
+        "sku": rec.sku,
+        "style": rec.style,
+        "category": rec.category,
+        "color": rec.color,
+        "color_family": color[0] if color else None,
+        "pattern": rec.pattern,
+        "size": rec.size,
+        "list_price": float(rec.list_price),
+    }
+
+
+def store_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: Store = _model(Store, fields)
+    return rec.model_dump()
+
+
+RowFn = Callable[[dict[str, Any], Reference], dict[str, Any]]

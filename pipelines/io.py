@@ -1,0 +1,105 @@
+"""File access through Beam's file systems, so the same code reads local paths, gs:// and s3://."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+#: Parquet settings fixed so that the same rows always give the same bytes.
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "row_group_size": 256 * 1024,
+}
+
+
+def join(*parts: str) -> str:
+    return FileSystems.join(*parts)
+
+
+def list_files(folder: str, pattern: str) -> list[str]:
+    """Files matching `pattern` in `folder`, sorted; an absent folder has none."""
+    result = FileSystems.match([FileSystems.join(folder, pattern)])[0]
+    return sorted(m.path for m in result.metadata_list)
+
+
+def exists(path: str) -> bool:
+    return FileSystems.exists(path)
+
+
+class _Hashing(io.RawIOBase):
+    """A readable stream that hashes the bytes it passes on."""
+
+    def __init__(self, raw: io.IOBase) -> None:
+        self._raw = raw
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.sha256.update(data)
+        self.bytes += n
+        return n
+
+
+class TextFile:
+    """An input file opened as text: UTF-8 with an optional BOM; undecodable bytes kept as surrogates
+    (so the records holding them can be quarantined, not the whole file). Hashes what it reads."""
+
+    def __init__(self, path: str) -> None:
+        self._raw = FileSystems.open(path, compression_type="uncompressed")
+        self._hashing = _Hashing(self._raw)
+        buffered = io.BufferedReader(self._hashing, buffer_size=1 << 20)
+        self.text = io.TextIOWrapper(
+            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+
+    def lines(self) -> Iterator[str]:
+        yield from self.text
+
+    def finish(self) -> tuple[str, int]:
+        """Read what is left (to hash the whole file) and close; returns (sha256, bytes)."""
+        while self._hashing.read(1 << 20):
+            pass
+        self.text.close()
+        return self._hashing.sha256.hexdigest(), self._hashing.bytes
+
+
+def write_parquet(path: str, table: pa.Table) -> None:
+    """Write one Parquet file through Beam's file systems."""
+    sink = FileSystems.create(path, mime_type="application/octet-stream")
+    try:
+        pq.write_table(table, sink, **PARQUET_OPTIONS)
+    finally:
+        sink.close()
+
+
+def read_parquet(path: str) -> pa.Table:
+    with FileSystems.open(path) as handle:
+        return pq.read_table(pa.BufferReader(handle.read()))
+
+
+def write_json(path: str, value: object) -> None:
+    sink = FileSystems.create(path, mime_type="application/json")
+    try:
+        sink.write(json.dumps(value, indent=2, sort_keys=True, default=str).encode() + b"\n")
+    finally:
+        sink.close()
+
+
+def read_json(path: str) -> object:
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read())

@@ -1,0 +1,133 @@
+"""Staging tables (`stg_*`): validated, typed, redacted input records, one table per source.
+
+Every staging row keeps `source_file` and `source_line`, so any number traces back to an input line.
+Timestamps are UTC; `event_date` and `iso_week` are the store's local date and ISO week.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Stg(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DemandedItem(_Stg):
+    """One item a note asked for (extracted from free text)."""
+
+    category: str | None = Field(None, description="catalog category, e.g. coat")
+    color: str | None = Field(None, description="color family, e.g. blue")
+    shade: str | None = Field(None, description="shade as normalised, e.g. navy")
+    pattern: str | None = Field(None, description="pattern, e.g. plaid")
+    size: str | None = Field(None, description="normalised size: XS..XXXL, 38, 8.5, 32x30, OS")
+    size_modifier: str | None = Field(None, description="petite, tall, plus or wide")
+
+
+class StgFrontlineNote(_Stg):
+    note_id: str = Field(description="note id, unique across all files")
+    store_id: str
+    channel: str
+    associate_id: str | None
+    captured_at: datetime = Field(description="when the note was written, UTC")
+    event_date: date = Field(description="local date at the store")
+    iso_week: str = Field(description="ISO week of event_date, e.g. 2026-W47")
+    text: str = Field(description="note text with phone numbers, e-mails and card numbers redacted")
+    redactions: int = Field(description="how many personal details were redacted from the text")
+    sku: str | None
+    customer_ref: str | None = Field(description="customer reference, only where consent is true")
+    customer_consent: bool
+    category: str | None = Field(description="category the note is about (extracted)")
+    demanded: list[DemandedItem] = Field(description="items the customer wanted (extracted)")
+    rejected_colors: list[str] = Field(description="color families the customer rejected")
+    extractor_version: str
+    source_file: str
+    source_line: int
+
+
+class StgOosLookup(_Stg):
+    lookup_id: str
+    store_id: str
+    channel: str
+    sku: str
+    looked_up_at: datetime = Field(description="UTC")
+    event_date: date
+    iso_week: str
+    result: str
+    on_hand_qty: int
+    source_file: str
+    source_line: int
+
+
+class StgLostSale(_Stg):
+    sale_id: str
+    store_id: str
+    sku: str | None
+    reason_code: str
+    quantity: int
+    unit_price: float | None = Field(description="price in the sale's currency")
+    currency: str
+    occurred_at: datetime = Field(description="UTC")
+    event_date: date
+    iso_week: str
+    substitute_sku: str | None
+    description: str | None = Field(description="free text, redacted")
+    redactions: int
+    source_file: str
+    source_line: int
+
+
+class StgCatalog(_Stg):
+    sku: str
+    style: str
+    category: str
+    color: str = Field(description="color as the catalog writes it, e.g. navy")
+    color_family: str | None = Field(description="normalised color family, e.g. blue")
+    pattern: str
+    size: str
+    list_price: float = Field(description="list price, EUR")
+    source_file: str
+    source_line: int
+
+
+class StgStore(_Stg):
+    store_id: str
+    name: str
+    region: str
+    country: str
+    source_file: str
+    source_line: int
+
+
+class Reject(_Stg):
+    """A quarantined input record: where it came from, what it was, and why it was refused."""
+
+    source: str = Field(description="frontline_notes, oos_lookups, lost_sales, catalog or stores")
+    source_file: str
+    source_line: int = Field(description="1-based line where the record starts")
+    record_id: str | None = Field(description="the record's id when it could be read")
+    reason: str = Field(description="why the record was quarantined, readable")
+    raw: str = Field(description="the raw record, redacted, cut at 2,000 characters")
+
+
+class FileStat(_Stg):
+    """What the ingest read from one input file."""
+
+    source: str
+    source_file: str
+    sha256: str
+    bytes: int
+    records_read: int
+    records_parsed: int = Field(description="records that passed validation inside the file")
+    note: str | None = Field(description="e.g. 'file is empty'")
+
+
+STAGING_TABLES: dict[str, type[_Stg]] = {
+    "frontline_notes": StgFrontlineNote,
+    "oos_lookups": StgOosLookup,
+    "lost_sales": StgLostSale,
+    "catalog": StgCatalog,
+    "stores": StgStore,
+}

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
+from cli.run import run
+
+ALL: list[click.Command] = [run]

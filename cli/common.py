@@ -1,0 +1,97 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+#: Documented exit codes (README "Exit codes").
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_COUNTS = 3
+EXIT_CHECKS = 4
+EXIT_LOCKED = 75
+
+
+class ExitError(click.ClickException):
+    """A readable error with a chosen exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+def data_root_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @click.option(
+        "--data-root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default="data",
+        show_default=True,
+        envvar="UNMET_DATA_ROOT",
+        help="Folder the job writes to (env UNMET_DATA_ROOT).",
+    )
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def parse_as_of(_: click.Context, __: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date or timestamp: {value!r}") from None
+    if parsed.tzinfo is None:
+        from datetime import UTC
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def quiet_libraries() -> None:
+    """Keep Beam's and other libraries' chatter off the terminal (it goes to the run log instead).
+
+    Call before importing apache_beam: it logs a warning at import time, which Python's last-resort
+    handler would print to stderr.
+    """
+    warnings.filterwarnings("ignore")
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+    root.setLevel(logging.INFO)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def log_to_file(path: Path) -> logging.Handler:
+    """Send every log record of this process (ours and Beam's) to `path`, one JSON object a line."""
+    import json
+
+    class _Json(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return json.dumps(
+                {
+                    "ts": datetime.fromtimestamp(record.created).isoformat(timespec="milliseconds"),
+                    "level": record.levelname,
+                    "logger": record.name,
+                    "message": record.getMessage(),
+                }
+            )
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(_Json())
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    return handler

@@ -1,0 +1,109 @@
+"""`unmet run`: the whole job, end to end."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from cli.common import (
+    EXIT_CHECKS,
+    EXIT_COUNTS,
+    EXIT_LOCKED,
+    ExitError,
+    data_root_option,
+    log_to_file,
+    parse_as_of,
+    quiet_libraries,
+)
+
+
+@click.command(
+    "run",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@data_root_option
+@click.option(
+    "--inputs",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="UNMET_INPUTS",
+    help="Folder with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and stores/ "
+    "(env UNMET_INPUTS; default: DATA_ROOT/sample).",
+)
+@click.option("--week", help="ISO week to report, e.g. 2026-W47 (default: the last complete week).")
+@click.option(
+    "--as-of",
+    callback=parse_as_of,
+    help="Treat this time as now: later timestamps are quarantined as future (default: now).",
+)
+@click.option("--window-minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
+              help="Signals of one customer moment are linked within this window.")  # fmt: skip
+@click.option("--no-report", is_flag=True, help="Skip the HTML/CSV report.")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    data_root: Path,
+    inputs: Path | None,
+    week: str | None,
+    as_of: datetime | None,
+    window_minutes: int,
+    no_report: bool,
+) -> None:
+    """Run the whole job: ingest, demand ledger, checks, publish, DuckDB warehouse, weekly report.
+
+    Any option unknown to unmet is passed to Beam (for example --runner=DataflowRunner
+    --project=... on a cluster, or --direct_running_mode=multi_processing). Locally Beam runs on
+    its in-process runner.
+
+    Example:
+
+        unmet run --data-root data --inputs data/sample --week 2026-W47
+    """
+    quiet_libraries()
+    import logging
+
+    from pipelines import job, summary
+    from pipelines.checks.run import ChecksFailed
+    from pipelines.ingest.run import MissingInput
+    from pipelines.publish import Locked
+
+    log_path = data_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
+    log_to_file(log_path)
+    log = logging.getLogger("unmet.run")
+    inputs = inputs or data_root / "sample"
+    if not inputs.is_dir():
+        raise ExitError(f"inputs folder not found: {inputs}")
+    if week is not None:
+        try:
+            job.parse_week(week)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--week") from None
+    tty = sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        click.echo(f"[{stamp}] {message}" if not tty else f"  {message}", err=True)
+        log.info(message)
+
+    try:
+        result = job.run_job(
+            data_root, inputs, as_of=as_of, week=week, window_minutes=window_minutes,
+            beam_args=ctx.args, progress=progress, render_report=not no_report,
+        )  # fmt: skip
+    except Locked as err:
+        raise ExitError(str(err), EXIT_LOCKED) from None
+    except MissingInput as err:
+        raise ExitError(str(err)) from None
+    except summary.CountMismatch as err:
+        raise ExitError(f"records lost: {err}; nothing was published", EXIT_COUNTS) from None
+    except ChecksFailed as err:
+        raise ExitError(f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS) from None
+
+    click.echo(summary.render(result.counts))
+    click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
+    click.echo(f"DuckDB:   {result.db_path}")
+    if result.report_dir is not None:
+        click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
+    click.echo(f"log:      {log_path}")

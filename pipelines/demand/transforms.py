@@ -1,0 +1,100 @@
+"""The demand pipeline's composite transforms: signals -> events -> aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import apache_beam as beam
+import pyarrow as pa
+
+from pipelines import io
+from pipelines.demand import aggregate, events, signals
+from schemas.arrow import arrow_schema
+from schemas.marts import DemandEvent, DemandSignal
+
+EVENT_SCHEMA = arrow_schema(DemandEvent)
+SIGNAL_SCHEMA = arrow_schema(DemandSignal)
+
+
+class _CatalogFn(beam.DoFn):
+    """A DoFn that receives the catalog rows as a side input and indexes them once."""
+
+    _catalog: signals.Catalog | None = None
+
+    def catalog(self, rows: list[dict[str, Any]]) -> signals.Catalog:
+        if self._catalog is None:
+            self._catalog = signals.catalog_index(rows)
+        return self._catalog
+
+
+class ToSignalsFn(_CatalogFn):
+    """Staging rows of one source -> demand signals, keyed by store-day."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+
+    def process(self, table: pa.Table, catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for signal in signals.signals_of_table(self._source, table, self.catalog(catalog_rows)):
+            by_key.setdefault(signals.store_day(signal), []).append(signal)
+        for key in sorted(by_key):
+            yield key, by_key[key]
+
+
+class BuildEventsFn(_CatalogFn):
+    """One store-day's signals -> events (tagged 'events') and linked signals (main), by ISO week."""
+
+    def __init__(self, window_minutes: int) -> None:
+        self._window = timedelta(minutes=window_minutes)
+
+    def process(self, element: tuple[str, Iterable[list[dict[str, Any]]]],
+                catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:  # fmt: skip
+        _, batches = element
+        day_signals = [s for batch in batches for s in batch]
+        built, linked = events.build_events(day_signals, self.catalog(catalog_rows), self._window)
+        week = day_signals[0]["iso_week"]
+        yield week, pa.Table.from_pylist(linked, schema=SIGNAL_SCHEMA)
+        yield beam.pvalue.TaggedOutput("events", (week, pa.Table.from_pylist(built, schema=EVENT_SCHEMA)))
+
+
+class WriteWeekFn(beam.DoFn):
+    """Write one ISO week of a ledger table as one Parquet file; pass the table on."""
+
+    def __init__(self, out_root: str, table: str, sort_key: str) -> None:
+        self._out_root = out_root
+        self._table = table
+        self._sort_key = sort_key
+
+    def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, pa.Table]]:
+        week, parts = element
+        table = pa.concat_tables(list(parts)).sort_by(self._sort_key)
+        io.write_parquet(io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"), table)
+        yield week, table
+
+
+class AggregateUnmetDemand(beam.PTransform):
+    """(week, events table) -> mart_unmet_demand rows for the given attributes, one file per week."""
+
+    def __init__(self, out_root: str, attributes: tuple[str, ...] = aggregate.DEFAULT_ATTRIBUTES) -> None:
+        super().__init__()
+        self._out_root = out_root
+        self._attributes = attributes
+
+    def expand(self, weekly_events):  # type: ignore[no-untyped-def]
+        return (
+            weekly_events
+            | "AggregateWeek" >> beam.MapTuple(self._aggregate)
+            | "WriteMart" >> beam.MapTuple(self._write)
+        )
+
+    def _aggregate(self, week: str, table: pa.Table) -> tuple[str, pa.Table]:
+        long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
+        return week, aggregate.aggregate(long)
+
+    def _write(self, week: str, table: pa.Table) -> int:
+        io.write_parquet(
+            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"), table
+        )
+        return table.num_rows

@@ -1,0 +1,81 @@
+"""The analysts' DuckDB file: a view over every published Parquet dataset, plus the report models.
+
+The file is built under a temporary name and moved into place with os.replace, so an analyst who has
+the old file open keeps a consistent view (its views name the run folder, which is kept for a while),
+and nobody ever sees a half-built database.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from schemas.arrow import arrow_schema
+from schemas.marts import DemandEvent, DemandSignal, UnmetDemandRow
+from schemas.staging import STAGING_TABLES, FileStat, Reject
+
+#: Every published dataset: name -> (folder in the run, pydantic model of its rows).
+DATASETS: dict[str, tuple[str, type]] = {
+    **{f"stg_{name}": (f"stg_{name}", model) for name, model in STAGING_TABLES.items()},
+    "rejects": ("rejects", Reject),
+    "ingest_files": ("ingest_files", FileStat),
+    "demand_signals": ("demand_signals", DemandSignal),
+    "demand_events": ("demand_events", DemandEvent),
+    "mart_unmet_demand": ("mart_unmet_demand", UnmetDemandRow),
+}
+
+
+def report_models() -> list[tuple[str, str]]:
+    """(name, SQL) of every report model in pipelines/reports/sql, in name order."""
+    folder = resources.files("pipelines.reports") / "sql"
+    models = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".sql"):
+            models.append((entry.name.removesuffix(".sql"), entry.read_text()))
+    return models
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
+    for name, (folder, model) in DATASETS.items():
+        files = sorted((run_dir / folder).rglob("*.parquet"))
+        if files:
+            paths = ", ".join(_quote(f.resolve()) for f in files)
+            con.execute(
+                f"create or replace view {name} as select * from read_parquet([{paths}], "
+                "hive_partitioning = false)"
+            )
+        else:
+            empty = pa.table(
+                {f.name: pa.array([], f.type) for f in arrow_schema(model)}
+            )
+            con.register("_empty", empty)
+            con.execute(f"create or replace table {name} as select * from _empty")
+            con.unregister("_empty")
+    for name, sql in report_models():
+        con.execute(f"create or replace view {name} as {sql}")
+
+
+def build(run_dir: Path, db_path: Path) -> Path:
+    """Build the DuckDB file for a run and move it into place atomically."""
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        create_views(con, run_dir)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(tmp, db_path)
+    return db_path
+
+
+def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(db_path), read_only=True)

@@ -80,7 +80,7 @@ def run_job(
         summary.check(counts)
         _step(timings, "demand", progress, demand_run.run,
               str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
-        _step(timings, "checks", progress, _checks, partial, counts)
+        _step(timings, "checks", progress, _checks, partial, counts, as_of)
         manifest = {
             "run_id": run_id,
             "as_of": as_of.isoformat(),
@@ -107,11 +107,11 @@ def run_job(
     return JobResult(run_id, run_dir, counts, chosen, db_path, report_dir, timings)
 
 
-def _checks(run_dir: Path, counts: list[summary.SourceCount]) -> None:
+def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:
     """Data-quality gates on what is about to be published (see pipelines/checks)."""
     from pipelines.checks import run as checks_run
 
-    checks_run.gate(run_dir, counts)
+    checks_run.gate(run_dir, counts, as_of)
 
 
 def default_week(db_path: Path, as_of: datetime) -> str | None:

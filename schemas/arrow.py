@@ -57,15 +57,16 @@ def arrow_type(annotation: object) -> pa.DataType:
 
 
 @cache
-def arrow_schema(model: type[BaseModel]) -> pa.Schema:
+def arrow_schema(model: type[BaseModel], described: bool = True) -> pa.Schema:
     """The Arrow schema of a pydantic model: one field per model field, in declaration order.
 
     A field is nullable exactly when its annotation admits None. Field descriptions become Arrow
-    field metadata, so the Parquet files document themselves.
+    field metadata, so the Parquet files document themselves; tables passed between pipeline steps
+    use `described=False` (the descriptions would be pickled with every batch).
     """
     fields = []
     for name, info in model.model_fields.items():
         _, optional = _unwrap_optional(info.annotation)
-        metadata = {"description": info.description} if info.description else None
+        metadata = {"description": info.description} if info.description and described else None
         fields.append(pa.field(name, arrow_type(info.annotation), nullable=optional, metadata=metadata))
     return pa.schema(fields)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from pipelines.demand.signals import Catalog
+from pipelines.demand.catalog import Catalog
 
 ATTRIBUTES = ("color", "pattern", "size")
 DEFAULT_WINDOW = timedelta(minutes=30)

@@ -7,41 +7,17 @@ catalog by sku; a lost sale without a sku but with a description is extracted li
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
 
-from pipelines.extract.extractor import EXTRACTOR_VERSION, extract
+from pipelines.demand.catalog import Catalog, CatalogEntry
+from pipelines.extract import EXTRACTOR_VERSION, extract
 from schemas.enums import UNMET_REASONS, UNMET_RESULTS
 from schemas.marts import DemandSignal
 
 SIGNAL_FIELDS = tuple(DemandSignal.model_fields)
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    sku: str
-    category: str
-    color: str
-    color_family: str | None
-    pattern: str
-    size: str
-    list_price: float
-
-
-Catalog = dict[str, CatalogEntry]
-
-
-def catalog_index(rows: list[dict[str, Any]]) -> Catalog:
-    return {
-        r["sku"]: CatalogEntry(
-            r["sku"], r["category"], r["color"], r["color_family"], r["pattern"], r["size"],
-            r["list_price"],
-        )  # fmt: skip
-        for r in rows
-    }
 
 
 def _base(

@@ -10,22 +10,23 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
-from pipelines.demand import aggregate, events, signals
+from pipelines.demand import aggregate, catalog, events, signals
 from schemas.arrow import arrow_schema
 from schemas.marts import DemandEvent, DemandSignal
 
-EVENT_SCHEMA = arrow_schema(DemandEvent)
-SIGNAL_SCHEMA = arrow_schema(DemandSignal)
+EVENT_SCHEMA = arrow_schema(DemandEvent, described=False)
+SIGNAL_SCHEMA = arrow_schema(DemandSignal, described=False)
+WRITTEN = {"demand_events": arrow_schema(DemandEvent), "demand_signals": arrow_schema(DemandSignal)}
 
 
 class _CatalogFn(beam.DoFn):
     """A DoFn that receives the catalog rows as a side input and indexes them once."""
 
-    _catalog: signals.Catalog | None = None
+    _catalog: catalog.Catalog | None = None
 
-    def catalog(self, rows: list[dict[str, Any]]) -> signals.Catalog:
+    def catalog_of(self, rows: list[dict[str, Any]]) -> catalog.Catalog:
         if self._catalog is None:
-            self._catalog = signals.catalog_index(rows)
+            self._catalog = catalog.catalog_index(rows)
         return self._catalog
 
 
@@ -37,7 +38,7 @@ class ToSignalsFn(_CatalogFn):
 
     def process(self, table: pa.Table, catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:
         by_key: dict[str, list[dict[str, Any]]] = {}
-        for signal in signals.signals_of_table(self._source, table, self.catalog(catalog_rows)):
+        for signal in signals.signals_of_table(self._source, table, self.catalog_of(catalog_rows)):
             by_key.setdefault(signals.store_day(signal), []).append(signal)
         for key in sorted(by_key):
             yield key, by_key[key]
@@ -53,7 +54,7 @@ class BuildEventsFn(_CatalogFn):
                 catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:  # fmt: skip
         _, batches = element
         day_signals = [s for batch in batches for s in batch]
-        built, linked = events.build_events(day_signals, self.catalog(catalog_rows), self._window)
+        built, linked = events.build_events(day_signals, self.catalog_of(catalog_rows), self._window)
         week = day_signals[0]["iso_week"]
         yield week, pa.Table.from_pylist(linked, schema=SIGNAL_SCHEMA)
         yield beam.pvalue.TaggedOutput("events", (week, pa.Table.from_pylist(built, schema=EVENT_SCHEMA)))
@@ -70,7 +71,10 @@ class WriteWeekFn(beam.DoFn):
     def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, pa.Table]]:
         week, parts = element
         table = pa.concat_tables(list(parts)).sort_by(self._sort_key)
-        io.write_parquet(io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"), table)
+        io.write_parquet(
+            io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"),
+            table.cast(WRITTEN[self._table]),
+        )
         yield week, table
 
 

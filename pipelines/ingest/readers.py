@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from schemas.raw import MAX_TEXT_CHARS
+
 #: Characters of a raw record kept in the quarantine.
 RAW_KEEP_CHARS = 2_000
 
@@ -47,13 +49,46 @@ def _not_utf8_reason(text: str) -> str:
     return "not valid UTF-8"
 
 
+class _Taken:
+    """The lines an iterator hands out, kept until taken, so an unreadable record keeps its text."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._taken: list[str] = []
+
+    def __iter__(self) -> _Taken:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._taken.append(line)
+        return line
+
+    def take(self) -> str:
+        text = "".join(self._taken).rstrip("\r\n")
+        self._taken.clear()
+        return text
+
+
+def _csv_error(err: csv.Error) -> str:
+    message = str(err)
+    if message.startswith("field larger than field limit"):
+        return (
+            f"unreadable CSV: a field is longer than {csv.field_size_limit():,} characters "
+            f"(free text is kept up to {MAX_TEXT_CHARS:,})"
+        )
+    return f"unreadable CSV: {message}"
+
+
 def read_csv(lines: Iterable[str], columns: tuple[str, ...]) -> Iterator[RawRecord]:
     """CSV records with a header row. Quoted fields may span lines (the record's first line is kept).
 
     The header must name exactly `columns` (in any order). If it does not, every row is returned as
-    an error naming the problem, since no field can be trusted.
+    an error naming the problem, since no field can be trusted. A record the CSV parser cannot read
+    (a field over the parser's 128 KiB limit, a stray quote) keeps its raw text and the reason.
     """
-    reader = csv.reader(lines, strict=True)
+    taken = _Taken(lines)
+    reader = csv.reader(taken, strict=True)
     header_error: str | None = None
     header: list[str] | None = None
     last_line = 0
@@ -65,8 +100,9 @@ def read_csv(lines: Iterable[str], columns: tuple[str, ...]) -> Iterator[RawReco
             return
         except csv.Error as err:
             last_line = reader.line_num
-            yield RawRecord(start, "", None, f"unreadable CSV: {err}")
+            yield RawRecord(start, taken.take(), None, _csv_error(err))
             continue
+        taken.take()
         last_line = reader.line_num
         if not row or (len(row) == 1 and row[0].strip() == ""):
             continue
@@ -108,7 +144,9 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[RawRecord]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as err:
-            yield RawRecord(number, text, None, f"invalid JSON: {err.msg} at column {err.colno}")
+            # json's messages may end in "at" ("Unterminated string starting at").
+            message = err.msg.removesuffix(" at")
+            yield RawRecord(number, text, None, f"invalid JSON: {message} at column {err.colno}")
             continue
         if not isinstance(value, dict):
             yield RawRecord(

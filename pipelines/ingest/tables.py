@@ -14,6 +14,7 @@ from schemas.arrow import arrow_schema
 from schemas.staging import Reject
 
 REJECT_SCHEMA = arrow_schema(Reject)
+_REJECT_IN_FLIGHT = arrow_schema(Reject, described=False)
 
 
 def bucket_of(record_id: str, buckets: int) -> int:
@@ -22,7 +23,7 @@ def bucket_of(record_id: str, buckets: int) -> int:
 
 
 def rejects_table(rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=_REJECT_IN_FLIGHT)
 
 
 def split_by_bucket(table: pa.Table, id_field: str, buckets: int) -> Iterator[tuple[int, pa.Table]]:

@@ -19,7 +19,7 @@ from schemas.arrow import arrow_schema
 #: Rows per Arrow batch handed between stages.
 BATCH_ROWS = 50_000
 #: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
-ID_BUCKETS = 16
+ID_BUCKETS = 4
 
 
 def relative_name(path: str, inputs_root: str) -> str:
@@ -42,7 +42,7 @@ class ParseFileFn(beam.DoFn):
 
     def setup(self) -> None:
         self._spec: SourceSpec = BY_NAME[self._source]
-        self._schema = arrow_schema(self._spec.staging_model)
+        self._schema = arrow_schema(self._spec.staging_model, described=False)
 
     def process(self, path: str, reference: dict[str, list[str]] | None = None) -> Iterator[Any]:
         spec = self._spec
@@ -149,7 +149,7 @@ class WritePartitionFn(beam.DoFn):
     def process(self, element: tuple[tuple[str, str], Iterable[pa.Table]]) -> Iterator[Any]:
         (source, partition), parts = element
         spec = BY_NAME[source]
-        table = pa.concat_tables(list(parts)).sort_by(spec.id_field)
+        table = pa.concat_tables(list(parts)).sort_by(spec.id_field).cast(arrow_schema(spec.staging_model))
         folder = io.join(self._out_root, spec.table, partition) if partition else io.join(
             self._out_root, spec.table
         )
@@ -165,8 +165,10 @@ class WriteRejectsFn(beam.DoFn):
 
     def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, int]]:
         source, parts = element
-        table = pa.concat_tables(list(parts)).sort_by(
-            [("source_file", "ascending"), ("source_line", "ascending"), ("reason", "ascending")]
+        table = (
+            pa.concat_tables(list(parts))
+            .sort_by([("source_file", "ascending"), ("source_line", "ascending"), ("reason", "ascending")])
+            .cast(tables.REJECT_SCHEMA)
         )
         io.write_parquet(io.join(self._out_root, "rejects", f"source={source}", "part-00000.parquet"), table)
         yield source, table.num_rows

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipelines.extract.extractor import EXTRACTOR_VERSION, extract
-from pipelines.extract.extractor import normalize_color as _normalize_color
+from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.extract import normalize_color as _normalize_color
 from pipelines.ingest.redact import redact
 from schemas.raw import CatalogItem, FrontlineNote, LostSale, OosLookup, Store
 
@@ -45,6 +45,9 @@ def describe_errors(err: ValidationError) -> str:
             parts.append(f"{where}: required field is missing")
             continue
         got = e.get("input")
+        if got is None:
+            parts.append(f"{where}: required field is empty")
+            continue
         shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
         if isinstance(got, str) and len(got) > 40:
             shown += f" ({len(got)} characters)"

@@ -1,0 +1,119 @@
+"""`make bench`: the full unmet job vs the plain-DuckDB baseline on generated inputs.
+
+For each size N (env BENCH_ROWS, default 1000000; e.g. BENCH_ROWS=1000000,10000000) it generates the
+inputs once (cached under data/bench/), runs each system BENCH_REPEATS times (default 3) in a fresh
+process, and reports the median wall time, records per second and peak memory (RSS of the whole
+process tree, sampled every 50 ms with psutil), and the ratio. Results go to
+data/bench/results-<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(os.environ.get("BENCH_DIR", "data/bench"))
+SEED = 11
+
+
+def measure(cmd: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS bytes of the process tree) of one command; fails loudly."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.read().decode()[-3000:]}")
+    return wall, peak
+
+
+def inputs_for(rows: int) -> Path:
+    folder = ROOT / f"inputs-{rows}-seed{SEED}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {rows:,} records into {folder} ...", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "cli", "generate", "--rows", str(rows), "--seed", str(SEED),
+             "--out", str(folder)],  # fmt: skip
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        (folder / ".complete").touch()
+    return folder
+
+
+def count_records(folder: Path) -> int:
+    total = 0
+    for sub in ("frontline_notes", "oos_lookups", "lost_sales"):
+        for path in (folder / sub).iterdir():
+            with path.open("rb") as handle:
+                lines = sum(1 for _ in handle)
+            total += lines - (1 if path.suffix == ".csv" else 0)
+    return total
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "1000000").split(",")]
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    results = []
+    for rows in sizes:
+        inputs = inputs_for(rows)
+        records = count_records(inputs)
+        systems = {
+            "unmet": lambda: [sys.executable, "-m", "cli", "run", "--data-root", str(ROOT / "root"),
+                              "--inputs", str(inputs), "--as-of", "2026-11-25", "--no-report"],  # fmt: skip
+            "duckdb_baseline": lambda: [sys.executable, "-m", "pipelines.bench.baseline", str(inputs),
+                                        str(ROOT / "baseline-out")],  # fmt: skip
+        }
+        row = {"rows": rows, "records": records}
+        for name, cmd in systems.items():
+            runs = []
+            for i in range(repeats):
+                shutil.rmtree(ROOT / "root", ignore_errors=True)
+                wall, peak = measure(cmd())
+                runs.append((wall, peak))
+                print(f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  peak {peak / 2**20:7.0f} MiB", flush=True)
+            wall = statistics.median(w for w, _ in runs)
+            peak = statistics.median(p for _, p in runs)
+            row[name] = {
+                "wall_s": round(wall, 2),
+                "records_per_s": round(records / wall),
+                "peak_rss_mib": round(peak / 2**20),
+                "us_per_record": round(wall / records * 1e6, 2),
+                "runs": [{"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20)} for w, p in runs],
+            }
+        row["ratio_wall"] = round(row["unmet"]["wall_s"] / row["duckdb_baseline"]["wall_s"], 2)
+        results.append(row)
+    print()
+    print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
+    for row in results:
+        for name in ("unmet", "duckdb_baseline"):
+            r = row[name]
+            print(f"{row['rows']:>10,} {name:<16} {r['wall_s']:>8} {r['records_per_s']:>10,} "
+                  f"{r['peak_rss_mib']:>9} {r['us_per_record']:>7}")  # fmt: skip
+        print(f"{'':>10} ratio unmet / duckdb wall time: {row['ratio_wall']}x")
+    out = ROOT / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    out.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)},
+                               "repeats": repeats, "results": results}, indent=2) + "\n")  # fmt: skip
+    print(f"\nresults: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pyarrow as pa
+
+from pipelines.demand.aggregate import aggregate, long_rows
+
+
+def events(rows):
+    base = {"iso_week": "2026-W47", "store_id": "S001", "category": "coat", "color": None, "pattern": None,
+            "size": None, "event_id": None, "customer_ref": None, "lost_units": 1, "lost_revenue_eur": 10.0,
+            "classification": "stockout"}  # fmt: skip
+    return pa.Table.from_pylist([{**base, **r} for r in rows])
+
+
+def test_long_rows_leave_out_events_missing_a_part_of_the_attribute():
+    t = events([{"event_id": "E1", "color": "blue", "size": "L"}, {"event_id": "E2", "color": "red"}])
+    assert long_rows(t, "color").column("value").to_pylist() == ["blue", "red"]
+    assert long_rows(t, "color+size").column("value").to_pylist() == ["blue|L"]
+    assert long_rows(t, "pattern").num_rows == 0
+
+
+def test_aggregate_sums_per_store_and_chain_and_counts_distinct_customers():
+    t = events(
+        [
+            {"event_id": "E1", "color": "blue", "customer_ref": "C1", "lost_units": 2, "lost_revenue_eur": 20.0},
+            {"event_id": "E2", "color": "blue", "customer_ref": "C1", "classification": "not_carried"},
+            {"event_id": "E3", "color": "blue", "store_id": "S002", "classification": "substituted"},
+        ]
+    )
+    rows = aggregate(long_rows(t, "color")).to_pylist()
+    picked = [
+        (r["level"], r["store_id"], r["events"], r["customers"], r["lost_units"], r["lost_revenue_eur"],
+         r["stockout_events"], r["not_carried_events"], r["substituted_events"])  # fmt: skip
+        for r in rows
+    ]
+    assert picked == [
+        ("chain", "ALL", 3, 1, 4, 40.0, 1, 1, 1),
+        ("store", "S001", 2, 1, 3, 30.0, 1, 1, 0),
+        ("store", "S002", 1, 0, 1, 10.0, 0, 0, 1),
+    ]

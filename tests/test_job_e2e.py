@@ -1,0 +1,100 @@
+"""The whole job through the CLI on tiny inputs in a temp dir: exact outputs, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+
+AS_OF = "2026-11-25T00:00:00+00:00"
+
+
+def run_cli(data_root: Path, inputs: Path, *extra: str):
+    result = CliRunner().invoke(
+        cli,
+        ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF, *extra],
+        catch_exceptions=False,
+    )
+    return result
+
+
+def parquet_digests(run_dir: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(run_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(run_dir.rglob("*.parquet"))
+    }
+
+
+@pytest.fixture
+def published(tiny_inputs, data_root):
+    result = run_cli(data_root, tiny_inputs)
+    assert result.exit_code == 0, result.output
+    return data_root, result
+
+
+def test_summary_counts_add_up_per_source(published):
+    _, result = published
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line[:1].isalpha()}
+    assert lines["catalog"] == ["1", "5", "5", "0", "ok"]
+    assert lines["stores"] == ["1", "2", "2", "0", "ok"]
+    assert lines["frontline_notes"] == ["1", "5", "3", "2", "ok"]
+    assert lines["oos_lookups"] == ["1", "4", "3", "1", "ok"]
+    assert lines["lost_sales"] == ["1", "5", "4", "1", "ok"]
+
+
+def test_quarantine_has_a_readable_reason_for_each_bad_line(published):
+    data_root, _ = published
+    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    rows = con.execute("select source, source_line, reason from rejects order by all").fetchall()
+    assert rows == [
+        ("frontline_notes", 3, "captured_at: Input should have timezone info (got '2026-11-18 11:00:00')"),
+        ("frontline_notes", 5, "invalid JSON: Expecting property name enclosed in double quotes at column 2"),
+        ("lost_sales", 5, "quantity: Input should be greater than or equal to 1 (got '-1')"),
+        ("oos_lookups", 4, "store_id: unknown store 'S009' (not in stores.csv)"),
+    ]
+
+
+def test_demand_events_are_linked_classified_and_valued(published):
+    data_root, _ = published
+    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    rows = con.execute(
+        "select event_id, store_id, category, color, size, classification, n_signals, lost_units, "
+        "lost_revenue_eur from demand_events order by event_id"
+    ).fetchall()
+    assert rows == [
+        ("E-L-4#1", "S002", "jeans", "blue", "32x30", "substituted", 2, 1, 79.9),
+        ("E-LS-2#1", "S002", "coat", None, "XL", "not_carried", 1, 2, 378.0),
+        ("E-N-1#1", "S001", "coat", "blue", "L", "stockout", 3, 1, 179.0),
+        ("E-N-2#1", "S001", "coat", None, "M", "not_carried", 1, 1, 189.0),
+    ]
+    patterns = dict(con.execute("select event_id, pattern from demand_events").fetchall())
+    assert patterns["E-N-2#1"] == "plaid" and patterns["E-LS-2#1"] == "plaid"
+
+
+def test_outputs_are_published_with_a_report(published):
+    data_root, result = published
+    assert (data_root / "published").is_symlink()
+    report = data_root / "reports" / "2026-W47" / "report.html"
+    assert report.exists() and "2026-W47" in report.read_text()
+    assert f"report:   {report}" in result.output
+
+
+def test_rerun_on_same_input_gives_byte_identical_parquet(published, tiny_inputs):
+    data_root, _ = published
+    first = parquet_digests((data_root / "published").resolve())
+    assert run_cli(data_root, tiny_inputs).exit_code == 0
+    second = parquet_digests((data_root / "published").resolve())
+    assert first == second and len(first) >= 10
+
+
+def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):
+    (tmp_path / "empty").mkdir()
+    result = run_cli(data_root, tmp_path / "empty")
+    assert result.exit_code == 1
+    assert "Error: no catalog file: expected" in result.output
+    assert "Traceback" not in result.output

@@ -52,6 +52,15 @@ UNMET_REASONS = frozenset(
 UNMET_RESULTS = frozenset({LookupResult.OUT_OF_STOCK, LookupResult.NOT_CARRIED})
 
 
+class Classification(StrEnum):
+    """What kind of unmet demand an event is (docs/metrics.md)."""
+
+    STOCKOUT = "stockout"
+    NOT_CARRIED = "not_carried"
+    SUBSTITUTED = "substituted"
+    UNKNOWN = "unknown"
+
+
 class ColorFamily(StrEnum):
     BLACK = "black"
     WHITE = "white"

@@ -1,15 +1,227 @@
-"""Data-quality gates run before anything is published."""
+"""Data-quality gates run before anything is published.
+
+`gate` reads the run's Parquet datasets with pyarrow, validates each against its expectation
+suite (pipelines/checks/suites.py) with Great Expectations on pandas frames, fully offline, and
+writes `validation.json` into the run folder. Any failed or errored expectation raises
+`ChecksFailed`, whose message says which dataset, which rule and what was seen; job.py then stops
+before publishing.
+docs/data-quality.md explains how to read it.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pipelines import summary
+from pipelines.checks import frames, suites
+
+VALIDATION_FILE = "validation.json"
 
 
 class ChecksFailed(Exception):
     """An expectation failed: nothing is published."""
 
 
-def gate(run_dir: Path, counts: list[summary.SourceCount]) -> None:
-    summary.check(counts)
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one expectation, in plain values."""
+
+    dataset: str
+    expectation: str
+    why: str
+    kwargs: dict[str, Any]
+    success: bool
+    errored: bool
+    error: str | None
+    observed_value: Any
+    element_count: int | None
+    unexpected_count: int | None
+    unexpected_values: list[Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expectation": self.expectation,
+            "why": self.why,
+            "kwargs": self.kwargs,
+            "success": self.success,
+            "errored": self.errored,
+            "error": self.error,
+            "observed_value": self.observed_value,
+            "element_count": self.element_count,
+            "unexpected_count": self.unexpected_count,
+            "unexpected_values": self.unexpected_values,
+        }
+
+    def describe(self) -> str:
+        """One line: dataset, rule, what was seen."""
+        columns = ", ".join(suites.Rule(self.expectation, self.kwargs, self.why).columns)
+        head = f"{self.dataset}: {self.why} [{self.expectation}({columns})]"
+        if self.errored:
+            return f"{head}: ERRORED, could not be evaluated: {self.error}"
+        seen = []
+        if self.unexpected_count:
+            seen.append(f"{self.unexpected_count} of {self.element_count} rows unexpected")
+        if self.unexpected_values:
+            seen.append("e.g. " + ", ".join(_short(v) for v in self.unexpected_values))
+        if self.observed_value is not None and not self.unexpected_count:
+            seen.append(f"observed {_short(self.observed_value)}")
+        return f"{head}: " + ("; ".join(seen) or "failed")
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe copy: timestamps as ISO text, numpy scalars as Python, NaN as None."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except (ValueError, TypeError):
+            return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def error_of(exception_info: Any) -> str | None:
+    """The error message if the expectation raised while being evaluated, else None.
+
+    GE puts either one {'raised_exception': ...} dict or one such dict per metric in exception_info.
+    """
+    if not exception_info:
+        return None
+    infos = [exception_info] if "raised_exception" in exception_info else exception_info.values()
+    messages = [
+        str(info.get("exception_message") or "unknown error")
+        for info in infos
+        if isinstance(info, dict) and info.get("raised_exception")
+    ]
+    return "; ".join(dict.fromkeys(messages)) or None
+
+
+def _shown_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    shown = {
+        k: v for k, v in kwargs.items() if v is not None and k not in ("batch_id", "result_format")
+    }
+    return plain(shown)
+
+
+def validate(
+    suite_list: list[suites.Suite], tables: dict[str, Any]
+) -> tuple[list[Outcome], dict[str, float]]:
+    """Validate every suite against its table; returns the outcomes and timings (seconds)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    started = time.perf_counter()
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    imported = time.perf_counter()
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    source = context.data_sources.add_pandas("unmet_run")
+    result_format = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": suites.PARTIAL_UNEXPECTED,
+    }
+    outcomes: list[Outcome] = []
+    for suite in suite_list:
+        batch = (
+            source.add_dataframe_asset(suite.dataset)
+            .add_batch_definition_whole_dataframe("whole")
+            .get_batch(batch_parameters={"dataframe": frames.frame(tables[suite.dataset], suite)})
+        )
+        result = batch.validate(suites.to_ge_suite(suite), result_format=result_format)
+        ordered = sorted(result.results, key=lambda r: r.expectation_config.meta["rule"])
+        for r in ordered:
+            details = r.result or {}
+            error = error_of(r.exception_info)
+            outcomes.append(
+                Outcome(
+                    dataset=suite.dataset,
+                    expectation=r.expectation_config.type,
+                    why=r.expectation_config.meta["why"],
+                    kwargs=_shown_kwargs(suite.rules[r.expectation_config.meta["rule"]].kwargs),
+                    success=bool(r.success) and error is None,
+                    errored=error is not None,
+                    error=error,
+                    observed_value=plain(details.get("observed_value")),
+                    element_count=details.get("element_count"),
+                    unexpected_count=details.get("unexpected_count"),
+                    unexpected_values=plain(details.get("partial_unexpected_list") or [])[
+                        : suites.PARTIAL_UNEXPECTED
+                    ],
+                )
+            )
+    done = time.perf_counter()
+    return outcomes, {
+        "import_s": round(imported - started, 2),
+        "validate_s": round(done - imported, 2),
+    }
+
+
+def report(
+    outcomes: list[Outcome], tables: dict[str, Any], as_of: datetime, timings: dict[str, float]
+) -> dict[str, Any]:
+    """The content of validation.json."""
+    by_dataset: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_dataset.setdefault(outcome.dataset, []).append(outcome)
+    return {
+        "success": all(o.success for o in outcomes),
+        "as_of": as_of.isoformat(),
+        "expectations": len(outcomes),
+        "failed": sum(not o.success and not o.errored for o in outcomes),
+        "errored": sum(o.errored for o in outcomes),
+        "timings_s": timings,
+        "suites": [
+            {
+                "dataset": dataset,
+                "suite": f"unmet.{dataset}",
+                "rows": tables[dataset].num_rows,
+                "success": all(o.success for o in results),
+                "expectations": [o.as_dict() for o in results],
+            }
+            for dataset, results in by_dataset.items()
+        ],
+    }
+
+
+def failure_message(outcomes: list[Outcome], path: Path) -> str:
+    bad = [o for o in outcomes if not o.success]
+    errored = sum(o.errored for o in bad)
+    datasets = len({o.dataset for o in bad})
+    head = (
+        f"{len(bad)} of {len(outcomes)} expectations did not pass "
+        f"({len(bad) - errored} failed, {errored} errored) in {datasets} dataset(s); "
+        f"details: {path}"
+    )
+    return "\n".join([head, *(f"- {o.describe()}" for o in bad)])
+
+
+def gate(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:
+    """Validate the run in `run_dir`; write validation.json; raise ChecksFailed on any failure."""
+    suite_list = suites.build_suites(as_of)
+    tables = frames.load(run_dir, counts)
+    outcomes, timings = validate(suite_list, tables)
+    path = run_dir / VALIDATION_FILE
+    content = report(outcomes, tables, as_of, timings)
+    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
+    if not content["success"]:
+        raise ChecksFailed(failure_message(outcomes, path))

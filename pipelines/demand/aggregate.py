@@ -6,10 +6,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas.arrow import arrow_schema
+from schemas.enums import Classification, values
 from schemas.marts import UnmetDemandRow
 
 MART_SCHEMA = arrow_schema(UnmetDemandRow)
-CLASSES = ("stockout", "not_carried", "substituted", "unknown")
+CLASSES = tuple(values(Classification))
 #: The attributes (and combinations) unmet demand is aggregated by.
 DEFAULT_ATTRIBUTES = ("color", "pattern", "size", "color+size", "color+pattern")
 MISSING = "(unknown)"

@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from pipelines.demand.catalog import Catalog
+from schemas.enums import Classification
 
 ATTRIBUTES = ("color", "pattern", "size")
 DEFAULT_WINDOW = timedelta(minutes=30)
@@ -100,14 +101,14 @@ def classify(signals: list[dict[str, Any]], attrs: dict[str, Any], catalog: Cata
              by_category: dict[str, list]) -> str:  # fmt: skip
     hints = {s.get("hint") for s in signals}
     if any(s.get("substitute_sku") for s in signals):
-        return "substituted"
+        return Classification.SUBSTITUTED.value
     if {"sale:not_carried", "lookup:not_carried"} & hints:
-        return "not_carried"
+        return Classification.NOT_CARRIED.value
     if not (attrs.get("sku") or attrs.get("category")):
-        return "unknown"
+        return Classification.UNKNOWN.value
     if not in_catalog(attrs, catalog, by_category):
-        return "not_carried"
-    return "stockout"
+        return Classification.NOT_CARRIED.value
+    return Classification.STOCKOUT.value
 
 
 def category_medians(catalog: Catalog) -> dict[str, float]:

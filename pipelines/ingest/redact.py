@@ -1,9 +1,9 @@
 """Redact personal contact details from free text before it is stored anywhere.
 
 Caught: e-mail addresses, phone numbers (7 to 15 digits, with spaces, dots, dashes, slashes,
-parentheses or a leading +), and payment card numbers (13 to 19 digits passing the Luhn check). Kept:
-dates (2026-11-17, 17.11.2026, 17/11/2026), sizes (32x30, 8.5, "36 38 40 42"), prices and sku numbers
-(SKU-10482). Not caught: names, street addresses, handles. See docs/privacy.md.
+parentheses or a leading +), and payment card numbers (13 to 19 digits passing the Luhn check).
+Kept: dates (2026-11-17, 17.11.2026, 17/11/2026), sizes (32x30, 8.5, "36 38 40 42"), prices and
+sku numbers (SKU-10482). Not caught: names, street addresses, handles. See docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def _redact_run(match: str) -> tuple[str, int]:
 
 
 def redact(text: str) -> tuple[str, int]:
-    """The text with e-mails, phone and card numbers replaced by tokens, and how many were replaced."""
+    """The text with e-mails, phone and card numbers replaced by tokens, and how many were replaced.
+    """
     count = 0
 
     def _email(_: re.Match[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -100,7 +101,7 @@ class ParseFileFn(beam.DoFn):
         )
 
     def _reject(self, record: readers.RawRecord, name: str, reason: str) -> dict[str, Any]:
-        raw, _ = redact(readers.printable_raw(record.raw))
+        raw, _ = redact(readers.printable_raw(_without_unconsented_customer(record)))
         record_id = None
         if record.fields is not None:
             value = record.fields.get(self._spec.id_field)
@@ -120,6 +121,14 @@ class ParseFileFn(beam.DoFn):
         table = pa.Table.from_pylist(rows, schema=self._schema)
         for bucket, part in tables.split_by_bucket(table, self._spec.id_field, ID_BUCKETS):
             yield (self._spec.name, bucket), part
+
+
+def _without_unconsented_customer(record: readers.RawRecord) -> str:
+    """The raw text of a record, with its customer reference withheld unless consent is true."""
+    fields = record.fields
+    if not fields or not fields.get("customer_ref") or fields.get("customer_consent") is True:
+        return record.raw
+    return json.dumps({**fields, "customer_ref": "[withheld: no consent]"}, ensure_ascii=False)
 
 
 class DropDuplicateIdsFn(beam.DoFn):

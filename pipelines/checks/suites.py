@@ -1,0 +1,425 @@
+"""The expectation suites of the gate: one per dataset, built in code from the pydantic schemas plus
+the business rules that no single record can show.
+
+Pure Python: a suite is a list of `Rule`s (a Great Expectations expectation name, its arguments
+and a readable sentence). `to_ge_suite` turns one into a `great_expectations.ExpectationSuite`;
+only it imports Great Expectations (~3 s), so building and testing the rules stays fast.
+
+Derived from the models (schemas/staging.py, schemas/marts.py, schemas/raw.py):
+- every field whose annotation does not admit None is never null;
+- a staging field whose input field is an enumeration is in that enumeration's values;
+- a staging field whose input field has numeric bounds (ge/le/gt/lt) or a regex stays in them;
+- every datetime column is not after the run's as-of, every date column not after its next day
+  (a store's local date can run up to 14 hours ahead of UTC).
+Business rules are listed per dataset in `BUSINESS_RULES`; columns starting with `chk_` are derived
+by pipelines/checks/frames.py (traceability across tables, sums across columns).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+import annotated_types
+from pydantic import BaseModel, StringConstraints
+
+from pipelines.demand.aggregate import CLASSES, DEFAULT_ATTRIBUTES
+from schemas import enums, raw
+from schemas.marts import DemandEvent, DemandSignal, UnmetDemandRow
+from schemas.staging import StgCatalog, StgFrontlineNote, StgLostSale, StgOosLookup, StgStore
+
+#: How many unexpected values a result keeps (validation.json and the failure summary).
+PARTIAL_UNEXPECTED = 5
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation: the GE class name (e.g. ExpectColumnValuesToNotBeNull), its keyword
+    arguments, and what it means in one readable sentence."""
+
+    expectation: str
+    kwargs: dict[str, Any]
+    why: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
+        names += list(self.kwargs.get("column_list", ()))
+        return tuple(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class Suite:
+    dataset: str  # the run folder (stg_*, demand_signals, ...) or "ingest_counts"
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return f"unmet.{self.dataset}"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column a rule of this suite reads (the only ones loaded)."""
+        seen: dict[str, None] = {}
+        for rule in self.rules:
+            seen.update(dict.fromkeys(rule.columns))
+        return tuple(seen)
+
+
+#: Dataset -> (model of its rows, key columns, input model whose constraints carry over).
+DATASETS: dict[str, tuple[type[BaseModel], tuple[str, ...], type[BaseModel] | None]] = {
+    "stg_frontline_notes": (StgFrontlineNote, ("note_id",), raw.FrontlineNote),
+    "stg_oos_lookups": (StgOosLookup, ("lookup_id",), raw.OosLookup),
+    "stg_lost_sales": (StgLostSale, ("sale_id",), raw.LostSale),
+    "stg_catalog": (StgCatalog, ("sku",), raw.CatalogItem),
+    "stg_stores": (StgStore, ("store_id",), raw.Store),
+    "demand_signals": (DemandSignal, ("signal_id",), None),
+    "demand_events": (DemandEvent, ("event_id",), None),
+    "mart_unmet_demand": (
+        UnmetDemandRow,
+        ("iso_week", "level", "store_id", "category", "attribute", "value"),
+        None,
+    ),
+}
+
+#: Enumerations of columns that have no input model (the ledger and the mart).
+LEDGER_SETS: dict[str, dict[str, list[str]]] = {
+    "stg_catalog": {
+        "color_family": enums.values(enums.ColorFamily),
+        "pattern": enums.values(enums.Pattern),
+    },
+    "demand_signals": {
+        "source": enums.values(enums.Source),
+        "channel": enums.values(enums.Channel),
+        "color": enums.values(enums.ColorFamily),
+        "pattern": enums.values(enums.Pattern),
+    },
+    "demand_events": {
+        "classification": list(CLASSES),
+        "color": enums.values(enums.ColorFamily),
+        "pattern": enums.values(enums.Pattern),
+        "substitute_color": enums.values(enums.ColorFamily),
+        "substitute_pattern": enums.values(enums.Pattern),
+        "price_rule": ["sale", "catalog", "category_median", "none"],
+    },
+    "mart_unmet_demand": {
+        "level": ["store", "chain"],
+        "attribute": list(DEFAULT_ATTRIBUTES),
+        "chk_color_value": enums.values(enums.ColorFamily),
+        "chk_pattern_value": enums.values(enums.Pattern),
+    },
+}
+
+#: Numeric ranges of the ledger and the mart (inclusive; None = open).
+LEDGER_RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
+    "demand_signals": {"item_no": (1, None), "quantity": (1, 1000), "unit_price_eur": (0, 100_000)},
+    "demand_events": {
+        "n_signals": (1, None),
+        "n_notes": (0, None),
+        "n_lookups": (0, None),
+        "n_lost_sales": (0, None),
+        "lost_units": (1, 1000),
+        "unit_price_eur": (0, 100_000),
+        "lost_revenue_eur": (0, None),
+    },
+    "mart_unmet_demand": {
+        "events": (1, None),
+        "customers": (0, None),
+        "lost_units": (1, None),
+        "lost_revenue_eur": (0, None),
+        "stockout_events": (0, None),
+        "not_carried_events": (0, None),
+        "substituted_events": (0, None),
+        "unknown_events": (0, None),
+    },
+}
+
+#: An e-mail address left in stored free text (the redactor should have caught it).
+EMAIL_LEFT = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+
+
+def _null(column: str, why: str) -> Rule:
+    return Rule("ExpectColumnValuesToBeNull", {"column": column}, why)
+
+
+def _equal(a: str, b: str, why: str) -> Rule:
+    return Rule("ExpectColumnPairValuesToBeEqual", {"column_A": a, "column_B": b}, why)
+
+
+def _iso_week_rule() -> Rule:
+    return _equal("iso_week", "chk_iso_week", "iso_week is the ISO week of event_date")
+
+
+#: Rules across columns and tables, per dataset (chk_* columns come from frames.py).
+BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
+    "stg_frontline_notes": (
+        _null(
+            "chk_customer_ref_without_consent",
+            "customer_ref is kept only where customer_consent is true",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "redactions", "min_value": 0},
+            "redactions is a count (>= 0)",
+        ),
+        Rule(
+            "ExpectColumnValuesToNotMatchRegex",
+            {"column": "text", "regex": EMAIL_LEFT},
+            "no e-mail address is left in note text",
+        ),
+        _iso_week_rule(),
+    ),
+    "stg_oos_lookups": (_iso_week_rule(),),
+    "stg_lost_sales": (
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "currency", "value_set": ["EUR"]},
+            "only EUR amounts are staged",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "redactions", "min_value": 0},
+            "redactions is a count (>= 0)",
+        ),
+        Rule(
+            "ExpectColumnValuesToNotMatchRegex",
+            {"column": "description", "regex": EMAIL_LEFT},
+            "no e-mail address is left in lost-sale descriptions",
+        ),
+        _iso_week_rule(),
+    ),
+    "stg_catalog": (
+        Rule(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "list_price", "min_value": 0, "strict_min": True},
+            "every catalog sku has a price above 0 (a free sku values lost sales at 0)",
+        ),
+    ),
+    "demand_signals": (
+        _null(
+            "chk_untraced_record_id",
+            "every signal's record_id exists in the staging table of its source",
+        ),
+        _null("chk_unknown_event_id", "every signal's event_id exists in demand_events"),
+        _iso_week_rule(),
+    ),
+    "demand_events": (
+        _null("chk_untraced_event_id", "every event_id appears in demand_signals"),
+        _equal("n_signals", "chk_n_by_source", "n_signals = n_notes + n_lookups + n_lost_sales"),
+        _equal("n_signals", "chk_n_linked", "n_signals = the signals that name this event"),
+        Rule(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "last_at", "column_B": "first_at", "or_equal": True},
+            "last_at is not before first_at",
+        ),
+        _iso_week_rule(),
+    ),
+    "mart_unmet_demand": (
+        _equal(
+            "events",
+            "chk_events_by_class",
+            "events = stockout + not_carried + substituted + unknown events",
+        ),
+        Rule(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "events", "column_B": "customers", "or_equal": True},
+            "customers never exceed events",
+        ),
+        _null(
+            "chk_untraced_store_row",
+            "every store-level row's week, store and category has demand_events",
+        ),
+    ),
+    "ingest_counts": (
+        Rule("ExpectColumnValuesToNotBeNull", {"column": "source"}, "source is named"),
+        _equal("read", "chk_accounted", "records read = accepted + quarantined, per source"),
+    ),
+}
+
+
+def _unwrap(annotation: object) -> tuple[object, bool, list[object]]:
+    """(inner type, admits None, Annotated metadata) of an annotation."""
+    metadata: list[object] = []
+    optional = False
+    for _ in range(3):
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation, *extra = typing.get_args(annotation)
+            metadata.extend(extra)
+        elif origin in (typing.Union, types.UnionType):
+            args = typing.get_args(annotation)
+            optional = optional or type(None) in args
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) != 1:
+                break
+            annotation = rest[0]
+        else:
+            break
+    return annotation, optional, metadata
+
+
+def admits_none(model: type[BaseModel], name: str) -> bool:
+    return _unwrap(model.model_fields[name].annotation)[1]
+
+
+def not_null_fields(model: type[BaseModel]) -> list[str]:
+    """Fields whose annotation does not admit None, in declaration order."""
+    return [name for name in model.model_fields if not admits_none(model, name)]
+
+
+def _bounds(metadata: list[object]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            kwargs["min_value"] = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            kwargs.update(min_value=item.gt, strict_min=True)
+        elif isinstance(item, annotated_types.Le):
+            kwargs["max_value"] = item.le
+        elif isinstance(item, annotated_types.Lt):
+            kwargs.update(max_value=item.lt, strict_max=True)
+    return {k: float(v) if not isinstance(v, bool) else v for k, v in kwargs.items()}
+
+
+def input_rules(staging: type[BaseModel], source: type[BaseModel]) -> list[Rule]:
+    """Enumerations, numeric bounds and regexes of the input model, for the staging columns that
+    carry an input field of the same name."""
+    rules = []
+    for name, info in source.model_fields.items():
+        if name not in staging.model_fields:
+            continue
+        inner, _, metadata = _unwrap(info.annotation)
+        metadata = [*info.metadata, *metadata]
+        if isinstance(inner, type) and issubclass(inner, Enum):
+            values = [m.value for m in inner]
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": name, "value_set": values},
+                    f"{name} is one of {', '.join(values)}",
+                )
+            )
+        bounds = _bounds(metadata)
+        if bounds:
+            shown = _range_text(bounds.get("min_value"), bounds.get("max_value"))
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": name, **bounds},
+                    f"{name} is {shown}",
+                )
+            )
+        for item in metadata:
+            if isinstance(item, StringConstraints) and item.pattern:
+                rules.append(
+                    Rule(
+                        "ExpectColumnValuesToMatchRegex",
+                        {"column": name, "regex": item.pattern},
+                        f"{name} matches {item.pattern}",
+                    )
+                )
+    return rules
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    def fmt(v: float) -> str:
+        return f"{int(v):,}" if float(v).is_integer() else f"{v:,}"
+
+    if low is not None and high is not None:
+        return f"between {fmt(low)} and {fmt(high)}"
+    return f">= {fmt(low)}" if low is not None else f"<= {fmt(high)}"  # type: ignore[arg-type]
+
+
+def time_rules(model: type[BaseModel], as_of: datetime) -> list[Rule]:
+    """No timestamp after the run's as-of; no local date after the as-of's next day."""
+    as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+    as_of = as_of.astimezone(UTC)
+    latest_day = as_of.date() + timedelta(days=1)
+    rules = []
+    for name, info in model.model_fields.items():
+        inner, _, _ = _unwrap(info.annotation)
+        if inner is datetime:
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": name, "max_value": as_of},
+                    f"{name} is not after the run's as-of {as_of.isoformat()}",
+                )
+            )
+        elif inner is date:
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": name, "max_value": latest_day},
+                    f"{name} is not after {latest_day} (as-of date + 1 day)",
+                )
+            )
+    return rules
+
+
+def dataset_suite(dataset: str, as_of: datetime) -> Suite:
+    model, keys, source = DATASETS[dataset]
+    rules: list[Rule] = []
+    if len(keys) == 1:
+        rules.append(
+            Rule("ExpectColumnValuesToBeUnique", {"column": keys[0]}, f"{keys[0]} is unique")
+        )
+    else:
+        rules.append(
+            Rule(
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": list(keys)},
+                f"({', '.join(keys)}) is unique",
+            )
+        )
+    for name in not_null_fields(model):
+        rules.append(
+            Rule("ExpectColumnValuesToNotBeNull", {"column": name}, f"{name} is never null")
+        )
+    if source is not None:
+        rules.extend(input_rules(model, source))
+    for column, values in LEDGER_SETS.get(dataset, {}).items():
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToBeInSet",
+                {"column": column, "value_set": values},
+                f"{column} is one of {', '.join(values)}",
+            )
+        )
+    for column, (low, high) in LEDGER_RANGES.get(dataset, {}).items():
+        bounds = {k: v for k, v in (("min_value", low), ("max_value", high)) if v is not None}
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToBeBetween",
+                {"column": column, **bounds},
+                f"{column} is {_range_text(low, high)}",
+            )
+        )
+    rules.extend(time_rules(model, as_of))
+    rules.extend(BUSINESS_RULES.get(dataset, ()))
+    return Suite(dataset, tuple(rules))
+
+
+def build_suites(as_of: datetime) -> list[Suite]:
+    """Every suite of the gate, in the order they run."""
+    return [dataset_suite(name, as_of) for name in DATASETS] + [
+        Suite("ingest_counts", BUSINESS_RULES["ingest_counts"])
+    ]
+
+
+def to_ge_suite(suite: Suite):  # type: ignore[no-untyped-def]
+    """The Great Expectations suite of `suite` (imports great_expectations: ~3 s the first time)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    ge_suite = gx.ExpectationSuite(name=suite.name)
+    for index, rule in enumerate(suite.rules):
+        expectation_class = getattr(gxe, rule.expectation)
+        ge_suite.add_expectation(
+            expectation_class(**rule.kwargs, meta={"rule": index, "why": rule.why})
+        )
+    return ge_suite

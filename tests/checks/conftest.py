@@ -1,0 +1,90 @@
+"""One job run over the hostile input corpus (tests/data/bad), shared by the bad-input and privacy
+tests, plus helpers to read a run's Parquet output."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+
+BAD = Path(__file__).parents[1] / "data" / "bad"
+AS_OF = "2026-11-25T00:00:00+00:00"
+#: Characters of the generated huge fields (a 1 MB note, a 1 MB CSV description).
+HUGE_CHARS = 1_000_000
+
+
+def run_cli(data_root: Path, inputs: Path, *extra: str) -> Result:
+    return CliRunner().invoke(
+        cli,
+        ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF, *extra],
+    )
+
+
+def read_folder(folder: Path) -> pa.Table | None:
+    files = sorted(folder.rglob("*.parquet"))
+    if not files:
+        return None
+    return pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+
+
+def _write_huge_files(inputs: Path) -> None:
+    """Generated, not committed: a 1 MB note and a 1 MB CSV field, each between good records."""
+    big = "wanted navy coat " * (HUGE_CHARS // 17)
+    good = (
+        '{{"note_id": "{}", "store_id": "S001", "channel": "store", '
+        '"captured_at": "2026-11-17T14:03:00+01:00", "text": "{}"}}\n'
+    )
+    (inputs / "frontline_notes" / "huge_field.jsonl").write_text(
+        good.format("HF-1", "navy coat in L")
+        + good.format("HF-2", big)
+        + good.format("HF-3", "black coat M")
+    )
+    header = (
+        "sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,"
+        "substitute_sku,description\n"
+    )
+    row = "{},S001,SKU-1,size_unavailable,1,129.00,EUR,2026-11-17T14:09:40+01:00,,{}\n"
+    (inputs / "lost_sales" / "huge_field.csv").write_text(
+        header
+        + row.format("HS-1", "")
+        + row.format("HS-2", '"' + big + '"')
+        + row.format("HS-3", "")
+    )
+
+
+@dataclass(frozen=True)
+class CorpusRun:
+    data_root: Path
+    inputs: Path
+    result: Result
+
+    @property
+    def run_dir(self) -> Path:
+        return (self.data_root / "published").resolve()
+
+    def table(self, name: str) -> pa.Table | None:
+        return read_folder(self.run_dir / name)
+
+    def datasets(self) -> dict[str, pa.Table]:
+        """Every Parquet dataset of the run, by folder name."""
+        folders = sorted(p for p in self.run_dir.iterdir() if p.is_dir())
+        tables = {f.name: read_folder(f) for f in folders}
+        return {name: t for name, t in tables.items() if t is not None}
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    """The whole job, once, on a copy of tests/data/bad plus the generated huge files."""
+    base = tmp_path_factory.mktemp("bad")
+    inputs = base / "inputs"
+    shutil.copytree(BAD, inputs, ignore=shutil.ignore_patterns("*.md"))
+    _write_huge_files(inputs)
+    data_root = base / "data"
+    return CorpusRun(data_root, inputs, run_cli(data_root, inputs))

@@ -1,0 +1,199 @@
+"""The hostile input corpus (tests/data/bad): one job run over every case, then per case: the bad
+records are quarantined with a readable reason, the good records of the same file are staged, and
+every record read is accounted for."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+import pytest
+
+from pipelines.ingest.readers import RAW_KEEP_CHARS
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str  # relative to the inputs root: <source folder>/<file>
+    rejects: dict[int, str] = field(default_factory=dict)  # line -> reason substring
+    good: tuple[str, ...] = ()  # ids staged from this file
+
+    @property
+    def source(self) -> str:
+        return self.file.split("/")[0]
+
+
+CASES = [
+    Case("malformed_json", "frontline_notes/malformed_json.jsonl",
+         {2: "invalid JSON: Unterminated string starting at column",
+          3: "invalid record: expected a JSON object, found list",
+          5: "unexpected field 'colour'"}, ("MJ-1", "MJ-4")),
+    Case("wrong_column_count", "oos_lookups/wrong_column_count.csv",
+         {3: "expected 7 columns, found 9", 4: "expected 7 columns, found 4"}, ("WC-1", "WC-4")),
+    Case("quoted_multiline_field", "lost_sales/quoted_multiline.csv", {}, ("QM-1", "QM-2", "QM-3")),
+    Case("bom_jsonl", "frontline_notes/bom.jsonl", {}, ("BOM-1", "BOM-2")),
+    Case("bom_csv", "oos_lookups/bom.csv", {}, ("LB-1", "LB-2")),
+    Case("non_utf8_jsonl", "frontline_notes/non_utf8.jsonl",
+         {2: "not valid UTF-8: byte 0xe9"}, ("NU-1", "NU-3")),
+    Case("non_utf8_csv", "lost_sales/non_utf8.csv",
+         {3: "not valid UTF-8: byte 0xff"}, ("NB-1", "NB-3")),
+    Case("empty_jsonl", "frontline_notes/empty.jsonl"),
+    Case("empty_csv", "oos_lookups/empty.csv"),
+    Case("header_only", "lost_sales/header_only.csv"),
+    Case("wrong_header", "oos_lookups/wrong_header.csv",
+         {1: "(missing: store_id) (unexpected: store)",
+          2: "does not match the expected columns", 3: "does not match the expected columns"}),
+    Case("huge_note", "frontline_notes/huge_field.jsonl",
+         {2: "text: String should have at most 10000 characters"}, ("HF-1", "HF-3")),
+    Case("huge_csv_field", "lost_sales/huge_field.csv",
+         {3: "unreadable CSV: a field is longer than 131,072 characters"}, ("HS-1", "HS-3")),
+    Case("duplicate_id_first_file", "oos_lookups/dup_a.csv", {}, ("DA-2", "L-DUP-1")),
+    Case("duplicate_id_across_files", "oos_lookups/dup_b.csv",
+         {3: "duplicate lookup_id 'L-DUP-1': first seen in oos_lookups/dup_a.csv line 2"},
+         ("DB-1",)),
+    Case("duplicate_id_in_file", "frontline_notes/duplicate_ids.jsonl",
+         {3: "duplicate note_id 'DN-1': first seen in frontline_notes/duplicate_ids.jsonl line 1"},
+         ("DN-1", "DN-2")),
+    Case("delivered_file", "lost_sales/redelivered_1.csv", {}, ("RD-1", "RD-2")),
+    Case("redelivered_file", "lost_sales/redelivered_2.csv",
+         {2: "duplicate sale_id 'RD-1': first seen in lost_sales/redelivered_1.csv line 2",
+          3: "duplicate sale_id 'RD-2': first seen in lost_sales/redelivered_1.csv line 3"}),
+    Case("unknown_store", "frontline_notes/unknown_store.jsonl",
+         {2: "store_id: unknown store 'S999'"}, ("US-1", "US-3")),
+    Case("unknown_sku", "oos_lookups/unknown_sku.csv",
+         {3: "sku: unknown sku 'SKU-404'"}, ("UK-1", "UK-3")),
+    Case("negative_quantity", "lost_sales/negative.csv",
+         {3: "quantity: Input should be greater than or equal to 1 (got '-2')"},
+         ("NS-1", "NS-3")),
+    Case("negative_on_hand", "oos_lookups/negative.csv",
+         {3: "on_hand_qty: Input should be greater than or equal to 0 (got '-1')"},
+         ("NQ-1", "NQ-3")),
+    Case("impossible_date", "frontline_notes/impossible_dates.jsonl",
+         {2: "day value is outside expected range (got '2025-02-30T10:00:00+01:00')"},
+         ("ID-1", "ID-3")),
+    Case("timestamp_without_zone", "frontline_notes/no_timezone.jsonl",
+         {2: "captured_at: Input should have timezone info"}, ("TZ-1", "TZ-3")),
+    Case("future_date", "frontline_notes/future.jsonl",
+         {2: "captured_at: 2027-01-05T09:00:00+01:00 is in the future"}, ("FU-1", "FU-3")),
+    Case("csv_dates", "lost_sales/dates.csv",
+         {3: "day value is outside expected range",
+          4: "occurred_at: Input should have timezone info",
+          5: "is in the future"}, ("SD-1",)),
+    Case("formula_in_notes", "frontline_notes/formula.jsonl",
+         {4: "text: required field is missing"}, ("FX-1", "FX-2", "FX-3")),
+    Case("formula_in_lost_sales", "lost_sales/formula.csv",
+         {4: "currency: only EUR is supported (got 'USD')"}, ("FS-1", "FS-2")),
+    Case("html_in_notes", "frontline_notes/html.jsonl",
+         {3: "channel: Input should be 'store', 'call_center', 'chat', 'app' or 'web' (got 'fax')"},
+         ("HT-1", "HT-2")),
+    Case("contacts_in_notes", "frontline_notes/privacy.jsonl",
+         {7: "is in the future"}, ("PV-1", "PV-2", "PV-3", "PV-4", "PV-5", "PV-6")),
+    Case("contacts_in_lost_sales", "lost_sales/privacy.csv", {}, ("PS-1", "PS-2")),
+]  # fmt: skip
+ID_FIELDS = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id"}
+
+
+@pytest.fixture(scope="module")
+def outcome(corpus_run):
+    """What the run made of each input file: its rejects, its staged rows and its file stats."""
+    rejects = corpus_run.table("rejects").to_pylist()
+    staged = {source: corpus_run.table(f"stg_{source}").to_pylist() for source in ID_FIELDS}
+    files = {r["source_file"]: r for r in corpus_run.table("ingest_files").to_pylist()}
+    return rejects, staged, files
+
+
+def test_every_case_has_a_file_in_the_corpus(corpus_run):
+    for case in CASES:
+        assert (corpus_run.inputs / case.file).is_file(), case.file
+
+
+def test_the_run_succeeds_without_a_traceback(corpus_run):
+    result = corpus_run.result
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert (corpus_run.data_root / "published").is_symlink()
+
+
+def test_read_equals_accepted_plus_quarantined(corpus_run):
+    from pipelines import summary
+
+    counts = summary.count(str(corpus_run.run_dir))
+    assert all(c.balanced for c in counts), summary.render(counts)
+    assert sum(c.quarantined for c in counts) == sum(len(c.rejects) for c in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_bad_records_are_quarantined_with_a_readable_reason(case, outcome):
+    rejects, _, _ = outcome
+    mine = {r["source_line"]: r["reason"] for r in rejects if r["source_file"] == case.file}
+    assert sorted(mine) == sorted(case.rejects), mine
+    for line, expected in case.rejects.items():
+        assert expected in mine[line], (line, mine[line])
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_good_records_of_the_same_file_are_staged(case, outcome):
+    _, staged, _ = outcome
+    id_field = ID_FIELDS[case.source]
+    mine = sorted(r[id_field] for r in staged[case.source] if r["source_file"] == case.file)
+    assert mine == sorted(case.good)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_each_file_is_accounted_for(case, outcome):
+    rejects, staged, files = outcome
+    stats = files[case.file]
+    accepted = sum(r["source_file"] == case.file for r in staged[case.source])
+    quarantined = sum(r["source_file"] == case.file for r in rejects)
+    assert stats["records_read"] == accepted + quarantined == len(case.good) + len(case.rejects)
+
+
+def test_empty_and_header_only_files_are_noted_not_failed(outcome):
+    _, _, files = outcome
+    assert files["frontline_notes/empty.jsonl"]["note"] == "file is empty"
+    assert files["oos_lookups/empty.csv"]["note"] == "file is empty"
+    assert files["lost_sales/header_only.csv"]["note"] == "no records"
+
+
+def test_a_quoted_multi_line_field_is_one_record_kept_whole(outcome):
+    _, staged, _ = outcome
+    rows = {r["sale_id"]: r for r in staged["lost_sales"]}
+    assert rows["QM-2"]["description"] == 'wanted the plaid coat,\nsize L, "urgent"'
+    assert (rows["QM-2"]["source_line"], rows["QM-3"]["source_line"]) == (3, 5)
+
+
+def test_huge_records_are_cut_in_the_quarantine(outcome):
+    rejects, _, _ = outcome
+    huge = [r for r in rejects if r["source_file"].endswith("huge_field.jsonl")
+            or r["source_file"].endswith("huge_field.csv")]  # fmt: skip
+    assert len(huge) == 2
+    for r in huge:
+        assert len(r["raw"]) < RAW_KEEP_CHARS + 60
+        assert r["raw"].endswith("characters in all]")
+
+
+def test_formula_and_markup_text_is_stored_verbatim(outcome):
+    _, staged, _ = outcome
+    notes = {r["note_id"]: r["text"] for r in staged["frontline_notes"]}
+    sales = {r["sale_id"]: r["description"] for r in staged["lost_sales"]}
+    assert notes["FX-1"] == "=cmd|' /C calc'!A0"
+    assert notes["HT-1"] == "<script>alert('x')</script> wanted the navy coat <b>L</b>"
+    assert sales["FS-2"] == "-2+3+cmd|' /C calc'!A0"
+
+
+def test_reports_neutralise_formulas_and_escape_markup(corpus_run):
+    """Notes reach the store page and its CSV files: formulas get a leading quote, HTML escaped."""
+    store = pytest.importorskip("pipelines.reports.store")
+    reports = corpus_run.data_root / "reports"
+    html_path = store.write_store(
+        corpus_run.data_root / "unmet.duckdb", reports, "2026-W47", "S001"
+    )
+    html = html_path.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    cells = []
+    for path in reports.rglob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells.extend(cell for row in csv.reader(handle) for cell in row)
+    formulas = [c for c in cells if "cmd|" in c or "HYPERLINK" in c]
+    assert all(c.startswith("'") for c in formulas), formulas

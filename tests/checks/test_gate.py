@@ -1,0 +1,210 @@
+"""The data-quality gate: suites derived from the schemas, validation.json, and a failing
+expectation that stops the run before publishing (exit 4, the published data untouched)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from pipelines import summary
+from pipelines.checks import run as checks_run
+from pipelines.checks import suites
+from pipelines.checks.suites import Rule
+from schemas.staging import StgLostSale
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+AS_OF = datetime(2026, 11, 25, tzinfo=UTC)
+EXIT_CHECKS = 4
+
+
+def run_cli(data_root: Path, inputs: Path):  # type: ignore[no-untyped-def]
+    args = [
+        "run",
+        "--data-root",
+        str(data_root),
+        "--inputs",
+        str(inputs),
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
+    return CliRunner().invoke(cli, args)
+
+
+# --- suites, built from the models (no Great Expectations needed) -----------------------------
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, suites.Suite]:
+    return {s.dataset: s for s in suites.build_suites(AS_OF)}
+
+
+def _rules(suite: suites.Suite, expectation: str) -> list[Rule]:
+    return [r for r in suite.rules if r.expectation == expectation]
+
+
+def test_there_is_a_suite_per_dataset_plus_the_counts(built):
+    assert sorted(built) == sorted(
+        ["stg_frontline_notes", "stg_oos_lookups", "stg_lost_sales", "stg_catalog", "stg_stores",
+         "demand_signals", "demand_events", "mart_unmet_demand", "ingest_counts"]
+    )  # fmt: skip
+
+
+def test_not_null_fields_are_those_whose_annotation_does_not_admit_none():
+    assert suites.not_null_fields(StgLostSale) == [
+        "sale_id", "store_id", "reason_code", "quantity", "currency", "occurred_at", "event_date",
+        "iso_week", "redactions", "source_file", "source_line",
+    ]  # fmt: skip
+
+
+def test_keys_are_unique(built):
+    assert [r.kwargs for r in _rules(built["stg_oos_lookups"], "ExpectColumnValuesToBeUnique")] == [
+        {"column": "lookup_id"}
+    ]
+    (compound,) = _rules(built["mart_unmet_demand"], "ExpectCompoundColumnsToBeUnique")
+    assert compound.kwargs["column_list"][:3] == ["iso_week", "level", "store_id"]
+
+
+def test_input_constraints_carry_over_to_staging(built):
+    between = _rules(built["stg_lost_sales"], "ExpectColumnValuesToBeBetween")
+    ranges = {r.kwargs["column"]: r.kwargs for r in between}
+    assert ranges["quantity"] == {"column": "quantity", "min_value": 1.0, "max_value": 1000.0}
+    sets = {r.kwargs["column"]: r.kwargs["value_set"]
+            for r in _rules(built["stg_oos_lookups"], "ExpectColumnValuesToBeInSet")}  # fmt: skip
+    assert sets["result"] == ["in_stock", "out_of_stock", "not_carried"]
+    assert "store" in sets["channel"]
+
+
+def test_timestamps_may_not_be_after_the_as_of(built):
+    rule = next(r for r in built["stg_frontline_notes"].rules
+                if r.kwargs.get("column") == "captured_at" and "max_value" in r.kwargs)  # fmt: skip
+    assert rule.kwargs["max_value"] == AS_OF
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        (None, None),
+        ({"raised_exception": False, "exception_message": None}, None),
+        ({"raised_exception": True, "exception_message": "boom"}, "boom"),
+        ({"metric-1": {"raised_exception": True, "exception_message": 'column "x" does not exist'},
+          "metric-2": {"raised_exception": True, "exception_message": 'column "x" does not exist'}},
+         'column "x" does not exist'),
+    ],
+)  # fmt: skip
+def test_an_errored_expectation_is_told_from_a_failed_one(info, expected):
+    assert checks_run.error_of(info) == expected
+
+
+# --- the gate in the job ----------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def good_run(tmp_path_factory):
+    """The job once on tests/data/tiny: published, with its DuckDB file and report."""
+    base = tmp_path_factory.mktemp("gate")
+    inputs = base / "inputs"
+    shutil.copytree(TINY, inputs)
+    data_root = base / "data"
+    result = run_cli(data_root, inputs)
+    assert result.exit_code == 0, result.output
+    return data_root, inputs
+
+
+def test_a_passing_run_writes_validation_json(good_run):
+    data_root, _ = good_run
+    report = json.loads((data_root / "published" / "validation.json").read_text())
+    assert report["success"] is True and report["failed"] == report["errored"] == 0
+    assert len(report["suites"]) == 9
+    first = report["suites"][0]["expectations"][0]
+    assert set(first) >= {"expectation", "why", "success", "errored", "observed_value",
+                          "unexpected_count", "unexpected_values"}  # fmt: skip
+
+
+def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):
+    data_root, inputs = good_run
+    published = os.readlink(data_root / "published")
+    db = data_root / "unmet.duckdb"
+    db_before = (db.stat().st_ino, _digest(db))
+    report_before = _digest(next((data_root / "reports").rglob("report.html")))
+
+    # A price of 0.00 passes the ingest (list_price >= 0) but breaks a business rule of the gate.
+    bad_inputs = tmp_path / "inputs"
+    shutil.copytree(inputs, bad_inputs)
+    catalog = bad_inputs / "catalog" / "catalog.csv"
+    scarf = "SKU-5,Silk scarf,scarf,red,floral,OS,"
+    catalog.write_text(catalog.read_text().replace(scarf + "49.00", scarf + "0.00"))
+    result = run_cli(data_root, bad_inputs)
+
+    assert result.exit_code == EXIT_CHECKS, result.output
+    assert "data-quality checks failed; nothing was published" in result.output
+    assert "stg_catalog: every catalog sku has a price above 0" in result.output
+    assert "list_price" in result.output and "1 of 5 rows unexpected; e.g. 0.0" in result.output
+    assert "Traceback" not in result.output
+    assert os.readlink(data_root / "published") == published
+    assert (db.stat().st_ino, _digest(db)) == db_before
+    assert _digest(next((data_root / "reports").rglob("report.html"))) == report_before
+    (partial,) = (data_root / "runs").glob("*.partial")
+    failed = json.loads((partial / "validation.json").read_text())
+    assert failed["success"] is False and failed["failed"] == 1 and failed["errored"] == 0
+
+
+def test_gate_reports_failed_and_errored_expectations_apart(good_run, tmp_path, monkeypatch):
+    data_root, _ = good_run
+    run_dir = tmp_path / "run"
+    shutil.copytree((data_root / "published").resolve(), run_dir)
+    original = suites.build_suites
+
+    def with_two_bad_rules(as_of):
+        built = original(as_of)
+        impossible = Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "store_id", "value_set": ["nowhere"]},
+            "an impossible rule",
+        )
+        missing = Rule(
+            "ExpectColumnValuesToNotBeNull", {"column": "no_such_column"}, "a broken rule"
+        )
+        extra = (impossible, missing)
+        return [
+            replace(s, rules=(*s.rules, *extra)) if s.dataset == "stg_stores" else s for s in built
+        ]
+
+    monkeypatch.setattr(suites, "build_suites", with_two_bad_rules)
+    counts = summary.count(str(run_dir))
+    with pytest.raises(checks_run.ChecksFailed) as failed:
+        checks_run.gate(run_dir, counts, AS_OF)
+
+    message = str(failed.value)
+    assert "2 of " in message and "(1 failed, 1 errored) in 1 dataset(s)" in message
+    assert (
+        "- stg_stores: an impossible rule [expect_column_values_to_be_in_set(store_id)]: "
+        "2 of 2 rows unexpected; e.g. 'S001', 'S002'" in message
+    )
+    assert (
+        "- stg_stores: a broken rule [expect_column_values_to_not_be_null(no_such_column)]: "
+        "ERRORED, could not be evaluated:"
+        in message
+        and "does not exist" in message
+    )
+    report = json.loads((run_dir / "validation.json").read_text())
+    stores = next(s for s in report["suites"] if s["dataset"] == "stg_stores")
+    by_why = {e["why"]: e for e in stores["expectations"]}
+    assert (by_why["an impossible rule"]["success"], by_why["an impossible rule"]["errored"]) == (
+        False,
+        False,
+    )
+    assert (by_why["a broken rule"]["success"], by_why["a broken rule"]["errored"]) == (False, True)
+    assert by_why["an impossible rule"]["unexpected_values"] == ["S001", "S002"]

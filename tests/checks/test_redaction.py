@@ -1,0 +1,158 @@
+"""Privacy: what pipelines/ingest/redact.py removes from free text, what it must leave alone, and
+that no phone number or e-mail of the hostile corpus reaches any Parquet file of the run."""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pytest
+
+from pipelines.ingest.redact import CARD_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, redact
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        # France
+        "06 12 34 56 78", "06.12.34.56.78", "0612345678", "+33 6 12 34 56 78",
+        "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78",
+        # United Kingdom
+        "07700 900123", "+44 7700 900123", "020 7946 0958", "+44 (0)20 7946 0958",
+        # United States
+        "(415) 555-0172", "415-555-0199", "415.555.0199", "+1 415 555 0199", "1-800-555-0199",
+        # Germany
+        "030 12345678", "030-1234567", "+49 151 23456789", "+49 (0)30 1234567", "0151/23456789",
+    ],
+)  # fmt: skip
+def test_phone_numbers_are_redacted(phone):
+    assert redact(f"please call {phone} back") == (f"please call {PHONE_TOKEN} back", 1)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["jane.doe@example.com", "jane.doe+coats@example.com", "J.Smith@mail.example.co.uk",
+     "max_mustermann-1@beispiel.de"],
+)  # fmt: skip
+def test_emails_are_redacted(email):
+    assert redact(f"mail {email}, thanks") == (f"mail {EMAIL_TOKEN}, thanks", 1)
+
+
+@pytest.mark.parametrize(
+    "card",
+    ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "5500 0000 0000 0004",
+     "3782 822463 10005"],
+)  # fmt: skip
+def test_luhn_valid_card_numbers_are_redacted_as_cards(card):
+    assert redact(f"paid with {card} today") == (f"paid with {CARD_TOKEN} today", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeans 32x30", "size 8.5", "size 38-40", "sizes 36 38 40 42", "W32 L34",
+        "price 129.00", "€1.299,00", "on 2026-11-17", "on 17.11.2026", "on 17/11/2026",
+        "on 17/11/26",
+        "at 2026-11-17T14:03:00+01:00", "between 10:30 and 11:45", "SKU-10482", "SKU-1048234",
+        "store S001", "customer C-20417",
+        # 16 digits printed like a card but failing the Luhn check: a voucher code, not a card
+        "voucher 1234 5678 9012 3456",
+    ],
+)  # fmt: skip
+def test_sizes_prices_dates_and_codes_are_kept(text):
+    assert redact(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "count"),
+    [
+        ("on 2026-11-17 0612345678", f"on 2026-11-17 {PHONE_TOKEN}", 1),
+        ("17.11.2026 +33 6 12 34 56 78", f"17.11.2026 {PHONE_TOKEN}", 1),
+        ("0612345678 / 0798765432", f"{PHONE_TOKEN} / {PHONE_TOKEN}", 2),
+        ("4111 1111 1111 1111 0612345678", f"{CARD_TOKEN} {PHONE_TOKEN}", 2),
+        (
+            "a@b.fr, 06 12 34 56 78, 4111 1111 1111 1111",
+            f"{EMAIL_TOKEN}, {PHONE_TOKEN}, {CARD_TOKEN}",
+            3,
+        ),
+    ],
+)
+def test_runs_holding_several_things_are_cut_apart(text, expected, count):
+    assert redact(text) == (expected, count)
+
+
+def test_text_without_contacts_is_returned_as_is():
+    assert redact("wanted the wool coat in sage green, size L") == (
+        "wanted the wool coat in sage green, size L",
+        0,
+    )
+
+
+# --- the whole run: nothing personal reaches Parquet ------------------------------------------
+
+#: Every phone number and e-mail written into the corpus (tests/data/bad/*/privacy.*).
+CORPUS_CONTACTS = [
+    "06 12 34 56 78", "+33 6 12 34 56 78", "07700 900123", "+44 20 7946 0958", "(415) 555-0172",
+    "415-555-0199", "030 12345678", "+49 151 23456789", "jane.doe+coats@example.com",
+    "J.Smith@mail.example.co.uk", "4111 1111 1111 1111", "5500-0000-0000-0004",
+    "max.mustermann@example.de", "+49 30 98765432", "0612345678", "a.b@example.org",
+    "+1 (212) 555-0143",
+]  # fmt: skip
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _strings(table: pa.Table) -> list[str]:
+    """Every string value of a table, including inside lists and structs."""
+    out: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for column in table.columns:
+        for value in column.to_pylist():
+            walk(value)
+    return out
+
+
+def test_no_phone_or_email_of_the_input_reaches_any_parquet_file(corpus_run):
+    datasets = corpus_run.datasets()
+    assert {"stg_frontline_notes", "stg_lost_sales", "rejects", "demand_signals"} <= set(datasets)
+    texts = [text for table in datasets.values() for text in _strings(table)]
+    assert any(PHONE_TOKEN in t for t in texts) and any(EMAIL_TOKEN in t for t in texts)
+    squeezed = [_digits(t) for t in texts]
+    for contact in CORPUS_CONTACTS:
+        if "@" in contact:
+            assert not [t for t in texts if contact.lower() in t.lower()], contact
+        else:
+            # compare digits only, so "06.12.34.56.78" or "0612345678" can't slip through either
+            assert not [t for t in squeezed if _digits(contact) in t], contact
+
+
+def test_redaction_counts_are_in_the_staging_tables(corpus_run):
+    notes = corpus_run.table("stg_frontline_notes").to_pylist()
+    sales = corpus_run.table("stg_lost_sales").to_pylist()
+    by_id = {r["note_id"]: r["redactions"] for r in notes} | {
+        r["sale_id"]: r["redactions"] for r in sales
+    }
+    expected = {"PV-1": 2, "PV-2": 2, "PV-3": 2, "PV-4": 2, "PV-5": 2, "PV-6": 2, "PS-1": 2,
+                "PS-2": 1}  # fmt: skip
+    assert {k: by_id[k] for k in expected} == expected
+    assert by_id["MJ-1"] == 0
+
+
+def test_kept_details_survive_redaction_in_staging(corpus_run):
+    texts = {r["note_id"]: r["text"] for r in corpus_run.table("stg_frontline_notes").to_pylist()}
+    assert "size 8.5" in texts["PV-2"]
+    assert "32x30 at 129.00" in texts["PV-3"]
+    assert "SKU-10482" in texts["PV-4"]
+    assert "on 2026-11-17" in texts["PV-6"]

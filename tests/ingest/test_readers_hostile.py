@@ -1,0 +1,37 @@
+"""Readers on hostile input found with the corpus in tests/data/bad: readable reasons, raw kept."""
+
+from __future__ import annotations
+
+import io
+
+from pipelines.ingest.readers import read_csv, read_jsonl
+
+COLUMNS = ("a", "b", "c")
+
+
+def test_a_csv_field_over_the_parser_limit_is_one_readable_reject_and_the_rest_is_read():
+    big = "x" * 1_000_000
+    text = f'a,b,c\n1,2,3\n4,"{big}",6\n7,8,9\n'
+    records = list(read_csv(io.StringIO(text, newline=""), COLUMNS))
+    assert [(r.line, r.error) for r in records] == [
+        (2, None),
+        (3, "unreadable CSV: a field is longer than 131,072 characters "
+            "(free text is kept up to 10,000)"),
+        (4, None),
+    ]  # fmt: skip
+    assert records[1].raw.startswith('4,"xxx') and len(records[1].raw) > 1_000_000
+    assert records[2].fields == {"a": "7", "b": "8", "c": "9"}
+
+
+def test_an_unreadable_csv_record_keeps_its_raw_text():
+    records = list(read_csv(io.StringIO('a,b,c\n7,"8"z,9\n10,11,12\n', newline=""), COLUMNS))
+    assert (records[0].raw, records[0].error) == (
+        '7,"8"z,9',
+        "unreadable CSV: ',' expected after '\"'",
+    )
+    assert records[1].fields == {"a": "10", "b": "11", "c": "12"}
+
+
+def test_json_messages_ending_in_at_do_not_say_at_twice():
+    (record,) = read_jsonl(['{"note_id": "N-1", "text": "cut off\n'])
+    assert record.error == "invalid JSON: Unterminated string starting at column 28"

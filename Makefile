@@ -24,8 +24,13 @@ setup: $(STAMP) ## create .venv and install unmet with its dev tools
 run: setup ## run the whole job end to end on data/sample (ingest, ledger, warehouse, report)
 	$(BIN)/unmet run --data-root $(DATA_ROOT) --inputs $(DATA_ROOT)/sample
 
-test: setup ## run the test suite
+test: setup browser ## run the test suite
 	$(BIN)/pytest
+
+browser: ## install headless Chromium from Debian's packages if missing (for the report browser test)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "browser: not root, cannot install chromium; the browser test will be skipped" >&2; fi
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check pipelines schemas cli tests

@@ -1,92 +1,133 @@
-"""The weekly unmet-demand report: CSV files of every report table and one self-contained HTML page.
+"""The weekly unmet-demand report: one self-contained HTML page plus a CSV of every table in it.
 
 Written to reports/.<week>.tmp-<pid> and swapped in place of reports/<week> only when complete.
+The numbers come from the report models in pipelines/reports/sql (views of the DuckDB file); the
+page's sections are built in sections.py, its layout and styles in layout.py.
 """
 
 from __future__ import annotations
 
-import csv
-import html
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import publish, warehouse
+from pipelines.reports import sections as sec
+from pipelines.reports.layout import esc, glossary_section, html_table, page
+from pipelines.reports.tables import Table, csv_safe, write_csv
+from pipelines.reports.weekly_data import WeeklyData, load_weekly, week_monday
 
-#: Report tables filtered to one week: (model, title).
-WEEKLY_TABLES = (
-    ("rpt_weekly_headline", "Headline"),
-    ("rpt_top_attributes", "Top unmet attributes by category"),
-    ("rpt_not_carried", "Not carried: the long tail"),
-    ("rpt_substitutes", "What customers took instead"),
-    ("rpt_store_ranking", "Stores by lost revenue"),
-    ("rpt_attribute_trend", "Attribute trends"),
-)
-
-#: Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["WeeklyData", "csv_safe", "load_weekly", "render_html", "week_monday", "write_weekly"]
 
 
-def csv_safe(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def fetch(con, model: str, week: str) -> tuple[list[str], list[tuple]]:  # type: ignore[no-untyped-def]
-    cur = con.execute(f"select * from {model} where iso_week = ?", [week])
-    columns = [d[0] for d in cur.description]
-    return columns, cur.fetchall()
-
-
-def write_csv(path: Path, columns: list[str], rows: list[tuple]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([[csv_safe(v) for v in row] for row in rows])
-
-
-def html_table(columns: list[str], rows: list[tuple], limit: int = 25) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-        for row in rows[:limit]
+def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
+    generated = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    trend = data.tables["rpt_attribute_trend"]
+    rising = Table(
+        trend.columns,
+        sorted(
+            (
+                tuple(r.values())
+                for r in trend.dicts()
+                if r["iso_week"] == data.week and r["trend"] in ("rising", "new")
+            ),
+            key=lambda r: (-r[trend.columns.index("events_change")], r[1], r[2]),
+        ),
     )
-    more = f"<p class='more'>{len(rows) - limit} more rows in the CSV.</p>" if len(rows) > limit else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
-
-
-def render_html(week: str, sections: list[tuple[str, str, list[str], list[tuple]]]) -> str:
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Unmet demand {html.escape(week)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
-        "table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;"
-        "padding:.2rem .5rem;font-size:.85rem}th{background:#f3f3f3}</style></head><body>",
-        f"<h1>Unmet demand, week {html.escape(week)}</h1>",
+    sections = [
+        ("trends", "Trends", sec.trend_charts(data)),
+        (
+            "categories",
+            "Top unmet colors, patterns, sizes and combinations by category",
+            "<p class='sub'>Chain-wide, this week. Combinations count events that named both "
+            "attributes.</p>" + sec.by_category(data),
+        ),
+        (
+            "rising",
+            "Rising this week",
+            html_table(
+                rising,
+                ["attribute", "value", "events", "events_change", "trend", "lost_revenue_eur"],
+                limit=10,
+                csv_name="rpt_attribute_trend.csv",
+            ),
+        ),
+        (
+            "not-carried",
+            "Not carried: the long tail",
+            "<p class='sub'>Attribute combinations customers asked for that no sku of the category "
+            "has.</p>"
+            + html_table(
+                data.tables["rpt_not_carried"],
+                [
+                    "rank",
+                    "category",
+                    "color",
+                    "pattern",
+                    "size",
+                    "events",
+                    "stores",
+                    "lost_revenue_eur",
+                ],
+                limit=20,
+                bar="events",
+                csv_name="rpt_not_carried.csv",
+            ),
+        ),
+        (
+            "substitutes",
+            "What customers took instead",
+            html_table(
+                data.tables["rpt_substitutes"],
+                data.tables["rpt_substitutes"].columns[1:],
+                limit=15,
+                bar="events",
+                csv_name="rpt_substitutes.csv",
+            ),
+        ),
+        ("stores", "Stores", sec.stores(data)),
     ]
-    for _, title, columns, rows in sections:
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        parts.append(html_table(columns, rows) if rows else "<p>No rows this week.</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    toc = "".join(f"<a href='#{key}'>{esc(title.split(':')[0])}</a>" for key, title, _ in sections)
+    body = [
+        "<header class='top'><div class='kicker'>unmet · weekly demand report</div>",
+        f"<h1>What customers asked for and did not get — {esc(data.week)}</h1>",
+        f"<div class='sub'>{esc(sec.week_span(data.week))} · generated {esc(generated)}</div>",
+        f"<nav class='toc'>{toc}<a href='#glossary'>Glossary</a></nav></header>",
+        "<section class='summary' id='summary'>"
+        + "".join(f"<p>{s}</p>" for s in sec.summary_sentences(data))
+        + "</section>",
+        sec.cards(data),
+    ]
+    for key, title, content in sections:
+        body.append(f"<h2 id='{key}'>{esc(title)}</h2>{content}")
+    used = {c for t in data.tables.values() for c in t.columns}
+    body.append(glossary_section(used))
+    body.append(
+        "<footer>Every table is also a CSV file next to this page. Numbers come from the views "
+        "of unmet.duckdb (see docs/data-dictionary.md).</footer>"
+    )
+    return page(f"Unmet demand {data.week}", "".join(body))
 
 
-def write_weekly(db_path: Path, reports_root: Path, week: str) -> Path:
-    """Write reports/<week>/ (report.html and one CSV per table); returns the folder."""
+def write_weekly(
+    db_path: Path, reports_root: Path, week: str, *, generated_at: datetime | None = None
+) -> Path:
+    """Write reports/<week>/ (report.html and one CSV per table); returns the folder.
+
+    The swap replaces the whole folder: store pages (reports/<week>/stores/) of an earlier run are
+    dropped rather than left stale next to new numbers; `unmet report --store` writes them again.
+    """
     reports_root.mkdir(parents=True, exist_ok=True)
     tmp = reports_root / f".{week}.tmp-{os.getpid()}"
     tmp.mkdir()
     con = warehouse.connect_read_only(db_path)
     try:
-        sections = []
-        for model, title in WEEKLY_TABLES:
-            columns, rows = fetch(con, model, week)
-            write_csv(tmp / f"{model}.csv", columns, rows)
-            sections.append((model, title, columns, rows))
+        data = load_weekly(con, week)
     finally:
         con.close()
-    (tmp / "report.html").write_text(render_html(week, sections), encoding="utf-8")
+    for name, table in data.tables.items():
+        write_csv(tmp / f"{name}.csv", table)
+    (tmp / "report.html").write_text(render_html(data, generated_at), encoding="utf-8")
     target = reports_root / week
     publish.swap_dir(tmp, target)
     return target

@@ -1,0 +1,74 @@
+"""`unmet report`: the weekly HTML/CSV report, or one store's page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from cli.common import ExitError, data_root_option, quiet_libraries
+
+
+def _week(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value + "-1", "%G-W%V-%u").strftime("%G-W%V")
+    except ValueError:
+        raise click.BadParameter(f"not an ISO week: {value!r} (expected e.g. 2026-W47)") from None
+
+
+@click.command("report")
+@data_root_option
+@click.option(
+    "--week",
+    callback=_week,
+    help="ISO week, e.g. 2026-W47 (default: the last complete week that has data).",
+)
+@click.option(
+    "--store",
+    "store_id",
+    metavar="STORE_ID",
+    help="Write this store's one-page view instead of the chain report.",
+)
+def report(data_root: Path, week: str | None, store_id: str | None) -> None:
+    """Write the weekly unmet-demand report (HTML + one CSV per table) from DATA_ROOT/unmet.duckdb.
+
+    The chain report goes to DATA_ROOT/reports/<week>/report.html; with --store, one store's page
+    (what its customers asked for, notes, customers to follow up) goes to
+    DATA_ROOT/reports/<week>/stores/<store_id>.html. `unmet run` writes the chain report already.
+
+    Example:
+
+    \b
+        unmet report --data-root data --week 2026-W47
+        unmet report --data-root data --week 2026-W47 --store S003
+    """
+    db_path = data_root / "unmet.duckdb"
+    if not db_path.is_file():
+        raise ExitError(
+            f"no DuckDB file at {db_path}: run `unmet run --data-root {data_root}` first"
+        )
+    quiet_libraries()
+    import duckdb
+
+    from pipelines.reports import render, store
+
+    if week is None:
+        from pipelines import job
+
+        week = job.default_week(db_path, datetime.now(UTC))
+        if week is None:
+            raise ExitError(f"{db_path} holds no demand events yet: nothing to report")
+    reports_root = data_root / "reports"
+    try:
+        if store_id is not None:
+            path = store.write_store(db_path, reports_root, week, store_id)
+        else:
+            path = render.write_weekly(db_path, reports_root, week) / "report.html"
+    except store.UnknownStore as err:
+        raise ExitError(str(err)) from None
+    except duckdb.Error as err:
+        raise ExitError(f"cannot read {db_path}: {err}") from None
+    click.echo(f"report: {path} (week {week})")

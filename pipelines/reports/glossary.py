@@ -1,0 +1,146 @@
+"""What every number in the reports means: a short label and a one-sentence definition per column.
+
+The HTML reports show the label, put the definition in a `title` tooltip, and list every definition
+used on the page in a glossary section. The definitions are short forms of docs/metrics.md (the
+reference; keep the two in step) so that the reports need no file outside the package.
+"""
+
+from __future__ import annotations
+
+#: column -> (label, definition). Keep definitions to one plain sentence a merchandiser can forward.
+GLOSSARY: dict[str, tuple[str, str]] = {
+    "iso_week": ("Week", "ISO week of the store's local date, e.g. 2026-W47 (Monday to Sunday)."),
+    "week_start_date": ("Week starts", "The Monday the ISO week starts on."),
+    "events": (
+        "Unmet events",
+        "Customer moments of unmet demand: the notes, out-of-stock lookups and lost sales of one "
+        "customer at one store about the same item within the linking window (default 30 "
+        "minutes), counted once.",
+    ),
+    "customers": (
+        "Customers",
+        "Distinct customers behind the events who consented to be contacted (others stay "
+        "anonymous).",
+    ),
+    "stores": ("Stores", "Stores with at least one unmet event."),
+    "lost_units": (
+        "Lost units",
+        "Units not sold: the lost-sale quantity where one was logged, else 1 per event.",
+    ),
+    "lost_revenue_eur": (
+        "Lost revenue (EUR)",
+        "Lost units x unit price (the lost sale's price, else the sku's list price, else the "
+        "median list price of the category), EUR: an estimate, not booked revenue.",
+    ),
+    "stockout_events": (
+        "Stockouts",
+        "Events where the catalog carries the item but the store had none to sell.",
+    ),
+    "not_carried_events": (
+        "Not carried",
+        "Events where no sku of the category has what the customer asked for (or a source said "
+        "it is not carried).",
+    ),
+    "substituted_events": (
+        "Substituted",
+        "Events where the customer bought something else instead (a lost sale names a substitute).",
+    ),
+    "unknown_events": (
+        "Unclassified",
+        "Events with neither a sku nor a category: the demand is real but the item is unknown.",
+    ),
+    "signals": ("Signals", "Notes, lookups and lost-sale lines linked into the events."),
+    "prev_events": (
+        "Previous week events",
+        "Unmet events in the calendar week before (0 if none).",
+    ),
+    "prev_lost_revenue_eur": (
+        "Previous week lost revenue (EUR)",
+        "Lost revenue in the calendar week before (0 if none).",
+    ),
+    "events_change": (
+        "Change in events",
+        "Unmet events minus those of the previous calendar week (0 if it had none).",
+    ),
+    "events_change_pct": (
+        "Change in events (%)",
+        "Change in unmet events vs the previous week, in percent (empty if that week had none).",
+    ),
+    "lost_revenue_change_eur": (
+        "Change in lost revenue (EUR)",
+        "Lost revenue minus that of the previous calendar week, EUR.",
+    ),
+    "lost_revenue_change_pct": (
+        "Change in lost revenue (%)",
+        "Change in lost revenue vs the previous week, in percent (empty if that week had none).",
+    ),
+    "category": ("Category", "Catalog category the customer asked about, e.g. coat."),
+    "attribute": (
+        "Attribute",
+        "What the demand is counted by: color (family), pattern, size, or a combination "
+        "(color+size, color+pattern).",
+    ),
+    "value": ("Asked for", "The attribute value asked for; combinations are joined with '|'."),
+    "rank_in_category": ("Rank", "Rank within the category and attribute, by events."),
+    "color": ("Color", "Color family asked for ('-' when the customer did not say)."),
+    "pattern": ("Pattern", "Pattern asked for ('-' when the customer did not say)."),
+    "size": ("Size", "Normalised size asked for ('-' when the customer did not say)."),
+    "rank": ("Rank", "Rank by events, then lost revenue."),
+    "wanted_color": ("Wanted color", "Color family the customer asked for."),
+    "took_color": ("Took color", "Color family of the substitute they bought."),
+    "wanted_size": ("Wanted size", "Size the customer asked for."),
+    "took_size": ("Took size", "Size of the substitute they bought."),
+    "demanded_revenue_eur": (
+        "Demanded revenue (EUR)",
+        "Value of what was asked for (not of the substitute), EUR.",
+    ),
+    "store_id": ("Store", "Store id."),
+    "store_name": ("Store name", "Store name from the store list."),
+    "region": ("Region", "Region of the store."),
+    "lost_revenue_share_pct": (
+        "Share of lost revenue (%)",
+        "The store's share of the chain's lost revenue that week, in percent.",
+    ),
+    "notes": ("Notes", "Frontline notes written at the store that turned into demand signals."),
+    "system_signals": (
+        "System signals",
+        "Out-of-stock lookups and lost-sale lines recorded by the store's systems.",
+    ),
+    "capture_rate": (
+        "Capture rate",
+        "Distinct notes / system signals: how much demand associates write down compared with "
+        "what the systems record on their own; 0 when they write no notes, empty when there were "
+        "no system signals.",
+    ),
+    "rank_by_lost_revenue": ("Rank (lost revenue)", "Rank among stores by lost revenue."),
+    "rank_by_capture_rate": ("Rank (capture rate)", "Rank among stores by capture rate."),
+    "trend": (
+        "Trend",
+        "rising / falling: events at least 25% (and 2 events) above / below the average of the "
+        "3 weeks before; new: no earlier week.",
+    ),
+    "event_id": ("Event", "Id of the demand event in demand_events."),
+    "customer_ref": ("Customer", "Customer reference, present only where the customer consented."),
+    "classification": ("Outcome", "stockout, not_carried, substituted or unknown."),
+    "sku": ("Sku", "The exact sku asked for, when known."),
+    "first_demanded_at": ("First asked (UTC)", "When the customer first asked, UTC."),
+    "note_id": ("Note", "Frontline note id."),
+    "captured_at": ("Written (UTC)", "When the note was written, UTC."),
+    "channel": ("Channel", "store, call_center, chat, app or web."),
+    "items": ("Items", "Items the note asked for, as extracted from its text."),
+    "classifications": ("Outcome", "Outcomes of the events the note was linked into."),
+    "redacted_text": (
+        "Note (redacted)",
+        "The note's text with phone numbers, e-mails and card numbers removed.",
+    ),
+    "matching_skus": ("Matching skus", "Skus of the new catalog that have what was asked for."),
+    "demanded": ("Asked for", "Category and the attributes the customer named."),
+}
+
+
+def label(column: str) -> str:
+    return GLOSSARY.get(column, (column.replace("_", " ").capitalize(), ""))[0]
+
+
+def definition(column: str) -> str:
+    return GLOSSARY.get(column, ("", ""))[1]

@@ -1,0 +1,299 @@
+"""The sections of the weekly report page: summary, cards, trend charts, categories, stores.
+
+Each function takes the report's `WeeklyData` and returns an HTML fragment; every value from the
+data is escaped (`esc`) or formatted as a number.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pipelines.reports import charts
+from pipelines.reports.layout import card, esc, eur, html_table, signed
+from pipelines.reports.tables import Table
+from pipelines.reports.weekly_data import WeeklyData, week_monday
+
+#: Categories shown as full cards (by events); the others share one summary table.
+CARD_CATEGORIES = 8
+#: Attribute sections per category: (attribute names in mart_unmet_demand, heading).
+ATTRIBUTE_GROUPS = (
+    (("color",), "Colors"),
+    (("pattern",), "Patterns"),
+    (("size",), "Sizes"),
+    (("color+size", "color+pattern"), "Combinations"),
+)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _pct_class(value: object) -> str:
+    if not isinstance(value, int | float) or value == 0:
+        return ""
+    return "up" if value > 0 else "down"
+
+
+def week_span(week: str) -> str:
+    monday = week_monday(week)
+    sunday = monday + timedelta(days=6)
+    return f"{monday:%-d %b} – {sunday:%-d %b %Y}"
+
+
+def summary_sentences(data: WeeklyData) -> list[str]:
+    """The plain-language summary at the top (HTML-escaped fragments)."""
+    h = data.headline()
+    if not h:
+        return [f"No unmet demand was recorded in week {esc(data.week)}."]
+    change = h.get("events_change_pct")
+    trend = (
+        f"{'up' if change > 0 else 'down'} {abs(change):.0f}% on the week before"  # type: ignore[operator]
+        if isinstance(change, int | float) and change != 0
+        else "no previous week to compare with"
+        if not h.get("prev_events")
+        else "flat on the week before"
+    )
+    out = [
+        f"In week <b>{esc(data.week)}</b> customers left <b>{h['events']:,}</b> times without "
+        f"what they asked for, across {h['stores']} stores ({trend}), worth "
+        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue."
+    ]
+    not_carried = data.tables["rpt_not_carried"].dicts()
+    if not_carried:
+        top = not_carried[0]
+        what = ", ".join(v for v in (top["color"], top["pattern"], top["size"]) if v != "-")
+        out.append(
+            f"Most-asked item we do not carry: <b>{esc(top['category'])}</b>"
+            f"{' in ' + esc(what) if what else ''} ({_n(top['events'], 'request')} at "
+            f"{_n(top['stores'], 'store')})."
+        )
+    rising = [
+        r
+        for r in data.tables["rpt_attribute_trend"].dicts()
+        if r["iso_week"] == data.week and r["trend"] == "rising"
+    ]
+    if rising:
+        best = max(rising, key=lambda r: (r["events_change"], r["events"]))
+        out.append(
+            f"Rising fastest: <b>{esc(best['value'])}</b> ({esc(best['attribute'])}), "
+            f"{best['events']} events ({signed(best['events_change'])} vs the week before)."
+        )
+    stores = data.tables["rpt_store_ranking"].dicts()
+    if stores:
+        s = stores[0]
+        out.append(
+            f"<b>{esc(s['store_name'] or s['store_id'])}</b> lost the most: "
+            f"{esc(eur(s['lost_revenue_eur']))} ({s['lost_revenue_share_pct']}% of the chain)."
+        )
+    return out
+
+
+def cards(data: WeeklyData) -> str:
+    h = data.headline()
+    if not h:
+        return ""
+    return (
+        "<div class='cards'>"
+        + "".join(
+            [
+                card(
+                    "events",
+                    f"{h['events']:,}",
+                    f"{signed(h['events_change'])} ({signed(h['events_change_pct'], '%')}) "
+                    "vs prev. week",
+                    _pct_class(h["events_change"]),
+                ),
+                card(
+                    "lost_revenue_eur",
+                    eur(h["lost_revenue_eur"]),
+                    f"{signed(h['lost_revenue_change_eur'], money=True)} vs prev. week",
+                    _pct_class(h["lost_revenue_change_eur"]),
+                ),
+                card("lost_units", f"{h['lost_units']:,}"),
+                card(
+                    "not_carried_events",
+                    f"{h['not_carried_events']:,}",
+                    f"{100 * h['not_carried_events'] / h['events']:.0f}% of events",
+                ),  # type: ignore[operator]
+                card(
+                    "stockout_events",
+                    f"{h['stockout_events']:,}",
+                    f"{100 * h['stockout_events'] / h['events']:.0f}% of events",
+                ),  # type: ignore[operator]
+                card("customers", f"{h['customers']:,}", "can be contacted"),
+            ]
+        )
+        + "</div>"
+    )
+
+
+def trend_charts(data: WeeklyData) -> str:
+    by_week = {r["iso_week"]: r for r in data.tables["rpt_weekly_headline"].dicts()}
+
+    def series(col: str) -> list[float]:
+        return [float(by_week[w][col]) if w in by_week else 0.0 for w in data.weeks]  # type: ignore[arg-type]
+
+    revenue = charts.line_chart(
+        data.weeks,
+        {"Lost revenue": series("lost_revenue_eur")},
+        title="Lost revenue per week (EUR)",
+        fmt=lambda v: f"€{v:,.0f}",
+    )
+    outcomes = charts.stacked_bar_chart(
+        data.weeks,
+        {
+            "Stockout": series("stockout_events"),
+            "Not carried": series("not_carried_events"),
+            "Substituted": series("substituted_events"),
+            "Unclassified": series("unknown_events"),
+        },
+        title="Unmet events per week, by outcome",
+    )
+    trend = data.tables["rpt_attribute_trend"].dicts()
+    this_week = sorted(
+        (r for r in trend if r["iso_week"] == data.week and r["attribute"] == "color"),
+        key=lambda r: (-r["events"], r["value"]),
+    )[:5]
+    lines: dict[str, list[float | None]] = {}
+    for top in this_week:
+        points = {
+            r["iso_week"]: r["events"]
+            for r in trend
+            if r["attribute"] == "color" and r["value"] == top["value"]
+        }
+        lines[top["value"]] = [float(points.get(w, 0)) for w in data.weeks]
+    colors = charts.line_chart(
+        data.weeks,
+        lines,
+        title="Unmet events per week, top 5 colors this week",
+        width=1000,
+        height=260,
+    )
+    return (
+        "<div class='grid2'>"
+        f"<figure><figcaption title='Lost units x unit price, EUR'>Lost revenue (EUR)</figcaption>"
+        f"{revenue}</figure>"
+        f"<figure><figcaption>Unmet events by outcome</figcaption>{outcomes}</figure>"
+        "</div>"
+        f"<figure><figcaption>Top 5 colors this week, over {len(data.weeks)} weeks</figcaption>"
+        f"{colors}</figure>"
+    )
+
+
+def by_category(data: WeeklyData) -> str:
+    top = data.tables["rpt_top_attributes"]
+    c = {name: i for i, name in enumerate(top.columns)}
+    parts = []
+    categories = data.tables["rpt_category_summary"].dicts()
+    for cat in categories[:CARD_CATEGORIES]:
+        name = cat["category"]
+        cols = []
+        for attributes, heading in ATTRIBUTE_GROUPS:
+            rows = sorted(
+                (
+                    r
+                    for r in top.rows
+                    if r[c["category"]] == name and r[c["attribute"]] in attributes
+                ),
+                key=lambda r: (-r[c["events"]], -r[c["lost_revenue_eur"]], r[c["value"]]),
+            )
+            sub = Table(top.columns, rows)
+            cols.append(
+                f"<div><h3>{esc(heading)}</h3>"
+                f"{html_table(sub, ['value', 'events', 'lost_revenue_eur'], limit=5, bar='events')}"
+                "</div>"
+            )
+        parts.append(
+            f"<div class='cat'><h3><span class='name'>{esc(name)}</span> <span class='sub'>· "
+            f"{cat['events']:,} events · {esc(eur(cat['lost_revenue_eur']))} lost · "
+            f"{cat['not_carried_events']:,} not carried · "
+            f"{signed(cat['events_change'])} events vs prev. week</span></h3>"
+            f"<div class='grid4'>{''.join(cols)}</div></div>"
+        )
+    rest = categories[CARD_CATEGORIES:]
+    if rest:
+        best: dict[tuple[str, str], str] = {}
+        for r in top.dicts():
+            if r["rank_in_category"] == 1:
+                best[(r["category"], r["attribute"])] = r["value"]
+        rows = [
+            (
+                r["category"],
+                r["events"],
+                r["lost_revenue_eur"],
+                r["not_carried_events"],
+                best.get((r["category"], "color")),
+                best.get((r["category"], "pattern")),
+                best.get((r["category"], "size")),
+            )
+            for r in rest
+        ]
+        table = Table(
+            [
+                "category",
+                "events",
+                "lost_revenue_eur",
+                "not_carried_events",
+                "color",
+                "pattern",
+                "size",
+            ],
+            rows,
+        )
+        parts.append(
+            f"<h3>{len(rest)} more categories</h3><p class='sub'>With the most-asked "
+            "color, pattern and size of each.</p>" + html_table(table, limit=len(rows))
+        )
+    return "".join(parts) or "<p class='empty'>Nothing this week.</p>"
+
+
+def stores(data: WeeklyData) -> str:
+    ranking = data.tables["rpt_store_ranking"]
+    rows = ranking.dicts()
+    bars = charts.hbar_chart(
+        [
+            (f"{r['store_id']} {r['store_name'] or ''}".strip(), float(r["lost_revenue_eur"]))
+            for r in rows[:15]
+        ],
+        title="Lost revenue by store (EUR), top 15",
+        fmt=lambda v: f"€{v:,.0f}",
+        width=1000,
+    )
+    by_capture = Table(
+        ranking.columns,
+        sorted(ranking.rows, key=lambda r: r[ranking.columns.index("rank_by_capture_rate")]),
+    )
+    return (
+        "<h3>By lost revenue</h3>"
+        f"<figure>{bars}</figure>"
+        + html_table(
+            ranking,
+            [
+                "rank_by_lost_revenue",
+                "store_id",
+                "store_name",
+                "region",
+                "events",
+                "lost_revenue_eur",
+                "lost_revenue_share_pct",
+            ],
+            limit=15,
+            csv_name="rpt_store_ranking.csv",
+        )
+        + "<h3>By capture rate</h3>"
+        + html_table(
+            by_capture,
+            [
+                "rank_by_capture_rate",
+                "store_id",
+                "store_name",
+                "notes",
+                "system_signals",
+                "capture_rate",
+                "events",
+            ],
+            limit=15,
+            bar="capture_rate",
+            csv_name="rpt_store_ranking.csv",
+        )
+    )

@@ -1,0 +1,31 @@
+-- Per store: the attribute combinations its customers asked for that the catalog does not carry.
+with events as (
+    select * from demand_events where classification = 'not_carried' and category is not null
+),
+
+combos as (
+    select
+        iso_week,
+        store_id,
+        category,
+        coalesce(color, '-') as color,
+        coalesce(pattern, '-') as pattern,
+        coalesce(size, '-') as size,
+        count(*) as events,
+        count(distinct customer_ref) as customers,
+        round(sum(lost_revenue_eur), 2) as lost_revenue_eur
+    from events
+    group by all
+),
+
+final as (
+    select
+        *,
+        row_number() over (
+            partition by iso_week, store_id
+            order by events desc, lost_revenue_eur desc, category, color, pattern, size
+        ) as rank
+    from combos
+)
+
+select * from final order by iso_week, store_id, rank

@@ -1,0 +1,210 @@
+"""Each report model on the golden rows of conftest.py, with exact expected rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
+    got = rows(golden_con, "select * from rpt_weekly_headline")
+    assert got == [
+        # week, start, events, customers, stores, units, lost, stockout, not carried, substituted,
+        # unknown, signals, prev events, prev lost, change, lost change, change %, lost change %
+        (
+            "2026-W45",
+            date(2026, 11, 2),
+            2,
+            1,
+            1,
+            2,
+            160.0,
+            1,
+            1,
+            0,
+            0,
+            2,
+            0,
+            0.0,
+            2,
+            160.0,
+            None,
+            None,
+        ),
+        # week 46 has no events: the change is against zero, not against week 45
+        (
+            "2026-W47",
+            date(2026, 11, 16),
+            5,
+            2,
+            2,
+            5,
+            380.0,
+            1,
+            2,
+            1,
+            1,
+            5,
+            0,
+            0.0,
+            5,
+            380.0,
+            None,
+            None,
+        ),
+        (
+            "2026-W48",
+            date(2026, 11, 23),
+            1,
+            0,
+            1,
+            1,
+            100.0,
+            1,
+            0,
+            0,
+            0,
+            1,
+            5,
+            380.0,
+            -4,
+            -280.0,
+            -80.0,
+            -73.7,
+        ),
+    ]
+
+
+def test_category_summary(golden_con):
+    got = rows(
+        golden_con,
+        "select * exclude (iso_week) from rpt_category_summary "
+        "where iso_week in ('2026-W47', '2026-W48')",
+    )
+    assert got == [
+        ("coat", 3, 2, 3, 300.0, 1, 2, 0, 3, 300.0),
+        ("(unknown)", 1, 0, 1, 0.0, 0, 0, 0, 1, 0.0),
+        ("dress", 1, 0, 1, 80.0, 0, 0, 1, 1, 80.0),
+        ("coat", 1, 0, 1, 100.0, 1, 0, 0, -2, -200.0),
+    ]
+
+
+def test_top_attributes_ranks_within_category_and_attribute(golden_con):
+    got = rows(
+        golden_con,
+        "select category, attribute, value, events, lost_revenue_eur, "
+        "rank_in_category from rpt_top_attributes where iso_week = '2026-W47'",
+    )
+    assert got == [
+        ("coat", "color", "blue", 3, 300.0, 1),
+        ("coat", "color", "black", 3, 250.0, 2),
+        ("coat", "pattern", "plaid", 2, 200.0, 1),
+        ("dress", "color", "red", 1, 80.0, 1),
+    ]
+
+
+def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
+    got = rows(golden_con, "select * from rpt_attribute_trend")
+    assert got == [
+        ("2026-W45", "color", "blue", 1, 100.0, 1, "new"),
+        ("2026-W45", "pattern", "plaid", 2, 200.0, 2, "new"),
+        ("2026-W46", "color", "blue", 2, 200.0, 1, "steady"),
+        ("2026-W47", "color", "black", 3, 250.0, 3, "new"),
+        ("2026-W47", "color", "blue", 3, 300.0, 1, "steady"),
+        ("2026-W47", "color", "red", 1, 80.0, 1, "new"),
+        # plaid was not asked for in week 46: the change is against 0, not against week 45
+        ("2026-W47", "pattern", "plaid", 2, 200.0, 2, "steady"),
+        ("2026-W48", "color", "blue", 6, 600.0, 3, "rising"),
+    ]
+
+
+def test_not_carried_groups_combinations_across_stores(golden_con):
+    got = rows(golden_con, "select * from rpt_not_carried")
+    assert got == [
+        ("2026-W45", "coat", "blue", "plaid", "L", 1, 1, 0, 100.0, 1),
+        ("2026-W47", "coat", "blue", "plaid", "L", 2, 2, 2, 200.0, 1),
+    ]
+
+
+def test_substitutes(golden_con):
+    assert rows(golden_con, "select * from rpt_substitutes") == [
+        ("2026-W47", "dress", "red", "black", "38", "38", 1, 80.0),
+    ]
+
+
+def test_store_ranking_by_lost_revenue_and_capture_rate(golden_con):
+    got = rows(golden_con, "select * from rpt_store_ranking where iso_week = '2026-W47'")
+    assert got == [
+        # week, store, name, region, events, not carried, lost, share %, notes, system signals,
+        # capture rate, rank by lost revenue, rank by capture rate
+        ("2026-W47", "S001", "Lyon", "South-East", 2, 1, 250.0, 65.8, 1, 2, 0.5, 1, 2),
+        ("2026-W47", "S002", "Paris", "North", 3, 1, 130.0, 34.2, 2, 1, 2.0, 2, 1),
+    ]
+
+
+def test_store_ranking_without_signals_has_no_capture_rate(golden_con):
+    got = rows(
+        golden_con,
+        "select store_id, notes, system_signals, capture_rate, "
+        "rank_by_capture_rate from rpt_store_ranking where iso_week = '2026-W45'",
+    )
+    assert got == [("S001", 0, 0, None, 1)]
+
+
+def test_store_attributes_are_store_level(golden_con):
+    got = rows(
+        golden_con,
+        "select store_id, category, attribute, value, events, rank_in_category "
+        "from rpt_store_attributes",
+    )
+    assert got == [
+        ("S001", "coat", "color", "blue", 2, 1),
+        ("S001", "coat", "color", "black", 2, 2),
+    ]
+
+
+def test_store_not_carried(golden_con):
+    got = rows(golden_con, "select * from rpt_store_not_carried where iso_week = '2026-W47'")
+    assert got == [
+        ("2026-W47", "S001", "coat", "blue", "plaid", "L", 1, 1, 150.0, 1),
+        ("2026-W47", "S002", "coat", "blue", "plaid", "L", 1, 1, 50.0, 1),
+    ]
+
+
+def test_consenting_demand_needs_a_consenting_note(golden_con):
+    got = rows(
+        golden_con,
+        "select event_id, customer_ref, store_id, category, color, pattern, size "
+        "from rpt_consenting_demand",
+    )
+    # E3 has a customer_ref but its note says no consent; E7 has no note at all
+    assert got == [("E1", "C1", "S001", "coat", "blue", "plaid", "L")]
+
+
+def test_store_notes_say_what_became_of_each_note(golden_con):
+    got = rows(
+        golden_con,
+        "select store_id, note_id, events, classifications, redacted_text "
+        "from rpt_store_notes where iso_week = '2026-W47'",
+    )
+    assert got == [
+        ("S001", "N9", 0, None, "just browsing"),
+        ("S001", "N1", 1, "not_carried", "blue plaid coat L <script>x</script>"),
+        ("S002", "N5", 1, "unknown", "something warm"),
+        ("S002", "N3", 1, "not_carried", "blue plaid coat size L"),
+    ]
+
+
+def test_every_model_has_a_golden_test():
+    from pathlib import Path
+
+    from pipelines.warehouse import report_models
+
+    text = Path(__file__).read_text()
+    missing = [name for name, _ in report_models() if f"from {name}" not in text]
+    assert missing == []

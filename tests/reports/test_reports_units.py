@@ -1,0 +1,75 @@
+"""Pure helpers of the reports: charts, formats, formula-safe CSV, read-only SQL check."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.reports import charts, layout
+from pipelines.reports.query import QueryError, check_read_only
+from pipelines.reports.tables import Table, csv_safe
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, 1.0), (7, 10), (12, 20), (180, 200), (201, 250), (26643.6, 50000), (1, 1)],
+)
+def test_nice_max(value, expected):
+    assert charts.nice_max(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-x", "'-x"),
+        ("@me", "'@me"),
+        ("ok", "ok"),
+        (-3, -3),
+    ],
+)
+def test_csv_safe(value, expected):
+    assert csv_safe(value) == expected
+
+
+def test_charts_escape_labels_and_carry_tooltips():
+    svg = charts.hbar_chart([("S003 Lille <Centre>", 12.0)], title="a & b")
+    assert "<Centre>" not in svg and "&lt;Centre&gt;" in svg and "a &amp; b" in svg
+    line = charts.line_chart(["2026-W46", "2026-W47"], {"<b>": [1.0, None]}, title="t")
+    assert "<b>" not in line and "&lt;b&gt;" in line
+    assert "<title>&lt;b&gt;, 2026-W46: 1</title>" in line
+
+
+def test_html_table_escapes_cells_and_labels_headers():
+    html = layout.html_table(Table(["value", "events"], [("<script>x</script>", 3)]))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<th class='' title='The attribute value asked for" in html
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "text"),
+    [
+        ("lost_revenue_eur", 26643.6, "€26,644"),
+        ("lost_revenue_change_eur", -280.0, "−€280"),
+        ("events_change_pct", 2.4, "+2.4%"),
+        ("lost_revenue_share_pct", 36.1, "36.1%"),
+        ("capture_rate", 0.683, "0.68"),
+        ("events", 1234, "1,234"),
+        ("events", None, ""),
+    ],
+)
+def test_cell_formats(column, value, text):
+    assert layout.cell(column, value) == text
+
+
+@pytest.mark.parametrize("sql", ["select 1", "with a as (select 1) select * from a", "describe x"])
+def test_read_only_statements_pass(sql):
+    check_read_only(sql)
+
+
+@pytest.mark.parametrize(
+    "sql", ["insert into t values (1)", "attach 'x.db'", "set threads = 1", ""]
+)
+def test_other_statements_are_refused(sql):
+    with pytest.raises(QueryError):
+        check_read_only(sql)

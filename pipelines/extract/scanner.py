@@ -1,0 +1,409 @@
+"""Scan a note into tokens: attribute mentions, polarity cues and clause boundaries.
+
+Every lexicon phrase (stop phrases, colours, patterns, categories, sizes, cues, comparatives)
+goes into one trie, compiled into one regular expression together with a number rule, the
+boundary punctuation and a catch-all for other words. It runs once over the lower-cased note,
+longest phrase first, so "black friday" is consumed before "black" can match and "medium pink"
+before "medium". Words the lexicons do not know go to a cached rapidfuzz lookup (misspellings
+such as "burgandy", "purpel"), but only if they have four or more letters and are not in
+``known_words.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
+from schemas.enums import Polarity
+
+COLOR_MODIFIERS = frozenset(
+    "light dark pale bright deep dusty dusky medium mid hot neon pastel soft muted rich vivid "
+    "faded washed".split()
+)
+#: Words right before a bare number that make it something other than a size.
+NOT_SIZE_BEFORE = frozenset(
+    "order ref reference no number till age aged table aisle bay door at about approx after "
+    "within call calls ticket receipt invoice case room floor page step".split()
+)
+#: Words right after a bare number that make it a quantity, a time or money.
+NOT_SIZE_AFTER = frozenset(
+    "day days hour hours hr hrs min mins minute minutes week weeks month months year years yr "
+    "yrs am pm items item pairs times shops stores branches people customers calls note notes "
+    "quid pounds pound euros dollars off percent pence p o'clock seconds secs orders boxes "
+    "of".split()
+)
+SIZE_CUES = ("size", "sizes", "sz", "uk", "eu")
+BOUNDARY_WORDS = {"but": "clause", "and": "join", "plus": "join"}
+_ALPHA = re.compile(r"[a-z]+")
+_NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
+_END = re.compile(r"\s*(?:[.!?,]|$)")
+_DIGIT_NEXT = re.compile(r"\s*\d")
+#: Cue words that mean something else at the end of a clause.
+_AT_END = {
+    "no": Cue(Polarity.REJECTED.value, "post", None),  # "we suggested olive, no"
+    "only": Cue(Polarity.OFFERED.value, "post", None),  # "the site lists up to 16 only"
+}
+FOOTWEAR = frozenset({"shoes", "boots", "sneakers", "sandals"})
+_NUMBER = re.compile(
+    r"w?(?P<a>\d{1,2}(?:\.5)?)(?:\s?(?:[x/]|\"?\s*(?:in(?:ch)?\s+)?waist[\s,]*)\s?l?(?P<b>\d\d)"
+    r"|[\s,]*l(?P<c>\d\d))?"
+)
+
+
+#: A token is a plain list (creating one costs a fraction of a dataclass):
+#: [kind, start, end, attribute, value, shade, needs_context, cue, polarity]
+#: kind is mention | cue | cmp (comparative) | boundary; for boundaries value is
+#: sentence | clause | join; polarity is filled in by the extractor.
+Token = list
+KIND, START, END, ATTR, VALUE, SHADE, NEEDS, CUE, POLARITY = range(9)
+
+
+#: phrase -> (kind, attribute, value, shade, needs_context, cue)
+Entry = tuple[str, str, str, str | None, bool, Cue | None]
+
+
+def norm_key(phrase: str) -> str:
+    """The lookup key of a phrase: lower case, no apostrophes, hyphens as spaces."""
+    return " ".join(phrase.replace("’", "").replace("'", "").replace("-", " ").split())
+
+
+def trie_regex(terms: list[str]) -> str:
+    """A regex alternation for `terms`, factored as a trie (longest match first)."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def char(ch: str) -> str:
+        if ch == " ":
+            return r"[\s-]+"
+        if ch == "-":
+            return r"[\s-]?"
+        if ch == "'":
+            return "['’]?"
+        return re.escape(ch)
+
+    def build(node: dict) -> str:
+        branches = [char(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _plurals(term: str) -> list[str]:
+    if term.endswith("s"):
+        return [term]
+    if term.endswith(("sh", "ch", "x")):
+        return [term, term + "es"]
+    return [term, term + "s"]
+
+
+def _comparatives() -> list[str]:
+    out = []
+    for word in ("up", "down", "bigger", "larger", "smaller"):
+        for prefix in ("", "one ", "a ", "1 ", "next "):
+            out += [f"{prefix}size {word}", f"{prefix}sizes {word}"]
+    for word in ("bigger", "larger", "smaller"):
+        out += [f"a {word} size", f"{word} size"]
+    return out
+
+
+@cache
+def phrase_table() -> dict[str, Entry]:
+    """Every phrase the scanner knows, keyed by :func:`norm_key` (first lexicon wins)."""
+    lex = load_lexicon()
+    table: dict[str, Entry] = {}
+
+    def add(phrase: str, entry: Entry) -> None:
+        for key in (norm_key(phrase), norm_key(phrase).replace(" ", "")):
+            table.setdefault(key, entry)
+
+    for phrase in lex.stop_phrases:
+        add(phrase, ("stop", "", "", None, False, None))
+    for phrase in _comparatives():
+        add(phrase, ("cmp", "size", "down" if "down" in phrase or "smaller" in phrase else "up",
+                     None, False, None))  # fmt: skip
+    for term, (family, shade) in lex.colors.items():
+        add(term, ("mention", "color", family, shade, False, None))
+    for term, (pattern, needs) in lex.patterns.items():
+        add(term, ("mention", "pattern", pattern, None, needs, None))
+    for term, category in lex.categories.items():
+        for form in _plurals(term):
+            add(form, ("mention", "category", category, None, False, None))
+    for term, (value, kind) in lex.sizes.items():
+        add(term, ("mention", "size" if kind == "letter" else "size_modifier", value, None,
+                   False, None))  # fmt: skip
+    for letter in "sml":
+        add(letter, ("letter", "size", letter.upper(), None, False, None))
+    for term, cue in lex.cues.items():
+        add(term, ("cue", "", "", None, False, cue))
+    for word in SIZE_CUES:
+        add(word, ("sizecue", "", "", None, False, None))
+    for word, kind in BOUNDARY_WORDS.items():
+        add(word, ("boundary", "", kind, None, False, None))
+    for word in COLOR_MODIFIERS:
+        add(word, ("cmod", "", word, None, False, None))
+    return table
+
+
+#: Characters that may precede a phrase or a number (the note is scanned with a leading space)
+#: and, among them, the punctuation that ends a clause or a sentence or joins two items.
+_SEP = r"\s,.;:!?&+/()\[\]\"'—–-"
+_PUNCT = r",.;!?&+/\n—"
+_DASHES = re.compile(r" [-–]+ ")
+_BOUNDARY_KIND = {c: "sentence" for c in ".;!?\n—"} | {
+    ",": "clause",
+    "&": "join",
+    "+": "join",
+    "/": "join",
+}
+_NUMBER_RE = (
+    r"(?:sz|size)?w?\d{1,2}(?:\.5)?(?:\s?[x/]\s?l?\d\d"
+    r"|\s?(?:\"|in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*\d\d\s*(?:in(?:ch)?\s+)?"
+    r"(?:leg|inseam|length))?|[\s,]*l\d\d)?"
+)
+
+
+@cache
+def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
+    """The combined regex, the phrase table and the set of words never worth a fuzzy lookup.
+
+    Every match starts with a separator character, so the regex engine jumps from separator
+    to separator instead of trying the trie at every character. A match is either punctuation
+    (a boundary, optionally followed by a phrase or number) or a phrase or number.
+    """
+    lex = load_lexicon()
+    table = phrase_table()
+    trie = trie_regex(sorted(set(lex.stop_phrases) | set(_all_phrases(lex))))
+    regex = re.compile(
+        rf"[{_SEP}](?:(?<=[{_PUNCT}])(?P<b>)"
+        rf"(?:[{_SEP}]*(?:(?P<p2>{trie})|(?P<n2>{_NUMBER_RE}))\b)?"
+        rf"|[{_SEP}]*(?:(?P<phrase>{trie})|(?P<number>{_NUMBER_RE}))\b)"
+    )
+    # known English words and every lexicon word; grows with words seen not to be typos
+    plain = {w for phrase in table for w in phrase.split()} | lex.known_words
+    return regex, table, lex, plain
+
+
+def _all_phrases(lex: Lexicon) -> list[str]:
+    out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues]
+    out += [form for term in lex.categories for form in _plurals(term)]
+    out += [*"sml", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    return out
+
+
+def lower_same_length(text: str) -> str:
+    """`text` lower-cased with every character kept at its offset."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@cache
+def _fuzzy_choices() -> dict[str, list[str]]:
+    lex = load_lexicon()
+    by_letter: dict[str, list[str]] = {}
+    for term in [*lex.colors, *lex.patterns, *lex.categories]:
+        if len(term) >= 5 and term.isalpha():
+            by_letter.setdefault(term[0], []).append(term)
+    return by_letter
+
+
+_FUZZY_CACHE: dict[str, str | None] = {}
+#: the plain-word set stops learning new words at this size
+_PLAIN_MAX = 300_000
+_FUZZY_CACHE_MAX = 100_000
+
+
+def fuzzy_term(word: str) -> str | None:
+    """The lexicon term `word` is a misspelling of, or None (cached; words of 4+ letters)."""
+    hit = _FUZZY_CACHE.get(word, "")
+    if hit != "":
+        return hit
+    choices = _fuzzy_choices().get(word[0], [])
+    cutoff = 1 if len(word) <= 6 else 2
+    best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=cutoff)
+    term = best[0] if best is not None and abs(len(best[0]) - len(word)) <= cutoff else None
+    if len(_FUZZY_CACHE) >= _FUZZY_CACHE_MAX:
+        _FUZZY_CACHE.clear()
+    _FUZZY_CACHE[word] = term
+    return term
+
+
+def _number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
+    after = low[end : end + 12].split()
+    if after and after[0].strip(",.!?") in NOT_SIZE_AFTER:
+        return False
+    if cued:
+        return True
+    before = low[max(0, start - 14) : start].split()
+    if before and before[-1].strip(",:") in NOT_SIZE_BEFORE:
+        return False
+    return 2 <= float(value) <= 60
+
+
+def _number_value(matched: str) -> tuple[str, bool] | None:
+    """(size, is_waist_by_leg) for a number match: "34x32", "w34 l32", "15.5 collar", "8"."""
+    m = _NUMBER.match(matched)
+    if m is None:
+        return None
+    first, leg = m.group("a"), m.group("b") or m.group("c")
+    if leg is not None:
+        if "." in first or not (22 <= int(first) <= 56 and 24 <= int(leg) <= 38):
+            return None
+        return f"{first}x{leg}", True
+    value = float(first)
+    return (str(int(value)) if value.is_integer() else str(value)), "w" in matched[:1]
+
+
+def scan(text: str) -> list[Token]:
+    """Every mention, cue, comparative and boundary in `text`, in order (see `Token`)."""
+    return scan_with_counts(text)[0]
+
+
+def scan_with_counts(text: str) -> tuple[list[Token], int, int]:
+    """(tokens, category mentions, mentions that need context or comparatives)."""
+    regex, table, lex, plain = _scanner()
+    low = " " + lower_same_length(text)  # offsets in `low` are one more than in `text`
+    tokens: list[Token] = []
+    append = tokens.append
+    categories = special = 0
+    drop = False  # colour modifiers and size cues are dropped once used
+    for m in regex.finditer(low):
+        group = m.lastindex  # 1 b, 2 p2, 3 n2 (after punctuation); 4 phrase, 5 number
+        if group < 4:
+            at = m.start()
+            append(["boundary", at - 1, at, "", _BOUNDARY_KIND[low[at]], None, False, None, ""])
+            if group == 1:
+                continue
+        if group == 2 or group == 4:
+            start, end = m.span(group)
+            matched = m.group(group)
+            entry = table.get(matched) or table.get(norm_key(matched))
+            if entry is None:
+                continue
+            kind, attribute, value, shade, needs, cue = entry
+            if kind == "mention":
+                if value == "OS" and _DIGIT_NEXT.match(low, end):
+                    continue  # "the cream one size 10": "size" cues the number, not one size
+                if (
+                    attribute == "color"
+                    and tokens
+                    and (
+                        tokens[-1][KIND] == "cmod" or tokens[-1][VALUE] == "M"  # "medium pink"
+                    )
+                ):
+                    start, shade = _merge_modifier(low, tokens, start, value, shade)
+                elif attribute == "category":
+                    categories += 1
+                special += needs
+                append(["mention", start - 1, end - 1, attribute, value, shade, needs, None, ""])
+            elif kind == "cue":
+                if matched in _AT_END and _END.match(low, end):
+                    cue = _AT_END[matched]  # "we suggested olive, no"; "lists up to 16 only"
+                append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
+            elif kind == "letter":
+                if _letter_ok(text, low, start, tokens):
+                    append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
+            elif kind != "stop":  # cmp | sizecue | boundary | cmod
+                drop = drop or kind != "boundary"
+                special += kind == "cmp"
+                append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
+        else:
+            start, end = m.span(group)
+            if low[start - 1] in _NOT_BEFORE_NUMBER:
+                continue
+            matched = m.group(group)
+            cued = matched[0] == "s" or (
+                bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
+            )
+            parsed = _number_value(matched.removeprefix("size").removeprefix("sz"))
+            if parsed is not None and (parsed[1] or _number_ok(low, start, end, parsed[0], cued)):
+                append(["mention", start - 1, end - 1, "size", parsed[0], None, False, None, ""])
+    if drop:
+        tokens = [t for t in tokens if t[KIND] not in ("cmod", "sizecue")]
+    if " -" in low or "- " in low:
+        for b in _DASHES.finditer(low):
+            tokens.append(
+                ["boundary", b.start(), b.end() - 2, "", "sentence", None, False, None, ""]
+            )
+        tokens.sort(key=_start)
+    words = low.split()
+    if not plain.issuperset(words):
+        tokens = _add_fuzzy(text, low, tokens, set(words) - plain, table, plain)
+        categories = sum(t[ATTR] == "category" for t in tokens)
+        special = sum(t[NEEDS] or t[KIND] == "cmp" for t in tokens)
+    return tokens, categories, special
+
+
+def _start(token: Token) -> int:
+    return token[START]
+
+
+def _merge_modifier(
+    low: str, tokens: list[Token], start: int, family: str, shade: str | None
+) -> tuple[int, str | None]:
+    """Fold "light", "dusty", "medium" ... right before a colour into it ("medium pink")."""
+    prev = tokens[-1]
+    word = low[prev[START] + 1 : prev[END] + 1]  # token offsets are one less than in `low`
+    if word not in COLOR_MODIFIERS or low[prev[END] + 1 : start].strip(" -"):
+        return start, shade
+    if prev[KIND] == "mention" and family in ("black", "white"):
+        return start, shade  # "medium black" is a size and a colour
+    tokens.pop()
+    return prev[START] + 1, shade or f"{word} {family}"
+
+
+def _add_fuzzy(
+    text: str,
+    low: str,
+    tokens: list[Token],
+    unknown: set[str],
+    table: dict[str, Entry],
+    plain: set[str],
+) -> list[Token]:
+    """Add mentions for misspelt words ("burgandy"), outside the spans already matched.
+
+    Words found not to be misspellings join `plain`, so the next note skips them cheaply.
+    """
+    added = False
+    for chunk in unknown:
+        hit = False
+        for word in _ALPHA.findall(chunk):
+            term = fuzzy_term(word) if len(word) >= 4 and word not in plain else None
+            if term is None:
+                continue
+            hit = True
+            for m in re.finditer(rf"\b{word}\b", low):
+                start, end = m.start() - 1, m.end() - 1
+                if any(t[START] < end and start < t[END] for t in tokens):
+                    continue
+                if text[start].isupper() and text[:start].rstrip()[-1:] not in ("", ".", "!", "?"):
+                    continue  # a capitalised word mid-sentence is a name ("Cardiff"), not a typo
+                _, attribute, value, shade, needs, _ = table[term]
+                tokens.append(["mention", start, end, attribute, value, shade, needs, None, ""])
+                added = True
+        if not hit and len(plain) < _PLAIN_MAX:
+            plain.add(chunk)
+    if added:
+        tokens.sort(key=_start)
+    return tokens
+
+
+def _letter_ok(text: str, low: str, start: int, tokens: list[Token]) -> bool:
+    """A lone s/m/l is a size if written in capitals or right after "size" ("size m")."""
+    if low[start - 1] in "'’&":
+        return False
+    if text[start - 1].isupper():
+        return True
+    return bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3

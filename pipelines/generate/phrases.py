@@ -1,0 +1,448 @@
+"""Word lists the note writer draws from: how associates, agents and customers say things.
+
+Placeholders in templates: {item} the wanted item, {alt} what we had instead (shade or size),
+{size} the wanted size, {color} the wanted colour word, {noun} the item noun.
+"""
+
+from __future__ import annotations
+
+#: How people write each category (plural-only nouns take "pair of" forms elsewhere).
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "coat": ("coat", "coat", "coat", "overcoat"),
+    "jacket": ("jacket", "jacket", "jkt"),
+    "blazer": ("blazer",),
+    "dress": ("dress", "dress", "dres"),
+    "skirt": ("skirt",),
+    "jeans": ("jeans", "jeans", "denim jeans"),
+    "trousers": ("trousers", "trousers", "pants"),
+    "shorts": ("shorts",),
+    "shirt": ("shirt", "shirt"),
+    "blouse": ("blouse",),
+    "t-shirt": ("t-shirt", "tee", "tshirt", "t shirt"),
+    "sweater": ("sweater", "jumper", "jumper", "pullover"),
+    "cardigan": ("cardigan", "cardigan", "cardi"),
+    "hoodie": ("hoodie", "hoody"),
+    "suit": ("suit",),
+    "shoes": ("shoes",),
+    "boots": ("boots", "boots"),
+    "sneakers": ("sneakers", "trainers", "trainers"),
+    "sandals": ("sandals",),
+    "scarf": ("scarf",),
+    "hat": ("hat",),
+    "bag": ("bag", "handbag"),
+}
+PLURAL_CATEGORIES = frozenset(
+    {"jeans", "trousers", "shorts", "shoes", "boots", "sneakers", "sandals"}
+)
+
+PATTERN_WORDS: dict[str, tuple[str, ...]] = {
+    "solid": ("plain", "plain", "solid"),
+    "striped": ("striped", "stripy", "stripe"),
+    "plaid": ("plaid", "plaid", "tartan"),
+    "checked": ("checked", "check", "checkered"),
+    "floral": ("floral", "floral", "flowery"),
+    "polka dot": ("polka dot", "spotty", "polka-dot"),
+    "paisley": ("paisley",),
+    "animal print": ("animal print", "leopard print", "leopard", "zebra print"),
+    "camouflage": ("camo", "camouflage"),
+    "geometric": ("geometric", "geo print"),
+    "graphic": ("graphic", "logo"),
+    "tie-dye": ("tie-dye", "tie dye"),
+    "houndstooth": ("houndstooth", "dogtooth"),
+    "herringbone": ("herringbone",),
+    "embroidered": ("embroidered",),
+    "printed": ("printed", "print"),
+}
+
+#: Short forms associates type for colours.
+COLOR_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "black": ("blk", "bk"),
+    "navy": ("nvy", "nvy"),
+    "white": ("wht",),
+    "grey": ("gry", "gray"),
+    "beige": ("bge",),
+    "brown": ("brn",),
+    "burgundy": ("burg",),
+    "charcoal": ("char",),
+    "green": ("grn",),
+}
+#: Misspellings seen in real notes.
+COLOR_TYPOS: dict[str, tuple[str, ...]] = {
+    "burgundy": ("burgandy", "burgendy"),
+    "lavender": ("lavendar",),
+    "charcoal": ("charcol", "charcaol"),
+    "beige": ("biege", "beig"),
+    "fuchsia": ("fuschia", "fushia"),
+    "mustard": ("mustad",),
+    "ivory": ("ivroy",),
+    "olive": ("olvie",),
+    "camel": ("camle",),
+}
+
+LETTER_SIZE_WORDS: dict[str, tuple[str, ...]] = {
+    "XXS": ("xxs", "2xs"),
+    "XS": ("xs", "xs", "extra small"),
+    "S": ("s", "small", "sm"),
+    "M": ("m", "medium", "med", "med"),
+    "L": ("l", "large", "lg"),
+    "XL": ("xl", "xl", "extra large"),
+    "XXL": ("xxl", "2xl"),
+    "XXXL": ("xxxl", "3xl"),
+}
+
+OPENERS: dict[str, tuple[str, ...]] = {
+    "store": (
+        "cust wanted {item}",
+        "customer asked for {item}",
+        "customer looking for {item}",
+        "lady looking for {item}",
+        "gentleman asked for {item}",
+        "guy wanted {item}",
+        "client after {item}",
+        "woman asked if we had {item}",
+        "asked for {item}",
+        "looking for {item}",
+        "regular customer wanted {item}",
+        "mum looking for {item} for her son",
+        "couple asking about {item}",
+        "someone wanted {item}",
+        "customer came in for {item}",
+        "older man asked for {item}",
+        "girl wanted {item} for a wedding",
+        "cust after {item}",
+        "had a request for {item}",
+        "customer wanted to try on {item}",
+    ),
+    "call_center": (
+        "caller asked for {item}",
+        "cust called asking about {item}",
+        "phone enquiry: {item}",
+        "customer rang re {item}",
+        "call - customer wanted {item}",
+        "caller looking for {item}",
+        "inbound call, wants {item}",
+        "customer phoned to reserve {item}",
+    ),
+    "chat": (
+        "hi do you have {item}",
+        "hello, looking for {item}",
+        "hey is there {item} anywhere",
+        "do u have {item}",
+        "chat: customer wants {item}",
+        "hi! trying to find {item}",
+        "customer on chat asking for {item}",
+        "is {item} coming back",
+    ),
+    "app": (
+        "wanted to order {item}",
+        "cant find {item} in the app",
+        "looking for {item}",
+        "was trying to buy {item}",
+        "where is {item}",
+        "tried to add {item} to basket",
+    ),
+    "web": (
+        "wanted to order {item}",
+        "looking for {item} on your site",
+        "was trying to buy {item}",
+        "searched for {item}",
+        "can't find {item} anywhere on the website",
+    ),
+}
+
+STOCKOUT_OUTCOMES = (
+    "sold out",
+    "none left",
+    "none in stock",
+    "out of stock",
+    "system showed 0",
+    "nothing in the back",
+    "none in {size}",
+    "we were out of {size}",
+    "sold out in her size",
+    "0 on hand",
+    "gone since last week",
+    "none at the warehouse either",
+    "checked stockroom, nothing",
+    "sold out again",
+    "oos",
+    "last one went yesterday",
+    "none in his size",
+    "stock says zero",
+)
+CUSTOMER_STOCKOUT = (
+    "it says sold out",
+    "is it coming back?",
+    "been out of stock for weeks",
+    "shows out of stock",
+    "cant order it, sold out",
+    "says unavailable in my size",
+)
+ALT_COLOR_CLAUSES = (
+    "we only had {alt}",
+    "only had it in {alt}",
+    "offered {alt}, not interested",
+    "showed her the {alt} one but she wanted {color}",
+    "had {alt} but she said too dark",
+    "only {alt} left",
+    "she didn't want {alt}",
+    "didnt like the {alt}",
+    "{alt} only, no {color}",
+    "tried the {alt} but not the same",
+    "{alt} was too light for him",
+    "we had {alt}, said no",
+    "only showing {alt}",
+)
+ALT_SIZE_CLAUSES = (
+    "only had {alt} left",
+    "smallest we had was {alt}",
+    "tried the {alt}, too big",
+    "tried a {alt}, too small",
+    "only {alt} on the shelf",
+    "{alt} didnt fit",
+    "we had {alt} only",
+)
+SUBSTITUTED_CLAUSES = (
+    "took the {alt} instead",
+    "bought the {alt} one instead",
+    "went with {alt}",
+    "settled for the {alt}",
+    "ended up buying the {alt} version",
+    "happy with {alt} in the end",
+    "took {alt} in the end",
+    "ok with {alt} instead",
+    "bought {alt} as a backup",
+)
+CUSTOMER_SUBSTITUTED = (
+    "ok I'll take the {alt} then",
+    "fine, ordered the {alt} instead",
+    "got the {alt} instead",
+)
+NOT_CARRIED_OUTCOMES = (
+    "we don't carry that",
+    "we dont do {noun} in {color}",
+    "we don't stock that",
+    "never had those",
+    "not in our range",
+    "not something we sell",
+    "asked if we'd get them in",
+    "told her we don't do that",
+    "we never had it",
+    "don't make it in that",
+    "not in the collection",
+    "said other shops have it",
+    "sent her to the website but we dont do it there either",
+    "not carried",
+)
+CUSTOMER_NOT_CARRIED = (
+    "why don't you do {noun} in {color}?",
+    "can't find any on the site",
+    "would buy if you had it",
+    "please start selling these",
+    "do you plan to stock it?",
+    "other brands have it",
+)
+COMPARATIVES = (
+    "wanted something longer",
+    "wanted it a bit darker",
+    "looking for something lighter",
+    "wanted a warmer one",
+    "wanted something cheaper",
+    "wanted a looser fit",
+    "said ours are too short",
+    "wanted it softer than ours",
+    "wanted a slimmer cut",
+    "wanted something more fitted",
+)
+FOLLOW_UPS = (
+    "will check next delivery",
+    "asked us to call when back",
+    "left disappointed",
+    "said she'd try online",
+    "walked out",
+    "might come back saturday",
+    "very keen",
+    "second time this week",
+    "3rd person asking",
+    "lots of people asking",
+    "said she'd go to zara",
+    "not happy",
+    "asked for a raincheck",
+    "",
+)
+CUSTOMER_ALT = (
+    "only {alt} available",
+    "only showing {alt}",
+    "{alt} is not what i want",
+    "i don't want {alt}",
+    "site only has {alt}",
+)
+CUSTOMER_UNKNOWN = (
+    "cant find what im looking for",
+    "do you have the one from the ad?",
+    "looking for something i saw in store last month",
+    "the item i wanted is gone",
+    "nothing i like on the site",
+    "where has the new collection item gone?",
+)
+UNKNOWN_NOTES = (
+    "customer asked for something we didn't have",
+    "lady wanted smth we dont have",
+    "couldn't help a customer today, not sure what she was after",
+    "man looking for a gift, nothing suitable",
+    "asked about an item from instagram, couldnt find it",
+    "customer wanted an item from the ad, we don't have it",
+    "cust looking for something for a party, nothing worked",
+    "someone asked for the one in the window from last month",
+    "customer showed a photo on her phone, we dont have it",
+    "wanted the thing her friend bought here, no idea which",
+    "couldnt find what they wanted",
+    "customer left without buying, wanted something we dont sell",
+    "asked for the one from tiktok",
+    "caller wanted an item we couldn't identify",
+    "customer disappointed, item not available",
+    "wanted a specific item, didnt know the name",
+    "missed a sale, customer after something else",
+    "customer wanted the new collection piece, not in yet",
+)
+NOISE_NOTES = (
+    "customer happy with the fit",
+    "restocked the window",
+    "fitting rooms busy all afternoon",
+    "tidied the denim wall",
+    "delivery arrived late",
+    "customer returned a jumper, no issue",
+    "great feedback on the new staff",
+    "till 2 jammed again",
+    "window display changed",
+    "customer complimented the store",
+    "alarm went off at the door, false alarm",
+    "queue at the tills around lunch",
+    "new stock put out on the floor",
+    "customer asked where the toilets are",
+    "gift wrapping requested, done",
+    "loyalty card signup",
+    "customer paid with voucher",
+    "moved the sale rail to the back",
+    "cleaned the fitting rooms",
+    "customer collected click and collect order",
+    "stock count in the afternoon",
+    "store quiet this morning",
+    "team briefing at 9",
+    "customer left a nice review",
+    "found a lost phone, handed in",
+    "hangers ran out",
+    "customer asked about opening hours",
+    "price tags missing on new knitwear, fixed",
+    "exchange done, size swap",
+    "customer loved the new boots",
+    "returns shelf sorted",
+)
+CUSTOMER_NOISE = (
+    "love the new collection",
+    "delivery was quick, thanks",
+    "how do i return an item?",
+    "where is my order",
+    "great service in store today",
+    "can i change my delivery address",
+    "do you do gift cards",
+    "app keeps logging me out",
+)
+
+LOST_SALE_NOT_CARRIED = ("wanted", "asked for", "cust wanted", "looking for", "req", "wants")
+LOST_SALE_STOCKOUT = (
+    "no {size} left",
+    "wanted {color}",
+    "sold out",
+    "none in size",
+    "out in {color}",
+    "oos",
+)
+LOST_SALE_PRICE = (
+    "too expensive",
+    "found cheaper online",
+    "waiting for the sale",
+    "price too high",
+    "wanted a discount",
+    "",
+)
+LOST_SALE_OTHER = (
+    "card declined",
+    "queue too long",
+    "changed mind",
+    "left to think about it",
+    "fitting room queue",
+    "wrong size ordered",
+    "",
+)
+
+#: Word abbreviations associates use (applied at random to whole words).
+ABBREVIATIONS: dict[str, str] = {
+    "customer": "cust",
+    "with": "w/",
+    "because": "bc",
+    "don't": "dont",
+    "didn't": "didnt",
+    "please": "pls",
+    "size": "sz",
+    "looking": "lookin",
+    "something": "smth",
+    "wanted": "wntd",
+    "about": "abt",
+}
+
+PHONES: dict[str, tuple[str, ...]] = {
+    "FR": ("06 12 34 56 78", "07 81 22 40 19", "06.45.12.98.03"),
+    "GB": ("07700 900123", "07700 900456", "+44 7700 900789"),
+    "DE": ("0151 23456789", "0170 9876543"),
+    "ES": ("612 34 56 78", "+34 655 123 456"),
+    "IT": ("347 123 4567", "+39 320 765 4321"),
+    "NL": ("06-12345678", "06 87654321"),
+    "IE": ("087 123 4567", "+353 86 765 4321"),
+}
+FIRST_NAMES = (
+    "jane",
+    "marie",
+    "anna",
+    "sophie",
+    "laura",
+    "emma",
+    "lucia",
+    "tom",
+    "marco",
+    "pieter",
+    "sean",
+    "lena",
+    "claire",
+    "giulia",
+    "carmen",
+)
+LAST_NAMES = (
+    "doe",
+    "martin",
+    "muller",
+    "garcia",
+    "rossi",
+    "jansen",
+    "murphy",
+    "smith",
+    "dubois",
+    "schmidt",
+    "lopez",
+    "bianchi",
+    "devries",
+    "kelly",
+)
+PII_PHONE = (
+    "call her back on {phone}",
+    "cust number {phone}",
+    "pls ring {phone} if it comes in",
+    "callback {phone}",
+    "his mobile is {phone}",
+)
+PII_EMAIL = (
+    "email {email} when it's back",
+    "her email is {email}",
+    "contact: {email}",
+    "send details to {email}",
+)

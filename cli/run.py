@@ -41,6 +41,8 @@ from cli.common import (
 @click.option("--window-minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
               help="Signals of one customer moment are linked within this window.")  # fmt: skip
 @click.option("--no-report", is_flag=True, help="Skip the HTML/CSV report.")
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild everything even if no input file is new or changed.")  # fmt: skip
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -50,6 +52,7 @@ def run(
     as_of: datetime | None,
     window_minutes: int,
     no_report: bool,
+    full_refresh: bool,
 ) -> None:
     """Run the whole job: ingest, demand ledger, checks, publish, DuckDB warehouse, weekly report.
 
@@ -91,6 +94,7 @@ def run(
         result = job.run_job(
             data_root, inputs, as_of=as_of, week=week, window_minutes=window_minutes,
             beam_args=ctx.args, progress=progress, render_report=not no_report,
+            full_refresh=full_refresh,
         )  # fmt: skip
     except Locked as err:
         raise ExitError(str(err), EXIT_LOCKED) from None
@@ -102,6 +106,11 @@ def run(
         raise ExitError(f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS) from None
 
     click.echo(summary.render(result.counts))
+    for name, earlier in result.redelivered.items():
+        click.echo(f"re-delivered: {name} has the same bytes as {earlier}; its records are "
+                   "quarantined as duplicates")  # fmt: skip
+    if result.up_to_date:
+        click.echo(f"\nup to date: no new or changed input files since run {result.run_id}")
     click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
     click.echo(f"DuckDB:   {result.db_path}")
     if result.report_dir is not None:

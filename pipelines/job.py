@@ -7,12 +7,15 @@ report. See pipelines/publish.py for the layout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from apache_beam.io.filesystems import FileSystems
 
 from pipelines import publish, summary, warehouse
 from pipelines.demand import run as demand_run
@@ -30,6 +33,8 @@ class JobResult:
     db_path: Path
     report_dir: Path | None
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing new to ingest: the published run was kept
+    redelivered: dict[str, str] = field(default_factory=dict)  # file -> earlier file, same bytes
 
 
 def last_complete_week(as_of: datetime) -> str:
@@ -62,8 +67,13 @@ def run_job(
     beam_args: Sequence[str] = (),
     progress: Callable[[str], None] = lambda _: None,
     render_report: bool = True,
+    full_refresh: bool = False,
 ) -> JobResult:
-    """Run everything under the run lock; raises on any failure, leaving published data untouched."""
+    """Run everything under the run lock; raises on any failure, leaving published data untouched.
+
+    Incremental: when the input files (by content) and settings are those of the published run,
+    nothing is re-ingested; only a missing report is rendered. `full_refresh` rebuilds anyway.
+    """
     data_root = data_root.resolve()
     inputs_root = inputs_root.resolve()
     now = datetime.now(UTC)
@@ -72,6 +82,11 @@ def run_job(
     timings: dict[str, float] = {}
     with publish.RunLock(data_root):
         publish.prune(data_root)
+        prints = fingerprint(inputs_root)
+        redelivered = redeliveries(prints)
+        kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes)
+        if kept is not None:
+            return _keep_published(data_root, kept, as_of, week, render_report, progress, redelivered)
         partial = data_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run,
@@ -86,6 +101,8 @@ def run_job(
             "as_of": as_of.isoformat(),
             "inputs_root": str(inputs_root),
             "input_files": files,
+            "input_sha256": prints,
+            "redelivered": redelivered,
             "counts": summary.as_dicts(counts),
             "window_minutes": window_minutes,
             "beam_args": list(beam_args),
@@ -104,7 +121,69 @@ def run_job(
             report_dir = _step(timings, "report", progress, render.write_weekly,
                                db_path, data_root / "reports", chosen)  # fmt: skip
         publish.prune(data_root)
-    return JobResult(run_id, run_dir, counts, chosen, db_path, report_dir, timings)
+    return JobResult(run_id, run_dir, counts, chosen, db_path, report_dir, timings,
+                     redelivered=redelivered)  # fmt: skip
+
+
+def fingerprint(inputs_root: Path) -> dict[str, str]:
+    """Every input file (path relative to the inputs root) -> sha256 of its bytes."""
+    from pipelines.ingest.transforms import relative_name
+
+    prints = {}
+    for paths in ingest_run.find_inputs(str(inputs_root)).values():
+        for path in paths:
+            digest = hashlib.sha256()
+            with FileSystems.open(path, compression_type="uncompressed") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+            prints[relative_name(path, str(inputs_root))] = digest.hexdigest()
+    return dict(sorted(prints.items()))
+
+
+def redeliveries(prints: dict[str, str]) -> dict[str, str]:
+    """Files whose bytes equal an earlier file's (by name): their records are quarantined as
+    duplicates, never counted twice."""
+    first: dict[str, str] = {}
+    again = {}
+    for name, digest in prints.items():
+        if digest in first:
+            again[name] = first[digest]
+        else:
+            first[digest] = name
+    return again
+
+
+def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int) -> dict | None:
+    """The published run's manifest if it was made from exactly these inputs and settings."""
+    current = publish.published_run(data_root)
+    if current is None or not (data_root / "unmet.duckdb").exists():
+        return None
+    manifest = json.loads((current / "manifest.json").read_text())
+    if manifest.get("input_sha256") != prints or manifest.get("window_minutes") != window_minutes:
+        return None
+    return manifest
+
+
+def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str | None,
+                    render_report: bool, progress: Callable[[str], None],
+                    redelivered: dict[str, str]) -> JobResult:  # fmt: skip
+    run_dir = data_root / "runs" / manifest["run_id"]
+    progress(f"no new or changed input files since run {manifest['run_id']}: nothing to ingest "
+             "(--full-refresh rebuilds)")  # fmt: skip
+    fields = {f for f in summary.SourceCount.__dataclass_fields__}
+    counts = [summary.SourceCount(**{k: v for k, v in c.items() if k in fields})
+              for c in manifest["counts"]]  # fmt: skip
+    db_path = data_root / "unmet.duckdb"
+    chosen = week or default_week(db_path, as_of)
+    report_dir = None
+    if render_report and chosen is not None:
+        report_dir = data_root / "reports" / chosen
+        if week is not None or not (report_dir / "report.html").exists():
+            from pipelines.reports import render
+
+            report_dir = render.write_weekly(db_path, data_root / "reports", chosen)
+    return JobResult(manifest["run_id"], run_dir, counts, chosen, db_path, report_dir,
+                     up_to_date=True, redelivered=redelivered)  # fmt: skip
 
 
 def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:

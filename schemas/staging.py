@@ -39,6 +39,9 @@ class StgFrontlineNote(_Stg):
     sku: str | None
     customer_ref: str | None = Field(description="customer reference, only where consent is true")
     customer_consent: bool
+    demand_expressed: bool = Field(
+        description="the note says a customer asked for or could not get something (extracted)"
+    )
     category: str | None = Field(description="category the note is about (extracted)")
     demanded: list[DemandedItem] = Field(description="items the customer wanted (extracted)")
     rejected_colors: list[str] = Field(description="color families the customer rejected")

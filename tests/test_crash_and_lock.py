@@ -20,7 +20,8 @@ UNMET = [sys.executable, "-m", "cli"]
 
 def start(data_root: Path, inputs: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [*UNMET, "run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF],
+        [*UNMET, "run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF,
+         "--full-refresh"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

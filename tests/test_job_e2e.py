@@ -86,10 +86,41 @@ def test_outputs_are_published_with_a_report(published):
 
 def test_rerun_on_same_input_gives_byte_identical_parquet(published, tiny_inputs):
     data_root, _ = published
-    first = parquet_digests((data_root / "published").resolve())
-    assert run_cli(data_root, tiny_inputs).exit_code == 0
-    second = parquet_digests((data_root / "published").resolve())
+    first_run = (data_root / "published").resolve()
+    first = parquet_digests(first_run)
+    result = run_cli(data_root, tiny_inputs, "--full-refresh")
+    assert result.exit_code == 0 and "up to date" not in result.output
+    second_run = (data_root / "published").resolve()
+    second = parquet_digests(second_run)
+    assert second_run != first_run
     assert first == second and len(first) >= 10
+
+
+def test_rerun_without_new_inputs_keeps_the_published_run(published, tiny_inputs):
+    data_root, _ = published
+    before = (data_root / "published").resolve()
+    result = run_cli(data_root, tiny_inputs)
+    assert result.exit_code == 0, result.output
+    assert "up to date: no new or changed input files" in result.output
+    assert (data_root / "published").resolve() == before
+    # a new file is picked up by the next run
+    extra = tiny_inputs / "oos_lookups" / "lookups-extra.csv"
+    extra.write_text("lookup_id,store_id,channel,sku,looked_up_at,result,on_hand_qty\n"
+                     "L-9,S002,store,SKU-3,2026-11-19T10:00:00+01:00,out_of_stock,0\n")  # fmt: skip
+    result = run_cli(data_root, tiny_inputs)
+    assert "up to date" not in result.output
+    assert "oos_lookups          2         5         4           1  ok" in result.output
+
+
+def test_redelivered_file_is_reported_and_not_counted_twice(published, tiny_inputs):
+    data_root, _ = published
+    source = tiny_inputs / "lost_sales" / "lost_sales-2026-W47.csv"
+    (tiny_inputs / "lost_sales" / "lost_sales-2026-W47-resent.csv").write_bytes(source.read_bytes())
+    result = run_cli(data_root, tiny_inputs)
+    assert result.exit_code == 0, result.output
+    assert ("re-delivered: lost_sales/lost_sales-2026-W47.csv has the same bytes as "
+            "lost_sales/lost_sales-2026-W47-resent.csv") in result.output  # fmt: skip
+    assert "lost_sales           2        10         4           6  ok" in result.output
 
 
 def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):

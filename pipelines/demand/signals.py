@@ -63,10 +63,12 @@ def _from_catalog(signal: dict[str, Any], entry: CatalogEntry | None) -> None:
 
 
 def note_signals(row: dict[str, Any], catalog: Catalog) -> Iterator[dict[str, Any]]:
-    """One signal per demanded item of a note; none when the note asked for nothing."""
+    """One signal per demanded item of a note; one without attributes when the note expresses
+    demand but says nothing of what (or only names a sku); none when it asks for nothing."""
     items = row["demanded"] or []
-    if not items and row.get("sku") is None:
+    if not items and row.get("sku") is None and not row.get("demand_expressed"):
         return
+    # A note that asks for something without saying what still counts: one `unknown` signal.
     for number, item in enumerate(items or [{}], start=1):
         signal = _base("frontline_notes", row["note_id"], number, row, row["captured_at"])
         signal.update({k: item.get(k) for k in ("category", "color", "shade", "pattern", "size")})

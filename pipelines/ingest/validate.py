@@ -98,6 +98,7 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "sku": rec.sku,
         "customer_ref": rec.customer_ref if rec.customer_consent else None,
         "customer_consent": rec.customer_consent,
+        "demand_expressed": bool(getattr(found, "demand", False) or found.items),
         "category": found.category,
         "demanded": [
             {

@@ -1,0 +1,98 @@
+"""Score the demand ledger against the generator's planted ground truth (truth/events.csv,
+truth/traces.csv). Used by the tests and by `python -m pipelines.demand.truth DB INPUTS`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+SQL = """
+create or replace temp table truth_events as
+  select * from read_csv(?, all_varchar = true);
+create or replace temp table truth_traces as
+  select * from read_csv(?, all_varchar = true);
+create or replace temp table linked as
+  select distinct record_id, event_id as pred_event from demand_signals;
+create or replace temp table truth_to_pred as
+  select t.event_id, count(distinct l.pred_event) as n_pred, count(*) as n_traces,
+         count(l.pred_event) as n_found, any_value(l.pred_event) as pred_event
+  from truth_traces t left join linked l using (record_id) group by t.event_id;
+create or replace temp table pred_to_truth as
+  select l.pred_event, count(distinct t.event_id) as n_truth
+  from linked l left join truth_traces t using (record_id) group by l.pred_event;
+create or replace temp table exact as
+  select tp.event_id, tp.pred_event
+  from truth_to_pred tp join pred_to_truth pt using (pred_event)
+  where tp.n_pred = 1 and tp.n_found = tp.n_traces and pt.n_truth = 1;
+"""
+
+
+@dataclass(frozen=True)
+class TruthScore:
+    truth_events: int
+    predicted_events: int
+    exactly_recovered: int  # truth events whose traces form exactly one predicted event
+    split: int  # truth events spread over several predicted events
+    merged: int  # predicted events holding traces of several truth events
+    lost_traces: int  # demand traces that produced no signal at all
+    from_noise: int  # predicted events made only of records that are not demand
+    classified_right: int  # among exactly recovered events
+    revenue_truth_eur: float  # over exactly recovered events where the truth has a price
+    revenue_predicted_eur: float
+
+    @property
+    def recovery(self) -> float:
+        return self.exactly_recovered / self.truth_events
+
+    @property
+    def classification_accuracy(self) -> float:
+        return self.classified_right / self.exactly_recovered
+
+    @property
+    def revenue_error(self) -> float:
+        return abs(self.revenue_predicted_eur - self.revenue_truth_eur) / self.revenue_truth_eur
+
+
+def score(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> TruthScore:
+    for statement in SQL.split(";"):
+        if "?" in statement:
+            path = truth_dir / ("events.csv" if "truth_events" in statement else "traces.csv")
+            con.execute(statement, [str(path)])
+        elif statement.strip():
+            con.execute(statement)
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    rev = con.execute(
+        """select sum(try_cast(t.lost_revenue_eur as double)), sum(e.lost_revenue_eur)
+           from exact x join truth_events t using (event_id)
+           join demand_events e on e.event_id = x.pred_event
+           where try_cast(t.lost_revenue_eur as double) is not null"""
+    ).fetchone()
+    return TruthScore(
+        truth_events=one("select count(*) from truth_events"),
+        predicted_events=one("select count(*) from demand_events"),
+        exactly_recovered=one("select count(*) from exact"),
+        split=one("select count(*) from truth_to_pred where n_pred > 1"),
+        merged=one("select count(*) from pred_to_truth where n_truth > 1"),
+        lost_traces=one("select sum(n_traces - n_found) from truth_to_pred"),
+        from_noise=one("select count(*) from pred_to_truth where n_truth = 0"),
+        classified_right=one(
+            """select count(*) from exact x join truth_events t using (event_id)
+               join demand_events e on e.event_id = x.pred_event
+               where e.classification = t.classification"""
+        ),
+        revenue_truth_eur=round(rev[0] or 0.0, 2),
+        revenue_predicted_eur=round(rev[1] or 0.0, 2),
+    )
+
+
+if __name__ == "__main__":
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    result = score(con, Path(sys.argv[2]) / "truth")
+    for key, value in asdict(result).items():
+        print(f"{key:>24}: {value}")
+    print(f"{'recovery':>24}: {result.recovery:.3f}")
+    print(f"{'classification_accuracy':>24}: {result.classification_accuracy:.3f}")
+    print(f"{'revenue_error':>24}: {result.revenue_error:.4f}")

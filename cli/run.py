@@ -103,7 +103,9 @@ def run(
     except summary.CountMismatch as err:
         raise ExitError(f"records lost: {err}; nothing was published", EXIT_COUNTS) from None
     except ChecksFailed as err:
-        raise ExitError(f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS) from None
+        raise ExitError(
+            f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS
+        ) from None
 
     click.echo(summary.render(result.counts))
     for name, earlier in result.redelivered.items():

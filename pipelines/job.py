@@ -86,7 +86,9 @@ def run_job(
         redelivered = redeliveries(prints)
         kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes)
         if kept is not None:
-            return _keep_published(data_root, kept, as_of, week, render_report, progress, redelivered)
+            return _keep_published(
+                data_root, kept, as_of, week, render_report, progress, redelivered
+            )
         partial = data_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run,
@@ -108,7 +110,9 @@ def run_job(
             "beam_args": list(beam_args),
             "timings_s": timings,
         }
-        (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        )
         run_dir = publish.finish_run(partial)
         publish.publish(data_root, run_dir)
         db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
@@ -198,7 +202,9 @@ def default_week(db_path: Path, as_of: datetime) -> str | None:
     target = last_complete_week(as_of)
     con = warehouse.connect_read_only(db_path)
     try:
-        weeks = [r[0] for r in con.execute("select distinct iso_week from demand_events").fetchall()]
+        weeks = [
+            r[0] for r in con.execute("select distinct iso_week from demand_events").fetchall()
+        ]
     finally:
         con.close()
     if not weeks or target in weeks:

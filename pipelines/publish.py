@@ -40,7 +40,9 @@ class RunLock:
             os.close(fd)
             if err.errno in (errno.EAGAIN, errno.EACCES):
                 holder = self.path.read_text().strip() or "another process"
-                raise Locked(f"another unmet run is in progress ({holder}); lock: {self.path}") from None
+                raise Locked(
+                    f"another unmet run is in progress ({holder}); lock: {self.path}"
+                ) from None
             raise
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}\n".encode())

@@ -73,7 +73,9 @@ def render(counts: list[SourceCount]) -> str:
         lines.append(
             f"{c.source:<16} {c.files:>5} {c.read:>9} {c.accepted:>9} {c.quarantined:>11}  {mark}"
         )
-    total = [sum(getattr(c, f) for c in counts) for f in ("files", "read", "accepted", "quarantined")]
+    total = [
+        sum(getattr(c, f) for c in counts) for f in ("files", "read", "accepted", "quarantined")
+    ]
     lines.append(f"{'total':<16} {total[0]:>5} {total[1]:>9} {total[2]:>9} {total[3]:>11}")
     return "\n".join(lines)
 

@@ -53,9 +53,7 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
                 "hive_partitioning = false)"
             )
         else:
-            empty = pa.table(
-                {f.name: pa.array([], f.type) for f in arrow_schema(model)}
-            )
+            empty = pa.table({f.name: pa.array([], f.type) for f in arrow_schema(model)})
             con.register("_empty", empty)
             con.execute(f"create or replace table {name} as select * from _empty")
             con.unregister("_empty")

@@ -68,5 +68,7 @@ def arrow_schema(model: type[BaseModel], described: bool = True) -> pa.Schema:
     for name, info in model.model_fields.items():
         _, optional = _unwrap_optional(info.annotation)
         metadata = {"description": info.description} if info.description and described else None
-        fields.append(pa.field(name, arrow_type(info.annotation), nullable=optional, metadata=metadata))
+        fields.append(
+            pa.field(name, arrow_type(info.annotation), nullable=optional, metadata=metadata)
+        )
     return pa.schema(fields)

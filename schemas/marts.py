@@ -36,7 +36,9 @@ class DemandSignal(_Mart):
     unit_price_eur: float | None = Field(description="price paid or asked, from the lost sale")
     customer_ref: str | None = Field(description="only where the customer consented")
     substitute_sku: str | None
-    hint: str | None = Field(description="what the source said: note, lookup:<result>, sale:<reason>")
+    hint: str | None = Field(
+        description="what the source said: note, lookup:<result>, sale:<reason>"
+    )
     extractor_version: str | None
     event_id: str = Field(description="the demand event this signal was linked into")
     link_reason: str = Field(description="why this signal joined its event")

@@ -85,7 +85,9 @@ class LostSale(_Raw):
     sku: OptionalId = None
     reason_code: ReasonCode
     quantity: int = Field(ge=1, le=1000)
-    unit_price: Decimal | None = Field(default=None, ge=0, le=100_000, max_digits=12, decimal_places=2)
+    unit_price: Decimal | None = Field(
+        default=None, ge=0, le=100_000, max_digits=12, decimal_places=2
+    )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
     occurred_at: AwareDatetime
     substitute_sku: OptionalId = None

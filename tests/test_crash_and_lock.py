@@ -20,8 +20,17 @@ UNMET = [sys.executable, "-m", "cli"]
 
 def start(data_root: Path, inputs: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [*UNMET, "run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF,
-         "--full-refresh"],
+        [
+            *UNMET,
+            "run",
+            "--data-root",
+            str(data_root),
+            "--inputs",
+            str(inputs),
+            "--as-of",
+            AS_OF,
+            "--full-refresh",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

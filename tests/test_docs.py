@@ -32,5 +32,7 @@ def test_every_make_target_is_in_the_readme():
 
 def test_architecture_doc_names_every_pipeline_stage():
     text = (ROOT / "docs" / "architecture.md").read_text()
-    for stage in sorted(p.name for p in (ROOT / "pipelines").iterdir() if p.is_dir() and p.name != "__pycache__"):
+    for stage in sorted(
+        p.name for p in (ROOT / "pipelines").iterdir() if p.is_dir() and p.name != "__pycache__"
+    ):
         assert f"pipelines/{stage}/" in text, stage

@@ -39,7 +39,11 @@ def published(tiny_inputs, data_root):
 
 def test_summary_counts_add_up_per_source(published):
     _, result = published
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line[:1].isalpha()}
+    lines = {
+        line.split()[0]: line.split()[1:]
+        for line in result.output.splitlines()
+        if line[:1].isalpha()
+    }
     assert lines["catalog"] == ["1", "5", "5", "0", "ok"]
     assert lines["stores"] == ["1", "2", "2", "0", "ok"]
     assert lines["frontline_notes"] == ["1", "5", "3", "2", "ok"]
@@ -52,8 +56,16 @@ def test_quarantine_has_a_readable_reason_for_each_bad_line(published):
     con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
     rows = con.execute("select source, source_line, reason from rejects order by all").fetchall()
     assert rows == [
-        ("frontline_notes", 3, "captured_at: Input should have timezone info (got '2026-11-18 11:00:00')"),
-        ("frontline_notes", 5, "invalid JSON: Expecting property name enclosed in double quotes at column 2"),
+        (
+            "frontline_notes",
+            3,
+            "captured_at: Input should have timezone info (got '2026-11-18 11:00:00')",
+        ),
+        (
+            "frontline_notes",
+            5,
+            "invalid JSON: Expecting property name enclosed in double quotes at column 2",
+        ),
         ("lost_sales", 5, "quantity: Input should be greater than or equal to 1 (got '-1')"),
         ("oos_lookups", 4, "store_id: unknown store 'S009' (not in stores.csv)"),
     ]

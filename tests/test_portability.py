@@ -12,14 +12,28 @@ from tests.test_job_e2e import AS_OF, parquet_digests
 
 RUNNERS = {
     "multi_process": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
-    "portable_loopback": ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"],
+    "portable_loopback": [
+        "--runner=PortableRunner",
+        "--job_endpoint=embed",
+        "--environment_type=LOOPBACK",
+    ],
 }
 
 
 def run_with(root, inputs, extra):
     result = CliRunner().invoke(
         cli,
-        ["run", "--data-root", str(root), "--inputs", str(inputs), "--as-of", AS_OF, "--no-report", *extra],
+        [
+            "run",
+            "--data-root",
+            str(root),
+            "--inputs",
+            str(inputs),
+            "--as-of",
+            AS_OF,
+            "--no-report",
+            *extra,
+        ],
     )
     assert result.exit_code == 0, result.output
     return parquet_digests((root / "published").resolve())
@@ -33,7 +47,9 @@ def in_process_digests(tmp_path_factory):
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
-def test_other_runner_writes_the_same_bytes_as_in_process(runner, in_process_digests, tiny_inputs, tmp_path):
+def test_other_runner_writes_the_same_bytes_as_in_process(
+    runner, in_process_digests, tiny_inputs, tmp_path
+):
     digests = run_with(tmp_path / runner, tiny_inputs, RUNNERS[runner])
     assert digests == in_process_digests
     assert len(digests) >= 10

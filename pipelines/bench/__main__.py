@@ -33,14 +33,18 @@ def measure(cmd: list[str]) -> tuple[float, int]:
     peak = 0
     while proc.poll() is None:
         try:
-            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            rss = ps.memory_info().rss + sum(
+                c.memory_info().rss for c in ps.children(recursive=True)
+            )
             peak = max(peak, rss)
         except psutil.Error:
             pass
         time.sleep(0.05)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.read().decode()[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.read().decode()[-3000:]}"
+        )
     return wall, peak
 
 
@@ -50,8 +54,18 @@ def inputs_for(rows: int) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"generating {rows:,} records into {folder} ...", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "cli", "generate", "--rows", str(rows), "--seed", str(SEED),
-             "--out", str(folder)],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "cli",
+                "generate",
+                "--rows",
+                str(rows),
+                "--seed",
+                str(SEED),
+                "--out",
+                str(folder),
+            ],  # fmt: skip
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -76,20 +90,34 @@ def main() -> None:
     for rows in sizes:
         inputs = inputs_for(rows)
         records = count_records(inputs)
+        unmet = [sys.executable, "-m", "cli", "run", "--data-root", str(ROOT / "root"),
+                 "--inputs", str(inputs), "--as-of", "2026-11-25", "--no-report"]  # fmt: skip
         systems = {
-            "unmet": lambda: [sys.executable, "-m", "cli", "run", "--data-root", str(ROOT / "root"),
-                              "--inputs", str(inputs), "--as-of", "2026-11-25", "--no-report"],  # fmt: skip
-            "duckdb_baseline": lambda: [sys.executable, "-m", "pipelines.bench.baseline", str(inputs),
-                                        str(ROOT / "baseline-out")],  # fmt: skip
+            "unmet": unmet,
+            "unmet_2proc": [
+                *unmet,
+                "--direct_running_mode=multi_processing",
+                "--direct_num_workers=2",
+            ],  # fmt: skip
+            "duckdb_baseline": [
+                sys.executable,
+                "-m",
+                "pipelines.bench.baseline",
+                str(inputs),
+                str(ROOT / "baseline-out"),
+            ],  # fmt: skip
         }
         row = {"rows": rows, "records": records}
         for name, cmd in systems.items():
             runs = []
             for i in range(repeats):
                 shutil.rmtree(ROOT / "root", ignore_errors=True)
-                wall, peak = measure(cmd())
+                wall, peak = measure(cmd)
                 runs.append((wall, peak))
-                print(f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  peak {peak / 2**20:7.0f} MiB", flush=True)
+                print(
+                    f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  peak {peak / 2**20:7.0f} MiB",
+                    flush=True,
+                )
             wall = statistics.median(w for w, _ in runs)
             peak = statistics.median(p for _, p in runs)
             row[name] = {
@@ -97,21 +125,27 @@ def main() -> None:
                 "records_per_s": round(records / wall),
                 "peak_rss_mib": round(peak / 2**20),
                 "us_per_record": round(wall / records * 1e6, 2),
-                "runs": [{"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20)} for w, p in runs],
+                "runs": [
+                    {"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20)} for w, p in runs
+                ],
             }
-        row["ratio_wall"] = round(row["unmet"]["wall_s"] / row["duckdb_baseline"]["wall_s"], 2)
+        base = row["duckdb_baseline"]["wall_s"]
+        row["ratio_wall"] = round(row["unmet"]["wall_s"] / base, 2)
+        row["ratio_wall_2proc"] = round(row["unmet_2proc"]["wall_s"] / base, 2)
         results.append(row)
     print()
     print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
     for row in results:
-        for name in ("unmet", "duckdb_baseline"):
+        for name in ("unmet", "unmet_2proc", "duckdb_baseline"):
             r = row[name]
             print(f"{row['rows']:>10,} {name:<16} {r['wall_s']:>8} {r['records_per_s']:>10,} "
                   f"{r['peak_rss_mib']:>9} {r['us_per_record']:>7}")  # fmt: skip
-        print(f"{'':>10} ratio unmet / duckdb wall time: {row['ratio_wall']}x")
+        print(f"{'':>10} ratio unmet / duckdb wall time: {row['ratio_wall']}x "
+              f"(2 worker processes: {row['ratio_wall_2proc']}x)")  # fmt: skip
     out = ROOT / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)},
-                               "repeats": repeats, "results": results}, indent=2) + "\n")  # fmt: skip
+    machine = {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)}
+    report = {"machine": machine, "repeats": repeats, "results": results}
+    out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nresults: {out}")
 
 

@@ -83,4 +83,6 @@ def aggregate(long: pa.Table) -> pa.Table:
             )
         )
     table = pa.concat_tables(out).cast(MART_SCHEMA)
-    return table.sort_by([(c, "ascending") for c in ("level", "store_id", "category", "attribute", "value")])
+    return table.sort_by(
+        [(c, "ascending") for c in ("level", "store_id", "category", "attribute", "value")]
+    )

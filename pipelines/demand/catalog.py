@@ -23,7 +23,12 @@ Catalog = dict[str, CatalogEntry]
 def catalog_index(rows: list[dict[str, Any]]) -> Catalog:
     return {
         r["sku"]: CatalogEntry(
-            r["sku"], r["category"], r["color"], r["color_family"], r["pattern"], r["size"],
+            r["sku"],
+            r["category"],
+            r["color"],
+            r["color_family"],
+            r["pattern"],
+            r["size"],
             r["list_price"],
         )  # fmt: skip
         for r in rows

@@ -160,7 +160,10 @@ def build_events(
                 "iso_week": first["iso_week"],
                 "first_at": first["occurred_at"],
                 "last_at": group[-1]["occurred_at"],
-                **{k: attrs.get(k) for k in ("category", "color", "shade", "pattern", "size", "sku")},
+                **{
+                    k: attrs.get(k)
+                    for k in ("category", "color", "shade", "pattern", "size", "sku")
+                },
                 "classification": classify(group, attrs, catalog, by_category),
                 "n_signals": len(group),
                 "n_notes": sources.count("frontline_notes"),

@@ -58,7 +58,8 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         by_store_day
         | "FlattenSignals" >> beam.Flatten()
         | "GroupByStoreDay" >> beam.GroupByKey()
-        | "BuildEvents" >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
+        | "BuildEvents"
+        >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
     )
     (
         built.signals

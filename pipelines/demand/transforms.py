@@ -54,10 +54,14 @@ class BuildEventsFn(_CatalogFn):
                 catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:  # fmt: skip
         _, batches = element
         day_signals = [s for batch in batches for s in batch]
-        built, linked = events.build_events(day_signals, self.catalog_of(catalog_rows), self._window)
+        built, linked = events.build_events(
+            day_signals, self.catalog_of(catalog_rows), self._window
+        )
         week = day_signals[0]["iso_week"]
         yield week, pa.Table.from_pylist(linked, schema=SIGNAL_SCHEMA)
-        yield beam.pvalue.TaggedOutput("events", (week, pa.Table.from_pylist(built, schema=EVENT_SCHEMA)))
+        yield beam.pvalue.TaggedOutput(
+            "events", (week, pa.Table.from_pylist(built, schema=EVENT_SCHEMA))
+        )
 
 
 class WriteWeekFn(beam.DoFn):
@@ -81,7 +85,9 @@ class WriteWeekFn(beam.DoFn):
 class AggregateUnmetDemand(beam.PTransform):
     """(week, events table) -> mart_unmet_demand rows for the given attributes, one file per week."""
 
-    def __init__(self, out_root: str, attributes: tuple[str, ...] = aggregate.DEFAULT_ATTRIBUTES) -> None:
+    def __init__(
+        self, out_root: str, attributes: tuple[str, ...] = aggregate.DEFAULT_ATTRIBUTES
+    ) -> None:
         super().__init__()
         self._out_root = out_root
         self._attributes = attributes
@@ -99,6 +105,7 @@ class AggregateUnmetDemand(beam.PTransform):
 
     def _write(self, week: str, table: pa.Table) -> int:
         io.write_parquet(
-            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"), table
+            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"),
+            table,
         )
         return table.num_rows

@@ -3,13 +3,16 @@
     python -m pipelines.extract.evaluate [--dev PATH] [--json PATH] [--errors tune]
 
 Prints precision, recall and F1 per field for the tune split, the holdout split and all notes,
-the false-positive rate on notes that name no attribute at all, and notes per second.
+the false-positive rate on notes that name no attribute at all, the `demand` flag on the notes
+labelled with it, and notes per second.
 
 One line of ``tests/data/extract/dev.jsonl``::
 
     {"id": "h002", "text": "Caller looking for a red wrap dress size 12, ...", "split": "holdout",
      "source_style": "call_center", "category": "dress", "wanted_color": ["red"],
      "wanted_pattern": [], "wanted_size": ["12"], "rejected_color": []}
+
+Notes written for ``Extraction.demand`` also carry ``"demand": true/false``.
 """
 
 from __future__ import annotations
@@ -91,6 +94,16 @@ def score(notes: Sequence[dict], extractions: Sequence[Extraction], field: str) 
     return Score(tp, fp, fn)
 
 
+def demand_score(notes: Sequence[dict], extractions: Sequence[Extraction]) -> Score:
+    """`demand` on the notes labelled with it (a positive is a note labelled demand)."""
+    tp = fp = fn = 0
+    for note, extraction in zip(notes, extractions, strict=True):
+        if "demand" in note:
+            want, got = bool(note["demand"]), extraction.demand
+            tp, fp, fn = tp + (want and got), fp + (got and not want), fn + (want and not got)
+    return Score(tp, fp, fn)
+
+
 def false_positive_rate(notes: Sequence[dict], extractions: Sequence[Extraction]) -> float:
     """Share of attribute-free notes for which anything at all was extracted."""
     empty = [(n, e) for n, e in zip(notes, extractions, strict=True) if has_no_attribute(n)]
@@ -148,6 +161,10 @@ def evaluate(notes: Sequence[dict], bench: int = BENCH_NOTES) -> dict:
             "false_positive_rate": round(false_positive_rate(sub_notes, sub_ex), 4),
             "fields": {f: score(sub_notes, sub_ex, f).as_dict() for f in FIELDS},
         }
+        labelled = sum("demand" in n for n in sub_notes)
+        if labelled:
+            figures["splits"][split]["demand_notes"] = labelled
+            figures["splits"][split]["demand"] = demand_score(sub_notes, sub_ex).as_dict()
     if bench:
         texts = [n["text"] for n in notes if n["split"] != "blind"]
         typical = typical_length_notes(texts)
@@ -181,6 +198,15 @@ def render(figures: dict) -> str:
             f"false-positive rate ({split}): {fig['false_positive_rate']:.3f} "
             f"on {fig['no_attribute_notes']} notes with no attribute"
         )
+    for split in present:
+        fig = figures["splits"][split]
+        if "demand" in fig:
+            d = fig["demand"]
+            lines.append(
+                f"demand ({split}): P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f} "
+                f"on {fig['demand_notes']} labelled notes (tp {d['tp']}, fp {d['fp']}, "
+                f"fn {d['fn']})"
+            )
     if "notes_per_second" in figures:
         lines.append(
             f"speed: {figures['notes_per_second']:,} notes/s on one core (CPU time) for the dev "
@@ -209,6 +235,8 @@ def errors(notes: Sequence[dict], split: str) -> str:
             for f, (label, predict) in FIELDS.items()
             if gold(note, label) != set(predict(e))
         ]
+        if "demand" in note and bool(note["demand"]) != e.demand:
+            wrong.append(f"demand: want {bool(note['demand'])} got {e.demand}")
         if wrong:
             out.append(f"{note['id']} {note['text']}\n    " + "\n    ".join(wrong))
     return "\n".join(out)

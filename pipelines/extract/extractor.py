@@ -14,7 +14,11 @@ The rules, in order (see docs/extraction.md):
    a *post* cue ("too small", "said no") turns the mentions just before it into rejections.
    Mentions before any cue are wanted: a note records what a customer asked for.
 4. Comparatives ("one size up from the M", "a size smaller") become a size one step away.
-5. Wanted mentions are grouped into demanded items at category and "and a ..." boundaries.
+5. Wanted mentions are grouped into demanded items at category and "and a ..." boundaries. An
+   item that is only a garment word ("tidied the denim wall") needs a cue in the note that asks
+   for something (a wanted frame cue or a demand cue); without one its garment is `mentioned`.
+6. `demand` is True if the note has an item or a demand cue (``lexicons/demand_cues.csv``):
+   "wanted smth we dont have", "cant find what im looking for", "missed a sale".
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from pipelines.extract.scanner import (
 from schemas.enums import LETTER_SIZES, Polarity
 
 #: Bump when rules or lexicons change: every extraction is stamped with it.
-EXTRACTOR_VERSION = "extract-1.0.0"
+EXTRACTOR_VERSION = "extract-1.1.0"
 
 WANTED = Polarity.WANTED.value
 REJECTED = Polarity.REJECTED.value
@@ -79,6 +83,8 @@ class Extraction:
     category: str | None
     mentions: tuple[Mention, ...]
     items: tuple[DemandedItem, ...]
+    #: the note says a customer asked for, wanted or could not find or get something
+    demand: bool = False
 
     def _values(self, attribute: str, polarity: str) -> list[str]:
         seen: list[str] = []
@@ -101,6 +107,7 @@ class Extraction:
         return {
             "id": id,
             "category": self.category,
+            "demand": self.demand,
             "wanted": {a: self.wanted(a) for a in attrs},
             "rejected": {a: self.rejected(a) for a in attrs},
             "mentions": [
@@ -124,7 +131,7 @@ _SET_ATTRIBUTE, _SET_RAW, _SET_VALUE, _SET_SHADE, _SET_POLARITY, _SET_START, _SE
 )
 _ITEM_FIELDS = DemandedItem.__slots__
 _ITEM_SETTERS = tuple(getattr(DemandedItem, f).__set__ for f in _ITEM_FIELDS)
-_SET_CATEGORY, _SET_MENTIONS, _SET_ITEMS = (
+_SET_CATEGORY, _SET_MENTIONS, _SET_ITEMS, _SET_DEMAND = (
     getattr(Extraction, f).__set__ for f in Extraction.__slots__
 )
 
@@ -150,11 +157,12 @@ def _item(values: dict[str, str | None]) -> DemandedItem:
     return item
 
 
-def _extraction(category: str | None, mentions: tuple, items: tuple) -> Extraction:
+def _extraction(category: str | None, mentions: tuple, items: tuple, demand: bool) -> Extraction:
     extraction = _new(Extraction)
     _SET_CATEGORY(extraction, category)
     _SET_MENTIONS(extraction, mentions)
     _SET_ITEMS(extraction, items)
+    _SET_DEMAND(extraction, demand)
     return extraction
 
 
@@ -307,18 +315,57 @@ def group_items(tokens: list[Token]) -> tuple[DemandedItem, ...]:
     return tuple(map(_item, items))
 
 
+def demand_cues(tokens: list[Token]) -> tuple[bool, bool]:
+    """(a demand cue, a demand cue or wanted frame cue) among the cues in `tokens`."""
+    asks = False
+    for tok in tokens:
+        if tok[KIND] == "cue":
+            cue: Cue = tok[CUE]
+            if cue.demand is not None:
+                return True, True
+            asks = asks or (cue.scope == "frame" and cue.polarity == WANTED)
+    return False, asks
+
+
+def _bare(item: DemandedItem) -> bool:
+    """True if the item names a garment and nothing else."""
+    return (
+        item.color is None
+        and item.pattern is None
+        and item.size is None
+        and item.size_modifier is None
+        and item.category is not None
+    )
+
+
+def drop_bare_items(
+    tokens: list[Token], items: tuple[DemandedItem, ...]
+) -> tuple[DemandedItem, ...]:
+    """Drop garment-only items; their garment words become `mentioned` (tokens, in place)."""
+    kept = tuple(item for item in items if not _bare(item))
+    dropped = {item.category for item in items} - {item.category for item in kept}
+    for tok in tokens:
+        if tok[ATTR] == "category" and tok[POLARITY] == WANTED and tok[VALUE] in dropped:
+            tok[POLARITY] = MENTIONED
+    return kept
+
+
 def extract(text: str) -> Extraction:
-    """The attributes mentioned in `text`, each with its polarity, and the demanded items."""
+    """The attributes mentioned in `text`, each with its polarity, the demanded items and
+    whether the note expresses demand at all."""
     tokens, categories, special = scan_with_counts(text)
+    cued, asks = demand_cues(tokens)
     if not any(t[KIND] == "mention" for t in tokens):
-        return _EMPTY
+        return _EMPTY_DEMAND if cued else _EMPTY
     if special or categories > 1:
         tokens = apply_context(text, tokens)
     assign_polarity(tokens)
     if special and any(t[KIND] == "cmp" for t in tokens):
         tokens = resolve_comparatives(text, tokens)
+    items = group_items(tokens)
+    if not asks and categories and any(map(_bare, items)):
+        items = drop_bare_items(tokens, items)
     found = tuple([_mention(text, t) for t in tokens if t[KIND] == "mention"])
-    items = group_items(tokens) if found else ()
     category = None
     for item in items:
         if item.category:
@@ -327,7 +374,8 @@ def extract(text: str) -> Extraction:
     else:
         if categories:
             category = next((m.value for m in found if m.attribute == "category"), None)
-    return _extraction(category, found, items)
+    return _extraction(category, found, items, cued or bool(items))
 
 
 _EMPTY = Extraction(None, (), ())
+_EMPTY_DEMAND = Extraction(None, (), (), demand=True)

@@ -11,6 +11,7 @@ Example rows (one per file)::
     sizes.csv         extra large,XL,letter
     categories.csv    parka,coat
     cues.csv          only had,offered,frame,
+    demand_cues.csv   sold out,unmet
     stop_phrases.csv  black friday,sales event
     known_words.txt   being
 """
@@ -28,6 +29,8 @@ from schemas.enums import LETTER_SIZES, ColorFamily, Pattern, Polarity, SizeModi
 #: Sizes a letter-size row may map to ("OS" is one size).
 SIZE_VALUES = frozenset(LETTER_SIZES) | {"OS"}
 CUE_SCOPES = frozenset({"frame", "local", "post", "neutral"})
+#: request: a customer asked for / wanted something; unmet: the store could not supply it.
+DEMAND_KINDS = frozenset({"request", "unmet"})
 ATTRIBUTES = ("color", "pattern", "size", "size_modifier", "category")
 CATEGORIES = (
     "coat", "jacket", "blazer", "dress", "skirt", "jeans", "trousers", "shorts", "shirt",
@@ -47,6 +50,7 @@ class Cue:
     polarity: str | None  # a Polarity value; None for neutral phrases
     scope: str  # frame | local | post | neutral
     attribute: str | None  # restrict the cue to one attribute ("size", "color"), or None
+    demand: str | None = None  # "request" | "unmet" if the phrase alone says there was demand
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class Lexicon:
     sizes: dict[str, tuple[str, str]]  # term -> (value, kind: "letter" | "modifier")
     categories: dict[str, str]  # term -> category
     cues: dict[str, Cue]
+    demand_cues: dict[str, str]  # phrase -> "request" | "unmet"
     stop_phrases: tuple[str, ...]
     known_words: frozenset[str]
 
@@ -149,6 +154,14 @@ def load_cues() -> dict[str, Cue]:
     return out
 
 
+def load_demand_cues() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for row in _rows("demand_cues.csv", ("cue", "kind")):
+        key = _unique("demand_cues.csv", out, row["cue"])
+        out[key] = _check("demand_cues.csv", row["kind"], DEMAND_KINDS, key)
+    return out
+
+
 def load_stop_phrases() -> tuple[str, ...]:
     return tuple(_norm(row["phrase"]) for row in _rows("stop_phrases.csv", ("phrase", "reason")))
 
@@ -168,6 +181,7 @@ def load_lexicon() -> Lexicon:
         sizes=load_sizes(),
         categories=load_categories(),
         cues=load_cues(),
+        demand_cues=load_demand_cues(),
         stop_phrases=load_stop_phrases(),
         known_words=load_known_words(),
     )

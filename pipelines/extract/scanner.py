@@ -5,13 +5,14 @@ goes into one trie, compiled into one regular expression together with a number 
 boundary punctuation and a catch-all for other words. It runs once over the lower-cased note,
 longest phrase first, so "black friday" is consumed before "black" can match and "medium pink"
 before "medium". Words the lexicons do not know go to a cached rapidfuzz lookup (misspellings
-such as "burgandy", "purpel"), but only if they have four or more letters and are not in
-``known_words.txt``.
+such as "burgandy", "purpel", "shrit"), but only if they have four or more letters and are not
+in ``known_words.txt``; garment words match only for a missing, extra or swapped letter.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from rapidfuzz import process
@@ -100,9 +101,9 @@ def trie_regex(terms: list[str]) -> str:
 
 
 def _plurals(term: str) -> list[str]:
-    if term.endswith("s"):
+    if term.endswith("s") and not term.endswith("ss"):
         return [term]
-    if term.endswith(("sh", "ch", "x")):
+    if term.endswith(("sh", "ch", "x", "ss")):
         return [term, term + "es"]
     return [term, term + "s"]
 
@@ -145,7 +146,11 @@ def phrase_table() -> dict[str, Entry]:
     for letter in "sml":
         add(letter, ("letter", "size", letter.upper(), None, False, None))
     for term, cue in lex.cues.items():
+        if term in lex.demand_cues:
+            cue = replace(cue, demand=lex.demand_cues[term])
         add(term, ("cue", "", "", None, False, cue))
+    for term, kind in lex.demand_cues.items():  # a phrase only here is neutral for polarity
+        add(term, ("cue", "", "", None, False, Cue(None, "neutral", None, kind)))
     for word in SIZE_CUES:
         add(word, ("sizecue", "", "", None, False, None))
     for word, kind in BOUNDARY_WORDS.items():
@@ -195,7 +200,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 
 
 def _all_phrases(lex: Lexicon) -> list[str]:
-    out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues]
+    out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
     out += [*"sml", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
@@ -210,13 +215,19 @@ def lower_same_length(text: str) -> str:
 
 
 @cache
-def _fuzzy_choices() -> dict[str, list[str]]:
+def _fuzzy_choices() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Lexicon terms of 5+ letters by first letter: (colours and patterns, categories)."""
     lex = load_lexicon()
-    by_letter: dict[str, list[str]] = {}
-    for term in [*lex.colors, *lex.patterns, *lex.categories]:
-        if len(term) >= 5 and term.isalpha():
-            by_letter.setdefault(term[0], []).append(term)
-    return by_letter
+    attributes: dict[str, list[str]] = {}
+    garments: dict[str, list[str]] = {}
+    for terms, by_letter in (
+        ([*lex.colors, *lex.patterns], attributes),
+        (lex.categories, garments),
+    ):
+        for term in terms:
+            if len(term) >= 5 and term.isalpha():
+                by_letter.setdefault(term[0], []).append(term)
+    return attributes, garments
 
 
 _FUZZY_CACHE: dict[str, str | None] = {}
@@ -226,18 +237,36 @@ _FUZZY_CACHE_MAX = 100_000
 
 
 def fuzzy_term(word: str) -> str | None:
-    """The lexicon term `word` is a misspelling of, or None (cached; words of 4+ letters)."""
+    """The lexicon term `word` is a misspelling of, or None (cached; words of 4+ letters).
+
+    Colours and patterns allow one edit (two for words of 7+ letters). Garment words are short
+    and close to everyday words ("cards" ~ "cords", "logging" ~ "leggings"), so a category
+    allows only one missing, extra or swapped letter ("dres", "shrit"), never a changed one.
+    """
     hit = _FUZZY_CACHE.get(word, "")
     if hit != "":
         return hit
-    choices = _fuzzy_choices().get(word[0], [])
+    attributes, garments = _fuzzy_choices()
     cutoff = 1 if len(word) <= 6 else 2
-    best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=cutoff)
+    best = process.extractOne(
+        word, attributes.get(word[0], []), scorer=OSA.distance, score_cutoff=cutoff
+    )
     term = best[0] if best is not None and abs(len(best[0]) - len(word)) <= cutoff else None
+    if term is None or best[1] > 1:
+        garment = process.extractOne(
+            word, garments.get(word[0], []), scorer=OSA.distance, score_cutoff=1
+        )
+        if garment is not None and _no_changed_letter(word, garment[0]):
+            term = garment[0]
     if len(_FUZZY_CACHE) >= _FUZZY_CACHE_MAX:
         _FUZZY_CACHE.clear()
     _FUZZY_CACHE[word] = term
     return term
+
+
+def _no_changed_letter(word: str, term: str) -> bool:
+    """True if one edit turning `word` into `term` adds, drops or swaps a letter."""
+    return len(word) != len(term) or sorted(word) == sorted(term)
 
 
 def _number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:

@@ -45,7 +45,9 @@ def _not_utf8_reason(text: str) -> str:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
-        return f"not valid UTF-8: byte 0x{data[err.start]:02x} at position {err.start} of the record"
+        return (
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} at position {err.start} of the record"
+        )
     return "not valid UTF-8"
 
 
@@ -125,9 +127,7 @@ def read_csv(lines: Iterable[str], columns: tuple[str, ...]) -> Iterator[RawReco
         elif _bad_bytes(raw):
             yield RawRecord(start, raw, None, _not_utf8_reason(raw))
         elif len(row) != len(header):
-            yield RawRecord(
-                start, raw, None, f"expected {len(header)} columns, found {len(row)}"
-            )
+            yield RawRecord(start, raw, None, f"expected {len(header)} columns, found {len(row)}")
         else:
             yield RawRecord(start, raw, dict(zip(header, row, strict=True)))
 
@@ -150,7 +150,10 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[RawRecord]:
             continue
         if not isinstance(value, dict):
             yield RawRecord(
-                number, text, None, f"invalid record: expected a JSON object, found {type(value).__name__}"
+                number,
+                text,
+                None,
+                f"invalid record: expected a JSON object, found {type(value).__name__}",
             )
             continue
         yield RawRecord(number, text, value)

@@ -94,8 +94,7 @@ def _redact_run(match: str) -> tuple[str, int]:
 
 
 def redact(text: str) -> tuple[str, int]:
-    """The text with e-mails, phone and card numbers replaced by tokens, and how many were replaced.
-    """
+    """The text with e-mails, phone and card numbers replaced by tokens, and how many were replaced."""
     count = 0
 
     def _email(_: re.Match[str]) -> str:

@@ -103,8 +103,10 @@ def build(
             result["partitions"]
             | f"Keys{_camel(spec.name)}" >> beam.Map(_ids, spec.name, spec.id_field)
         )
-    reference = ids | "FlattenReferenceKeys" >> beam.Flatten() | "MergeReferenceKeys" >> beam.CombineGlobally(
-        MergeIdsFn()
+    reference = (
+        ids
+        | "FlattenReferenceKeys" >> beam.Flatten()
+        | "MergeReferenceKeys" >> beam.CombineGlobally(MergeIdsFn())
     )
     for spec in FACTS:
         result = p | f"Ingest{_camel(spec.name)}" >> IngestSource(

@@ -46,16 +46,15 @@ def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table
         yield value, table.take(pa.array(by_value[value], pa.int64()))
 
 
-def first_occurrences(
-    table: pa.Table, id_field: str, source: str
-) -> tuple[pa.Table, pa.Table]:
+def first_occurrences(table: pa.Table, id_field: str, source: str) -> tuple[pa.Table, pa.Table]:
     """Keep the first occurrence of each id (by source file, then line); quarantine the others.
 
     Returns (kept rows sorted by id, rejects). A re-delivered file is caught here: all its ids were
     seen in the earlier file.
     """
-    order = table.sort_by([(id_field, "ascending"), ("source_file", "ascending"),
-                           ("source_line", "ascending")])
+    order = table.sort_by(
+        [(id_field, "ascending"), ("source_file", "ascending"), ("source_line", "ascending")]
+    )
     ids = order.column(id_field).to_pylist()
     keep: list[int] = []
     dups: list[int] = []

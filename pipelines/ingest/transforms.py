@@ -158,9 +158,15 @@ class WritePartitionFn(beam.DoFn):
     def process(self, element: tuple[tuple[str, str], Iterable[pa.Table]]) -> Iterator[Any]:
         (source, partition), parts = element
         spec = BY_NAME[source]
-        table = pa.concat_tables(list(parts)).sort_by(spec.id_field).cast(arrow_schema(spec.staging_model))
-        folder = io.join(self._out_root, spec.table, partition) if partition else io.join(
-            self._out_root, spec.table
+        table = (
+            pa.concat_tables(list(parts))
+            .sort_by(spec.id_field)
+            .cast(arrow_schema(spec.staging_model))
+        )
+        folder = (
+            io.join(self._out_root, spec.table, partition)
+            if partition
+            else io.join(self._out_root, spec.table)
         )
         io.write_parquet(io.join(folder, "part-00000.parquet"), table)
         yield source, table.num_rows
@@ -176,10 +182,18 @@ class WriteRejectsFn(beam.DoFn):
         source, parts = element
         table = (
             pa.concat_tables(list(parts))
-            .sort_by([("source_file", "ascending"), ("source_line", "ascending"), ("reason", "ascending")])
+            .sort_by(
+                [
+                    ("source_file", "ascending"),
+                    ("source_line", "ascending"),
+                    ("reason", "ascending"),
+                ]
+            )
             .cast(tables.REJECT_SCHEMA)
         )
-        io.write_parquet(io.join(self._out_root, "rejects", f"source={source}", "part-00000.parquet"), table)
+        io.write_parquet(
+            io.join(self._out_root, "rejects", f"source={source}", "part-00000.parquet"), table
+        )
         yield source, table.num_rows
 
 
@@ -206,13 +220,15 @@ class IngestSource(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self._files)
             | "ParseFiles"
-            >> beam.ParDo(ParseFileFn(self._source, self._inputs_root, self._as_of), *side)
-            .with_outputs("rejects", "stats", main="rows")
+            >> beam.ParDo(
+                ParseFileFn(self._source, self._inputs_root, self._as_of), *side
+            ).with_outputs("rejects", "stats", main="rows")
         )
         deduped = (
             parsed.rows
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "DropDuplicateIds" >> beam.ParDo(DropDuplicateIdsFn()).with_outputs("rejects", main="partitions")
+            | "DropDuplicateIds"
+            >> beam.ParDo(DropDuplicateIdsFn()).with_outputs("rejects", main="partitions")
         )
         rejects = (parsed.rejects, deduped.rejects) | "MergeRejects" >> beam.Flatten()
         return {"partitions": deduped.partitions, "rejects": rejects, "stats": parsed.stats}

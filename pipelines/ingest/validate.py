@@ -64,7 +64,9 @@ def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
 
 def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
     if ts > ref.as_of:
-        raise Refused(f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})")
+        raise Refused(
+            f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})"
+        )
     local = ts.date()
     year, week, _ = local.isocalendar()
     return {"event_date": local, "iso_week": f"{year}-W{week:02d}"}
@@ -98,7 +100,7 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "sku": rec.sku,
         "customer_ref": rec.customer_ref if rec.customer_consent else None,
         "customer_consent": rec.customer_consent,
-        "demand_expressed": bool(getattr(found, "demand", False) or found.items),
+        "demand_expressed": found.demand,
         "category": found.category,
         "demanded": [
             {

@@ -13,7 +13,9 @@ def events(rows):
 
 
 def test_long_rows_leave_out_events_missing_a_part_of_the_attribute():
-    t = events([{"event_id": "E1", "color": "blue", "size": "L"}, {"event_id": "E2", "color": "red"}])
+    t = events(
+        [{"event_id": "E1", "color": "blue", "size": "L"}, {"event_id": "E2", "color": "red"}]
+    )
     assert long_rows(t, "color").column("value").to_pylist() == ["blue", "red"]
     assert long_rows(t, "color+size").column("value").to_pylist() == ["blue|L"]
     assert long_rows(t, "pattern").num_rows == 0
@@ -22,15 +24,40 @@ def test_long_rows_leave_out_events_missing_a_part_of_the_attribute():
 def test_aggregate_sums_per_store_and_chain_and_counts_distinct_customers():
     t = events(
         [
-            {"event_id": "E1", "color": "blue", "customer_ref": "C1", "lost_units": 2, "lost_revenue_eur": 20.0},
-            {"event_id": "E2", "color": "blue", "customer_ref": "C1", "classification": "not_carried"},
-            {"event_id": "E3", "color": "blue", "store_id": "S002", "classification": "substituted"},
+            {
+                "event_id": "E1",
+                "color": "blue",
+                "customer_ref": "C1",
+                "lost_units": 2,
+                "lost_revenue_eur": 20.0,
+            },
+            {
+                "event_id": "E2",
+                "color": "blue",
+                "customer_ref": "C1",
+                "classification": "not_carried",
+            },
+            {
+                "event_id": "E3",
+                "color": "blue",
+                "store_id": "S002",
+                "classification": "substituted",
+            },
         ]
     )
     rows = aggregate(long_rows(t, "color")).to_pylist()
     picked = [
-        (r["level"], r["store_id"], r["events"], r["customers"], r["lost_units"], r["lost_revenue_eur"],
-         r["stockout_events"], r["not_carried_events"], r["substituted_events"])  # fmt: skip
+        (
+            r["level"],
+            r["store_id"],
+            r["events"],
+            r["customers"],
+            r["lost_units"],
+            r["lost_revenue_eur"],
+            r["stockout_events"],
+            r["not_carried_events"],
+            r["substituted_events"],
+        )  # fmt: skip
         for r in rows
     ]
     assert picked == [

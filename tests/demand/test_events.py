@@ -17,7 +17,8 @@ T0 = datetime(2026, 11, 17, 13, 0, tzinfo=UTC)
 
 def sig(signal_id, minutes=0, source="frontline_notes", **attrs):
     base = {
-        "signal_id": signal_id, "source": source, "store_id": "S001", "occurred_at": T0 + timedelta(minutes=minutes),
+        "signal_id": signal_id, "source": source, "store_id": "S001",
+        "occurred_at": T0 + timedelta(minutes=minutes),
         "event_date": date(2026, 11, 17), "iso_week": "2026-W47", "category": None, "color": None,
         "shade": None, "pattern": None, "size": None, "sku": None, "quantity": 1, "unit_price_eur": None,
         "customer_ref": None, "substitute_sku": None, "hint": "note",
@@ -33,7 +34,11 @@ def sig(signal_id, minutes=0, source="frontline_notes", **attrs):
         ({"category": "coat", "color": "blue"}, {"category": "coat", "size": "L"}, True),
         ({"category": "coat", "color": "blue"}, {"category": "coat", "color": "red"}, False),
         ({"category": "coat"}, {"category": "dress"}, False),
-        ({"category": "coat", "customer_ref": "C1"}, {"category": "coat", "customer_ref": "C2"}, False),
+        (
+            {"category": "coat", "customer_ref": "C1"},
+            {"category": "coat", "customer_ref": "C2"},
+            False,
+        ),
         ({}, {"category": "coat"}, False),
     ],
 )
@@ -44,7 +49,16 @@ def test_compatible(event, signal, linked):
 def test_traces_of_one_moment_become_one_event_and_a_later_one_does_not():
     signals = [
         sig("N-1#1", 0, category="coat", color="blue", size="L"),
-        sig("L-1#1", 3, "oos_lookups", sku="SKU-1", category="coat", color="blue", pattern="solid", size="L"),
+        sig(
+            "L-1#1",
+            3,
+            "oos_lookups",
+            sku="SKU-1",
+            category="coat",
+            color="blue",
+            pattern="solid",
+            size="L",
+        ),
         sig("LS-1#1", 10, "lost_sales", sku="SKU-1", category="coat", color="blue", size="L"),
         sig("L-9#1", 45, "oos_lookups", sku="SKU-1", category="coat", color="blue", size="L"),
     ]
@@ -100,7 +114,15 @@ def test_value_rule(signals, attrs, expected):
 
 
 def test_event_revenue_is_units_times_price():
-    signals = [sig("LS-1#1", 0, "lost_sales", sku="SKU-1", category="coat", quantity=2, unit_price_eur=99.5)]
+    signals = [
+        sig(
+            "LS-1#1", 0, "lost_sales", sku="SKU-1", category="coat", quantity=2, unit_price_eur=99.5
+        )
+    ]
     (event,), linked = build_events(signals, CATALOG)
-    assert (event["lost_units"], event["lost_revenue_eur"], event["price_rule"]) == (2, 199.0, "sale")
+    assert (event["lost_units"], event["lost_revenue_eur"], event["price_rule"]) == (
+        2,
+        199.0,
+        "sale",
+    )
     assert linked[0]["event_id"] == "E-LS-1#1"

@@ -70,7 +70,8 @@ def test_mentions_equal_normally_built_ones():
 def test_to_dict_shape():
     d = extract(NOTES[2]).to_dict(id="n1")
     assert d["id"] == "n1"
-    assert set(d) == {"id", "category", "wanted", "rejected", "mentions"}
+    assert set(d) == {"id", "category", "demand", "wanted", "rejected", "mentions"}
+    assert d["demand"] is True
     assert set(d["wanted"]) == set(d["rejected"]) == {"color", "pattern", "size"}
     assert d["wanted"]["size"] == ["M"]
     assert set(d["mentions"][0]) == {"attribute", "raw", "value", "shade", "polarity", "start",

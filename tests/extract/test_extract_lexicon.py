@@ -11,7 +11,7 @@ from pipelines.extract.lexicon import CATEGORIES, LexiconError, load_lexicon
 from schemas.enums import LETTER_SIZES, ColorFamily, Pattern, Polarity, SizeModifier
 
 FILES = ["colors.csv", "patterns.csv", "sizes.csv", "categories.csv", "cues.csv",
-         "stop_phrases.csv", "known_words.txt"]  # fmt: skip
+         "demand_cues.csv", "stop_phrases.csv", "known_words.txt"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -42,6 +42,20 @@ def test_categories_are_the_catalog_list():
 def test_cues_have_valid_polarities():
     polarities = {c.polarity for c in load_lexicon().cues.values()}
     assert polarities <= {p.value for p in Polarity} | {None}
+
+
+def test_demand_cues_have_valid_kinds():
+    kinds = load_lexicon().demand_cues
+    assert set(kinds.values()) == {"request", "unmet"}
+    assert kinds["sold out"] == "unmet" and kinds["asked for"] == "request"
+
+
+def test_a_bad_demand_kind_fails_loudly(monkeypatch):
+    from pipelines.extract import lexicon
+
+    monkeypatch.setattr(lexicon, "_rows", lambda name, cols: [{"cue": "x", "kind": "maybe"}])
+    with pytest.raises(LexiconError, match="maybe"):
+        lexicon.load_demand_cues()
 
 
 def test_colors_csv_has_the_documented_columns():

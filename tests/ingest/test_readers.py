@@ -64,5 +64,7 @@ def test_jsonl_reads_objects_and_explains_what_is_not_one():
 
 
 def test_printable_raw_cuts_long_records_and_shows_bad_bytes():
-    assert printable_raw("x" * (RAW_KEEP_CHARS + 5)).endswith(f"[cut, {RAW_KEEP_CHARS + 5} characters in all]")
+    assert printable_raw("x" * (RAW_KEEP_CHARS + 5)).endswith(
+        f"[cut, {RAW_KEEP_CHARS + 5} characters in all]"
+    )
     assert printable_raw(b"a\xffb".decode("utf-8", "surrogateescape")) == "a\\xffb"

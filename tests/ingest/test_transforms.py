@@ -46,8 +46,12 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_input
                     (4, "L-3", "store_id: unknown store 'S009' (not in stores.csv)"),
                     (4, "L-3", "store_id: unknown store 'S009' (not in stores.csv)"),
                     *[
-                        (line, i, f"duplicate lookup_id '{i}': first seen in "
-                         f"oos_lookups/lookups-2026-W47.csv line {line}")  # fmt: skip
+                        (
+                            line,
+                            i,
+                            f"duplicate lookup_id '{i}': first seen in "
+                            f"oos_lookups/lookups-2026-W47.csv line {line}",
+                        )  # fmt: skip
                         for line, i in ((2, "L-1"), (3, "L-2"), (5, "L-4"))
                     ],
                 ]
@@ -55,7 +59,8 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_input
             label="Rejects",
         )
         assert_that(
-            out["stats"] | beam.Map(lambda s: (s["source_file"], s["records_read"], s["records_parsed"])),
+            out["stats"]
+            | beam.Map(lambda s: (s["source_file"], s["records_read"], s["records_parsed"])),
             equal_to([("oos_lookups/lookups-2026-W47.csv", 4, 3)] * 2),
             label="Stats",
         )

@@ -30,7 +30,10 @@ def test_lookup_row_keeps_the_store_local_date_and_stores_utc():
         ({"looked_up_at": "2025-02-30T10:00:00+01:00"}, "day value is outside expected range"),
         ({"looked_up_at": "2026-11-17T10:00:00"}, "looked_up_at: Input should have timezone info"),
         ({"looked_up_at": "2027-01-01T10:00:00+01:00"}, "is in the future"),
-        ({"result": "maybe"}, "result: Input should be 'in_stock', 'out_of_stock' or 'not_carried'"),
+        (
+            {"result": "maybe"},
+            "result: Input should be 'in_stock', 'out_of_stock' or 'not_carried'",
+        ),
         ({"on_hand_qty": "-3"}, "on_hand_qty: Input should be greater than or equal to 0"),
         ({"lookup_id": ""}, "lookup_id: required field is empty"),
     ],
@@ -44,9 +47,14 @@ def test_lookup_refusals_say_which_field_and_why(change, reason):
 def test_note_without_consent_keeps_no_customer_and_redacts_contacts():
     row = note_row(
         {
-            "note_id": "N-1", "store_id": "S001", "channel": "store", "associate_id": "A1",
-            "captured_at": "2026-11-17T14:03:00+01:00", "text": "wants navy coat, mail me a@b.com",
-            "customer_ref": "C-9", "customer_consent": False,
+            "note_id": "N-1",
+            "store_id": "S001",
+            "channel": "store",
+            "associate_id": "A1",
+            "captured_at": "2026-11-17T14:03:00+01:00",
+            "text": "wants navy coat, mail me a@b.com",
+            "customer_ref": "C-9",
+            "customer_consent": False,
         },  # fmt: skip
         REF,
     )
@@ -58,8 +66,14 @@ def test_note_without_consent_keeps_no_customer_and_redacts_contacts():
 def test_note_with_unknown_field_is_refused_rather_than_silently_dropping_it():
     with pytest.raises(Refused, match="unexpected field 'colour'"):
         note_row(
-            {"note_id": "N-1", "store_id": "S001", "channel": "store",
-             "captured_at": "2026-11-17T14:03:00+01:00", "text": "x", "colour": "navy"},  # fmt: skip
+            {
+                "note_id": "N-1",
+                "store_id": "S001",
+                "channel": "store",
+                "captured_at": "2026-11-17T14:03:00+01:00",
+                "text": "x",
+                "colour": "navy",
+            },  # fmt: skip
             REF,
         )
 
@@ -67,8 +81,15 @@ def test_note_with_unknown_field_is_refused_rather_than_silently_dropping_it():
 def test_lost_sale_in_another_currency_is_refused():
     with pytest.raises(Refused, match="only EUR"):
         lost_sale_row(
-            {"sale_id": "LS-1", "store_id": "S001", "sku": "SKU-1", "reason_code": "out_of_stock",
-             "quantity": "1", "unit_price": "10", "currency": "GBP",
-             "occurred_at": "2026-11-17T14:03:00+01:00"},  # fmt: skip
+            {
+                "sale_id": "LS-1",
+                "store_id": "S001",
+                "sku": "SKU-1",
+                "reason_code": "out_of_stock",
+                "quantity": "1",
+                "unit_price": "10",
+                "currency": "GBP",
+                "occurred_at": "2026-11-17T14:03:00+01:00",
+            },  # fmt: skip
             REF,
         )

@@ -1,0 +1,31 @@
+"""Each pipeline runs on its own through `unmet pipeline`, as it would on a cluster."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from cli.main import cli
+from pipelines.summary import parquet_rows
+
+
+def test_ingest_then_demand_on_their_own(tiny_inputs, tmp_path):
+    out = str(tmp_path / "run")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["pipeline", "ingest", "--inputs", str(tiny_inputs), "--out", out, "--as-of", "2026-11-25"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "frontline_notes      1         5         3           2  ok" in result.output
+    result = runner.invoke(cli, ["pipeline", "demand", "--staging", out, "--out", out])
+    assert result.exit_code == 0, result.output
+    assert parquet_rows(f"{out}/demand_events") == 4
+    assert parquet_rows(f"{out}/mart_unmet_demand") > 0
+
+
+def test_ingest_without_inputs_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["pipeline", "ingest", "--inputs", str(tmp_path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert "Error: no catalog file" in result.output

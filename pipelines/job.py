@@ -98,6 +98,7 @@ def run_job(
         _step(timings, "demand", progress, demand_run.run,
               str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
         _step(timings, "checks", progress, _checks, partial, counts, as_of)
+        _step(timings, "marts", progress, warehouse.export_marts, partial)
         manifest = {
             "run_id": run_id,
             "as_of": as_of.isoformat(),

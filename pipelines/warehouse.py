@@ -29,6 +29,16 @@ DATASETS: dict[str, tuple[str, type]] = {
 }
 
 
+#: Report models also published as Parquet marts in the run folder: mart name -> report model.
+EXPORTED_MARTS = {
+    "mart_weekly_headline": "rpt_weekly_headline",
+    "mart_attribute_trend": "rpt_attribute_trend",
+    "mart_store_capture": "rpt_store_ranking",
+    "mart_not_carried": "rpt_not_carried",
+    "mart_substitutes": "rpt_substitutes",
+}
+
+
 def report_models() -> list[tuple[str, str]]:
     """(name, SQL) of every report model in pipelines/reports/sql, in name order."""
     folder = resources.files("pipelines.reports") / "sql"
@@ -59,6 +69,29 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
             con.unregister("_empty")
     for name, sql in report_models():
         con.execute(f"create or replace view {name} as {sql}")
+    for mart in EXPORTED_MARTS:
+        files = sorted((run_dir / mart).rglob("*.parquet"))
+        if files:
+            paths = ", ".join(_quote(f.resolve()) for f in files)
+            con.execute(f"create or replace view {mart} as select * from read_parquet([{paths}])")
+
+
+def export_marts(run_dir: Path) -> None:
+    """Write the report models that are marts (trend, capture rate, long tail, ...) as Parquet
+    into the run folder, before it is published, so they are datasets like the others."""
+    con = duckdb.connect()
+    try:
+        con.execute("set threads = 1")  # one writer: the same rows give the same bytes
+        create_views(con, run_dir)
+        for mart, model in EXPORTED_MARTS.items():
+            (run_dir / mart).mkdir(parents=True, exist_ok=True)
+            target = _quote(run_dir / mart / "part-00000.parquet")
+            con.execute(
+                f"copy (select * from {model} order by all) to {target} "
+                "(format parquet, compression zstd)"
+            )
+    finally:
+        con.close()
 
 
 def build(run_dir: Path, db_path: Path) -> Path:

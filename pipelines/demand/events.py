@@ -16,8 +16,6 @@ Rules (docs/metrics.md has the full definitions):
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -81,24 +79,15 @@ def link(signals: Iterable[dict[str, Any]], window: timedelta = DEFAULT_WINDOW) 
     return events
 
 
-def _matches(entry_value: str | None, wanted: str | None) -> bool:
-    return wanted is None or entry_value == wanted
-
-
-def in_catalog(attrs: dict[str, Any], catalog: Catalog, by_category: dict[str, list]) -> bool:
+def in_catalog(attrs: dict[str, Any], catalog: Catalog) -> bool:
     """Whether any catalog sku of the category has all the demanded attributes."""
     if attrs.get("sku") and attrs["sku"] in catalog:
         return True
-    return any(
-        _matches(e.color_family, attrs.get("color"))
-        and _matches(e.pattern, attrs.get("pattern"))
-        and _matches(e.size, attrs.get("size"))
-        for e in by_category.get(attrs.get("category") or "", ())
-    )
+    return catalog.carries(attrs.get("category"), attrs.get("color"), attrs.get("pattern"),
+                           attrs.get("size"))  # fmt: skip
 
 
-def classify(signals: list[dict[str, Any]], attrs: dict[str, Any], catalog: Catalog,
-             by_category: dict[str, list]) -> str:  # fmt: skip
+def classify(signals: list[dict[str, Any]], attrs: dict[str, Any], catalog: Catalog) -> str:
     hints = {s.get("hint") for s in signals}
     if any(s.get("substitute_sku") for s in signals):
         return Classification.SUBSTITUTED.value
@@ -106,32 +95,25 @@ def classify(signals: list[dict[str, Any]], attrs: dict[str, Any], catalog: Cata
         return Classification.NOT_CARRIED.value
     if not (attrs.get("sku") or attrs.get("category")):
         return Classification.UNKNOWN.value
-    if not in_catalog(attrs, catalog, by_category):
+    if not in_catalog(attrs, catalog):
         return Classification.NOT_CARRIED.value
     return Classification.STOCKOUT.value
 
 
-def category_medians(catalog: Catalog) -> dict[str, float]:
-    prices: dict[str, list[float]] = defaultdict(list)
-    for entry in catalog.values():
-        prices[entry.category].append(entry.list_price)
-    return {category: statistics.median(p) for category, p in prices.items()}
-
-
-def value(signals: list[dict[str, Any]], attrs: dict[str, Any], catalog: Catalog,
-          medians: dict[str, float]) -> tuple[int, float | None, str]:  # fmt: skip
+def value(signals: list[dict[str, Any]], attrs: dict[str, Any],
+          catalog: Catalog) -> tuple[int, float | None, str]:  # fmt: skip
     """(lost units, unit price in EUR, price rule)."""
     sales = [s for s in signals if s["source"] == "lost_sales"]
     units = max((s["quantity"] for s in sales), default=1)
     priced = [s["unit_price_eur"] for s in sales if s["unit_price_eur"] is not None]
     if priced:
         return units, priced[0], "sale"
-    sku = attrs.get("sku")
-    if sku and sku in catalog:
-        return units, catalog[sku].list_price, "catalog"
+    entry = catalog.get(attrs.get("sku"))
+    if entry is not None:
+        return units, entry.list_price, "catalog"
     category = attrs.get("category")
-    if category in medians:
-        return units, medians[category], "category_median"
+    if category in catalog.medians:
+        return units, catalog.medians[category], "category_median"
     return units, None, "none"
 
 
@@ -139,18 +121,14 @@ def build_events(
     signals: list[dict[str, Any]], catalog: Catalog, window: timedelta = DEFAULT_WINDOW
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Link one store-day's signals into events; returns (events, signals with their event id)."""
-    by_category: dict[str, list] = defaultdict(list)
-    for entry in catalog.values():
-        by_category[entry.category].append(entry)
-    medians = category_medians(catalog)
     events, linked = [], []
     for open_event in link(signals, window):
         group, attrs = open_event.signals, open_event.attrs
         first = group[0]
         event_id = f"E-{first['signal_id']}"
-        units, price, rule = value(group, attrs, catalog, medians)
+        units, price, rule = value(group, attrs, catalog)
         substitute = next((s["substitute_sku"] for s in group if s.get("substitute_sku")), None)
-        sub = catalog.get(substitute) if substitute else None
+        sub = catalog.get(substitute)
         sources = [s["source"] for s in group]
         events.append(
             {
@@ -164,7 +142,7 @@ def build_events(
                     k: attrs.get(k)
                     for k in ("category", "color", "shade", "pattern", "size", "sku")
                 },
-                "classification": classify(group, attrs, catalog, by_category),
+                "classification": classify(group, attrs, catalog),
                 "n_signals": len(group),
                 "n_notes": sources.count("frontline_notes"),
                 "n_lookups": sources.count("oos_lookups"),

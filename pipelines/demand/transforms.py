@@ -7,6 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from apache_beam.utils.windowed_value import WindowedValue
 import pyarrow as pa
 
 from pipelines import io
@@ -45,23 +48,39 @@ class ToSignalsFn(_CatalogFn):
 
 
 class BuildEventsFn(_CatalogFn):
-    """One store-day's signals -> events (tagged 'events') and linked signals (main), by ISO week."""
+    """One store-day's signals -> events (tagged 'events') and linked signals (main), by ISO week.
+
+    Rows are gathered per week for the whole bundle and emitted as one Arrow table per week in
+    finish_bundle: one small table per store-day would cost more to build and pickle than the rows.
+    """
 
     def __init__(self, window_minutes: int) -> None:
         self._window = timedelta(minutes=window_minutes)
 
+    def start_bundle(self) -> None:
+        self._signals: dict[str, list[dict[str, Any]]] = {}
+        self._events: dict[str, list[dict[str, Any]]] = {}
+
     def process(self, element: tuple[str, Iterable[list[dict[str, Any]]]],
-                catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:  # fmt: skip
+                catalog_rows: list[dict[str, Any]]) -> None:  # fmt: skip
         _, batches = element
         day_signals = [s for batch in batches for s in batch]
         built, linked = events.build_events(
             day_signals, self.catalog_of(catalog_rows), self._window
         )
         week = day_signals[0]["iso_week"]
-        yield week, pa.Table.from_pylist(linked, schema=SIGNAL_SCHEMA)
-        yield beam.pvalue.TaggedOutput(
-            "events", (week, pa.Table.from_pylist(built, schema=EVENT_SCHEMA))
-        )
+        self._signals.setdefault(week, []).extend(linked)
+        self._events.setdefault(week, []).extend(built)
+
+    def finish_bundle(self) -> Iterator[Any]:
+        for week in sorted(self._signals):
+            signals_table = pa.Table.from_pylist(self._signals[week], schema=SIGNAL_SCHEMA)
+            events_table = pa.Table.from_pylist(self._events[week], schema=EVENT_SCHEMA)
+            yield WindowedValue((week, signals_table), MIN_TIMESTAMP, [GlobalWindow()])
+            yield beam.pvalue.TaggedOutput(
+                "events", WindowedValue((week, events_table), MIN_TIMESTAMP, [GlobalWindow()])
+            )
+        self._signals, self._events = {}, {}
 
 
 class WriteWeekFn(beam.DoFn):

@@ -4,14 +4,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pipelines.demand.catalog import CatalogEntry
+from pipelines.demand.catalog import CatalogEntry, index_catalog
 from pipelines.demand.events import build_events, classify, compatible, link, value
 
-CATALOG = {
-    "SKU-1": CatalogEntry("SKU-1", "coat", "navy", "blue", "solid", "L", 189.0),
-    "SKU-2": CatalogEntry("SKU-2", "coat", "black", "black", "solid", "M", 169.0),
-    "SKU-5": CatalogEntry("SKU-5", "scarf", "red", "red", "floral", "OS", 49.0),
-}
+CATALOG = index_catalog(
+    {
+        "SKU-1": CatalogEntry("SKU-1", "coat", "navy", "blue", "solid", "L", 189.0),
+        "SKU-2": CatalogEntry("SKU-2", "coat", "black", "black", "solid", "M", 169.0),
+        "SKU-5": CatalogEntry("SKU-5", "scarf", "red", "red", "floral", "OS", 49.0),
+    }
+)
 T0 = datetime(2026, 11, 17, 13, 0, tzinfo=UTC)
 
 
@@ -80,6 +82,21 @@ def test_a_signal_with_nothing_known_is_its_own_unknown_event():
 
 
 @pytest.mark.parametrize(
+    ("category", "color", "pattern", "size", "carried"),
+    [
+        ("coat", "blue", None, None, True),
+        ("coat", "blue", "solid", "L", True),
+        ("coat", "blue", None, "M", False),
+        ("coat", None, "plaid", None, False),
+        ("coat", None, None, None, True),
+        ("dress", None, None, None, False),
+    ],
+)
+def test_catalog_index_knows_every_carried_combination(category, color, pattern, size, carried):
+    assert CATALOG.carries(category, color, pattern, size) is carried
+
+
+@pytest.mark.parametrize(
     ("signals", "expected"),
     [
         ([sig("a", sku="SKU-1", category="coat")], "stockout"),
@@ -93,10 +110,7 @@ def test_a_signal_with_nothing_known_is_its_own_unknown_event():
 )
 def test_classify(signals, expected):
     attrs = {k: signals[0][k] for k in ("sku", "category", "color", "pattern", "size")}
-    by_category = {}
-    for e in CATALOG.values():
-        by_category.setdefault(e.category, []).append(e)
-    assert classify(signals, attrs, CATALOG, by_category) == expected
+    assert classify(signals, attrs, CATALOG) == expected
 
 
 @pytest.mark.parametrize(
@@ -109,8 +123,8 @@ def test_classify(signals, expected):
     ],
 )
 def test_value_rule(signals, attrs, expected):
-    medians = {"coat": 179.0, "scarf": 49.0}
-    assert value(signals, attrs, CATALOG, medians) == expected
+    assert CATALOG.medians == {"coat": 179.0, "scarf": 49.0}
+    assert value(signals, attrs, CATALOG) == expected
 
 
 def test_event_revenue_is_units_times_price():

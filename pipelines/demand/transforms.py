@@ -7,10 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
-import pyarrow as pa
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.enums import Channel, LookupResult, ReasonCode
 
@@ -26,13 +26,13 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
 class _Raw(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _blank_is_missing(cls, value: object) -> object:
-        # CSV has no null: an empty cell means "not given".
-        if isinstance(value, str) and value.strip() == "":
-            return None
-        return value
+    def _blank_is_missing(cls, data: object) -> object:
+        # CSV has no null: an empty cell means "not given". One pass per record, not per field.
+        if isinstance(data, dict):
+            return {k: None if isinstance(v, str) and not v.strip() else v for k, v in data.items()}
+        return data
 
 
 class FrontlineNote(_Raw):

@@ -16,6 +16,8 @@ from pipelines.demand.transforms import (
     WriteWeekFn,
 )
 from pipelines.options import pipeline_options
+from schemas.arrow import arrow_schema
+from schemas.staging import StgCatalog
 
 FACT_TABLES = ("frontline_notes", "oos_lookups", "lost_sales")
 
@@ -24,12 +26,10 @@ def staged_files(staging_root: str, table: str) -> list[str]:
     return io.list_files(io.join(staging_root, f"stg_{table}"), "**.parquet")
 
 
-def _rows(table: pa.Table) -> list[dict]:
-    return table.to_pylist()
-
-
-def _concat_rows(batches: list[list[dict]]) -> list[dict]:
-    return sorted((r for batch in batches for r in batch), key=lambda r: r["sku"])
+def _concat_sorted(parts: list[pa.Table]) -> pa.Table:
+    if not parts:  # every catalog row was quarantined: nothing is carried
+        return arrow_schema(StgCatalog).empty_table()
+    return pa.concat_tables(parts).sort_by("sku")
 
 
 def _camel(name: str) -> str:
@@ -41,23 +41,22 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         p
         | "ListCatalog" >> beam.Create(staged_files(staging_root, "catalog"))
         | "ReadCatalog" >> ReadAllFromParquetBatched()
-        | "CatalogRows" >> beam.Map(_rows)
         | "CollectCatalog" >> beam.combiners.ToList()
-        | "MergeCatalog" >> beam.Map(_concat_rows)
+        | "MergeCatalog" >> beam.Map(_concat_sorted)
     )
     side = beam.pvalue.AsSingleton(catalog)
-    by_store_day = []
+    by_store_bucket = []
     for table in FACT_TABLES:
-        by_store_day.append(
+        by_store_bucket.append(
             p
             | f"List{_camel(table)}" >> beam.Create(staged_files(staging_root, table))
             | f"Read{_camel(table)}" >> ReadAllFromParquetBatched()
             | f"ToSignals{_camel(table)}" >> beam.ParDo(ToSignalsFn(table), side)
         )
     built = (
-        by_store_day
+        by_store_bucket
         | "FlattenSignals" >> beam.Flatten()
-        | "GroupByStoreDay" >> beam.GroupByKey()
+        | "GroupByStoreBucket" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
     )

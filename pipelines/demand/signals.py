@@ -7,7 +7,7 @@ catalog by sku; a lost sale without a sku but with a description is extracted li
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
@@ -126,8 +126,3 @@ SIGNALS_OF = {
 def signals_of_table(source: str, table: pa.Table, catalog: Catalog) -> list[dict[str, Any]]:
     make = SIGNALS_OF[source]
     return [s for row in table.to_pylist() for s in make(row, catalog)]
-
-
-def store_day(signal: dict[str, Any]) -> str:
-    day: date = signal["event_date"]
-    return f"{signal['store_id']}|{day.isoformat()}"

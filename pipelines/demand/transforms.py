@@ -14,6 +14,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
+from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
 from schemas.marts import DemandEvent, DemandSignal
 
@@ -22,36 +23,44 @@ SIGNAL_SCHEMA = arrow_schema(DemandSignal, described=False)
 WRITTEN = {"demand_events": arrow_schema(DemandEvent), "demand_signals": arrow_schema(DemandSignal)}
 
 
+#: Signals travel between steps as Arrow tables in this shape (the ledger without the link).
+SIGNAL_IN_SCHEMA = pa.schema(
+    [f for f in SIGNAL_SCHEMA if f.name not in ("event_id", "link_reason")]
+)
+#: Stores are hashed into this many groups for event linking (the unit of parallelism).
+STORE_BUCKETS = 8
+
+
 class _CatalogFn(beam.DoFn):
-    """A DoFn that receives the catalog rows as a side input and indexes them once."""
+    """A DoFn that receives the catalog as an Arrow table side input and indexes it once."""
 
     _catalog: catalog.Catalog | None = None
 
-    def catalog_of(self, rows: list[dict[str, Any]]) -> catalog.Catalog:
+    def catalog_of(self, table: pa.Table) -> catalog.Catalog:
         if self._catalog is None:
-            self._catalog = catalog.catalog_index(rows)
+            self._catalog = catalog.catalog_index(table.to_pylist())
         return self._catalog
 
 
 class ToSignalsFn(_CatalogFn):
-    """Staging rows of one source -> demand signals, keyed by store-day."""
+    """Staging rows of one source -> demand signals, as Arrow tables keyed by store bucket."""
 
     def __init__(self, source: str) -> None:
         self._source = source
 
-    def process(self, table: pa.Table, catalog_rows: list[dict[str, Any]]) -> Iterator[Any]:
-        by_key: dict[str, list[dict[str, Any]]] = {}
-        for signal in signals.signals_of_table(self._source, table, self.catalog_of(catalog_rows)):
-            by_key.setdefault(signals.store_day(signal), []).append(signal)
-        for key in sorted(by_key):
-            yield key, by_key[key]
+    def process(self, table: pa.Table, catalog_table: pa.Table) -> Iterator[Any]:
+        rows = signals.signals_of_table(self._source, table, self.catalog_of(catalog_table))
+        if not rows:
+            return
+        found = pa.Table.from_pylist(rows, schema=SIGNAL_IN_SCHEMA)
+        yield from tables.split_by_bucket(found, "store_id", STORE_BUCKETS)
 
 
 class BuildEventsFn(_CatalogFn):
-    """One store-day's signals -> events (tagged 'events') and linked signals (main), by ISO week.
+    """A bucket of stores' signals -> events (tagged 'events') and linked signals (main), by week.
 
-    Rows are gathered per week for the whole bundle and emitted as one Arrow table per week in
-    finish_bundle: one small table per store-day would cost more to build and pickle than the rows.
+    Signals are linked per store-day. Rows are gathered per week for the whole bundle and emitted
+    as one Arrow table per week in finish_bundle.
     """
 
     def __init__(self, window_minutes: int) -> None:
@@ -61,16 +70,17 @@ class BuildEventsFn(_CatalogFn):
         self._signals: dict[str, list[dict[str, Any]]] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
 
-    def process(self, element: tuple[str, Iterable[list[dict[str, Any]]]],
-                catalog_rows: list[dict[str, Any]]) -> None:  # fmt: skip
-        _, batches = element
-        day_signals = [s for batch in batches for s in batch]
-        built, linked = events.build_events(
-            day_signals, self.catalog_of(catalog_rows), self._window
-        )
-        week = day_signals[0]["iso_week"]
-        self._signals.setdefault(week, []).extend(linked)
-        self._events.setdefault(week, []).extend(built)
+    def process(self, element: tuple[int, Iterable[pa.Table]], catalog_table: pa.Table) -> None:
+        _, parts = element
+        index = self.catalog_of(catalog_table)
+        by_day: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+        for row in pa.concat_tables(list(parts)).to_pylist():
+            by_day.setdefault((row["store_id"], row["event_date"]), []).append(row)
+        for key in sorted(by_day):
+            built, linked = events.build_events(by_day[key], index, self._window)
+            week = by_day[key][0]["iso_week"]
+            self._signals.setdefault(week, []).extend(linked)
+            self._events.setdefault(week, []).extend(built)
 
     def finish_bundle(self) -> Iterator[Any]:
         for week in sorted(self._signals):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -26,9 +27,12 @@ class RawRecord:
     error: str | None = None
 
 
+#: Files are decoded with errors="surrogateescape": undecodable bytes become lone surrogates.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _bad_bytes(text: str) -> bool:
-    # Files are decoded with errors="surrogateescape": undecodable bytes become lone surrogates.
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def printable_raw(text: str) -> str:

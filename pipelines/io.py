@@ -31,10 +31,6 @@ def list_files(folder: str, pattern: str) -> list[str]:
     return sorted(m.path for m in result.metadata_list)
 
 
-def exists(path: str) -> bool:
-    return FileSystems.exists(path)
-
-
 class _Hashing(io.RawIOBase):
     """A readable stream that hashes the bytes it passes on."""
 

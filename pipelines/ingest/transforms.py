@@ -232,7 +232,3 @@ class IngestSource(beam.PTransform):
         )
         rejects = (parsed.rejects, deduped.rejects) | "MergeRejects" >> beam.Flatten()
         return {"partitions": deduped.partitions, "rejects": rejects, "stats": parsed.stats}
-
-
-def ids_of(table: pa.Table, id_field: str) -> list[str]:
-    return table.column(id_field).to_pylist()

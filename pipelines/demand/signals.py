@@ -1,128 +1,191 @@
 """Demand signals: one row per demanded item per source record, in one shape for all three sources.
 
-Pure functions over Arrow tables and plain rows. Attributes of lookups and lost sales come from the
-catalog by sku; a lost sale without a sku but with a description is extracted like a note.
+Pure functions from a staging Arrow table to a signals table, column at a time with pyarrow.compute:
+no Python object per record. Attributes of lookups and lost sales come from the catalog by sku; a
+lost sale without a sku but with a description is extracted like a note (the one per-row step,
+for the few rows it concerns).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from pipelines.demand.catalog import Catalog, CatalogEntry
 from pipelines.extract import EXTRACTOR_VERSION, extract
-from schemas.enums import UNMET_REASONS, UNMET_RESULTS
+from schemas.arrow import arrow_schema
+from schemas.enums import UNMET_REASONS, UNMET_RESULTS, values
 from schemas.marts import DemandSignal
 
-SIGNAL_FIELDS = tuple(DemandSignal.model_fields)
+ATTRIBUTES = ("category", "color", "shade", "pattern", "size")
+#: Signals travel between steps in this shape (the ledger without the link).
+SIGNAL_IN_SCHEMA = pa.schema(
+    [
+        f
+        for f in arrow_schema(DemandSignal, described=False)
+        if f.name not in ("event_id", "link_reason")
+    ]
+)
+_UNMET_RESULTS = pa.array(sorted(values(UNMET_RESULTS)), pa.string())
+_UNMET_REASONS = pa.array(sorted(values(UNMET_REASONS)), pa.string())
+#: Signal attribute <- catalog column.
+_FROM_CATALOG = {
+    "category": "category",
+    "color": "color_family",
+    "shade": "color",
+    "pattern": "pattern",
+    "size": "size",
+}
 
 
-def _base(
-    source: str, record_id: str, item_no: int, row: dict[str, Any], at: datetime
-) -> dict[str, Any]:
-    return {
-        "signal_id": f"{record_id}#{item_no}",
-        "source": source,
-        "record_id": record_id,
-        "item_no": item_no,
-        "store_id": row["store_id"],
-        "channel": row.get("channel"),
-        "occurred_at": at,
-        "event_date": row["event_date"],
-        "iso_week": row["iso_week"],
-        "category": None,
-        "color": None,
-        "shade": None,
-        "pattern": None,
-        "size": None,
-        "sku": None,
-        "quantity": 1,
-        "unit_price_eur": None,
-        "customer_ref": None,
-        "substitute_sku": None,
-        "hint": None,
-        "extractor_version": None,
-    }
+def catalog_attributes(skus: pa.Array | pa.ChunkedArray, catalog: pa.Table) -> dict[str, pa.Array]:
+    """The catalog's attributes of each sku (nulls where the sku is null or not in the catalog)."""
+    index = pc.index_in(skus, value_set=catalog.column("sku").combine_chunks())
+    return {name: catalog.column(col).take(index) for name, col in _FROM_CATALOG.items()}
 
 
-def _from_catalog(signal: dict[str, Any], entry: CatalogEntry | None) -> None:
-    if entry is None:
-        return
-    for name, value in (
-        ("category", entry.category),
-        ("color", entry.color_family),
-        ("shade", entry.color),
-        ("pattern", entry.pattern),
-        ("size", entry.size),
-    ):
-        if signal[name] is None:
-            signal[name] = value
+def _const(value: object, n: int, type_: pa.DataType) -> pa.Array:
+    return pa.repeat(pa.scalar(value, type_), n)
 
 
-def note_signals(row: dict[str, Any], catalog: Catalog) -> Iterator[dict[str, Any]]:
+def _suffix(ids: pa.ChunkedArray | pa.Array, suffix: str) -> pa.Array:
+    return pc.binary_join_element_wise(ids, suffix, "")
+
+
+def _assemble(n: int, columns: dict[str, object]) -> pa.Table:
+    """A SIGNAL_IN_SCHEMA table from the given columns; absent columns are null, quantity 1."""
+    arrays = []
+    for field in SIGNAL_IN_SCHEMA:
+        column = columns.get(field.name)
+        if column is None:
+            column = _const(1 if field.name == "quantity" else None, n, field.type)
+        elif not isinstance(column, pa.Array | pa.ChunkedArray):
+            column = _const(column, n, field.type)
+        arrays.append(pc.cast(column, field.type))
+    return pa.Table.from_arrays(arrays, schema=SIGNAL_IN_SCHEMA)
+
+
+def note_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     """One signal per demanded item of a note; one without attributes when the note expresses
     demand but says nothing of what (or only names a sku); none when it asks for nothing."""
-    items = row["demanded"] or []
-    if not items and row.get("sku") is None and not row.get("demand_expressed"):
-        return
-    # A note that asks for something without saying what still counts: one `unknown` signal.
-    for number, item in enumerate(items or [{}], start=1):
-        signal = _base("frontline_notes", row["note_id"], number, row, row["captured_at"])
-        signal.update({k: item.get(k) for k in ("category", "color", "shade", "pattern", "size")})
-        signal["customer_ref"] = row["customer_ref"]
-        signal["hint"] = "note"
-        signal["extractor_version"] = row["extractor_version"]
-        if row.get("sku"):
-            signal["sku"] = row["sku"]
-            _from_catalog(signal, catalog.get(row["sku"]))
-        yield signal
+    demanded = table.column("demanded").combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(demanded), 0).to_numpy(zero_copy_only=False)
+    has_sku = pc.is_valid(table.column("sku")).to_numpy(zero_copy_only=False)
+    expressed = table.column("demand_expressed").to_numpy(zero_copy_only=False)
+    keep = (lengths > 0) | has_sku | expressed
+    rows = np.flatnonzero(keep)
+    per_row = np.maximum(lengths[rows], 1)
+    parent = np.repeat(rows, per_row)
+    # 1-based item number within its note: position minus the start of its note's run.
+    starts = np.repeat(np.cumsum(per_row) - per_row, per_row)
+    item_no = np.arange(len(parent)) - starts + 1
+    offsets = demanded.offsets.to_numpy()
+    flat_index = pa.array(
+        offsets[parent] + item_no - 1, pa.int64(), mask=lengths[parent] == 0
+    )  # a note with no items gets one signal with every attribute missing
+    items = demanded.values.take(flat_index)
+    base = table.take(pa.array(parent, pa.int64()))
+    from_catalog = catalog_attributes(base.column("sku"), catalog)
+    columns: dict[str, object] = {
+        name: pc.coalesce(items.field(name), from_catalog[name]) for name in ATTRIBUTES
+    }
+    note_id = base.column("note_id")
+    columns.update(
+        signal_id=pc.binary_join_element_wise(
+            note_id, pc.cast(pa.array(item_no, pa.int64()), pa.string()), "#"
+        ),
+        source="frontline_notes",
+        record_id=note_id,
+        item_no=pa.array(item_no, pa.int64()),
+        store_id=base.column("store_id"),
+        channel=base.column("channel"),
+        occurred_at=base.column("captured_at"),
+        event_date=base.column("event_date"),
+        iso_week=base.column("iso_week"),
+        sku=base.column("sku"),
+        customer_ref=base.column("customer_ref"),
+        hint="note",
+        extractor_version=base.column("extractor_version"),
+    )
+    return _assemble(len(parent), columns)
 
 
-def lookup_signals(row: dict[str, Any], catalog: Catalog) -> Iterator[dict[str, Any]]:
+def lookup_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     """A lookup is demand when the item was out of stock or not carried."""
-    if row["result"] not in UNMET_RESULTS:
-        return
-    signal = _base("oos_lookups", row["lookup_id"], 1, row, row["looked_up_at"])
-    signal["sku"] = row["sku"]
-    signal["hint"] = f"lookup:{row['result']}"
-    _from_catalog(signal, catalog.get(row["sku"]))
-    yield signal
+    kept = table.filter(pc.is_in(table.column("result"), value_set=_UNMET_RESULTS))
+    columns: dict[str, object] = dict(catalog_attributes(kept.column("sku"), catalog))
+    columns.update(
+        signal_id=_suffix(kept.column("lookup_id"), "#1"),
+        source="oos_lookups",
+        record_id=kept.column("lookup_id"),
+        item_no=1,
+        store_id=kept.column("store_id"),
+        channel=kept.column("channel"),
+        occurred_at=kept.column("looked_up_at"),
+        event_date=kept.column("event_date"),
+        iso_week=kept.column("iso_week"),
+        sku=kept.column("sku"),
+        hint=pc.binary_join_element_wise("lookup:", kept.column("result"), ""),
+    )
+    return _assemble(kept.num_rows, columns)
 
 
-def lost_sale_signals(row: dict[str, Any], catalog: Catalog) -> Iterator[dict[str, Any]]:
+def described(descriptions: list[str | None]) -> dict[str, list[str | None]]:
+    """Attributes extracted from lost-sale descriptions (the first item; category as fallback)."""
+    out: dict[str, list[str | None]] = {name: [] for name in ATTRIBUTES}
+    for text in descriptions:
+        found = extract(text) if text else None
+        item = found.items[0] if found and found.items else None
+        for name in ATTRIBUTES:
+            out[name].append(getattr(item, name) if item is not None else None)
+        if found is not None and out["category"][-1] is None:
+            out["category"][-1] = found.category
+    return out
+
+
+def lost_sale_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     """A lost sale is demand when its reason says the item was not there (not price or other)."""
-    if row["reason_code"] not in UNMET_REASONS:
-        return
-    signal = _base("lost_sales", row["sale_id"], 1, row, row["occurred_at"])
-    signal["quantity"] = row["quantity"]
-    signal["unit_price_eur"] = row["unit_price"]
-    signal["substitute_sku"] = row["substitute_sku"]
-    signal["hint"] = f"sale:{row['reason_code']}"
-    if row["sku"]:
-        signal["sku"] = row["sku"]
-        _from_catalog(signal, catalog.get(row["sku"]))
-    elif row.get("description"):
-        found = extract(row["description"])
-        item = found.items[0] if found.items else None
-        if item is not None:
-            for name in ("category", "color", "shade", "pattern", "size"):
-                signal[name] = getattr(item, name)
-        if signal["category"] is None:
-            signal["category"] = found.category
-        signal["extractor_version"] = EXTRACTOR_VERSION
-    yield signal
+    kept = table.filter(pc.is_in(table.column("reason_code"), value_set=_UNMET_REASONS))
+    has_sku = pc.is_valid(kept.column("sku"))
+    columns: dict[str, object] = dict(catalog_attributes(kept.column("sku"), catalog))
+    # Without a sku, the description (if any) says what was asked for.
+    to_extract = pc.and_(pc.invert(has_sku), pc.is_valid(kept.column("description")))
+    where = np.flatnonzero(to_extract.to_numpy(zero_copy_only=False))
+    if len(where):
+        found = described(kept.column("description").take(pa.array(where)).to_pylist())
+        for name in ATTRIBUTES:
+            full = columns[name].to_pylist()
+            for position, value in zip(where, found[name], strict=True):
+                full[position] = value
+            columns[name] = pa.array(full, pa.string())
+    columns.update(
+        signal_id=_suffix(kept.column("sale_id"), "#1"),
+        source="lost_sales",
+        record_id=kept.column("sale_id"),
+        item_no=1,
+        store_id=kept.column("store_id"),
+        occurred_at=kept.column("occurred_at"),
+        event_date=kept.column("event_date"),
+        iso_week=kept.column("iso_week"),
+        sku=kept.column("sku"),
+        quantity=kept.column("quantity"),
+        unit_price_eur=kept.column("unit_price"),
+        substitute_sku=kept.column("substitute_sku"),
+        hint=pc.binary_join_element_wise("sale:", kept.column("reason_code"), ""),
+        extractor_version=pc.if_else(to_extract, EXTRACTOR_VERSION, None),
+    )
+    return _assemble(kept.num_rows, columns)
 
 
-SIGNALS_OF = {
+SIGNALS_OF: dict[str, Callable[[pa.Table, pa.Table], pa.Table]] = {
     "frontline_notes": note_signals,
     "oos_lookups": lookup_signals,
     "lost_sales": lost_sale_signals,
 }
 
 
-def signals_of_table(source: str, table: pa.Table, catalog: Catalog) -> list[dict[str, Any]]:
-    make = SIGNALS_OF[source]
-    return [s for row in table.to_pylist() for s in make(row, catalog)]
+def signals_table(source: str, table: pa.Table, catalog: pa.Table) -> pa.Table:
+    """The demand signals of a staging table of `source`, checked against the staged catalog."""
+    return SIGNALS_OF[source](table, catalog)

@@ -8,9 +8,6 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam.transforms.window import GlobalWindow
-from apache_beam.utils.timestamp import MIN_TIMESTAMP
-from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
@@ -18,79 +15,46 @@ from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
 from schemas.marts import DemandEvent, DemandSignal
 
-EVENT_SCHEMA = arrow_schema(DemandEvent, described=False)
-SIGNAL_SCHEMA = arrow_schema(DemandSignal, described=False)
 WRITTEN = {"demand_events": arrow_schema(DemandEvent), "demand_signals": arrow_schema(DemandSignal)}
-
-
-#: Signals travel between steps as Arrow tables in this shape (the ledger without the link).
-SIGNAL_IN_SCHEMA = pa.schema(
-    [f for f in SIGNAL_SCHEMA if f.name not in ("event_id", "link_reason")]
-)
 #: Stores are hashed into this many groups for event linking (the unit of parallelism).
 STORE_BUCKETS = 8
 
 
-class _CatalogFn(beam.DoFn):
-    """A DoFn that receives the catalog as an Arrow table side input and indexes it once."""
-
-    _catalog: catalog.Catalog | None = None
-
-    def catalog_of(self, table: pa.Table) -> catalog.Catalog:
-        if self._catalog is None:
-            self._catalog = catalog.catalog_index(table.to_pylist())
-        return self._catalog
-
-
-class ToSignalsFn(_CatalogFn):
+class ToSignalsFn(beam.DoFn):
     """Staging rows of one source -> demand signals, as Arrow tables keyed by store bucket."""
 
     def __init__(self, source: str) -> None:
         self._source = source
 
     def process(self, table: pa.Table, catalog_table: pa.Table) -> Iterator[Any]:
-        rows = signals.signals_of_table(self._source, table, self.catalog_of(catalog_table))
-        if not rows:
-            return
-        found = pa.Table.from_pylist(rows, schema=SIGNAL_IN_SCHEMA)
-        yield from tables.split_by_bucket(found, "store_id", STORE_BUCKETS)
+        found = signals.signals_table(self._source, table, catalog_table)
+        if found.num_rows:
+            yield from tables.split_by_bucket(found, "store_id", STORE_BUCKETS)
 
 
-class BuildEventsFn(_CatalogFn):
+class BuildEventsFn(beam.DoFn):
     """A bucket of stores' signals -> events (tagged 'events') and linked signals (main), by week.
 
-    Signals are linked per store-day. Rows are gathered per week for the whole bundle and emitted
-    as one Arrow table per week in finish_bundle.
+    Signals are linked per store-day; the catalog side input is indexed once per DoFn instance.
     """
 
     def __init__(self, window_minutes: int) -> None:
         self._window = timedelta(minutes=window_minutes)
+        self._catalog: catalog.Catalog | None = None
 
-    def start_bundle(self) -> None:
-        self._signals: dict[str, list[dict[str, Any]]] = {}
-        self._events: dict[str, list[dict[str, Any]]] = {}
-
-    def process(self, element: tuple[int, Iterable[pa.Table]], catalog_table: pa.Table) -> None:
+    def process(
+        self, element: tuple[int, Iterable[pa.Table]], catalog_table: pa.Table
+    ) -> Iterator[Any]:
         _, parts = element
-        index = self.catalog_of(catalog_table)
-        by_day: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-        for row in pa.concat_tables(list(parts)).to_pylist():
-            by_day.setdefault((row["store_id"], row["event_date"]), []).append(row)
-        for key in sorted(by_day):
-            built, linked = events.build_events(by_day[key], index, self._window)
-            week = by_day[key][0]["iso_week"]
-            self._signals.setdefault(week, []).extend(linked)
-            self._events.setdefault(week, []).extend(built)
-
-    def finish_bundle(self) -> Iterator[Any]:
-        for week in sorted(self._signals):
-            signals_table = pa.Table.from_pylist(self._signals[week], schema=SIGNAL_SCHEMA)
-            events_table = pa.Table.from_pylist(self._events[week], schema=EVENT_SCHEMA)
-            yield WindowedValue((week, signals_table), MIN_TIMESTAMP, [GlobalWindow()])
-            yield beam.pvalue.TaggedOutput(
-                "events", WindowedValue((week, events_table), MIN_TIMESTAMP, [GlobalWindow()])
-            )
-        self._signals, self._events = {}, {}
+        if self._catalog is None:
+            self._catalog = catalog.catalog_index(catalog_table.to_pylist())
+        built, linked = events.build_event_tables(
+            pa.concat_tables(list(parts)), self._catalog, self._window
+        )
+        for week, part in tables.split_by_value(linked, "iso_week"):
+            yield week, part
+        for week, part in tables.split_by_value(built, "iso_week"):
+            yield beam.pvalue.TaggedOutput("events", (week, part))
 
 
 class WriteWeekFn(beam.DoFn):

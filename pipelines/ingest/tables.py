@@ -26,24 +26,25 @@ def rejects_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=_REJECT_IN_FLIGHT)
 
 
+def _split(table: pa.Table, keys: pa.Array) -> Iterator[tuple[Any, pa.Table]]:
+    """The rows of `table` by key (one key per row), in key order; each part a fresh table."""
+    for key in sorted(pc.unique(keys).to_pylist()):
+        yield key, table.filter(pc.equal(keys, key))
+
+
 def split_by_bucket(table: pa.Table, id_field: str, buckets: int) -> Iterator[tuple[int, pa.Table]]:
-    """The rows of `table` by hash bucket of their id; each part is a fresh table (not a slice)."""
-    keys = [bucket_of(v, buckets) for v in table.column(id_field).to_pylist()]
-    by_bucket: dict[int, list[int]] = {}
-    for index, key in enumerate(keys):
-        by_bucket.setdefault(key, []).append(index)
-    for key in sorted(by_bucket):
-        yield key, table.take(pa.array(by_bucket[key], pa.int64()))
+    """The rows of `table` by hash bucket of their id; each part is a fresh table (not a slice).
+
+    Each distinct id is hashed once (ids repeat a lot when they are store ids).
+    """
+    encoded = pc.dictionary_encode(table.column(id_field)).combine_chunks()
+    hashed = pa.array([bucket_of(v, buckets) for v in encoded.dictionary.to_pylist()], pa.int64())
+    yield from _split(table, hashed.take(encoded.indices))
 
 
 def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table]]:
     """The rows of `table` by the string form of `column`'s value, each part a fresh table."""
-    values = pc.cast(table.column(column), pa.string()).to_pylist()
-    by_value: dict[str, list[int]] = {}
-    for index, value in enumerate(values):
-        by_value.setdefault(value, []).append(index)
-    for value in sorted(by_value):
-        yield value, table.take(pa.array(by_value[value], pa.int64()))
+    yield from _split(table, pc.cast(table.column(column), pa.string()).combine_chunks())
 
 
 def first_occurrences(table: pa.Table, id_field: str, source: str) -> tuple[pa.Table, pa.Table]:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pyarrow as pa
 import pytest
 
 from pipelines.demand.catalog import CatalogEntry, index_catalog
-from pipelines.demand.events import build_events, classify, compatible, link, value
+from pipelines.demand.events import build_event_tables, classify, compatible, value
+from pipelines.demand.signals import SIGNAL_IN_SCHEMA
 
 CATALOG = index_catalog(
     {
@@ -24,8 +26,17 @@ def sig(signal_id, minutes=0, source="frontline_notes", **attrs):
         "event_date": date(2026, 11, 17), "iso_week": "2026-W47", "category": None, "color": None,
         "shade": None, "pattern": None, "size": None, "sku": None, "quantity": 1, "unit_price_eur": None,
         "customer_ref": None, "substitute_sku": None, "hint": "note",
+        "record_id": signal_id.split("#")[0], "item_no": 1, "channel": None,
+        "extractor_version": None,
     }  # fmt: skip
     return {**base, **attrs}
+
+
+def build_events(signals, catalog, window=timedelta(minutes=30)):
+    """(events, linked signals) as lists of dicts, through the Arrow implementation."""
+    table = pa.Table.from_pylist(signals, schema=SIGNAL_IN_SCHEMA)
+    events, linked = build_event_tables(table, catalog, window)
+    return events.to_pylist(), linked.to_pylist()
 
 
 @pytest.mark.parametrize(
@@ -64,12 +75,18 @@ def test_traces_of_one_moment_become_one_event_and_a_later_one_does_not():
         sig("LS-1#1", 10, "lost_sales", sku="SKU-1", category="coat", color="blue", size="L"),
         sig("L-9#1", 45, "oos_lookups", sku="SKU-1", category="coat", color="blue", size="L"),
     ]
-    events = link(signals, timedelta(minutes=30))
-    assert [[s["signal_id"] for s in e.signals] for e in events] == [
-        ["N-1#1", "L-1#1", "LS-1#1"],
-        ["L-9#1"],
+    events, linked = build_events(signals, CATALOG, timedelta(minutes=30))
+    assert [(s["signal_id"], s["event_id"]) for s in linked] == [
+        ("N-1#1", "E-N-1#1"),
+        ("L-1#1", "E-N-1#1"),
+        ("LS-1#1", "E-N-1#1"),
+        ("L-9#1", "E-L-9#1"),
     ]
-    assert events[0].signals[2]["link_reason"] == "same sku as N-1#1, 10 min later"
+    assert linked[2]["link_reason"] == "same sku as N-1#1, 10 min later"
+    assert [(e["n_signals"], e["n_notes"], e["n_lookups"], e["n_lost_sales"]) for e in events] == [
+        (3, 1, 1, 1),
+        (1, 0, 1, 0),
+    ]
 
 
 def test_a_signal_with_nothing_known_is_its_own_unknown_event():
@@ -109,22 +126,37 @@ def test_catalog_index_knows_every_carried_combination(category, color, pattern,
     ],
 )
 def test_classify(signals, expected):
+    (event,), _ = build_events(signals, CATALOG)
+    assert event["classification"] == expected
     attrs = {k: signals[0][k] for k in ("sku", "category", "color", "pattern", "size")}
-    assert classify(signals, attrs, CATALOG) == expected
+    said = signals[0]["hint"] == "sale:not_carried"
+    substituted = signals[0]["substitute_sku"] is not None
+    assert classify(attrs, CATALOG, substituted=substituted, said_not_carried=said) == expected
 
 
 @pytest.mark.parametrize(
-    ("signals", "attrs", "expected"),
+    ("attrs", "units", "sale_price", "expected"),
     [
-        ([sig("a", source="lost_sales", quantity=3, unit_price_eur=150.0)], {}, (3, 150.0, "sale")),
-        ([sig("a")], {"sku": "SKU-2"}, (1, 169.0, "catalog")),
-        ([sig("a")], {"category": "coat"}, (1, 179.0, "category_median")),
-        ([sig("a")], {"category": "hat"}, (1, None, "none")),
+        ({}, 3, 150.0, (3, 150.0, "sale")),
+        ({"sku": "SKU-2"}, None, None, (1, 169.0, "catalog")),
+        ({"category": "coat"}, None, None, (1, 179.0, "category_median")),
+        ({"category": "hat"}, None, None, (1, None, "none")),
     ],
 )
-def test_value_rule(signals, attrs, expected):
+def test_value_rule(attrs, units, sale_price, expected):
     assert CATALOG.medians == {"coat": 179.0, "scarf": 49.0}
-    assert value(signals, attrs, CATALOG) == expected
+    assert value(attrs, CATALOG, units, sale_price) == expected
+
+
+def test_event_units_are_the_largest_lost_sale_and_price_the_first():
+    signals = [
+        sig("LS-1#1", 0, "lost_sales", sku="SKU-1", category="coat", quantity=2,
+            unit_price_eur=99.5),
+        sig("LS-2#1", 5, "lost_sales", sku="SKU-1", category="coat", quantity=4,
+            unit_price_eur=89.0),
+    ]  # fmt: skip
+    (event,), _ = build_events(signals, CATALOG)
+    assert (event["lost_units"], event["unit_price_eur"], event["price_rule"]) == (4, 99.5, "sale")
 
 
 def test_event_revenue_is_units_times_price():

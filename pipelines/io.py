@@ -66,9 +66,21 @@ class TextFile:
     def lines(self) -> Iterator[str]:
         yield from self.text
 
+    def read_bytes(self) -> bytes:
+        """The whole file as bytes (hashed). `lines()` then reads the same bytes again as text."""
+        chunks = []
+        while chunk := self._hashing.read(1 << 22):
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        self.text.close()
+        self.text = io.TextIOWrapper(
+            io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+        return data
+
     def finish(self) -> tuple[str, int]:
         """Read what is left (to hash the whole file) and close; returns (sha256, bytes)."""
-        while self._hashing.read(1 << 20):
+        while not self._hashing.closed and self._hashing.read(1 << 20):
             pass
         self.text.close()
         return self._hashing.sha256.hexdigest(), self._hashing.bytes

@@ -82,24 +82,13 @@ def _sku(sku: str | None, name: str, ref: Reference) -> None:
         raise Refused(f"{name}: unknown sku {sku!r} (not in the catalog)")
 
 
-def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
-    rec: FrontlineNote = _model(FrontlineNote, fields)
-    _store(rec.store_id, ref)
-    _sku(rec.sku, "sku", ref)
-    text, redactions = redact(rec.text)
+def note_text_fields(raw_text: str) -> dict[str, Any]:
+    """The staging fields derived from a note's text: the redacted text and what it demands."""
+    text, redactions = redact(raw_text)
     found = extract(text)
     return {
-        "note_id": rec.note_id,
-        "store_id": rec.store_id,
-        "channel": rec.channel.value,
-        "associate_id": rec.associate_id,
-        "captured_at": rec.captured_at.astimezone(UTC),
-        **_when(rec.captured_at, "captured_at", ref),
         "text": text,
         "redactions": redactions,
-        "sku": rec.sku,
-        "customer_ref": rec.customer_ref if rec.customer_consent else None,
-        "customer_consent": rec.customer_consent,
         "demand_expressed": found.demand,
         "category": found.category,
         "demanded": [
@@ -114,6 +103,24 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
             for i in found.items
         ],
         "rejected_colors": found.rejected("color"),
+    }
+
+
+def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: FrontlineNote = _model(FrontlineNote, fields)
+    _store(rec.store_id, ref)
+    _sku(rec.sku, "sku", ref)
+    return {
+        "note_id": rec.note_id,
+        "store_id": rec.store_id,
+        "channel": rec.channel.value,
+        "associate_id": rec.associate_id,
+        "captured_at": rec.captured_at.astimezone(UTC),
+        **_when(rec.captured_at, "captured_at", ref),
+        "sku": rec.sku,
+        "customer_ref": rec.customer_ref if rec.customer_consent else None,
+        "customer_consent": rec.customer_consent,
+        **note_text_fields(rec.text),
         "extractor_version": EXTRACTOR_VERSION,
     }
 

@@ -1,0 +1,362 @@
+"""The fast path of the ingest: validate the plain records of a file a column at a time with Arrow.
+
+The exact path (readers + pydantic, one record at a time) is the definition of what is accepted.
+This module only takes the records it can prove that path would accept, with the same values, and
+hands every other record back to it: a CSV row with a quote, a JSON line with a backslash escape or
+a null where a value has a default, whitespace at the edges of a field, a number or timestamp in
+any but the plainest form, an unknown store or sku, a time in the future. A file it cannot map
+line for line (not UTF-8, blank or multi-line records, a header that is not exactly the expected
+columns, a JSON value of another type, an unexpected or repeated field, a parse error) goes wholly
+to the exact path.
+
+Per record, only what has no column form stays in Python: redaction of free text and, for notes,
+attribute extraction (`validate.note_text_fields`, the same function the exact path calls).
+
+tests/ingest/test_fast.py runs both paths over the hostile corpus and the sample and checks that
+they give identical staging rows and rejects.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.ingest import readers
+from pipelines.ingest.redact import redact
+from pipelines.ingest.validate import Reference, note_text_fields
+from schemas.enums import Channel, LookupResult, ReasonCode, values
+from schemas.raw import MAX_TEXT_CHARS
+
+#: An id as the plainest input writes it: printable ASCII, no spaces, 1-64 characters.
+_ID = r"^[!-~]{1,64}$"
+_TIMESTAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-](0\d|1\d|2[0-3]):[0-5]\d)$"
+_QUANTITY = r"^[1-9]\d{0,3}$"
+_ON_HAND = r"^(0|[1-9]\d{0,6})$"
+_PRICE = r"^(0|[1-9]\d{0,5})(\.\d{1,2})?$"
+#: Every character Python's str.strip() removes: a field starting or ending with one is left to
+#: pydantic (which strips it).
+_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace())
+_EDGE_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
+
+
+@dataclass(frozen=True)
+class FastResult:
+    table: pa.Table  # staging rows proven valid, in the staging schema's column order
+    slow: list[readers.RawRecord]  # every other record, for the exact path
+    read: int  # records in the file (fast + slow)
+
+
+class _Rows:
+    """The string columns of a file and a running mask of the rows still on the fast path."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self.ok = pa.array([True] * table.num_rows)
+
+    def col(self, name: str) -> pa.Array:
+        return self.table.column(name).combine_chunks()
+
+    def require(self, condition: pa.Array) -> None:
+        self.ok = pc.and_(self.ok, pc.fill_null(condition, False))
+
+    def id(self, name: str, known: frozenset[str] | None = None) -> pa.Array:
+        values_ = self.col(name)
+        self.require(pc.match_substring_regex(values_, _ID))
+        if known is not None:
+            self.require(pc.is_in(values_, value_set=pa.array(sorted(known), pa.string())))
+        return values_
+
+    def required(self, name: str) -> None:
+        self.require(pc.is_valid(self.col(name)))
+
+    def optional_id(self, name: str, known: frozenset[str] | None = None) -> pa.Array:
+        values_ = self.col(name)
+        blank = pc.fill_null(pc.equal(values_, ""), True)
+        ok = pc.match_substring_regex(values_, _ID)
+        if known is not None:
+            ok = pc.and_(ok, pc.is_in(values_, value_set=pa.array(sorted(known), pa.string())))
+        self.require(pc.or_kleene(blank, ok))
+        return pc.if_else(blank, None, values_)
+
+    def one_of(self, name: str, allowed: list[str]) -> pa.Array:
+        values_ = self.col(name)
+        self.require(pc.is_in(values_, value_set=pa.array(allowed, pa.string())))
+        return values_
+
+    def integer(self, name: str, pattern: str, high: int) -> pa.Array:
+        values_ = self.col(name)
+        plain = pc.match_substring_regex(values_, pattern)
+        self.require(plain)
+        number = pc.cast(pc.if_else(plain, values_, "0"), pa.int64())
+        self.require(pc.less_equal(number, high))
+        return number
+
+    def price(self, name: str) -> pa.Array:
+        values_ = self.col(name)
+        blank = pc.equal(values_, "")
+        plain = pc.match_substring_regex(values_, _PRICE)
+        self.require(pc.or_kleene(blank, plain))
+        number = pc.cast(pc.if_else(plain, values_, "0"), pa.float64())
+        self.require(pc.less_equal(number, 100_000))
+        return pc.if_else(plain, number, None)
+
+    def text(self, name: str) -> pa.Array:
+        values_ = self.col(name)
+        blank = pc.fill_null(pc.equal(values_, ""), True)
+        plain = pc.and_(
+            pc.invert(pc.match_substring_regex(values_, _EDGE_SPACE)),
+            pc.less_equal(pc.utf8_length(values_), MAX_TEXT_CHARS),
+        )
+        self.require(pc.or_kleene(blank, plain))
+        return pc.if_else(blank, None, values_)
+
+    def timestamp(self, name: str, as_of: datetime) -> dict[str, pa.Array]:
+        """The UTC time, local date and ISO week of an RFC 3339 timestamp with an offset."""
+        values_ = self.col(name)
+        plain = pc.match_substring_regex(values_, _TIMESTAMP)
+        self.require(plain)
+        text = pc.if_else(plain, values_, "2000-01-01T00:00:00Z")
+        local_text = pc.utf8_slice_codeunits(text, 0, 19)
+        local = pc.strptime(local_text, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True)
+        # pc.strptime accepts 2026-02-30 as March 2: only a time that formats back to itself is kept.
+        seconds = pc.cast(local, pa.timestamp("s"))  # %S of a "us" timestamp prints fractions
+        self.require(pc.equal(pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S"), local_text))
+        local = pc.fill_null(local, pa.scalar(0, pa.timestamp("us")))
+        zone = pc.utf8_slice_codeunits(text, 19, 25)
+        utc_zone = pc.equal(zone, "Z")
+        hours = pc.cast(pc.if_else(utc_zone, "0", pc.utf8_slice_codeunits(zone, 1, 3)), pa.int64())
+        minutes = pc.cast(
+            pc.if_else(utc_zone, "0", pc.utf8_slice_codeunits(zone, 4, 6)), pa.int64()
+        )
+        sign = pc.if_else(pc.equal(pc.utf8_slice_codeunits(zone, 0, 1), "-"), -1, 1)
+        offset_us = pc.multiply(
+            pc.multiply(sign, pc.add(pc.multiply(hours, 60), minutes)), 60_000_000
+        )
+        utc = pc.cast(
+            pc.subtract(pc.cast(local, pa.int64()), offset_us), pa.timestamp("us", tz="UTC")
+        )
+        self.require(pc.less_equal(utc, pa.scalar(as_of, pa.timestamp("us", tz="UTC"))))
+        week = pc.utf8_lpad(pc.cast(pc.iso_week(local), pa.string()), 2, "0")
+        return {
+            "utc": utc,
+            "event_date": pc.cast(local, pa.date32()),
+            "iso_week": pc.binary_join_element_wise(
+                pc.cast(pc.iso_year(local), pa.string()), week, "-W"
+            ),
+        }
+
+
+def _lookups(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
+    when = rows.timestamp("looked_up_at", ref.as_of)
+    return {
+        "lookup_id": rows.id("lookup_id"),
+        "store_id": rows.id("store_id", ref.stores),
+        "channel": rows.one_of("channel", sorted(values(Channel))),
+        "sku": rows.id("sku", ref.skus),
+        "looked_up_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
+        "result": rows.one_of("result", sorted(values(LookupResult))),
+        "on_hand_qty": rows.integer("on_hand_qty", _ON_HAND, 1_000_000),
+    }
+
+
+def _lost_sales(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
+    when = rows.timestamp("occurred_at", ref.as_of)
+    rows.one_of("currency", ["EUR"])
+    return {
+        "sale_id": rows.id("sale_id"),
+        "store_id": rows.id("store_id", ref.stores),
+        "sku": rows.optional_id("sku", ref.skus),
+        "reason_code": rows.one_of("reason_code", sorted(values(ReasonCode))),
+        "quantity": rows.integer("quantity", _QUANTITY, 1000),
+        "unit_price": rows.price("unit_price"),
+        "currency": rows.col("currency"),
+        "occurred_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
+        "substitute_sku": rows.optional_id("substitute_sku", ref.skus),
+        "description": rows.text("description"),
+    }
+
+
+def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
+    when = rows.timestamp("captured_at", ref.as_of)
+    # A null consent is an error and a missing one means False; Arrow reads both as null, so
+    # both take the exact path.
+    rows.required("customer_consent")
+    consent = rows.col("customer_consent")
+    text = rows.text("text")
+    rows.require(pc.is_valid(text))  # a blank note is refused by the exact path
+    return {
+        "note_id": rows.id("note_id"),
+        "store_id": rows.id("store_id", ref.stores),
+        "channel": rows.one_of("channel", sorted(values(Channel))),
+        "associate_id": rows.optional_id("associate_id"),
+        "captured_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
+        "text": text,
+        "sku": rows.optional_id("sku", ref.skus),
+        "customer_ref": pc.if_else(
+            pc.fill_null(consent, False), rows.optional_id("customer_ref"), None
+        ),
+        "customer_consent": consent,
+    }
+
+
+def _extract_notes(table: pa.Table) -> pa.Table:
+    """Redact and extract each accepted note's text (one Python call per note)."""
+    derived = [note_text_fields(text) for text in table.column("text").to_pylist()]
+    table = table.drop_columns(["text"])
+    for name in ("text", "redactions", "demand_expressed", "category", "demanded",
+                 "rejected_colors"):  # fmt: skip
+        table = table.append_column(name, pa.array([d[name] for d in derived]))
+    version = pa.repeat(pa.scalar(EXTRACTOR_VERSION, pa.string()), table.num_rows)
+    return table.append_column("extractor_version", version)
+
+
+def _redact_descriptions(table: pa.Table) -> pa.Table:
+    """Redact the free text that survives (one Python call per non-empty description)."""
+    texts, counts = [], []
+    for text in table.column("description").to_pylist():
+        redacted, n = redact(text) if text else (None, 0)
+        texts.append(redacted)
+        counts.append(n)
+    table = table.set_column(
+        table.schema.get_field_index("description"), "description", pa.array(texts, pa.string())
+    )
+    return table.append_column("redactions", pa.array(counts, pa.int64()))
+
+
+#: Sources with a fast path: the columns builder and what to do to the accepted rows after.
+COLUMNS: dict[str, tuple[Callable[[_Rows, Reference], dict[str, pa.Array]], Callable | None]] = {
+    "oos_lookups": (_lookups, None),
+    "lost_sales": (_lost_sales, _redact_descriptions),
+    "frontline_notes": (_notes, _extract_notes),
+}
+
+
+def _lines(data: bytes) -> list[bytes] | None:
+    """The file's physical lines, or None when its line structure is not plain `\\n`/`\\r\\n`."""
+    if b"\r" in data.replace(b"\r\n", b""):
+        return None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [line.removesuffix(b"\r") for line in lines]
+
+
+def parse_csv(
+    source: str, data: bytes, columns: tuple[str, ...], ref: Reference, schema: pa.Schema
+) -> FastResult | None:
+    """The rows of one CSV file the fast path accepts, and the records it leaves to the exact
+    path; None if the whole file must take the exact path."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    lines = _lines(data)
+    if not lines or len(lines) < 2:
+        return None
+    try:
+        data.decode("utf-8")
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid):
+        return None
+    if table.column_names != list(columns) or table.num_rows != len(lines) - 1:
+        return None
+    header = lines[0].decode("utf-8") + "\n"
+
+    def slow(line: bytes) -> readers.RawRecord:
+        (record,) = readers.read_csv([header, line.decode("utf-8")], columns)
+        return record
+
+    return _finish(source, table, lines[1:], 2, b'"', slow, ref, schema)
+
+
+def parse_jsonl(
+    source: str, data: bytes, columns: tuple[str, ...], ref: Reference, schema: pa.Schema
+) -> FastResult | None:
+    """The records of one JSON Lines file the fast path accepts, and those it leaves to the exact
+    path; None if the whole file must take the exact path."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    lines = _lines(data)
+    if not lines or any(not line.strip() for line in lines):
+        return None
+    try:
+        data.decode("utf-8")
+        table = pajson.read_json(
+            io.BytesIO(data),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema(
+                    [(c, pa.bool_() if c == "customer_consent" else pa.string()) for c in columns]
+                ),
+                unexpected_field_behavior="error",
+                newlines_in_values=False,
+            ),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid):
+        return None
+    if table.num_rows != len(lines):
+        return None
+    table = table.select(list(columns))
+
+    def slow(line: bytes) -> readers.RawRecord:
+        (record,) = readers.read_jsonl([line.decode("utf-8")])
+        return record
+
+    return _finish(source, table, lines, 1, b"\\", slow, ref, schema)
+
+
+def _finish(
+    source: str,
+    table: pa.Table,
+    lines: list[bytes],
+    first_line: int,
+    escape: bytes,
+    slow: Callable[[bytes], readers.RawRecord],
+    ref: Reference,
+    schema: pa.Schema,
+) -> FastResult:
+    """Validate the columns; records of lines holding `escape` (a quote, a backslash) go slow."""
+    rows = _Rows(table)
+    build, after = COLUMNS[source]
+    built = build(rows, ref)
+    rows.require(pc.invert(pa.array([escape in line for line in lines])))
+    ok = rows.ok
+    line_numbers = pa.array(range(first_line, first_line + len(lines)), pa.int64())
+    accepted = pa.table({**built, "source_line": line_numbers}).filter(ok)
+    if after is not None:
+        accepted = after(accepted)
+    slow_records = []
+    for index in pc.indices_nonzero(pc.invert(ok)).to_pylist():
+        record = slow(lines[index])
+        slow_records.append(
+            readers.RawRecord(index + first_line, record.raw, record.fields, record.error)
+        )
+    names = [f.name for f in schema if f.name != "source_file"]
+    return FastResult(accepted.select(names), slow_records, table.num_rows)
+
+
+def parse(
+    source: str, fmt: str, data: bytes, columns: tuple[str, ...], ref: Reference, schema: pa.Schema
+) -> FastResult | None:
+    """The fast path for one file of `source`, or None if the whole file takes the exact path."""
+    if source not in COLUMNS:
+        return None
+    reader = parse_csv if fmt == "csv" else parse_jsonl
+    return reader(source, data, columns, ref, schema)

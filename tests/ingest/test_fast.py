@@ -87,12 +87,24 @@ def test_fast_path_takes_every_plain_record_of_the_sample(spec) -> None:
         ("oos_lookups", "L-9, S001,store,SKU-1,2026-11-17T10:00:00Z,out_of_stock,0", "space"),
         ("oos_lookups", 'L-9,"S001",store,SKU-1,2026-11-17T10:00:00Z,out_of_stock,0', "quoted"),
         ("oos_lookups", "L-9,S001,store,SKU-1,2026-11-17T10:00:00Z,out_of_stock,007", "zeros"),
-        ("frontline_notes", '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
-         '"captured_at": "2026-11-17T10:00:00Z", "text": "navy \\u00e9"}', "escape"),
-        ("frontline_notes", '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
-         '"captured_at": "2026-11-17T10:00:00Z", "text": " navy "}', "edge space"),
-        ("frontline_notes", '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
-         '"captured_at": "2026-11-17T10:00:00Z", "text": "navy", "customer_consent": null}', "null"),
+        (
+            "frontline_notes",
+            '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
+            '"captured_at": "2026-11-17T10:00:00Z", "text": "navy \\u00e9"}',
+            "escape",
+        ),
+        (
+            "frontline_notes",
+            '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
+            '"captured_at": "2026-11-17T10:00:00Z", "text": " navy "}',
+            "edge space",
+        ),
+        (
+            "frontline_notes",
+            '{"note_id": "N-9", "store_id": "S001", "channel": "store", '
+            '"captured_at": "2026-11-17T10:00:00Z", "text": "navy", "customer_consent": null}',
+            "null",
+        ),
     ],  # fmt: skip
 )
 def test_fast_path_leaves_unusual_records_to_the_exact_path(source, line, why) -> None:

@@ -1,11 +1,12 @@
 """`make bench`: the full unmet job vs the plain-DuckDB baseline on generated inputs.
 
 Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline; unmet_2proc adds Beam's multi-process
-mode). For each size N (env BENCH_ROWS, default 1000000; e.g. BENCH_ROWS=1000000,10000000) it generates the
-inputs once (cached under data/bench/), runs each system BENCH_REPEATS times (default 3) in a fresh
-process, and reports the median wall time, records per second and peak memory (RSS of the whole
-process tree, sampled every 50 ms with psutil), and the ratio. Results go to
-data/bench/results-<timestamp>.json.
+mode). For each size N (env BENCH_ROWS, default 1000000,10000000) it generates the inputs once
+(cached under data/bench/), runs each system BENCH_REPEATS times (default 3) in a fresh process,
+and reports the median wall time, records per second and peak memory (RSS of the whole process
+tree, sampled every 50 ms with psutil), the ratio of wall times, and for unmet the time of each
+step of the job (from the run's manifest.json: ingest, demand, checks, marts, warehouse) and of the
+two Beam pipelines alone. Results go to data/bench/results-<timestamp>.json.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ import psutil
 
 ROOT = Path(os.environ.get("BENCH_DIR", "data/bench"))
 SEED = 11
+
+
+def stage_seconds(data_root: Path) -> dict[str, float]:
+    """The step timings the job wrote into the published run's manifest (empty for the baseline)."""
+    manifest = data_root / "published" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    return json.loads(manifest.read_text()).get("timings_s", {})
 
 
 def measure(cmd: list[str]) -> tuple[float, int]:
@@ -85,7 +94,7 @@ def count_records(folder: Path) -> int:
 
 
 def main() -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "1000000").split(",")]
+    sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "1000000,10000000").split(",")]
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     results = []
     for rows in sizes:
@@ -116,26 +125,44 @@ def main() -> None:
             for i in range(repeats):
                 shutil.rmtree(ROOT / "root", ignore_errors=True)
                 wall, peak = measure(cmd)
-                runs.append((wall, peak))
+                stages = stage_seconds(ROOT / "root")
+                runs.append((wall, peak, stages))
+                steps = "  ".join(f"{k} {v:.1f}s" for k, v in stages.items())
                 print(
-                    f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  peak {peak / 2**20:7.0f} MiB",
+                    f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  "
+                    f"peak {peak / 2**20:7.0f} MiB  {steps}",
                     flush=True,
                 )
-            wall = statistics.median(w for w, _ in runs)
-            peak = statistics.median(p for _, p in runs)
+            wall = statistics.median(w for w, _, _ in runs)
+            peak = statistics.median(p for _, p, _ in runs)
             row[name] = {
                 "wall_s": round(wall, 2),
                 "records_per_s": round(records / wall),
                 "peak_rss_mib": round(peak / 2**20),
                 "us_per_record": round(wall / records * 1e6, 2),
                 "runs": [
-                    {"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20)} for w, p in runs
+                    {"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20), "steps_s": st}
+                    for w, p, st in runs
                 ],
             }
+            step_names = sorted({k for _, _, st in runs for k in st})
+            if step_names:
+                row[name]["steps_median_s"] = {
+                    k: round(statistics.median(st.get(k, 0.0) for _, _, st in runs), 2)
+                    for k in step_names
+                }
+                row[name]["pipelines_s"] = round(
+                    statistics.median(
+                        st.get("ingest", 0) + st.get("demand", 0) for _, _, st in runs
+                    ),
+                    2,
+                )
         base = row["duckdb_baseline"]["wall_s"]
         for name in systems:
             if name != "duckdb_baseline":
                 row[f"ratio_wall_{name}"] = round(row[name]["wall_s"] / base, 2)
+                if "pipelines_s" in row[name]:
+                    row[f"ratio_pipelines_{name}"] = round(row[name]["pipelines_s"] / base, 2)
         results.append(row)
     print()
     print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
@@ -148,6 +175,11 @@ def main() -> None:
             if name != "duckdb_baseline":
                 ratio = row[f"ratio_wall_{name}"]
                 print(f"{'':>10} ratio {name} / duckdb_baseline wall time: {ratio}x")
+                if "steps_median_s" in row[name]:
+                    steps = ", ".join(f"{k} {v}s" for k, v in row[name]["steps_median_s"].items())
+                    print(f"{'':>10} {name} steps (median): {steps}")
+                    print(f"{'':>10} ratio {name} Beam pipelines only (ingest + demand) / "
+                          f"duckdb_baseline: {row[f'ratio_pipelines_{name}']}x")  # fmt: skip
     out = ROOT / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     machine = {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)}
     report = {"machine": machine, "repeats": repeats, "results": results}

@@ -32,8 +32,10 @@ from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import readers
 from pipelines.ingest.redact import redact
 from pipelines.ingest.validate import Reference, note_text_fields
+from schemas.arrow import arrow_schema
 from schemas.enums import Channel, LookupResult, ReasonCode, values
 from schemas.raw import MAX_TEXT_CHARS
+from schemas.staging import StgFrontlineNote
 
 #: An id as the plainest input writes it: printable ASCII, no spaces, 1-64 characters.
 _ID = r"^[!-~]{1,64}$"
@@ -213,13 +215,25 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     }
 
 
+#: Notes redacted and extracted at a time: bounds the Python objects alive at once.
+_NOTES_CHUNK = 20_000
+_TEXT_FIELDS = ("text", "redactions", "demand_expressed", "category", "demanded", "rejected_colors")
+_NOTE_TYPES = arrow_schema(StgFrontlineNote, described=False)
+
+
 def _extract_notes(table: pa.Table) -> pa.Table:
     """Redact and extract each accepted note's text (one Python call per note)."""
-    derived = [note_text_fields(text) for text in table.column("text").to_pylist()]
+    texts = table.column("text")
+    columns: dict[str, list[pa.Array]] = {name: [] for name in _TEXT_FIELDS}
+    for start in range(0, table.num_rows, _NOTES_CHUNK):
+        derived = [note_text_fields(t) for t in texts.slice(start, _NOTES_CHUNK).to_pylist()]
+        for name in _TEXT_FIELDS:
+            columns[name].append(pa.array([d[name] for d in derived], _NOTE_TYPES.field(name).type))
     table = table.drop_columns(["text"])
-    for name in ("text", "redactions", "demand_expressed", "category", "demanded",
-                 "rejected_colors"):  # fmt: skip
-        table = table.append_column(name, pa.array([d[name] for d in derived]))
+    for name in _TEXT_FIELDS:
+        table = table.append_column(
+            name, pa.chunked_array(columns[name], _NOTE_TYPES.field(name).type)
+        )
     version = pa.repeat(pa.scalar(EXTRACTOR_VERSION, pa.string()), table.num_rows)
     return table.append_column("extractor_version", version)
 

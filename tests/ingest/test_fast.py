@@ -123,3 +123,11 @@ def test_fast_path_leaves_unusual_records_to_the_exact_path(source, line, why) -
     assert result is not None, why
     assert result.table.num_rows == 1, why
     assert [r.line for r in result.slow] == [3 if spec.format == "csv" else 2], why
+
+
+def test_notes_extracted_in_chunks_give_the_same_rows(monkeypatch) -> None:
+    monkeypatch.setattr(fast, "_NOTES_CHUNK", 7)
+    path = sorted((SAMPLE / "frontline_notes").glob("*.jsonl"))[0]
+    assert _parse(SAMPLE, path, "frontline_notes", True) == _parse(
+        SAMPLE, path, "frontline_notes", False
+    )

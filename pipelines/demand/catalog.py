@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,39 @@ class CatalogEntry:
     list_price: float
 
 
+#: The attributes `carried` combines, in its order after the category.
+CARRIED = ("color_family", "pattern", "size")
+
+
+@dataclass(frozen=True)
+class CatalogColumns:
+    """The index as Arrow arrays, for looking up a whole column of events at once."""
+
+    sku: pa.Array
+    list_price: pa.Array
+    color_family: pa.Array
+    pattern: pa.Array
+    size: pa.Array
+    #: the distinct values of category and of each CARRIED attribute (no nulls), in that order
+    vocab: tuple[pa.Array, ...]
+    #: `carried` with each part coded by `vocab` (None = len(vocab)), in one integer per combination
+    carried_codes: pa.Array
+    median_category: pa.Array
+    median_price: pa.Array
+
+    def code(self, parts: list[pa.Array | pa.ChunkedArray]) -> pa.Array:
+        """The combination code of (category, color family, pattern, size) columns: null where a
+        part has a value the catalog never has (so no carried combination can match)."""
+        code: pa.Array | None = None
+        for vocab, part in zip(self.vocab, parts, strict=True):
+            none = len(vocab)
+            index = pc.cast(pc.index_in(part, value_set=vocab, skip_nulls=True), pa.int64())
+            index = pc.if_else(pc.is_null(part), none, index)
+            code = index if code is None else pc.add(pc.multiply(code, none + 1), index)
+        assert code is not None
+        return code
+
+
 @dataclass(frozen=True)
 class CatalogIndex:
     """Built once per worker: lookups by sku, the attribute combinations carried, category medians."""
@@ -28,6 +65,7 @@ class CatalogIndex:
     #: (category, color family, pattern, size) with None as "any", for every combination carried
     carried: frozenset[tuple[str, str | None, str | None, str | None]]
     medians: dict[str, float]
+    columns: CatalogColumns
 
     def get(self, sku: str | None) -> CatalogEntry | None:
         return self.skus.get(sku) if sku else None
@@ -51,7 +89,34 @@ def index_catalog(entries: dict[str, CatalogEntry]) -> CatalogIndex:
         ):
             carried.add((e.category, color, pattern, size))
     medians = {category: statistics.median(p) for category, p in prices.items()}
-    return CatalogIndex(entries, frozenset(carried), medians)
+    return CatalogIndex(entries, frozenset(carried), medians, _columns(entries, carried, medians))
+
+
+def _columns(entries: dict[str, CatalogEntry], carried: set[tuple[Any, ...]],
+             medians: dict[str, float]) -> CatalogColumns:  # fmt: skip
+    vocab = tuple(
+        pa.array(sorted({getattr(e, name) for e in entries.values()} - {None}), pa.string())
+        for name in ("category", *CARRIED)
+    )
+    parts = list(zip(*carried, strict=True)) if carried else [(), (), (), ()]
+    columns = CatalogColumns(
+        sku=pa.array(list(entries), pa.string()),
+        **{
+            name: pa.array([getattr(e, name) for e in entries.values()], type_)
+            for name, type_ in (
+                ("list_price", pa.float64()),
+                ("color_family", pa.string()),
+                ("pattern", pa.string()),
+                ("size", pa.string()),
+            )
+        },  # fmt: skip
+        vocab=vocab,
+        carried_codes=pa.array([], pa.int64()),
+        median_category=pa.array(list(medians), pa.string()),
+        median_price=pa.array(list(medians.values()), pa.float64()),
+    )
+    codes = columns.code([pa.array(p, pa.string()) for p in parts])
+    return dataclasses.replace(columns, carried_codes=pc.unique(codes))
 
 
 def catalog_index(rows: list[dict[str, Any]]) -> CatalogIndex:

@@ -19,10 +19,11 @@ as plain lists, links in one pass per store-day, and builds the events column by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,37 +42,43 @@ _NOT_CARRIED_HINTS = frozenset({"sale:not_carried", "lookup:not_carried"})
 _SORT = [(k, "ascending") for k in ("store_id", "event_date", "occurred_at", "signal_id")]
 
 
-@dataclass(slots=True)
-class _Open:
-    """An event being built: where it starts and ends, its merged attributes, what its signals said."""
+@dataclass(frozen=True)
+class Links:
+    """What linking found: per event, the rows of its first and last signal and its merged
+    attributes; per signal, its event number and why it joined that event."""
 
-    first: int  # row of its first signal (in sorted order)
-    first_us: int
-    last: int = 0
-    last_us: int = 0
-    attrs: dict[str, Any] = field(default_factory=dict)
-    n_notes: int = 0
-    n_lookups: int = 0
-    n_lost_sales: int = 0
-    units: int | None = None  # largest lost-sale quantity
-    sale_price: float | None = None  # first lost-sale price
-    substitute: str | None = None
-    said_not_carried: bool = False
+    first: list[int]
+    last: list[int]
+    attrs: dict[str, list[Any]]  # MERGED name -> value per event
+    event_of: list[int]
+    reasons: list[str]
 
 
 def compatible(event: dict[str, Any], signal: dict[str, Any]) -> str | None:
     """Why `signal` belongs to an event with merged attributes `event`, or None if it does not."""
-    if event.get("customer_ref") and signal.get("customer_ref"):
-        if event["customer_ref"] != signal["customer_ref"]:
-            return None
-    if event.get("sku") and signal.get("sku"):
-        return "same sku" if event["sku"] == signal["sku"] else None
-    if not event.get("category") or event.get("category") != signal.get("category"):
+    return _why(*[event.get(name) for name in _COMPARED], *[signal.get(name) for name in _COMPARED])
+
+
+#: The attributes `_why` compares, in its argument order.
+_COMPARED = ("sku", "category", "customer_ref", *ATTRIBUTES)
+
+
+def _why(e_sku: Any, e_category: Any, e_customer: Any, e_color: Any, e_pattern: Any, e_size: Any,
+         sku: Any, category: Any, customer: Any, color: Any, pattern: Any,
+         size: Any) -> str | None:  # fmt: skip
+    """`compatible` on positional attributes (event's, then signal's): the linking loop's hot path."""
+    if e_customer and customer and e_customer != customer:
         return None
-    for name in ATTRIBUTES:
-        a, b = event.get(name), signal.get(name)
-        if a is not None and b is not None and a != b:
-            return None
+    if e_sku and sku:
+        return "same sku" if e_sku == sku else None
+    if not e_category or e_category != category:
+        return None
+    if e_color is not None and color is not None and e_color != color:
+        return None
+    if e_pattern is not None and pattern is not None and e_pattern != pattern:
+        return None
+    if e_size is not None and size is not None and e_size != size:
+        return None
     return "same category and attributes"
 
 
@@ -112,75 +119,115 @@ def value(attrs: dict[str, Any], catalog: Catalog, units: int | None = None,
     return units, None, "none"
 
 
-def _lists(table: pa.Table, names: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {name: table.column(name).to_pylist() for name in names}
-
-
-def link(
-    signals: pa.Table, window: timedelta = DEFAULT_WINDOW
-) -> tuple[list[_Open], list[int], list[str]]:
+def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
     """Greedy linking of signals sorted by store, day and time, one store-day at a time.
 
-    Returns (events, the event number of each signal, why each signal joined its event).
+    Each signal is compared with the store-day's events whose latest signal is within the window,
+    newest event first; the first compatible one takes it, else it opens a new event.
     """
-    col = _lists(signals, ("store_id", "signal_id", "source", "quantity", "unit_price_eur",
-                           "substitute_sku", "hint", *MERGED))  # fmt: skip
+    n = signals.num_rows
+    stores = signals.column("store_id").to_pylist()
+    ids = signals.column("signal_id").to_pylist()
+    skus, categories, customers, shades, colors, patterns, sizes = (
+        signals.column(name).to_pylist() for name in MERGED
+    )
     days = pc.cast(signals.column("event_date"), pa.int32()).to_pylist()
     times = pc.cast(signals.column("occurred_at"), pa.int64()).to_pylist()  # microseconds
     window_us = window // timedelta(microseconds=1)
-    events: list[_Open] = []
-    event_of: list[int] = []
-    reasons: list[str] = []
+    first: list[int] = []
+    first_us: list[int] = []
+    last: list[int] = []
+    last_us: list[int] = []
+    merged: tuple[list[Any], ...] = tuple([] for _ in MERGED)
+    e_sku, e_category, e_customer, e_shade, e_color, e_pattern, e_size = merged
+    event_of = [0] * n
+    reasons = ["first signal"] * n
     today: list[int] = []  # numbers of the current store-day's events
-    day_key = None
-    for i, at in enumerate(times):
-        key = (col["store_id"][i], days[i])
-        if key != day_key:
-            day_key, today = key, []
-        signal = {name: col[name][i] for name in MERGED}
-        number, reason = -1, "first signal"
-        if signal["sku"] or signal["category"]:
+    store = day = None
+    for i in range(n):
+        at = times[i]
+        if stores[i] != store or days[i] != day:
+            store, day, today = stores[i], days[i], []
+        sku, category = skus[i], categories[i]
+        customer, color, pattern, size = customers[i], colors[i], patterns[i], sizes[i]
+        number = -1
+        if sku or category:
             for candidate in reversed(today):
-                event = events[candidate]
-                if at - event.last_us > window_us:
+                if at - last_us[candidate] > window_us:
                     continue
-                why = compatible(event.attrs, signal)
+                why = _why(e_sku[candidate], e_category[candidate], e_customer[candidate],
+                           e_color[candidate], e_pattern[candidate], e_size[candidate],
+                           sku, category, customer, color, pattern, size)  # fmt: skip
                 if why:
-                    minutes = (at - event.first_us) / 10**6 / 60
                     number = candidate
-                    reason = f"{why} as {col['signal_id'][event.first]}, {minutes:.0f} min later"
+                    minutes = (at - first_us[candidate]) / 10**6 / 60
+                    reasons[i] = f"{why} as {ids[first[candidate]]}, {minutes:.0f} min later"
                     break
         if number < 0:
-            number = len(events)
-            events.append(_Open(first=i, first_us=at))
+            number = len(first)
             today.append(number)
-        event = events[number]
-        event.last, event.last_us = i, at
-        for name, found in signal.items():
-            if found is not None and event.attrs.get(name) is None:
-                event.attrs[name] = found
-        _count(event, col, i)
-        event_of.append(number)
-        reasons.append(reason)
-    return events, event_of, reasons
+            first.append(i)
+            first_us.append(at)
+            last.append(i)
+            last_us.append(at)
+            for values, found in zip(merged, (sku, category, customer, shades[i], color,
+                                              pattern, size), strict=True):  # fmt: skip
+                values.append(found)
+        else:
+            last[number] = i
+            last_us[number] = at
+            for values, found in zip(merged, (sku, category, customer, shades[i], color,
+                                              pattern, size), strict=True):  # fmt: skip
+                if values[number] is None:
+                    values[number] = found
+        event_of[i] = number
+    return Links(first, last, dict(zip(MERGED, merged, strict=True)), event_of, reasons)
 
 
-def _count(event: _Open, col: dict[str, list[Any]], i: int) -> None:
-    source = col["source"][i]
-    if source == "frontline_notes":
-        event.n_notes += 1
-    elif source == "oos_lookups":
-        event.n_lookups += 1
-    else:
-        event.n_lost_sales += 1
-        quantity = col["quantity"][i]
-        event.units = quantity if event.units is None else max(event.units, quantity)
-        if event.sale_price is None:
-            event.sale_price = col["unit_price_eur"][i]
-    if event.substitute is None and col["substitute_sku"][i]:
-        event.substitute = col["substitute_sku"][i]
-    if col["hint"][i] in _NOT_CARRIED_HINTS:
-        event.said_not_carried = True
+def _first_row(event_of: np.ndarray, mask: np.ndarray, n: int) -> pa.Array:
+    """Per event, the row of its first signal where `mask` holds (null where none does)."""
+    rows = np.flatnonzero(mask)
+    found, at = np.unique(event_of[rows], return_index=True)
+    out = np.full(n, -1, np.int64)
+    out[found] = rows[at]
+    return pa.array(out, mask=out < 0)
+
+
+def _flags(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _truthy(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Where a string column has a value Python would call true (not null, not empty)."""
+    return pc.fill_null(pc.not_equal(column, ""), False)
+
+
+def _tally(signals: pa.Table, event_of: np.ndarray, n: int) -> dict[str, Any]:
+    """What each event's signals said: counts by source, largest lost-sale quantity, first
+    lost-sale price, first substitute sku, whether any source said not carried."""
+    source = signals.column("source")
+    note = _flags(pc.equal(source, "frontline_notes"))
+    lookup = _flags(pc.equal(source, "oos_lookups"))
+    sale = ~(note | lookup)
+    quantity = signals.column("quantity")
+    with_quantity = sale & _flags(pc.is_valid(quantity))
+    has_units = np.bincount(event_of[with_quantity], minlength=n) > 0
+    units = np.full(n, np.iinfo(np.int64).min, np.int64)
+    quantities = pc.fill_null(quantity, 0).to_numpy()[with_quantity]
+    np.maximum.at(units, event_of[with_quantity], quantities)
+    price = signals.column("unit_price_eur")
+    substitute = signals.column("substitute_sku")
+    hint = signals.column("hint")
+    said = _flags(pc.is_in(hint, value_set=pa.array(sorted(_NOT_CARRIED_HINTS), pa.string())))
+    return {
+        "n_notes": pa.array(np.bincount(event_of[note], minlength=n)),
+        "n_lookups": pa.array(np.bincount(event_of[lookup], minlength=n)),
+        "n_lost_sales": pa.array(np.bincount(event_of[sale], minlength=n)),
+        "units": pa.array(units, pa.int64(), mask=~has_units),
+        "sale_price": price.take(_first_row(event_of, sale & _flags(pc.is_valid(price)), n)),
+        "substitute_sku": substitute.take(_first_row(event_of, _flags(_truthy(substitute)), n)),
+        "said_not_carried": np.bincount(event_of[said], minlength=n) > 0,
+    }
 
 
 def build_event_tables(
@@ -192,9 +239,12 @@ def build_event_tables(
     both ordered by store, day and time of the (first) signal.
     """
     ordered = signals.take(pc.sort_indices(signals, sort_keys=_SORT))
-    events, event_of, reasons = link(ordered, window)
-    first = pa.array([e.first for e in events], pa.int64())
-    last = pa.array([e.last for e in events], pa.int64())
+    links = link(ordered, window)
+    n = len(links.first)
+    first = pa.array(links.first, pa.int64())
+    last = pa.array(links.last, pa.int64())
+    event_of = np.array(links.event_of, np.int64)
+    said = _tally(ordered, event_of, n)
     event_ids = pc.binary_join_element_wise("E-", ordered.column("signal_id").take(first), "")
     columns: dict[str, Any] = {
         "event_id": event_ids,
@@ -203,48 +253,77 @@ def build_event_tables(
         "iso_week": ordered.column("iso_week").take(first),
         "first_at": ordered.column("occurred_at").take(first),
         "last_at": ordered.column("occurred_at").take(last),
-        **{name: [e.attrs.get(name) for e in events] for name in MERGED},
-        "n_notes": [e.n_notes for e in events],
-        "n_lookups": [e.n_lookups for e in events],
-        "n_lost_sales": [e.n_lost_sales for e in events],
-        "substitute_sku": [e.substitute for e in events],
+        **{name: pa.array(values, pa.string()) for name, values in links.attrs.items()},
+        "n_signals": pc.add(pc.add(said["n_notes"], said["n_lookups"]), said["n_lost_sales"]),
+        "n_notes": said["n_notes"],
+        "n_lookups": said["n_lookups"],
+        "n_lost_sales": said["n_lost_sales"],
+        "substitute_sku": said["substitute_sku"],
     }
-    columns["n_signals"] = [a + b + c for a, b, c in zip(columns["n_notes"], columns["n_lookups"],
-                                                          columns["n_lost_sales"], strict=True)]  # fmt: skip
-    _value_and_classify(events, catalog, columns)
+    columns.update(value_and_classify(columns, catalog, said))
     table = pa.Table.from_arrays(
-        [pa.array(columns[f.name], f.type) if isinstance(columns[f.name], list)
-         else columns[f.name] for f in EVENT_SCHEMA],
-        schema=EVENT_SCHEMA,
-    )  # fmt: skip
-    linked = ordered.append_column("event_id", event_ids.take(pa.array(event_of, pa.int64())))
-    linked = linked.append_column("link_reason", pa.array(reasons, pa.string()))
+        [pc.cast(columns[f.name], f.type) for f in EVENT_SCHEMA], schema=EVENT_SCHEMA
+    )
+    linked = ordered.append_column("event_id", event_ids.take(pa.array(event_of)))
+    linked = linked.append_column("link_reason", pa.array(links.reasons, pa.string()))
     return table, linked.select(SIGNAL_SCHEMA.names).cast(SIGNAL_SCHEMA)
 
 
-def _value_and_classify(events: list[_Open], catalog: Catalog, columns: dict[str, Any]) -> None:
-    out: dict[str, list[Any]] = {
-        name: []
-        for name in ("classification", "lost_units", "unit_price_eur", "price_rule",
-                     "lost_revenue_eur", "substitute_color", "substitute_pattern",
-                     "substitute_size")
-    }  # fmt: skip
-    for e in events:
-        units, price, rule = value(e.attrs, catalog, e.units, e.sale_price)
-        sub = catalog.get(e.substitute)
-        out["classification"].append(
-            classify(
-                e.attrs,
-                catalog,
-                substituted=e.substitute is not None,
-                said_not_carried=e.said_not_carried,
-            )  # fmt: skip
-        )
-        out["lost_units"].append(units)
-        out["unit_price_eur"].append(price)
-        out["price_rule"].append(rule)
-        out["lost_revenue_eur"].append(round(units * price, 2) if price is not None else 0.0)
-        out["substitute_color"].append(sub.color_family if sub else None)
-        out["substitute_pattern"].append(sub.pattern if sub else None)
-        out["substitute_size"].append(sub.size if sub else None)
-    columns.update(out)
+def value_and_classify(events: dict[str, Any], catalog: Catalog,
+                       said: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """`classify` and `value` for a whole column of events at once, from their merged attribute
+    columns and what their signals said (`_tally`): the same rules, looked up with Arrow."""
+    cat = catalog.columns
+    sku = events["sku"]
+    category = events["category"]
+    # catalog.get(sku): only for a sku Python calls true
+    entry = pc.if_else(_truthy(sku), pc.index_in(sku, value_set=cat.sku), None)
+    known = pc.is_valid(entry)
+    code = cat.code([category, events["color"], events["pattern"], events["size"]])
+    carried = pc.fill_null(pc.is_in(code, value_set=cat.carried_codes), False)
+    in_catalog = pc.or_(known, carried)
+    substituted = _truthy(events["substitute_sku"])  # _tally keeps only skus Python calls true
+    said_not_carried = pa.array(said["said_not_carried"], pa.bool_())
+    nothing_known = pc.invert(pc.or_(_truthy(sku), _truthy(category)))
+    classification = pc.case_when(
+        pc.make_struct(substituted, said_not_carried, nothing_known, pc.invert(in_catalog)),
+        Classification.SUBSTITUTED.value,
+        Classification.NOT_CARRIED.value,
+        Classification.UNKNOWN.value,
+        Classification.NOT_CARRIED.value,
+        Classification.STOCKOUT.value,
+    )
+    units = pc.fill_null(said["units"], 1)
+    sale_price = said["sale_price"]
+    median = pc.index_in(category, value_set=cat.median_category)
+    has_sale = pc.is_valid(sale_price)
+    has_median = pc.is_valid(median)
+    price = pc.case_when(
+        pc.make_struct(has_sale, known, has_median),
+        sale_price,
+        cat.list_price.take(entry),
+        cat.median_price.take(median),
+        pa.scalar(None, pa.float64()),
+    )
+    rule = pc.case_when(
+        pc.make_struct(has_sale, known, has_median), "sale", "catalog", "category_median", "none"
+    )
+    revenue = [
+        round(u * p, 2) if p is not None else 0.0
+        for u, p in zip(units.to_pylist(), price.to_pylist(), strict=True)
+    ]
+    substitute = pc.if_else(
+        _truthy(events["substitute_sku"]),
+        pc.index_in(events["substitute_sku"], value_set=cat.sku),
+        None,
+    )
+    return {
+        "classification": classification,
+        "lost_units": units,
+        "unit_price_eur": price,
+        "price_rule": rule,
+        "lost_revenue_eur": pa.array(revenue, pa.float64()),
+        "substitute_color": cat.color_family.take(substitute),
+        "substitute_pattern": cat.pattern.take(substitute),
+        "substitute_size": cat.size.take(substitute),
+    }

@@ -6,7 +6,13 @@ import pyarrow as pa
 import pytest
 
 from pipelines.demand.catalog import CatalogEntry, index_catalog
-from pipelines.demand.events import build_event_tables, classify, compatible, value
+from pipelines.demand.events import (
+    build_event_tables,
+    classify,
+    compatible,
+    value,
+    value_and_classify,
+)
 from pipelines.demand.signals import SIGNAL_IN_SCHEMA
 
 CATALOG = index_catalog(
@@ -172,3 +178,54 @@ def test_event_revenue_is_units_times_price():
         "sale",
     )
     assert linked[0]["event_id"] == "E-LS-1#1"
+
+
+def _column_events(rows):
+    """Event columns (merged attributes) and what their signals said, for value_and_classify."""
+    names = ("sku", "category", "color", "pattern", "size", "substitute_sku")
+    events = {name: pa.array([r.get(name) for r in rows], pa.string()) for name in names}
+    said = {
+        "said_not_carried": [r.get("said", False) for r in rows],
+        "units": pa.array([r.get("units") for r in rows], pa.int64()),
+        "sale_price": pa.array([r.get("price") for r in rows], pa.float64()),
+    }
+    return events, said
+
+
+GRID = [
+    {"sku": sku, "category": category, "color": color, "pattern": pattern, "size": size,
+     "substitute_sku": substitute, "said": said, "units": units, "price": price}
+    for sku in (None, "", "SKU-1", "SKU-404")
+    for category in (None, "", "coat", "hat")
+    for color in (None, "blue", "black", "green")
+    for pattern in (None, "solid", "plaid")
+    for size in (None, "L", "M")
+    for substitute, said, units, price in (
+        (None, False, None, None), ("SKU-5", False, 2, 99.5), ("", True, 3, None),
+        ("SKU-404", False, None, 10.0),
+    )
+]  # fmt: skip
+
+
+def test_column_rules_match_classify_and_value_for_every_combination():
+    events, said = _column_events(GRID)
+    out = value_and_classify(events, CATALOG, said)
+    for i, row in enumerate(GRID):
+        attrs = {k: row[k] for k in ("sku", "category", "color", "pattern", "size")}
+        substitute = row["substitute_sku"] or None
+        expected = classify(
+            attrs, CATALOG, substituted=substitute is not None, said_not_carried=row["said"]
+        )
+        units, price, rule = value(attrs, CATALOG, row["units"], row["price"])
+        sub = CATALOG.get(substitute)
+        got = {name: out[name][i].as_py() for name in out}
+        assert got == {
+            "classification": expected,
+            "lost_units": units,
+            "unit_price_eur": price,
+            "price_rule": rule,
+            "lost_revenue_eur": round(units * price, 2) if price is not None else 0.0,
+            "substitute_color": sub.color_family if sub else None,
+            "substitute_pattern": sub.pattern if sub else None,
+            "substitute_size": sub.size if sub else None,
+        }, row

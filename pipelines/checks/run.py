@@ -136,8 +136,11 @@ def validate(
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas("unmet_run")
+    # BASIC already holds all we report (element_count, unexpected_count, the first unexpected
+    # values, observed_value). SUMMARY adds unexpected *index* lists, for which GE filters the
+    # whole frame once per expectation, even when it passes: 2x the validation time at 200k rows.
     result_format = {
-        "result_format": "SUMMARY",
+        "result_format": "BASIC",
         "partial_unexpected_count": suites.PARTIAL_UNEXPECTED,
     }
     outcomes: list[Outcome] = []

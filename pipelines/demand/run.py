@@ -45,29 +45,26 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         | "MergeCatalog" >> beam.Map(_concat_sorted)
     )
     side = beam.pvalue.AsSingleton(catalog)
-    by_store_bucket = []
+    by_week = []
     for table in FACT_TABLES:
-        by_store_bucket.append(
+        by_week.append(
             p
             | f"List{_camel(table)}" >> beam.Create(staged_files(staging_root, table))
             | f"Read{_camel(table)}" >> ReadAllFromParquetBatched()
             | f"ToSignals{_camel(table)}" >> beam.ParDo(ToSignalsFn(table), side)
         )
     built = (
-        by_store_bucket
+        by_week
         | "FlattenSignals" >> beam.Flatten()
-        | "GroupByStoreBucket" >> beam.GroupByKey()
+        | "GroupSignalsByWeek" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
     )
-    (
-        built.signals
-        | "GroupSignalsByWeek" >> beam.GroupByKey()
-        | "WriteSignals" >> beam.ParDo(WriteWeekFn(out_root, "demand_signals", "signal_id"))
+    built.signals | "WriteSignals" >> beam.ParDo(
+        WriteWeekFn(out_root, "demand_signals", "signal_id")
     )
     (
         built.events
-        | "GroupEventsByWeek" >> beam.GroupByKey()
         | "WriteEvents" >> beam.ParDo(WriteWeekFn(out_root, "demand_events", "event_id"))
         | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root)
     )

@@ -8,13 +8,14 @@ for the few rows it concerns).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
 from schemas.enums import UNMET_REASONS, UNMET_RESULTS, values
 from schemas.marts import DemandSignal
@@ -184,6 +185,15 @@ SIGNALS_OF: dict[str, Callable[[pa.Table, pa.Table], pa.Table]] = {
     "oos_lookups": lookup_signals,
     "lost_sales": lost_sale_signals,
 }
+
+
+def by_week(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """The rows of a signals table by ISO week, in week order; a one-week table is passed as is."""
+    weeks = pc.unique(table.column("iso_week")).to_pylist()
+    if len(weeks) == 1:
+        yield str(weeks[0]), table
+        return
+    yield from tables.split_by_value(table, "iso_week")
 
 
 def signals_table(source: str, table: pa.Table, catalog: pa.Table) -> pa.Table:

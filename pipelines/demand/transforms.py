@@ -11,31 +11,32 @@ import pyarrow as pa
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
-from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
 from schemas.marts import DemandEvent, DemandSignal
 
 WRITTEN = {"demand_events": arrow_schema(DemandEvent), "demand_signals": arrow_schema(DemandSignal)}
-#: Stores are hashed into this many groups for event linking (the unit of parallelism).
-STORE_BUCKETS = 8
 
 
 class ToSignalsFn(beam.DoFn):
-    """Staging rows of one source -> demand signals, as Arrow tables keyed by store bucket."""
+    """Staging rows of one source -> demand signals, as Arrow tables keyed by ISO week.
+
+    Staging is partitioned by day, so a batch is almost always one week: one element per batch.
+    """
 
     def __init__(self, source: str) -> None:
         self._source = source
 
-    def process(self, table: pa.Table, catalog_table: pa.Table) -> Iterator[Any]:
+    def process(self, table: pa.Table, catalog_table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
         found = signals.signals_table(self._source, table, catalog_table)
         if found.num_rows:
-            yield from tables.split_by_bucket(found, "store_id", STORE_BUCKETS)
+            yield from signals.by_week(found)
 
 
 class BuildEventsFn(beam.DoFn):
-    """A bucket of stores' signals -> events (tagged 'events') and linked signals (main), by week.
+    """One ISO week's signals -> its events (tagged 'events') and its linked signals (main).
 
-    Signals are linked per store-day; the catalog side input is indexed once per DoFn instance.
+    Signals are linked per store-day (a store-day never spans two weeks); the catalog side input
+    is indexed once per DoFn instance.
     """
 
     def __init__(self, window_minutes: int) -> None:
@@ -43,18 +44,16 @@ class BuildEventsFn(beam.DoFn):
         self._catalog: catalog.Catalog | None = None
 
     def process(
-        self, element: tuple[int, Iterable[pa.Table]], catalog_table: pa.Table
+        self, element: tuple[str, Iterable[pa.Table]], catalog_table: pa.Table
     ) -> Iterator[Any]:
-        _, parts = element
+        week, parts = element
         if self._catalog is None:
             self._catalog = catalog.catalog_index(catalog_table.to_pylist())
         built, linked = events.build_event_tables(
             pa.concat_tables(list(parts)), self._catalog, self._window
         )
-        for week, part in tables.split_by_value(linked, "iso_week"):
-            yield week, part
-        for week, part in tables.split_by_value(built, "iso_week"):
-            yield beam.pvalue.TaggedOutput("events", (week, part))
+        yield week, linked
+        yield beam.pvalue.TaggedOutput("events", (week, built))
 
 
 class WriteWeekFn(beam.DoFn):
@@ -65,9 +64,9 @@ class WriteWeekFn(beam.DoFn):
         self._table = table
         self._sort_key = sort_key
 
-    def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, pa.Table]]:
-        week, parts = element
-        table = pa.concat_tables(list(parts)).sort_by(self._sort_key)
+    def process(self, element: tuple[str, pa.Table]) -> Iterator[tuple[str, pa.Table]]:
+        week, table = element
+        table = table.sort_by(self._sort_key)
         io.write_parquet(
             io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"),
             table.cast(WRITTEN[self._table]),

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam.io.parquetio import ReadAllFromParquetBatched
 
 from pipelines import io
 from pipelines.demand.transforms import (
     AggregateUnmetDemand,
     BuildEventsFn,
+    ReadStagedFn,
     ToSignalsFn,
     WriteWeekFn,
 )
@@ -26,36 +26,26 @@ def staged_files(staging_root: str, table: str) -> list[str]:
     return io.list_files(io.join(staging_root, f"stg_{table}"), "**.parquet")
 
 
-def _concat_sorted(parts: list[pa.Table]) -> pa.Table:
-    if not parts:  # every catalog row was quarantined: nothing is carried
+def read_catalog(paths: list[str]) -> pa.Table:
+    """The staged catalog (all its files) as one table sorted by sku."""
+    if not paths:  # every catalog row was quarantined: nothing is carried
         return arrow_schema(StgCatalog).empty_table()
-    return pa.concat_tables(parts).sort_by("sku")
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
+    return pa.concat_tables([io.read_parquet(path) for path in paths]).sort_by("sku")
 
 
 def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: int) -> None:
     catalog = (
         p
-        | "ListCatalog" >> beam.Create(staged_files(staging_root, "catalog"))
-        | "ReadCatalog" >> ReadAllFromParquetBatched()
-        | "CollectCatalog" >> beam.combiners.ToList()
-        | "MergeCatalog" >> beam.Map(_concat_sorted)
+        | "ListCatalog" >> beam.Create([staged_files(staging_root, "catalog")])
+        | "ReadCatalog" >> beam.Map(read_catalog)
     )
     side = beam.pvalue.AsSingleton(catalog)
-    by_week = []
-    for table in FACT_TABLES:
-        by_week.append(
-            p
-            | f"List{_camel(table)}" >> beam.Create(staged_files(staging_root, table))
-            | f"Read{_camel(table)}" >> ReadAllFromParquetBatched()
-            | f"ToSignals{_camel(table)}" >> beam.ParDo(ToSignalsFn(table), side)
-        )
+    staged = [(table, path) for table in FACT_TABLES for path in staged_files(staging_root, table)]
     built = (
-        by_week
-        | "FlattenSignals" >> beam.Flatten()
+        p
+        | "ListStaging" >> beam.Create(staged)
+        | "ReadStaging" >> beam.ParDo(ReadStagedFn())
+        | "ToSignals" >> beam.ParDo(ToSignalsFn(), side)
         | "GroupSignalsByWeek" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")

@@ -17,17 +17,28 @@ from schemas.marts import DemandEvent, DemandSignal
 WRITTEN = {"demand_events": arrow_schema(DemandEvent), "demand_signals": arrow_schema(DemandSignal)}
 
 
-class ToSignalsFn(beam.DoFn):
-    """Staging rows of one source -> demand signals, as Arrow tables keyed by ISO week.
+class ReadStagedFn(beam.DoFn):
+    """(source, staged Parquet file) -> (source, the file's rows as one Arrow table).
 
-    Staging is partitioned by day, so a batch is almost always one week: one element per batch.
+    Staging is one small file per source and day, so one element per file (no table is split).
     """
 
-    def __init__(self, source: str) -> None:
-        self._source = source
+    def process(self, element: tuple[str, str]) -> Iterator[tuple[str, pa.Table]]:
+        source, path = element
+        yield source, io.read_parquet(path)
 
-    def process(self, table: pa.Table, catalog_table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
-        found = signals.signals_table(self._source, table, catalog_table)
+
+class ToSignalsFn(beam.DoFn):
+    """Staging rows of a source -> demand signals, as Arrow tables keyed by ISO week.
+
+    Staging is partitioned by day, so a file is one week: one element per file.
+    """
+
+    def process(
+        self, element: tuple[str, pa.Table], catalog_table: pa.Table
+    ) -> Iterator[tuple[str, pa.Table]]:
+        source, table = element
+        found = signals.signals_table(source, table, catalog_table)
         if found.num_rows:
             yield from signals.by_week(found)
 

@@ -152,9 +152,9 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
         customer, color, pattern, size = customers[i], colors[i], patterns[i], sizes[i]
         number = -1
         if sku or category:
+            # An event out of the window now stays out: later signals of the day come later.
+            today = [c for c in today if at - last_us[c] <= window_us]
             for candidate in reversed(today):
-                if at - last_us[candidate] > window_us:
-                    continue
                 why = _why(e_sku[candidate], e_category[candidate], e_customer[candidate],
                            e_color[candidate], e_pattern[candidate], e_size[candidate],
                            sku, category, customer, color, pattern, size)  # fmt: skip

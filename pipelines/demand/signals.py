@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.extract import EXTRACTOR_VERSION, Extraction, extract
 from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
 from schemas.enums import UNMET_REASONS, UNMET_RESULTS, values
@@ -136,8 +136,13 @@ def lookup_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
 def described(descriptions: list[str | None]) -> dict[str, list[str | None]]:
     """Attributes extracted from lost-sale descriptions (the first item; category as fallback)."""
     out: dict[str, list[str | None]] = {name: [] for name in ATTRIBUTES}
+    seen: dict[str, Extraction] = {}  # descriptions repeat; extraction is a pure function
     for text in descriptions:
-        found = extract(text) if text else None
+        found = None
+        if text:
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = extract(text)
         item = found.items[0] if found and found.items else None
         for name in ATTRIBUTES:
             out[name].append(getattr(item, name) if item is not None else None)

@@ -8,6 +8,8 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
@@ -25,7 +27,9 @@ class ReadStagedFn(beam.DoFn):
 
     def process(self, element: tuple[str, str]) -> Iterator[tuple[str, pa.Table]]:
         source, path = element
-        yield source, io.read_parquet(path)
+        with FileSystems.open(path) as handle:
+            data = handle.read()
+        yield source, pq.ParquetFile(pa.BufferReader(data)).read()
 
 
 class ToSignalsFn(beam.DoFn):

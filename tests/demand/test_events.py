@@ -229,3 +229,22 @@ def test_column_rules_match_classify_and_value_for_every_combination():
             "substitute_pattern": sub.pattern if sub else None,
             "substitute_size": sub.size if sub else None,
         }, row
+
+
+def test_the_window_counts_from_the_event_latest_signal_not_its_first():
+    signals = [
+        sig("N-1#1", 0, category="coat", color="blue"),
+        sig("N-2#1", 5, category="dress"),
+        sig("N-3#1", 20, category="coat", color="blue"),
+        sig("N-4#1", 40, category="dress"),  # 35 min after N-2: a new event
+        sig("N-5#1", 45, category="coat"),  # 25 min after N-3: still N-1's event
+    ]
+    _, linked = build_events(signals, CATALOG)
+    assert [(s["signal_id"], s["event_id"]) for s in linked] == [
+        ("N-1#1", "E-N-1#1"),
+        ("N-2#1", "E-N-2#1"),
+        ("N-3#1", "E-N-1#1"),
+        ("N-4#1", "E-N-4#1"),
+        ("N-5#1", "E-N-1#1"),
+    ]
+    assert linked[4]["link_reason"] == "same category and attributes as N-1#1, 45 min later"

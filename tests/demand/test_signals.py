@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
-from pipelines.demand.signals import SIGNAL_IN_SCHEMA, signals_table
+from pipelines.demand.signals import SIGNAL_IN_SCHEMA, described, signals_table
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog, StgFrontlineNote, StgLostSale, StgOosLookup
 
@@ -94,3 +94,11 @@ def test_a_lost_sale_without_sku_is_read_from_its_description():
         ("LS-1#1", "coat", "blue", 2, None),
         ("LS-2#1", "coat", "green", 2, "extract-1.1.0"),
     ]
+
+
+def test_repeated_lost_sale_descriptions_are_extracted_alike():
+    text = "wanted the navy coat in L"
+    out = described([text, None, text, ""])
+    assert out["category"][0] == "coat"
+    assert [out[name][0] for name in out] == [out[name][2] for name in out]
+    assert all(out[name][1] is None and out[name][3] is None for name in out)

@@ -148,15 +148,18 @@ def validate(
     for suite in suite_list:
         # What Batch.validate does, minus the Batch we would have to get first: each get_batch
         # fingerprints (hashes) the whole frame, and Batch.validate gets it a second time.
+        definition = source.add_dataframe_asset(suite.dataset).add_batch_definition_whole_dataframe(
+            "whole"
+        )
         validator = Validator(
-            batch_definition=source.add_dataframe_asset(
-                suite.dataset
-            ).add_batch_definition_whole_dataframe("whole"),
+            batch_definition=definition,
             batch_parameters={"dataframe": frames.frame(tables[suite.dataset], suite)},
             result_format=result_format,
         )
         result = validator.validate_expectation_suite(suites.to_ge_suite(suite))
         ordered = sorted(result.results, key=lambda r: r.expectation_config.meta["rule"])
+        if [r.expectation_config.meta["rule"] for r in ordered] != list(range(len(suite.rules))):
+            raise ChecksFailed(f"{suite.name}: Great Expectations did not report every rule")
         for r in ordered:
             details = r.result or {}
             error = error_of(r.exception_info)

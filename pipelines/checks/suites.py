@@ -416,10 +416,13 @@ def to_ge_suite(suite: Suite):  # type: ignore[no-untyped-def]
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    ge_suite = gx.ExpectationSuite(name=suite.name)
-    for index, rule in enumerate(suite.rules):
-        expectation_class = getattr(gxe, rule.expectation)
-        ge_suite.add_expectation(
-            expectation_class(**rule.kwargs, meta={"rule": index, "why": rule.why})
-        )
+    expectations = [
+        getattr(gxe, rule.expectation)(**rule.kwargs, meta={"rule": index, "why": rule.why})
+        for index, rule in enumerate(suite.rules)
+    ]
+    # Passed to the constructor rather than add_expectation one by one: that compares each new
+    # expectation with every one already added (quadratic), and silently drops a repeated one.
+    ge_suite = gx.ExpectationSuite(name=suite.name, expectations=expectations)
+    if len(ge_suite.expectations) != len(suite.rules):
+        raise ValueError(f"{suite.name}: not every rule became an expectation")
     return ge_suite

@@ -104,6 +104,12 @@ def test_an_errored_expectation_is_told_from_a_failed_one(info, expected):
     assert checks_run.error_of(info) == expected
 
 
+def test_every_rule_becomes_an_expectation_even_a_repeated_one():
+    rule = Rule("ExpectColumnValuesToNotBeNull", {"column": "x"}, "x is never null")
+    ge_suite = suites.to_ge_suite(suites.Suite("t", (rule, rule)))
+    assert [e.meta["rule"] for e in ge_suite.expectations] == [0, 1]
+
+
 # --- the gate in the job ----------------------------------------------------------------------
 
 

@@ -44,13 +44,13 @@ _SORT = [(k, "ascending") for k in ("store_id", "event_date", "occurred_at", "si
 
 @dataclass(frozen=True)
 class Links:
-    """What linking found: per event, the rows of its first and last signal and its merged
-    attributes; per signal, its event number and why it joined that event."""
+    """What linking found: per event (in order of its first signal), the rows of its first and
+    last signal and its merged attributes; per signal, its event number and why it joined."""
 
-    first: list[int]
-    last: list[int]
-    attrs: dict[str, list[Any]]  # MERGED name -> value per event
-    event_of: list[int]
+    first: pa.Array
+    last: pa.Array
+    attrs: dict[str, pa.Array]  # MERGED name -> value per event
+    event_of: np.ndarray
     reasons: list[str]
 
 
@@ -128,60 +128,72 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
     n = signals.num_rows
     stores = signals.column("store_id").to_pylist()
     ids = signals.column("signal_id").to_pylist()
-    skus, categories, customers, shades, colors, patterns, sizes = (
-        signals.column(name).to_pylist() for name in MERGED
-    )
+    columns = [signals.column(name).to_pylist() for name in MERGED]
     days = pc.cast(signals.column("event_date"), pa.int32()).to_pylist()
     times = pc.cast(signals.column("occurred_at"), pa.int64()).to_pylist()  # microseconds
     window_us = window // timedelta(microseconds=1)
-    first: list[int] = []
-    first_us: list[int] = []
-    last: list[int] = []
-    last_us: list[int] = []
-    merged: tuple[list[Any], ...] = tuple([] for _ in MERGED)
+    skus, categories, customers, _, colors, patterns, sizes = columns
+    # An event is known by the row of its first signal, and starts with that signal's attributes:
+    # these copies hold each event's merged attributes and latest signal at that row.
+    merged = [list(column) for column in columns]
     e_sku, e_category, e_customer, e_shade, e_color, e_pattern, e_size = merged
-    event_of = [0] * n
+    last = list(range(n))
+    last_us = list(times)
+    event_of = list(range(n))  # the first row of each signal's event
     reasons = ["first signal"] * n
-    today: list[int] = []  # numbers of the current store-day's events
+    today: list[int] = []  # the current store-day's events that are still within the window
     store = day = None
     for i in range(n):
         at = times[i]
         if stores[i] != store or days[i] != day:
             store, day, today = stores[i], days[i], []
         sku, category = skus[i], categories[i]
-        customer, color, pattern, size = customers[i], colors[i], patterns[i], sizes[i]
-        number = -1
         if sku or category:
             # An event out of the window now stays out: later signals of the day come later.
-            today = [c for c in today if at - last_us[c] <= window_us]
-            for candidate in reversed(today):
-                why = _why(e_sku[candidate], e_category[candidate], e_customer[candidate],
-                           e_color[candidate], e_pattern[candidate], e_size[candidate],
-                           sku, category, customer, color, pattern, size)  # fmt: skip
+            today = [e for e in today if at - last_us[e] <= window_us]
+            customer, color, pattern, size = customers[i], colors[i], patterns[i], sizes[i]
+            for e in reversed(today):
+                why = _why(e_sku[e], e_category[e], e_customer[e], e_color[e], e_pattern[e],
+                           e_size[e], sku, category, customer, color, pattern, size)  # fmt: skip
                 if why:
-                    number = candidate
-                    minutes = (at - first_us[candidate]) / 10**6 / 60
-                    reasons[i] = f"{why} as {ids[first[candidate]]}, {minutes:.0f} min later"
+                    minutes = (at - times[e]) / 10**6 / 60
+                    reasons[i] = f"{why} as {ids[e]}, {minutes:.0f} min later"
+                    event_of[i] = e
+                    last[e] = i
+                    last_us[e] = at
+                    # the event keeps the first value of each attribute
+                    if e_sku[e] is None:
+                        e_sku[e] = sku
+                    if e_category[e] is None:
+                        e_category[e] = category
+                    if e_customer[e] is None:
+                        e_customer[e] = customer
+                    if e_shade[e] is None:
+                        e_shade[e] = e_shade[i]
+                    if e_color[e] is None:
+                        e_color[e] = color
+                    if e_pattern[e] is None:
+                        e_pattern[e] = pattern
+                    if e_size[e] is None:
+                        e_size[e] = size
                     break
-        if number < 0:
-            number = len(first)
-            today.append(number)
-            first.append(i)
-            first_us.append(at)
-            last.append(i)
-            last_us.append(at)
-            for values, found in zip(merged, (sku, category, customer, shades[i], color,
-                                              pattern, size), strict=True):  # fmt: skip
-                values.append(found)
-        else:
-            last[number] = i
-            last_us[number] = at
-            for values, found in zip(merged, (sku, category, customer, shades[i], color,
-                                              pattern, size), strict=True):  # fmt: skip
-                if values[number] is None:
-                    values[number] = found
-        event_of[i] = number
-    return Links(first, last, dict(zip(MERGED, merged, strict=True)), event_of, reasons)
+            else:
+                today.append(i)
+    first_row = np.array(event_of, np.int64)
+    starts = np.flatnonzero(first_row == np.arange(n))
+    number = np.zeros(n, np.int64)
+    number[starts] = np.arange(len(starts))
+    first = pa.array(starts)
+    return Links(
+        first=first,
+        last=pa.array(last, pa.int64()).take(first),
+        attrs={
+            name: pa.array(v, pa.string()).take(first)
+            for name, v in zip(MERGED, merged, strict=True)
+        },
+        event_of=number[first_row],
+        reasons=reasons,
+    )
 
 
 def _first_row(event_of: np.ndarray, mask: np.ndarray, n: int) -> pa.Array:
@@ -241,9 +253,7 @@ def build_event_tables(
     ordered = signals.take(pc.sort_indices(signals, sort_keys=_SORT))
     links = link(ordered, window)
     n = len(links.first)
-    first = pa.array(links.first, pa.int64())
-    last = pa.array(links.last, pa.int64())
-    event_of = np.array(links.event_of, np.int64)
+    first, last, event_of = links.first, links.last, links.event_of
     said = _tally(ordered, event_of, n)
     event_ids = pc.binary_join_element_wise("E-", ordered.column("signal_id").take(first), "")
     columns: dict[str, Any] = {
@@ -253,7 +263,7 @@ def build_event_tables(
         "iso_week": ordered.column("iso_week").take(first),
         "first_at": ordered.column("occurred_at").take(first),
         "last_at": ordered.column("occurred_at").take(last),
-        **{name: pa.array(values, pa.string()) for name, values in links.attrs.items()},
+        **links.attrs,
         "n_signals": pc.add(pc.add(said["n_notes"], said["n_lookups"]), said["n_lost_sales"]),
         "n_notes": said["n_notes"],
         "n_lookups": said["n_lookups"],

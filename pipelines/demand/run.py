@@ -45,7 +45,7 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         p
         | "ListStaging" >> beam.Create(staged)
         | "ReadStaging" >> beam.ParDo(ReadStagedFn())
-        | "ToSignals" >> beam.ParDo(ToSignalsFn(), side)
+        | "ToSignals" >> beam.ParDo(ToSignalsFn(), side).with_output_types(tuple[str, pa.Table])
         | "GroupSignalsByWeek" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")

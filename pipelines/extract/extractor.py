@@ -31,6 +31,7 @@ from pipelines.extract.lexicon import Cue
 from pipelines.extract.scanner import (
     ATTR,
     CUE,
+    DEMAND_CUE,
     END,
     FOOTWEAR,
     KIND,
@@ -40,7 +41,7 @@ from pipelines.extract.scanner import (
     START,
     VALUE,
     Token,
-    scan_with_counts,
+    scan_note,
 )
 from schemas.enums import LETTER_SIZES, Polarity
 
@@ -315,18 +316,6 @@ def group_items(tokens: list[Token]) -> tuple[DemandedItem, ...]:
     return tuple(map(_item, items))
 
 
-def demand_cues(tokens: list[Token]) -> tuple[bool, bool]:
-    """(a demand cue, a demand cue or wanted frame cue) among the cues in `tokens`."""
-    asks = False
-    for tok in tokens:
-        if tok[KIND] == "cue":
-            cue: Cue = tok[CUE]
-            if cue.demand is not None:
-                return True, True
-            asks = asks or (cue.scope == "frame" and cue.polarity == WANTED)
-    return False, asks
-
-
 def _bare(item: DemandedItem) -> bool:
     """True if the item names a garment and nothing else."""
     return (
@@ -353,9 +342,9 @@ def drop_bare_items(
 def extract(text: str) -> Extraction:
     """The attributes mentioned in `text`, each with its polarity, the demanded items and
     whether the note expresses demand at all."""
-    tokens, categories, special = scan_with_counts(text)
-    cued, asks = demand_cues(tokens)
-    if not any(t[KIND] == "mention" for t in tokens):
+    tokens, categories, special, mentions, flags = scan_note(text)
+    cued, asks = flags >= DEMAND_CUE, flags != 0
+    if not mentions:
         return _EMPTY_DEMAND if cued else _EMPTY
     if special or categories > 1:
         tokens = apply_context(text, tokens)

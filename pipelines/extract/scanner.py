@@ -21,6 +21,8 @@ from rapidfuzz.distance import OSA
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
 from schemas.enums import Polarity
 
+WANTED = Polarity.WANTED.value
+
 COLOR_MODIFIERS = frozenset(
     "light dark pale bright deep dusty dusky medium mid hot neon pastel soft muted rich vivid "
     "faded washed".split()
@@ -94,8 +96,9 @@ def trie_regex(terms: list[str]) -> str:
         branches = [char(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:  # optional: "(?:x|)" tries x, then nothing, like "(?:x)?", but faster in re
+            return "(?:" + "|".join(branches) + "|)"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return build(trie)
 
@@ -171,6 +174,9 @@ _BOUNDARY_KIND = {c: "sentence" for c in ".;!?\n—"} | {
     "+": "join",
     "/": "join",
 }
+#: A number match starts with "s" (size/sz), "w" or a digit: checked first, it saves the regex
+#: engine trying the number rule after every word.
+_NUMBER_START = r"(?=[sw\d])"
 _NUMBER_RE = (
     r"(?:sz|size)?w?\d{1,2}(?:\.5)?(?:\s?[x/]\s?l?\d\d"
     r"|\s?(?:\"|in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*\d\d\s*(?:in(?:ch)?\s+)?"
@@ -189,10 +195,11 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
     lex = load_lexicon()
     table = phrase_table()
     trie = trie_regex(sorted(set(lex.stop_phrases) | set(_all_phrases(lex))))
+    number = rf"{_NUMBER_START}{_NUMBER_RE}"
     regex = re.compile(
         rf"[{_SEP}](?:(?<=[{_PUNCT}])(?P<b>)"
-        rf"(?:[{_SEP}]*(?:(?P<p2>{trie})|(?P<n2>{_NUMBER_RE}))\b)?"
-        rf"|[{_SEP}]*(?:(?P<phrase>{trie})|(?P<number>{_NUMBER_RE}))\b)"
+        rf"(?:[{_SEP}]*(?:(?P<p2>{trie})|(?P<n2>{number}))\b)?"
+        rf"|[{_SEP}]*(?:(?P<phrase>{trie})|(?P<number>{number}))\b)"
     )
     # known English words and every lexicon word; grows with words seen not to be typos
     plain = {w for phrase in table for w in phrase.split()} | lex.known_words
@@ -297,16 +304,30 @@ def _number_value(matched: str) -> tuple[str, bool] | None:
 
 def scan(text: str) -> list[Token]:
     """Every mention, cue, comparative and boundary in `text`, in order (see `Token`)."""
-    return scan_with_counts(text)[0]
+    return scan_note(text)[0]
 
 
 def scan_with_counts(text: str) -> tuple[list[Token], int, int]:
     """(tokens, category mentions, mentions that need context or comparatives)."""
-    regex, table, lex, plain = _scanner()
-    low = " " + lower_same_length(text)  # offsets in `low` are one more than in `text`
+    return scan_note(text)[:3]
+
+
+#: `scan_note` flags: a demand cue; a wanted frame cue (a demand cue sets both)
+DEMAND_CUE, WANTED_FRAME = 2, 1
+
+
+def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
+    """(tokens, category mentions, mentions that need context or comparatives, mentions,
+    demand flags: `DEMAND_CUE` | `WANTED_FRAME`), in one pass over the note."""
+    regex, table, _, plain = _scanner()
+    low = text.lower()
+    if len(low) != len(text):
+        low = lower_same_length(text)
+    low = " " + low  # offsets in `low` are one more than in `text`
     tokens: list[Token] = []
     append = tokens.append
-    categories = special = 0
+    get = table.get
+    categories = special = mentions = flags = 0
     drop = False  # colour modifiers and size cues are dropped once used
     for m in regex.finditer(low):
         group = m.lastindex  # 1 b, 2 p2, 3 n2 (after punctuation); 4 phrase, 5 number
@@ -315,50 +336,54 @@ def scan_with_counts(text: str) -> tuple[list[Token], int, int]:
             append(["boundary", at - 1, at, "", _BOUNDARY_KIND[low[at]], None, False, None, ""])
             if group == 1:
                 continue
-        if group == 2 or group == 4:
-            start, end = m.span(group)
-            matched = m.group(group)
-            entry = table.get(matched) or table.get(norm_key(matched))
-            if entry is None:
-                continue
-            kind, attribute, value, shade, needs, cue = entry
-            if kind == "mention":
-                if value == "OS" and _DIGIT_NEXT.match(low, end):
-                    continue  # "the cream one size 10": "size" cues the number, not one size
-                if (
-                    attribute == "color"
-                    and tokens
-                    and (
-                        tokens[-1][KIND] == "cmod" or tokens[-1][VALUE] == "M"  # "medium pink"
-                    )
-                ):
-                    start, shade = _merge_modifier(low, tokens, start, value, shade)
-                elif attribute == "category":
-                    categories += 1
-                special += needs
-                append(["mention", start - 1, end - 1, attribute, value, shade, needs, None, ""])
-            elif kind == "cue":
-                if matched in _AT_END and _END.match(low, end):
-                    cue = _AT_END[matched]  # "we suggested olive, no"; "lists up to 16 only"
-                append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
-            elif kind == "letter":
-                if _letter_ok(text, low, start, tokens):
-                    append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
-            elif kind != "stop":  # cmp | sizecue | boundary | cmod
-                drop = drop or kind != "boundary"
-                special += kind == "cmp"
-                append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
-        else:
-            start, end = m.span(group)
+        start, end = m.span(group)
+        if group & 1:  # 3 or 5: a number
             if low[start - 1] in _NOT_BEFORE_NUMBER:
                 continue
-            matched = m.group(group)
+            matched = low[start:end]
             cued = matched[0] == "s" or (
                 bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
             )
             parsed = _number_value(matched.removeprefix("size").removeprefix("sz"))
             if parsed is not None and (parsed[1] or _number_ok(low, start, end, parsed[0], cued)):
                 append(["mention", start - 1, end - 1, "size", parsed[0], None, False, None, ""])
+                mentions += 1
+            continue
+        matched = low[start:end]
+        entry = get(matched) or get(norm_key(matched))
+        if entry is None:
+            continue
+        kind, attribute, value, shade, needs, cue = entry
+        if kind == "mention":
+            if value == "OS" and _DIGIT_NEXT.match(low, end):
+                continue  # "the cream one size 10": "size" cues the number, not one size
+            if attribute == "color" and tokens:
+                prev = tokens[-1]
+                if prev[KIND] == "cmod" or prev[VALUE] == "M":  # "medium pink"
+                    start, shade = _merge_modifier(low, tokens, start, value, shade)
+                    if prev[KIND] == "mention" and (not tokens or tokens[-1] is not prev):
+                        mentions -= 1  # "medium" was read as size M
+            elif attribute == "category":
+                categories += 1
+            special += needs
+            mentions += 1
+            append(["mention", start - 1, end - 1, attribute, value, shade, needs, None, ""])
+        elif kind == "cue":
+            if matched in _AT_END and _END.match(low, end):
+                cue = _AT_END[matched]  # "we suggested olive, no"; "lists up to 16 only"
+            if cue.demand is not None:
+                flags = DEMAND_CUE | WANTED_FRAME
+            elif cue.scope == "frame" and cue.polarity == WANTED:
+                flags |= WANTED_FRAME
+            append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
+        elif kind == "letter":
+            if _letter_ok(text, low, start, tokens):
+                append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
+                mentions += 1
+        elif kind != "stop":  # cmp | sizecue | boundary | cmod
+            drop = drop or kind != "boundary"
+            special += kind == "cmp"
+            append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
     if drop:
         tokens = [t for t in tokens if t[KIND] not in ("cmod", "sizecue")]
     if " -" in low or "- " in low:
@@ -369,10 +394,13 @@ def scan_with_counts(text: str) -> tuple[list[Token], int, int]:
         tokens.sort(key=_start)
     words = low.split()
     if not plain.issuperset(words):
+        n = len(tokens)
         tokens = _add_fuzzy(text, low, tokens, set(words) - plain, table, plain)
-        categories = sum(t[ATTR] == "category" for t in tokens)
-        special = sum(t[NEEDS] or t[KIND] == "cmp" for t in tokens)
-    return tokens, categories, special
+        if len(tokens) != n:
+            categories = sum(t[ATTR] == "category" for t in tokens)
+            special = sum(t[NEEDS] or t[KIND] == "cmp" for t in tokens)
+            mentions += len(tokens) - n
+    return tokens, categories, special, mentions, flags
 
 
 def _start(token: Token) -> int:
@@ -413,7 +441,7 @@ def _add_fuzzy(
             if term is None:
                 continue
             hit = True
-            for m in re.finditer(rf"\b{word}\b", low):
+            for m in _word_regex(word).finditer(low):
                 start, end = m.start() - 1, m.end() - 1
                 if any(t[START] < end and start < t[END] for t in tokens):
                     continue
@@ -427,6 +455,19 @@ def _add_fuzzy(
     if added:
         tokens.sort(key=_start)
     return tokens
+
+
+_WORD_REGEX: dict[str, re.Pattern[str]] = {}
+
+
+def _word_regex(word: str) -> re.Pattern[str]:
+    """`\\bword\\b`, compiled once per word (typos are many: `re`'s own cache would churn)."""
+    regex = _WORD_REGEX.get(word)
+    if regex is None:
+        if len(_WORD_REGEX) >= _FUZZY_CACHE_MAX:
+            _WORD_REGEX.clear()
+        regex = _WORD_REGEX[word] = re.compile(rf"\b{word}\b")
+    return regex
 
 
 def _letter_ok(text: str, low: str, start: int, tokens: list[Token]) -> bool:

@@ -146,6 +146,14 @@ def test_a_passing_run_writes_validation_json(good_run):
     first = report["suites"][0]["expectations"][0]
     assert set(first) >= {"expectation", "why", "success", "errored", "observed_value",
                           "unexpected_count", "unexpected_values"}  # fmt: skip
+    stores = next(s for s in report["suites"] if s["dataset"] == "stg_stores")
+    not_null = next(
+        e
+        for e in stores["expectations"]
+        if e["expectation"] == "expect_column_values_to_not_be_null"
+    )
+    assert (not_null["element_count"], not_null["unexpected_count"]) == (stores["rows"], 0)
+    assert not_null["unexpected_values"] == []
 
 
 def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):

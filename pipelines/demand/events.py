@@ -141,7 +141,7 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
     last_us = list(times)
     event_of = list(range(n))  # the first row of each signal's event
     reasons = ["first signal"] * n
-    today: list[int] = []  # the current store-day's events that are still within the window
+    today: list[int] = []  # the current store-day's events that may still take signals
     store = day = None
     for i in range(n):
         at = times[i]
@@ -149,10 +149,12 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
             store, day, today = stores[i], days[i], []
         sku, category = skus[i], categories[i]
         if sku or category:
-            # An event out of the window now stays out: later signals of the day come later.
-            today = [e for e in today if at - last_us[e] <= window_us]
             customer, color, pattern, size = customers[i], colors[i], patterns[i], sizes[i]
+            stale = False
             for e in reversed(today):
+                if at - last_us[e] > window_us:
+                    stale = True
+                    continue
                 why = _why(e_sku[e], e_category[e], e_customer[e], e_color[e], e_pattern[e],
                            e_size[e], sku, category, customer, color, pattern, size)  # fmt: skip
                 if why:
@@ -179,6 +181,8 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
                     break
             else:
                 today.append(i)
+            if stale:  # an event out of the window now stays out: later signals come later
+                today = [e for e in today if at - last_us[e] <= window_us]
     first_row = np.array(event_of, np.int64)
     starts = np.flatnonzero(first_row == np.arange(n))
     number = np.zeros(n, np.int64)

@@ -161,11 +161,14 @@ def lost_sale_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     where = np.flatnonzero(to_extract.to_numpy(zero_copy_only=False))
     if len(where):
         found = described(kept.column("description").take(pa.array(where)).to_pylist())
+        mask = (
+            to_extract.combine_chunks() if isinstance(to_extract, pa.ChunkedArray) else to_extract
+        )
         for name in ATTRIBUTES:
-            full = columns[name].to_pylist()
-            for position, value in zip(where, found[name], strict=True):
-                full[position] = value
-            columns[name] = pa.array(full, pa.string())
+            from_sku = pc.cast(columns[name], pa.string())
+            if isinstance(from_sku, pa.ChunkedArray):
+                from_sku = from_sku.combine_chunks()
+            columns[name] = pc.replace_with_mask(from_sku, mask, pa.array(found[name], pa.string()))
     columns.update(
         signal_id=_suffix(kept.column("sale_id"), "#1"),
         source="lost_sales",

@@ -14,9 +14,9 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
-from pipelines.ingest.sources import ALL, FACTS, REFERENCE
+from pipelines.ingest.sources import ALL, BY_NAME, FACTS, REFERENCE
 from pipelines.ingest.transforms import (
-    IngestSource,
+    IngestSources,
     WritePartitionFn,
     WriteRejectsFn,
 )
@@ -45,13 +45,9 @@ def find_inputs(inputs_root: str) -> dict[str, list[str]]:
     return files
 
 
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def _ids(element: tuple[Any, pa.Table], source: str, id_field: str) -> tuple[str, list[str]]:
-    _, table = element
-    return source, table.column(id_field).to_pylist()
+def _ids(element: tuple[tuple[str, str], pa.Table]) -> tuple[str, list[str]]:
+    (source, _), table = element
+    return source, table.column(BY_NAME[source].id_field).to_pylist()
 
 
 class MergeIdsFn(beam.CombineFn):
@@ -91,30 +87,20 @@ def build(
     p: beam.Pipeline, files: dict[str, list[str]], inputs_root: str, out_root: str, as_of: datetime
 ) -> None:
     """Add the ingest steps to a pipeline."""
-    partitions, rejects, stats, ids = [], [], [], []
-    for spec in REFERENCE:
-        result = p | f"Ingest{_camel(spec.name)}" >> IngestSource(
-            spec.name, files[spec.name], inputs_root, as_of
-        )
-        partitions.append(result["partitions"])
-        rejects.append(result["rejects"])
-        stats.append(result["stats"])
-        ids.append(
-            result["partitions"]
-            | f"Keys{_camel(spec.name)}" >> beam.Map(_ids, spec.name, spec.id_field)
-        )
-    reference = (
-        ids
-        | "FlattenReferenceKeys" >> beam.Flatten()
+    reference = p | "IngestReference" >> IngestSources(
+        {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of
+    )
+    keys = (
+        reference["partitions"]
+        | "ReferenceKeys" >> beam.Map(_ids)
         | "MergeReferenceKeys" >> beam.CombineGlobally(MergeIdsFn())
     )
-    for spec in FACTS:
-        result = p | f"Ingest{_camel(spec.name)}" >> IngestSource(
-            spec.name, files[spec.name], inputs_root, as_of, reference
-        )
-        partitions.append(result["partitions"])
-        rejects.append(result["rejects"])
-        stats.append(result["stats"])
+    facts = p | "IngestFacts" >> IngestSources(
+        {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, keys
+    )
+    partitions = [reference["partitions"], facts["partitions"]]
+    rejects = [reference["rejects"], facts["rejects"]]
+    stats = [reference["stats"], facts["stats"]]
 
     (
         partitions

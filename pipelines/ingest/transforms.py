@@ -30,24 +30,30 @@ def relative_name(path: str, inputs_root: str) -> str:
 
 
 class ParseFileFn(beam.DoFn):
-    """Read one input file, validate each record, and emit Arrow batches keyed by (source, bucket).
+    """Read one input file of a source, validate each record, and emit Arrow batches keyed by
+    (source, bucket). Elements are (source, path).
 
     Outputs: main = ((source, bucket), table of staging rows), 'rejects' = table of rejects,
     'stats' = one FileStat dict per file.
     """
 
-    def __init__(self, source: str, inputs_root: str, as_of: datetime, fast: bool = True) -> None:
-        self._source = source
+    def __init__(self, inputs_root: str, as_of: datetime, fast: bool = True) -> None:
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._fast = fast  # False: every record takes the exact path (tests compare the two)
 
     def setup(self) -> None:
-        self._spec: SourceSpec = BY_NAME[self._source]
-        self._schema = arrow_schema(self._spec.staging_model, described=False)
+        self._schemas = {
+            name: arrow_schema(spec.staging_model, described=False)
+            for name, spec in BY_NAME.items()
+        }
 
-    def process(self, path: str, reference: dict[str, list[str]] | None = None) -> Iterator[Any]:
-        spec = self._spec
+    def process(
+        self, element: tuple[str, str], reference: dict[str, list[str]] | None = None
+    ) -> Iterator[Any]:
+        source, path = element
+        spec: SourceSpec = BY_NAME[source]
+        schema = self._schemas[source]
         ref = Reference(
             as_of=self._as_of,
             stores=frozenset((reference or {}).get("stores", ())),
@@ -59,10 +65,10 @@ class ParseFileFn(beam.DoFn):
         fast_result = None
         if self._fast and spec.name in fast.COLUMNS:
             fast_result = fast.parse(spec.name, spec.format, handle.read_bytes(), spec.columns,
-                                     ref, self._schema)  # fmt: skip
+                                     ref, schema)  # fmt: skip
         if fast_result is not None:
             records = fast_result.slow
-            yield from self._emit_table(fast_result.table, name)
+            yield from _emit_table(spec, schema, fast_result.table, name)
         elif spec.format == "csv":
             records = readers.read_csv(handle.lines(), spec.columns)
         else:
@@ -84,15 +90,15 @@ class ParseFileFn(beam.DoFn):
                     rows.append(row)
                     parsed += 1
             if reason is not None:
-                rejects.append(self._reject(record, name, reason))
+                rejects.append(_reject(spec, record, name, reason))
             if len(rows) >= BATCH_ROWS:
-                yield from self._emit(rows)
+                yield from _emit(spec, schema, rows)
                 rows = []
             if len(rejects) >= BATCH_ROWS:
                 yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
                 rejects = []
         sha256, size = handle.finish()
-        yield from self._emit(rows)
+        yield from _emit(spec, schema, rows)
         if rejects:
             yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
         note = "file is empty" if size == 0 else ("no records" if read == 0 else None)
@@ -109,40 +115,48 @@ class ParseFileFn(beam.DoFn):
             },
         )
 
-    def _reject(self, record: readers.RawRecord, name: str, reason: str) -> dict[str, Any]:
-        raw, _ = redact(readers.printable_raw(_without_unconsented_customer(record)))
-        record_id = None
-        if record.fields is not None:
-            value = record.fields.get(self._spec.id_field)
-            record_id = str(value)[:64] if value not in (None, "") else None
-        return {
-            "source": self._spec.name,
-            "source_file": name,
-            "source_line": record.line,
-            "record_id": record_id,
-            "reason": reason,
-            "raw": raw,
-        }
 
-    def _emit_table(self, table: pa.Table, name: str) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-        """Emit rows accepted by the fast path (all staging columns but the file name)."""
-        files = pa.repeat(pa.scalar(name, pa.string()), table.num_rows)
-        for start in range(0, table.num_rows, BATCH_ROWS):
-            batch = table.slice(start, BATCH_ROWS)
-            yield from self._split(
-                batch.append_column("source_file", files.slice(start, batch.num_rows))
-                .select(self._schema.names)
-                .cast(self._schema)
-            )
+def _reject(spec: SourceSpec, record: readers.RawRecord, name: str, reason: str) -> dict[str, Any]:
+    raw, _ = redact(readers.printable_raw(_without_unconsented_customer(record)))
+    record_id = None
+    if record.fields is not None:
+        value = record.fields.get(spec.id_field)
+        record_id = str(value)[:64] if value not in (None, "") else None
+    return {
+        "source": spec.name,
+        "source_file": name,
+        "source_line": record.line,
+        "record_id": record_id,
+        "reason": reason,
+        "raw": raw,
+    }
 
-    def _emit(self, rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-        if not rows:
-            return
-        yield from self._split(pa.Table.from_pylist(rows, schema=self._schema))
 
-    def _split(self, table: pa.Table) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-        for bucket, part in tables.split_by_bucket(table, self._spec.id_field, ID_BUCKETS):
-            yield (self._spec.name, bucket), part
+def _emit_table(
+    spec: SourceSpec, schema: pa.Schema, table: pa.Table, name: str
+) -> Iterator[tuple[tuple[str, int], pa.Table]]:
+    """Emit rows accepted by the fast path (all staging columns but the file name)."""
+    files = pa.repeat(pa.scalar(name, pa.string()), table.num_rows)
+    for start in range(0, table.num_rows, BATCH_ROWS):
+        batch = table.slice(start, BATCH_ROWS)
+        yield from _split(
+            spec,
+            batch.append_column("source_file", files.slice(start, batch.num_rows))
+            .select(schema.names)
+            .cast(schema),
+        )
+
+
+def _emit(
+    spec: SourceSpec, schema: pa.Schema, rows: list[dict[str, Any]]
+) -> Iterator[tuple[tuple[str, int], pa.Table]]:
+    if rows:
+        yield from _split(spec, pa.Table.from_pylist(rows, schema=schema))
+
+
+def _split(spec: SourceSpec, table: pa.Table) -> Iterator[tuple[tuple[str, int], pa.Table]]:
+    for bucket, part in tables.split_by_bucket(table, spec.id_field, ID_BUCKETS):
+        yield (spec.name, bucket), part
 
 
 def _without_unconsented_customer(record: readers.RawRecord) -> str:
@@ -219,19 +233,19 @@ class WriteRejectsFn(beam.DoFn):
         yield source, table.num_rows
 
 
-class IngestSource(beam.PTransform):
-    """Parse, validate and de-duplicate one source's files.
+class IngestSources(beam.PTransform):
+    """Parse, validate and de-duplicate the files of some sources, in one flow (one element per
+    file, keyed by source from then on: fewer stages than one flow per source).
 
     Returns a dict of PCollections: 'partitions' ((source, partition), table), 'rejects' (tables) and
     'stats' (FileStat dicts).
     """
 
     def __init__(
-        self, source: str, files: list[str], inputs_root: str, as_of: datetime, reference=None
+        self, files: dict[str, list[str]], inputs_root: str, as_of: datetime, reference=None
     ) -> None:
         super().__init__(label=None)
-        self._source = source
-        self._files = files
+        self._files = [(source, path) for source in sorted(files) for path in files[source]]
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._reference = reference
@@ -242,9 +256,9 @@ class IngestSource(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self._files)
             | "ParseFiles"
-            >> beam.ParDo(
-                ParseFileFn(self._source, self._inputs_root, self._as_of), *side
-            ).with_outputs("rejects", "stats", main="rows")
+            >> beam.ParDo(ParseFileFn(self._inputs_root, self._as_of), *side).with_outputs(
+                "rejects", "stats", main="rows"
+            )
         )
         deduped = (
             parsed.rows

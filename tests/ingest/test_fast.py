@@ -37,10 +37,10 @@ def _reference(root: Path) -> dict[str, list[str]]:
 
 
 def _parse(root: Path, path: Path, source: str, use_fast: bool):
-    fn = ParseFileFn(source, str(root), AS_OF, fast=use_fast)
+    fn = ParseFileFn(str(root), AS_OF, fast=use_fast)
     fn.setup()
     rows, rejects, stats = [], [], []
-    for out in fn.process(str(path), _reference(root)):
+    for out in fn.process((source, str(path)), _reference(root)):
         if isinstance(out, tuple):
             rows.append(out[1])
         elif out.tag == "rejects":

@@ -7,7 +7,7 @@ import pyarrow as pa
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.ingest.transforms import IngestSource
+from pipelines.ingest.transforms import IngestSources
 from tests.conftest import AS_OF
 
 RUNNER = "FnApiRunner"
@@ -27,7 +27,7 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_input
     reference = {"stores": ["S001", "S002"], "catalog": ["SKU-1", "SKU-2", "SKU-4"]}
     with BeamTestPipeline(runner=RUNNER) as p:
         ref = p | "Ref" >> beam.Create([reference])
-        out = p | IngestSource("oos_lookups", files, str(tiny_inputs), AS_OF, ref)
+        out = p | IngestSources({"oos_lookups": files}, str(tiny_inputs), AS_OF, ref)
         assert_that(
             out["partitions"] | beam.FlatMap(_ids, "lookup_id"),
             equal_to(

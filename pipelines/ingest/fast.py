@@ -18,8 +18,10 @@ they give identical staging rows and rejects.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -221,12 +223,27 @@ _TEXT_FIELDS = ("text", "redactions", "demand_expressed", "category", "demanded"
 _NOTE_TYPES = arrow_schema(StgFrontlineNote, described=False)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: extraction makes millions of short-lived objects without
+    cycles (freed by reference counting), and each collection would walk the worker's whole heap.
+    Measured ~10% of extraction time. Whatever the block leaves is collected once it is resumed."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _extract_notes(table: pa.Table) -> pa.Table:
     """Redact and extract each accepted note's text (one Python call per note)."""
     texts = table.column("text")
     columns: dict[str, list[pa.Array]] = {name: [] for name in _TEXT_FIELDS}
     for start in range(0, table.num_rows, _NOTES_CHUNK):
-        derived = [note_text_fields(t) for t in texts.slice(start, _NOTES_CHUNK).to_pylist()]
+        with _collector_paused():
+            derived = [note_text_fields(t) for t in texts.slice(start, _NOTES_CHUNK).to_pylist()]
         for name in _TEXT_FIELDS:
             columns[name].append(pa.array([d[name] for d in derived], _NOTE_TYPES.field(name).type))
     table = table.drop_columns(["text"])

@@ -7,6 +7,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -56,19 +57,21 @@ def first_occurrences(table: pa.Table, id_field: str, source: str) -> tuple[pa.T
     order = table.sort_by(
         [(id_field, "ascending"), ("source_file", "ascending"), ("source_line", "ascending")]
     )
-    ids = order.column(id_field).to_pylist()
-    keep: list[int] = []
-    dups: list[int] = []
-    first_of: dict[int, int] = {}
-    for i, value in enumerate(ids):
-        if i > 0 and value == ids[i - 1]:
-            dups.append(i)
-            first_of[i] = first_of.get(i - 1, i - 1)
-        else:
-            keep.append(i)
+    ids = order.column(id_field).combine_chunks()
+    n = order.num_rows
+    repeat = np.zeros(n, dtype=bool)  # the row's id equals the previous row's
+    if n > 1:
+        same = pc.equal(ids.slice(1), ids.slice(0, n - 1))
+        repeat[1:] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+    keep = np.flatnonzero(~repeat)
+    dups = np.flatnonzero(repeat)
+    # the first row of each run of equal ids
+    first_of = dict(zip(dups.tolist(), keep[np.cumsum(~repeat)[dups] - 1].tolist(), strict=True))
+    dups = dups.tolist()
     kept = order.take(pa.array(keep, pa.int64()))
     if not dups:
         return kept, rejects_table([])
+    id_list = ids.to_pylist()
     files = order.column("source_file").to_pylist()
     lines = order.column("source_line").to_pylist()
     rows = order.take(pa.array(dups, pa.int64())).to_pylist()
@@ -80,8 +83,8 @@ def first_occurrences(table: pa.Table, id_field: str, source: str) -> tuple[pa.T
                 "source": source,
                 "source_file": files[i],
                 "source_line": lines[i],
-                "record_id": ids[i],
-                "reason": f"duplicate {id_field} {ids[i]!r}: first seen in {files[first]} "
+                "record_id": id_list[i],
+                "reason": f"duplicate {id_field} {id_list[i]!r}: first seen in {files[first]} "
                 f"line {lines[first]}",
                 "raw": json.dumps(
                     {k: v for k, v in row.items() if k not in ("source_file", "source_line")},

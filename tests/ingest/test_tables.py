@@ -40,3 +40,27 @@ def test_splits_are_complete_and_disjoint():
     by_day = dict(split_by_value(t, "day"))
     assert sorted(by_day) == ["2026-11-10", "2026-11-11", "2026-11-12"]
     assert [p.num_rows for p in by_day.values()] == [10, 10, 10]
+
+
+def test_first_occurrences_matches_a_plain_loop_on_many_repeats():
+    import random
+
+    rng = random.Random(5)
+    rows = [
+        {"id": f"i{rng.randrange(40)}", "source_file": f"f{rng.randrange(3)}.csv", "source_line": n}
+        for n in range(300)
+    ]
+    kept, rejects = first_occurrences(table(rows), "id", "oos_lookups")
+    first: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: (r["id"], r["source_file"], r["source_line"])):
+        first.setdefault(row["id"], row)
+    assert kept.to_pylist() == sorted(first.values(), key=lambda r: r["id"])
+    expected = sorted(
+        (r["source_file"], r["source_line"], f"duplicate id {r['id']!r}: first seen in "
+         f"{first[r['id']]['source_file']} line {first[r['id']]['source_line']}")
+        for r in rows
+        if r is not first[r["id"]]
+    )  # fmt: skip
+    got = sorted((r["source_file"], r["source_line"], r["reason"]) for r in rejects.to_pylist())
+    assert got == expected
+    assert kept.num_rows + rejects.num_rows == len(rows)

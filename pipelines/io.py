@@ -31,6 +31,15 @@ def list_files(folder: str, pattern: str) -> list[str]:
     return sorted(m.path for m in result.metadata_list)
 
 
+def remove_tree(folder: str) -> None:
+    """Delete `folder` and everything under it (on object stores: every object under the prefix)."""
+    files = list_files(folder, "**")
+    if files:
+        FileSystems.delete(files)
+    if FileSystems.exists(folder):  # local folders outlive their files
+        FileSystems.delete([folder])
+
+
 class _Hashing(io.RawIOBase):
     """A readable stream that hashes the bytes it passes on."""
 

@@ -132,7 +132,7 @@ def run_job(
 
 def fingerprint(inputs_root: Path) -> dict[str, str]:
     """Every input file (path relative to the inputs root) -> sha256 of its bytes."""
-    from pipelines.ingest.transforms import relative_name
+    from pipelines.ingest.parse import relative_name
 
     prints = {}
     for paths in ingest_run.find_inputs(str(inputs_root)).values():

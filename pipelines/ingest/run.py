@@ -14,12 +14,8 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
-from pipelines.ingest.sources import ALL, BY_NAME, FACTS, REFERENCE
-from pipelines.ingest.transforms import (
-    IngestSources,
-    WritePartitionFn,
-    WriteRejectsFn,
-)
+from pipelines.ingest.sources import ALL, FACTS, REFERENCE
+from pipelines.ingest.transforms import PARTS_FOLDER, IngestSources, WriteRejectsFn
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import FileStat
@@ -45,9 +41,9 @@ def find_inputs(inputs_root: str) -> dict[str, list[str]]:
     return files
 
 
-def _ids(element: tuple[tuple[str, str], pa.Table]) -> tuple[str, list[str]]:
-    (source, _), table = element
-    return source, table.column(BY_NAME[source].id_field).to_pylist()
+def _ids(element: tuple[tuple[str, int], pa.Table]) -> tuple[str, list[str]]:
+    (source, _), keys = element
+    return source, keys.column("record_id").to_pylist()
 
 
 class MergeIdsFn(beam.CombineFn):
@@ -83,40 +79,43 @@ def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -
     return table.num_rows
 
 
+def _remove_parts(_: object, parts_root: str) -> None:
+    io.remove_tree(parts_root)
+
+
 def build(
     p: beam.Pipeline, files: dict[str, list[str]], inputs_root: str, out_root: str, as_of: datetime
 ) -> None:
     """Add the ingest steps to a pipeline."""
+    parts_root = io.join(out_root, PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
-        {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of
-    )
+        {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
+        io.join(parts_root, "reference"),
+    )  # fmt: skip
     keys = (
-        reference["partitions"]
+        reference["keys"]
         | "ReferenceKeys" >> beam.Map(_ids)
         | "MergeReferenceKeys" >> beam.CombineGlobally(MergeIdsFn())
     )
     facts = p | "IngestFacts" >> IngestSources(
-        {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, keys
-    )
-    partitions = [reference["partitions"], facts["partitions"]]
-    rejects = [reference["rejects"], facts["rejects"]]
-    stats = [reference["stats"], facts["stats"]]
-
+        {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, out_root,
+        io.join(parts_root, "facts"), keys,
+    )  # fmt: skip
     (
-        partitions
-        | "FlattenPartitions" >> beam.Flatten()
-        | "GroupByPartition" >> beam.GroupByKey()
-        | "WriteStaging" >> beam.ParDo(WritePartitionFn(out_root))
+        [reference["written"], facts["written"]]
+        | "FlattenWritten" >> beam.Flatten()
+        | "CountWritten" >> beam.combiners.Count.Globally()
+        | "RemoveParts" >> beam.Map(_remove_parts, parts_root)
     )
     (
-        rejects
+        [reference["rejects"], facts["rejects"]]
         | "FlattenRejects" >> beam.Flatten()
         | "KeyRejectsBySource" >> beam.Map(_source_of)
         | "GroupRejectsBySource" >> beam.GroupByKey()
         | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root))
     )
     (
-        stats
+        [reference["stats"], facts["stats"]]
         | "FlattenFileStats" >> beam.Flatten()
         | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
         | "GroupFileStats" >> beam.GroupByKey()

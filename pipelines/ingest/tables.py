@@ -48,49 +48,87 @@ def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table
     yield from _split(table, pc.cast(table.column(column), pa.string()).combine_chunks())
 
 
-def first_occurrences(table: pa.Table, id_field: str, source: str) -> tuple[pa.Table, pa.Table]:
-    """Keep the first occurrence of each id (by source file, then line); quarantine the others.
+#: The columns of a file's accepted rows the duplicate-id check needs (one row per record).
+KEY_COLUMNS = ("record_id", "source_file", "source_line", "part", "row")
 
-    Returns (kept rows sorted by id, rejects). A re-delivered file is caught here: all its ids were
-    seen in the earlier file.
-    """
-    order = table.sort_by(
-        [(id_field, "ascending"), ("source_file", "ascending"), ("source_line", "ascending")]
+
+def keys_table(rows: pa.Table, id_field: str, part: int) -> pa.Table:
+    """The duplicate-id check's view of one file's accepted rows: id, where it came from, and
+    where it sits in the file's part (`part` is the file's index, `row` its row there)."""
+    n = rows.num_rows
+    return pa.table(
+        {
+            "record_id": rows.column(id_field),
+            "source_file": rows.column("source_file"),
+            "source_line": rows.column("source_line"),
+            "part": pa.array(np.full(n, part, dtype=np.int32)),
+            "row": pa.array(np.arange(n, dtype=np.int32)),
+        }
     )
-    ids = order.column(id_field).combine_chunks()
+
+
+def find_duplicates(keys: pa.Table, id_field: str) -> pa.Table:
+    """Every occurrence of an id but the first (by source file, then line), with its reason.
+
+    `keys` has KEY_COLUMNS; returns (part, row, reason), one row per repeat. A re-delivered file is
+    caught here: all its ids were seen in the earlier file.
+    """
+    order = keys.sort_by(
+        [("record_id", "ascending"), ("source_file", "ascending"), ("source_line", "ascending")]
+    )
+    ids = order.column("record_id").combine_chunks()
     n = order.num_rows
     repeat = np.zeros(n, dtype=bool)  # the row's id equals the previous row's
     if n > 1:
         same = pc.equal(ids.slice(1), ids.slice(0, n - 1))
         repeat[1:] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
-    keep = np.flatnonzero(~repeat)
     dups = np.flatnonzero(repeat)
+    if not len(dups):
+        return pa.table({"part": pa.array([], pa.int32()), "row": pa.array([], pa.int32()),
+                         "reason": pa.array([], pa.string())})  # fmt: skip
+    keep = np.flatnonzero(~repeat)
     # the first row of each run of equal ids
-    first_of = dict(zip(dups.tolist(), keep[np.cumsum(~repeat)[dups] - 1].tolist(), strict=True))
-    dups = dups.tolist()
-    kept = order.take(pa.array(keep, pa.int64()))
-    if not dups:
-        return kept, rejects_table([])
-    id_list = ids.to_pylist()
-    files = order.column("source_file").to_pylist()
-    lines = order.column("source_line").to_pylist()
-    rows = order.take(pa.array(dups, pa.int64())).to_pylist()
-    rejects = []
-    for i, row in zip(dups, rows, strict=True):
-        first = first_of[i]
-        rejects.append(
-            {
-                "source": source,
-                "source_file": files[i],
-                "source_line": lines[i],
-                "record_id": id_list[i],
-                "reason": f"duplicate {id_field} {id_list[i]!r}: first seen in {files[first]} "
-                f"line {lines[first]}",
-                "raw": json.dumps(
-                    {k: v for k, v in row.items() if k not in ("source_file", "source_line")},
-                    default=str,
-                    ensure_ascii=False,
-                )[:2000],
-            }
-        )
-    return kept, rejects_table(rejects)
+    first = keep[np.cumsum(~repeat)[dups] - 1]
+    dup_ids = ids.take(pa.array(dups)).to_pylist()
+    files = order.column("source_file").take(pa.array(first)).to_pylist()
+    lines = order.column("source_line").take(pa.array(first)).to_pylist()
+    reasons = [
+        f"duplicate {id_field} {i!r}: first seen in {f} line {line}"
+        for i, f, line in zip(dup_ids, files, lines, strict=True)
+    ]
+    return pa.table(
+        {
+            "part": order.column("part").take(pa.array(dups)),
+            "row": order.column("row").take(pa.array(dups)),
+            "reason": pa.array(reasons, pa.string()),
+        }
+    )
+
+
+def drop_rows(
+    rows: pa.Table, drops: pa.Table | None, id_field: str, source: str
+) -> tuple[pa.Table, pa.Table]:
+    """`rows` without the rows listed in `drops` (row, reason), and those rows as rejects."""
+    if drops is None or not drops.num_rows:
+        return rows, rejects_table([])
+    drops = drops.sort_by("row")
+    positions = drops.column("row").to_numpy()
+    mask = np.ones(rows.num_rows, dtype=bool)
+    mask[positions] = False
+    dropped = rows.take(pa.array(positions)).to_pylist()
+    rejects = [
+        {
+            "source": source,
+            "source_file": row["source_file"],
+            "source_line": row["source_line"],
+            "record_id": row[id_field],
+            "reason": reason,
+            "raw": json.dumps(
+                {k: v for k, v in row.items() if k not in ("source_file", "source_line")},
+                default=str,
+                ensure_ascii=False,
+            )[:2000],
+        }
+        for row, reason in zip(dropped, drops.column("reason").to_pylist(), strict=True)
+    ]
+    return rows.filter(pa.array(mask)), rejects_table(rejects)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -11,36 +10,39 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
-from pipelines.ingest import fast, readers, tables
-from pipelines.ingest.redact import redact
+from pipelines.ingest import tables
+from pipelines.ingest.parse import parse_file, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
-from pipelines.ingest.validate import Reference, Refused
+from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
 
-#: Rows per Arrow batch handed between stages.
-BATCH_ROWS = 50_000
 #: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
 ID_BUCKETS = 4
+#: Where a run's per-file parts wait between parsing and the staging write (removed at the end).
+PARTS_FOLDER = "_parts"
 
 
-def relative_name(path: str, inputs_root: str) -> str:
-    """The file's path relative to the inputs root, so outputs don't depend on where inputs live."""
-    root = inputs_root.rstrip("/") + "/"
-    return path[len(root) :] if path.startswith(root) else path
+def part_path(parts_root: str, source: str, index: int) -> str:
+    return io.join(parts_root, source, f"part-{index:05d}.parquet")
 
 
 class ParseFileFn(beam.DoFn):
-    """Read one input file of a source, validate each record, and emit Arrow batches keyed by
-    (source, bucket). Elements are (source, path).
+    """Parse one input file (parse.parse_file), write its accepted rows once as a Parquet part, and
+    emit only what the next steps need to decide about them. Elements are (source, index, path);
+    `index` numbers the files of a source (their part and staging file names).
 
-    Outputs: main = ((source, bucket), table of staging rows), 'rejects' = table of rejects,
-    'stats' = one FileStat dict per file.
+    Outputs: main = ((source, bucket), keys table) for the duplicate-id check, 'parts' =
+    ((source, index), part path), 'rejects' = table of rejects, 'stats' = one FileStat dict.
+    Passing ids instead of rows keeps the runner's shuffles small: rows move through files.
     """
 
-    def __init__(self, inputs_root: str, as_of: datetime, fast: bool = True) -> None:
+    def __init__(
+        self, inputs_root: str, as_of: datetime, parts_root: str, fast: bool = True
+    ) -> None:
         self._inputs_root = inputs_root
         self._as_of = as_of
-        self._fast = fast  # False: every record takes the exact path (tests compare the two)
+        self._parts_root = parts_root
+        self._fast = fast
 
     def setup(self) -> None:
         self._schemas = {
@@ -49,163 +51,82 @@ class ParseFileFn(beam.DoFn):
         }
 
     def process(
-        self, element: tuple[str, str], reference: dict[str, list[str]] | None = None
+        self, element: tuple[str, int, str], reference: dict[str, list[str]] | None = None
     ) -> Iterator[Any]:
-        source, path = element
+        source, index, path = element
         spec: SourceSpec = BY_NAME[source]
-        schema = self._schemas[source]
         ref = Reference(
             as_of=self._as_of,
             stores=frozenset((reference or {}).get("stores", ())),
             skus=frozenset((reference or {}).get("catalog", ())),
         )
-        name = relative_name(path, self._inputs_root)
-        handle = io.TextFile(path)
-        records: Iterable[readers.RawRecord]
-        fast_result = None
-        if self._fast and spec.name in fast.COLUMNS:
-            fast_result = fast.parse(spec.name, spec.format, handle.read_bytes(), spec.columns,
-                                     ref, schema)  # fmt: skip
-        if fast_result is not None:
-            records = fast_result.slow
-            yield from _emit_table(spec, schema, fast_result.table, name)
-        elif spec.format == "csv":
-            records = readers.read_csv(handle.lines(), spec.columns)
-        else:
-            records = readers.read_jsonl(handle.lines())
-        rows: list[dict[str, Any]] = []
-        rejects: list[dict[str, Any]] = []
-        read = parsed = fast_result.table.num_rows if fast_result is not None else 0
-        for record in records:
-            read += 1
-            reason = record.error
-            if reason is None and record.fields is not None:
-                try:
-                    row = spec.row(record.fields, ref)
-                except Refused as refused:
-                    reason = str(refused)
-                else:
-                    row["source_file"] = name
-                    row["source_line"] = record.line
-                    rows.append(row)
-                    parsed += 1
-            if reason is not None:
-                rejects.append(_reject(spec, record, name, reason))
-            if len(rows) >= BATCH_ROWS:
-                yield from _emit(spec, schema, rows)
-                rows = []
-            if len(rejects) >= BATCH_ROWS:
-                yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
-                rejects = []
-        sha256, size = handle.finish()
-        yield from _emit(spec, schema, rows)
-        if rejects:
-            yield beam.pvalue.TaggedOutput("rejects", tables.rejects_table(rejects))
-        note = "file is empty" if size == 0 else ("no records" if read == 0 else None)
-        yield beam.pvalue.TaggedOutput(
-            "stats",
-            {
-                "source": spec.name,
-                "source_file": name,
-                "sha256": sha256,
-                "bytes": size,
-                "records_read": read,
-                "records_parsed": parsed,
-                "note": note,
-            },
-        )
+        parsed = parse_file(spec, self._schemas[source], path,
+                            relative_name(path, self._inputs_root), ref, self._fast)  # fmt: skip
+        if parsed.rows.num_rows:
+            target = part_path(self._parts_root, source, index)
+            io.write_parquet(target, parsed.rows)
+            yield beam.pvalue.TaggedOutput("parts", ((source, index), target))
+            keys = tables.keys_table(parsed.rows, spec.id_field, index)
+            for bucket, part in tables.split_by_bucket(keys, "record_id", ID_BUCKETS):
+                yield (source, bucket), part
+        if parsed.rejects.num_rows:
+            yield beam.pvalue.TaggedOutput("rejects", parsed.rejects)
+        yield beam.pvalue.TaggedOutput("stats", parsed.stat)
 
 
-def _reject(spec: SourceSpec, record: readers.RawRecord, name: str, reason: str) -> dict[str, Any]:
-    raw, _ = redact(readers.printable_raw(_without_unconsented_customer(record)))
-    record_id = None
-    if record.fields is not None:
-        value = record.fields.get(spec.id_field)
-        record_id = str(value)[:64] if value not in (None, "") else None
-    return {
-        "source": spec.name,
-        "source_file": name,
-        "source_line": record.line,
-        "record_id": record_id,
-        "reason": reason,
-        "raw": raw,
-    }
-
-
-def _emit_table(
-    spec: SourceSpec, schema: pa.Schema, table: pa.Table, name: str
-) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-    """Emit rows accepted by the fast path (all staging columns but the file name)."""
-    files = pa.repeat(pa.scalar(name, pa.string()), table.num_rows)
-    for start in range(0, table.num_rows, BATCH_ROWS):
-        batch = table.slice(start, BATCH_ROWS)
-        yield from _split(
-            spec,
-            batch.append_column("source_file", files.slice(start, batch.num_rows))
-            .select(schema.names)
-            .cast(schema),
-        )
-
-
-def _emit(
-    spec: SourceSpec, schema: pa.Schema, rows: list[dict[str, Any]]
-) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-    if rows:
-        yield from _split(spec, pa.Table.from_pylist(rows, schema=schema))
-
-
-def _split(spec: SourceSpec, table: pa.Table) -> Iterator[tuple[tuple[str, int], pa.Table]]:
-    for bucket, part in tables.split_by_bucket(table, spec.id_field, ID_BUCKETS):
-        yield (spec.name, bucket), part
-
-
-def _without_unconsented_customer(record: readers.RawRecord) -> str:
-    """The raw text of a record, with its customer reference withheld unless consent is true."""
-    fields = record.fields
-    if not fields or not fields.get("customer_ref") or fields.get("customer_consent") is True:
-        return record.raw
-    return json.dumps({**fields, "customer_ref": "[withheld: no consent]"}, ensure_ascii=False)
-
-
-class DropDuplicateIdsFn(beam.DoFn):
-    """Within one id bucket: keep each id's first occurrence, quarantine the rest, and re-key the
-    kept rows by staging partition (event date, or one partition for reference data)."""
+class FindDuplicateIdsFn(beam.DoFn):
+    """Within one id bucket: find every occurrence of an id after its first (by file, then line).
+    Emits ((source, index), drops table (part, row, reason)) for each file with repeats."""
 
     def process(self, element: tuple[tuple[str, int], Iterable[pa.Table]]) -> Iterator[Any]:
-        (source, _), parts = element
-        spec = BY_NAME[source]
-        table = pa.concat_tables(list(parts))
-        kept, rejects = tables.first_occurrences(table, spec.id_field, source)
-        if rejects.num_rows:
-            yield beam.pvalue.TaggedOutput("rejects", rejects)
-        if spec.partitioned:
-            for day, part in tables.split_by_value(kept, "event_date"):
-                yield (source, f"event_date={day}"), part
-        else:
-            yield (source, ""), kept
+        (source, _), keys = element
+        drops = tables.find_duplicates(pa.concat_tables(list(keys)), BY_NAME[source].id_field)
+        for index, part in tables.split_by_value(drops, "part"):
+            yield (source, int(index)), part
 
 
-class WritePartitionFn(beam.DoFn):
-    """Write one staging partition as a single Parquet file with a fixed name; emit its row count."""
+class WritePartFn(beam.DoFn):
+    """Write one file's accepted rows, less its repeated ids, to staging: one Parquet file per
+    partition the file touches (`event_date=YYYY-MM-DD/part-<index>.parquet`, rows sorted by id).
+    Repeats go to 'rejects'; the main output is (source, rows written)."""
 
     def __init__(self, out_root: str) -> None:
         self._out_root = out_root
 
-    def process(self, element: tuple[tuple[str, str], Iterable[pa.Table]]) -> Iterator[Any]:
-        (source, partition), parts = element
+    def process(self, element: tuple[tuple[str, int], dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        (source, index), grouped = element
         spec = BY_NAME[source]
-        table = (
-            pa.concat_tables(list(parts))
-            .sort_by(spec.id_field)
-            .cast(arrow_schema(spec.staging_model))
+        paths = list(grouped["parts"])
+        if not paths:
+            return
+        drops = list(grouped["drops"])
+        rows, rejects = tables.drop_rows(
+            io.read_parquet(paths[0]),
+            pa.concat_tables(drops) if drops else None,
+            spec.id_field,
+            source,
         )
-        folder = (
-            io.join(self._out_root, spec.table, partition)
-            if partition
-            else io.join(self._out_root, spec.table)
+        if rejects.num_rows:
+            yield beam.pvalue.TaggedOutput("rejects", rejects)
+        schema = arrow_schema(spec.staging_model)
+        name = f"part-{index:05d}.parquet"
+        written = 0
+        partitions = (
+            ((f"event_date={day}", part) for day, part in tables.split_by_value(rows, "event_date"))
+            if spec.partitioned
+            else [("", rows)]
         )
-        io.write_parquet(io.join(folder, "part-00000.parquet"), table)
-        yield source, table.num_rows
+        for partition, part in partitions:
+            if not part.num_rows:  # every row of the file repeated earlier ids
+                continue
+            folder = (
+                io.join(self._out_root, spec.table, partition)
+                if partition
+                else io.join(self._out_root, spec.table)
+            )
+            io.write_parquet(io.join(folder, name), part.sort_by(spec.id_field).cast(schema))
+            written += part.num_rows
+        yield source, written
 
 
 class WriteRejectsFn(beam.DoFn):
@@ -234,37 +155,49 @@ class WriteRejectsFn(beam.DoFn):
 
 
 class IngestSources(beam.PTransform):
-    """Parse, validate and de-duplicate the files of some sources, in one flow (one element per
-    file, keyed by source from then on: fewer stages than one flow per source).
+    """Parse, validate and de-duplicate the files of some sources and write them to staging, in
+    one flow (one element per file, keyed by source from then on: fewer stages than one flow per
+    source). Rows go from the parser to the staging writer through a Parquet part per file under
+    `parts_root`; only ids (and drop lists) go through the runner's group-bys.
 
-    Returns a dict of PCollections: 'partitions' ((source, partition), table), 'rejects' (tables) and
-    'stats' (FileStat dicts).
+    Returns a dict of PCollections: 'keys' (((source, bucket), keys table) of accepted rows, before
+    de-duplication), 'written' ((source, rows written)), 'rejects' (tables), 'stats' (FileStat dicts).
     """
 
-    def __init__(
-        self, files: dict[str, list[str]], inputs_root: str, as_of: datetime, reference=None
-    ) -> None:
+    def __init__(self, files: dict[str, list[str]], inputs_root: str, as_of: datetime,
+                 out_root: str, parts_root: str, reference=None) -> None:  # fmt: skip
         super().__init__(label=None)
-        self._files = [(source, path) for source in sorted(files) for path in files[source]]
+        self._files = [
+            (source, index, path)
+            for source in sorted(files)
+            for index, path in enumerate(files[source])
+        ]
         self._inputs_root = inputs_root
         self._as_of = as_of
+        self._out_root = out_root
+        self._parts_root = parts_root
         self._reference = reference
 
     def expand(self, pbegin):  # type: ignore[no-untyped-def]
         side = [beam.pvalue.AsSingleton(self._reference)] if self._reference is not None else []
+        parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root)
         parsed = (
             pbegin
             | "ListFiles" >> beam.Create(self._files)
             | "ParseFiles"
-            >> beam.ParDo(ParseFileFn(self._inputs_root, self._as_of), *side).with_outputs(
-                "rejects", "stats", main="rows"
-            )
+            >> beam.ParDo(parse, *side).with_outputs("parts", "rejects", "stats", main="keys")
         )
-        deduped = (
-            parsed.rows
+        drops = (
+            parsed.keys
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "DropDuplicateIds"
-            >> beam.ParDo(DropDuplicateIdsFn()).with_outputs("rejects", main="partitions")
+            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn())
         )
-        rejects = (parsed.rejects, deduped.rejects) | "MergeRejects" >> beam.Flatten()
-        return {"partitions": deduped.partitions, "rejects": rejects, "stats": parsed.stats}
+        written = (
+            {"parts": parsed.parts, "drops": drops}
+            | "GroupByFile" >> beam.CoGroupByKey()
+            | "WriteStaging"
+            >> beam.ParDo(WritePartFn(self._out_root)).with_outputs("rejects", main="written")
+        )
+        rejects = (parsed.rejects, written.rejects) | "MergeRejects" >> beam.Flatten()
+        return {"keys": parsed.keys, "written": written.written, "rejects": rejects,
+                "stats": parsed.stats}  # fmt: skip

@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
 from pipelines.ingest import fast
+from pipelines.ingest.parse import parse_file, relative_name
 from pipelines.ingest.sources import BY_NAME, FACTS
-from pipelines.ingest.transforms import ParseFileFn
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
 from tests.conftest import AS_OF, TESTS, TINY
@@ -37,19 +36,13 @@ def _reference(root: Path) -> dict[str, list[str]]:
 
 
 def _parse(root: Path, path: Path, source: str, use_fast: bool):
-    fn = ParseFileFn(str(root), AS_OF, fast=use_fast)
-    fn.setup()
-    rows, rejects, stats = [], [], []
-    for out in fn.process((source, str(path)), _reference(root)):
-        if isinstance(out, tuple):
-            rows.append(out[1])
-        elif out.tag == "rejects":
-            rejects += out.value.to_pylist()
-        else:
-            stats.append(out.value)
-    table = pa.concat_tables(rows) if rows else None
-    accepted = sorted(table.to_pylist(), key=lambda r: r["source_line"]) if table else []
-    return accepted, sorted(rejects, key=lambda r: (r["source_line"], r["reason"])), stats
+    spec = BY_NAME[source]
+    ref = Reference(AS_OF, *(frozenset(v) for v in _reference(root).values()))
+    schema = arrow_schema(spec.staging_model, described=False)
+    parsed = parse_file(spec, schema, str(path), relative_name(str(path), str(root)), ref, use_fast)
+    accepted = sorted(parsed.rows.to_pylist(), key=lambda r: r["source_line"])
+    rejects = sorted(parsed.rejects.to_pylist(), key=lambda r: (r["source_line"], r["reason"]))
+    return accepted, rejects, parsed.stat
 
 
 CASES = [

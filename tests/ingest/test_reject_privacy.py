@@ -5,7 +5,7 @@ import json
 import pytest
 
 from pipelines.ingest.readers import RawRecord
-from pipelines.ingest.transforms import _without_unconsented_customer
+from pipelines.ingest.parse import _without_unconsented_customer
 
 RAW = '{"note_id": "N-1", "customer_ref": "C-7", "customer_consent": %s}'
 

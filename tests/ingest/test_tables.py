@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipelines.ingest.tables import bucket_of, first_occurrences, split_by_bucket, split_by_value
+from pipelines.ingest.tables import (
+    KEY_COLUMNS,
+    bucket_of,
+    drop_rows,
+    find_duplicates,
+    keys_table,
+    split_by_bucket,
+    split_by_value,
+)
 
 
 def table(rows):
@@ -15,22 +23,51 @@ def test_bucket_is_stable_across_processes():
     assert {bucket_of(f"id-{i}", 4) for i in range(100)} == {0, 1, 2, 3}
 
 
-def test_first_occurrence_wins_by_file_then_line_and_the_rest_are_quarantined():
+def _keys(rows):
+    """KEY_COLUMNS of `rows`, each row its own part so positions can be checked."""
+    return pa.table(
+        {
+            "record_id": [r["id"] for r in rows],
+            "source_file": [r["source_file"] for r in rows],
+            "source_line": [r["source_line"] for r in rows],
+            "part": pa.array([0] * len(rows), pa.int32()),
+            "row": pa.array(range(len(rows)), pa.int32()),
+        }
+    )
+
+
+def test_first_occurrence_wins_by_file_then_line_and_the_rest_are_dropped():
     rows = [
         {"id": "b", "source_file": "x/2.csv", "source_line": 2},
         {"id": "a", "source_file": "x/1.csv", "source_line": 3},
         {"id": "b", "source_file": "x/1.csv", "source_line": 9},
         {"id": "b", "source_file": "x/1.csv", "source_line": 4},
     ]
-    kept, rejects = first_occurrences(table(rows), "id", "oos_lookups")
-    assert kept.to_pylist() == [
-        {"id": "a", "source_file": "x/1.csv", "source_line": 3},
-        {"id": "b", "source_file": "x/1.csv", "source_line": 4},
+    drops = find_duplicates(_keys(rows), "id")
+    got = zip(drops.column("row").to_pylist(), drops.column("reason").to_pylist(), strict=True)
+    assert sorted(got) == [
+        (0, "duplicate id 'b': first seen in x/1.csv line 4"),
+        (2, "duplicate id 'b': first seen in x/1.csv line 4"),
     ]
-    assert [(r["source_file"], r["source_line"], r["reason"]) for r in rejects.to_pylist()] == [
-        ("x/1.csv", 9, "duplicate id 'b': first seen in x/1.csv line 4"),
-        ("x/2.csv", 2, "duplicate id 'b': first seen in x/1.csv line 4"),
+    kept, rejects = drop_rows(table(rows), drops, "id", "oos_lookups")
+    assert kept.to_pylist() == [rows[1], rows[3]]
+    assert [(r["source_file"], r["source_line"], r["record_id"]) for r in rejects.to_pylist()] == [
+        ("x/2.csv", 2, "b"),
+        ("x/1.csv", 9, "b"),
     ]
+    assert rejects.column("raw").to_pylist() == ['{"id": "b"}', '{"id": "b"}']
+
+
+def test_keys_table_points_at_each_row_of_its_part():
+    rows = table([{"sale_id": "s2", "source_file": "f.csv", "source_line": 7},
+                  {"sale_id": "s1", "source_file": "f.csv", "source_line": 8}])  # fmt: skip
+    keys = keys_table(rows, "sale_id", 3)
+    assert keys.column_names == list(KEY_COLUMNS)
+    assert keys.to_pylist() == [
+        {"record_id": "s2", "source_file": "f.csv", "source_line": 7, "part": 3, "row": 0},
+        {"record_id": "s1", "source_file": "f.csv", "source_line": 8, "part": 3, "row": 1},
+    ]
+    assert find_duplicates(keys, "sale_id").num_rows == 0
 
 
 def test_splits_are_complete_and_disjoint():
@@ -42,7 +79,7 @@ def test_splits_are_complete_and_disjoint():
     assert [p.num_rows for p in by_day.values()] == [10, 10, 10]
 
 
-def test_first_occurrences_matches_a_plain_loop_on_many_repeats():
+def test_find_duplicates_matches_a_plain_loop_on_many_repeats():
     import random
 
     rng = random.Random(5)
@@ -50,17 +87,20 @@ def test_first_occurrences_matches_a_plain_loop_on_many_repeats():
         {"id": f"i{rng.randrange(40)}", "source_file": f"f{rng.randrange(3)}.csv", "source_line": n}
         for n in range(300)
     ]
-    kept, rejects = first_occurrences(table(rows), "id", "oos_lookups")
+    drops = find_duplicates(_keys(rows), "id")
     first: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: (r["id"], r["source_file"], r["source_line"])):
         first.setdefault(row["id"], row)
-    assert kept.to_pylist() == sorted(first.values(), key=lambda r: r["id"])
     expected = sorted(
-        (r["source_file"], r["source_line"], f"duplicate id {r['id']!r}: first seen in "
+        (n, f"duplicate id {r['id']!r}: first seen in "
          f"{first[r['id']]['source_file']} line {first[r['id']]['source_line']}")
-        for r in rows
+        for n, r in enumerate(rows)
         if r is not first[r["id"]]
     )  # fmt: skip
-    got = sorted((r["source_file"], r["source_line"], r["reason"]) for r in rejects.to_pylist())
+    got = sorted(
+        zip(drops.column("row").to_pylist(), drops.column("reason").to_pylist(), strict=True)
+    )
     assert got == expected
+    kept, rejects = drop_rows(table(rows), drops, "id", "oos_lookups")
+    assert sorted(r["id"] for r in kept.to_pylist()) == sorted(first)
     assert kept.num_rows + rejects.num_rows == len(rows)

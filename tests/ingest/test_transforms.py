@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import apache_beam as beam
 import pyarrow as pa
+import pyarrow.parquet as pq
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -13,31 +14,29 @@ from tests.conftest import AS_OF
 RUNNER = "FnApiRunner"
 
 
-def _ids(element, id_field):
-    (source, partition), table = element
-    return [(source, partition, i) for i in table.column(id_field).to_pylist()]
+def _staged(root, table, id_field):
+    return sorted(
+        (path.relative_to(root / table).as_posix(), i)
+        for path in (root / table).rglob("*.parquet")
+        for i in pq.read_table(path).column(id_field).to_pylist()
+    )
 
 
 def _reasons(table: pa.Table):
     return [(r["source_line"], r["record_id"], r["reason"]) for r in table.to_pylist()]
 
 
-def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_inputs):
+def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_inputs, tmp_path):
     files = [str(tiny_inputs / "oos_lookups" / "lookups-2026-W47.csv")] * 2  # re-delivered
     reference = {"stores": ["S001", "S002"], "catalog": ["SKU-1", "SKU-2", "SKU-4"]}
+    out_root, parts = tmp_path / "staging", tmp_path / "parts"
     with BeamTestPipeline(runner=RUNNER) as p:
         ref = p | "Ref" >> beam.Create([reference])
-        out = p | IngestSources({"oos_lookups": files}, str(tiny_inputs), AS_OF, ref)
+        out = p | IngestSources(
+            {"oos_lookups": files}, str(tiny_inputs), AS_OF, str(out_root), str(parts), ref
+        )
         assert_that(
-            out["partitions"] | beam.FlatMap(_ids, "lookup_id"),
-            equal_to(
-                [
-                    ("oos_lookups", "event_date=2026-11-17", "L-1"),
-                    ("oos_lookups", "event_date=2026-11-17", "L-2"),
-                    ("oos_lookups", "event_date=2026-11-20", "L-4"),
-                ]
-            ),
-            label="Accepted",
+            out["written"], equal_to([("oos_lookups", 3), ("oos_lookups", 0)]), label="Written"
         )
         assert_that(
             out["rejects"] | beam.FlatMap(_reasons),
@@ -64,3 +63,9 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_input
             equal_to([("oos_lookups/lookups-2026-W47.csv", 4, 3)] * 2),
             label="Stats",
         )
+    # the first delivery (part 0) keeps every id; the second's rows were all repeats
+    assert _staged(out_root, "stg_oos_lookups", "lookup_id") == [
+        ("event_date=2026-11-17/part-00000.parquet", "L-1"),
+        ("event_date=2026-11-17/part-00000.parquet", "L-2"),
+        ("event_date=2026-11-20/part-00000.parquet", "L-4"),
+    ]

@@ -19,6 +19,8 @@ from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
 
+#: Where signal parts wait between ToSignals and BuildEvents (removed at the end of the run).
+PARTS_FOLDER = "_parts"
 FACT_TABLES = ("frontline_notes", "oos_lookups", "lost_sales")
 
 
@@ -33,6 +35,10 @@ def read_catalog(paths: list[str]) -> pa.Table:
     return pa.concat_tables([io.read_parquet(path) for path in paths]).sort_by("sku")
 
 
+def _remove_parts(_: object, parts_root: str) -> None:
+    io.remove_tree(parts_root)
+
+
 def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: int) -> None:
     catalog = (
         p
@@ -40,12 +46,17 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         | "ReadCatalog" >> beam.Map(read_catalog)
     )
     side = beam.pvalue.AsSingleton(catalog)
-    staged = [(table, path) for table in FACT_TABLES for path in staged_files(staging_root, table)]
+    staged = [
+        (table, index, path)
+        for table in FACT_TABLES
+        for index, path in enumerate(staged_files(staging_root, table))
+    ]
+    parts_root = io.join(out_root, PARTS_FOLDER, "signals")
     built = (
         p
         | "ListStaging" >> beam.Create(staged)
         | "ReadStaging" >> beam.ParDo(ReadStagedFn())
-        | "ToSignals" >> beam.ParDo(ToSignalsFn(), side).with_output_types(tuple[str, pa.Table])
+        | "ToSignals" >> beam.ParDo(ToSignalsFn(parts_root), side)
         | "GroupSignalsByWeek" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
@@ -57,6 +68,8 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         built.events
         | "WriteEvents" >> beam.ParDo(WriteWeekFn(out_root, "demand_events", "event_id"))
         | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root)
+        | "CountWeeks" >> beam.combiners.Count.Globally()
+        | "RemoveParts" >> beam.Map(_remove_parts, io.join(out_root, PARTS_FOLDER))
     )
 
 

@@ -48,35 +48,44 @@ beam.coders.registry.register_coder(pa.Table, ArrowTableCoder)
 
 
 class ReadStagedFn(beam.DoFn):
-    """(source, staged Parquet file) -> (source, the file's rows as one Arrow table).
+    """(source, number, staged Parquet file) -> ((source, number), the file's rows as one table).
 
-    Staging is one small file per source and day, so one element per file (no table is split).
+    Staging is one file per input file and day, so one element per file (no table is split).
     """
 
-    def process(self, element: tuple[str, str]) -> Iterator[tuple[str, pa.Table]]:
-        source, path = element
+    def process(self, element: tuple[str, int, str]) -> Iterator[tuple[tuple[str, int], pa.Table]]:
+        source, index, path = element
         with FileSystems.open(path) as handle:
             data = handle.read()
-        yield source, pq.ParquetFile(pa.BufferReader(data)).read()
+        yield (source, index), pq.ParquetFile(pa.BufferReader(data)).read()
 
 
 class ToSignalsFn(beam.DoFn):
-    """Staging rows of a source -> demand signals, as Arrow tables keyed by ISO week.
+    """Staging rows of a source -> demand signals, written as one Arrow part per ISO week under
+    `parts_root`; emits (week, part path). Passing paths keeps the group-by by week small: the
+    local runner holds a grouped PCollection in memory, so tables there would hold the whole run.
 
     Staging is partitioned by day, so a file is one week: one element per file.
     """
 
+    def __init__(self, parts_root: str) -> None:
+        self._parts_root = parts_root
+
     def process(
-        self, element: tuple[str, pa.Table], catalog_table: pa.Table
-    ) -> Iterator[tuple[str, pa.Table]]:
-        source, table = element
+        self, element: tuple[tuple[str, int], pa.Table], catalog_table: pa.Table
+    ) -> Iterator[tuple[str, str]]:
+        (source, index), table = element
         found = signals.signals_table(source, table, catalog_table)
-        if found.num_rows:
-            yield from signals.by_week(found)
+        if not found.num_rows:
+            return
+        for week, part in signals.by_week(found):
+            path = io.join(self._parts_root, source, f"{index:05d}-{week}.arrow")
+            io.write_arrow(path, part)
+            yield week, path
 
 
 class BuildEventsFn(beam.DoFn):
-    """One ISO week's signals -> its events (tagged 'events') and its linked signals (main).
+    """One ISO week's signal parts -> its events (tagged 'events') and its linked signals (main).
 
     Signals are linked per store-day (a store-day never spans two weeks); the catalog side input
     is indexed once per DoFn instance.
@@ -86,15 +95,12 @@ class BuildEventsFn(beam.DoFn):
         self._window = timedelta(minutes=window_minutes)
         self._catalog: catalog.Catalog | None = None
 
-    def process(
-        self, element: tuple[str, Iterable[pa.Table]], catalog_table: pa.Table
-    ) -> Iterator[Any]:
-        week, parts = element
+    def process(self, element: tuple[str, Iterable[str]], catalog_table: pa.Table) -> Iterator[Any]:
+        week, paths = element
         if self._catalog is None:
             self._catalog = catalog.catalog_index(catalog_table.to_pylist())
-        built, linked = events.build_event_tables(
-            pa.concat_tables(list(parts)), self._catalog, self._window
-        )
+        week_signals = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
+        built, linked = events.build_event_tables(week_signals, self._catalog, self._window)
         yield week, linked
         yield beam.pvalue.TaggedOutput("events", (week, built))
 

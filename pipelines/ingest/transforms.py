@@ -23,12 +23,12 @@ PARTS_FOLDER = "_parts"
 
 
 def part_path(parts_root: str, source: str, index: int) -> str:
-    return io.join(parts_root, source, f"part-{index:05d}.parquet")
+    return io.join(parts_root, source, f"part-{index:05d}.arrow")
 
 
 class ParseFileFn(beam.DoFn):
-    """Parse one input file (parse.parse_file), write its accepted rows once as a Parquet part, and
-    emit only what the next steps need to decide about them. Elements are (source, index, path);
+    """Parse one input file (parse.parse_file), write its accepted rows once as an Arrow IPC part,
+    and emit only what the next steps need to decide about them. Elements are (source, index, path);
     `index` numbers the files of a source (their part and staging file names).
 
     Outputs: main = ((source, bucket), keys table) for the duplicate-id check, 'parts' =
@@ -64,7 +64,7 @@ class ParseFileFn(beam.DoFn):
                             relative_name(path, self._inputs_root), ref, self._fast)  # fmt: skip
         if parsed.rows.num_rows:
             target = part_path(self._parts_root, source, index)
-            io.write_parquet(target, parsed.rows)
+            io.write_arrow(target, parsed.rows)
             yield beam.pvalue.TaggedOutput("parts", ((source, index), target))
             keys = tables.keys_table(parsed.rows, spec.id_field, index)
             for bucket, part in tables.split_by_bucket(keys, "record_id", ID_BUCKETS):
@@ -101,7 +101,7 @@ class WritePartFn(beam.DoFn):
             return
         drops = list(grouped["drops"])
         rows, rejects = tables.drop_rows(
-            io.read_parquet(paths[0]),
+            io.read_arrow(paths[0]),
             pa.concat_tables(drops) if drops else None,
             spec.id_field,
             source,
@@ -157,7 +157,7 @@ class WriteRejectsFn(beam.DoFn):
 class IngestSources(beam.PTransform):
     """Parse, validate and de-duplicate the files of some sources and write them to staging, in
     one flow (one element per file, keyed by source from then on: fewer stages than one flow per
-    source). Rows go from the parser to the staging writer through a Parquet part per file under
+    source). Rows go from the parser to the staging writer through an Arrow IPC part per file under
     `parts_root`; only ids (and drop lists) go through the runner's group-bys.
 
     Returns a dict of PCollections: 'keys' (((source, bucket), keys table) of accepted rows, before

@@ -124,3 +124,45 @@ def test_notes_extracted_in_chunks_give_the_same_rows(monkeypatch) -> None:
     assert _parse(SAMPLE, path, "frontline_notes", True) == _parse(
         SAMPLE, path, "frontline_notes", False
     )
+
+
+EDGE_TIMES = [
+    "2026-11-17T14:09:40+01:00",  # plain
+    "2026-02-29T10:00:00+01:00",  # not a leap year
+    "2024-02-29T10:00:00+01:00",  # a leap year
+    "2025-02-30T10:00:00Z",  # strptime would roll it over to March 2
+    "2026-04-31T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-00-10T00:00:00Z",
+    "2026-11-00T00:00:00Z",
+    "2026-11-17T24:00:00Z",
+    "2026-11-17T23:60:00Z",
+    "2026-11-17T23:59:60Z",
+    "0000-01-01T00:00:00Z",
+    "0999-12-31T23:59:59Z",
+    "1000-01-01T00:00:00Z",
+    "2026-11-17T23:59:59-23:59",
+    "2026-11-17T14:09:40+24:00",
+]
+
+
+def test_fast_path_reads_edge_timestamps_as_the_exact_path_does(tmp_path: Path) -> None:
+    header = "sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,"
+    lines = [header + "substitute_sku,description"]
+    lines += [
+        f"E-{n},S001,SKU-1,size_unavailable,1,129.00,EUR,{when},,"
+        for n, when in enumerate(EDGE_TIMES)
+    ]
+    path = tmp_path / "lost_sales" / "edge.csv"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n")
+    for folder in ("stores", "catalog"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "stores" / "stores.csv").write_text("store_id\nS001\n")
+    (tmp_path / "catalog" / "catalog.csv").write_text("sku\nSKU-1\n")
+    fast_rows, fast_rejects, _ = _parse(tmp_path, path, "lost_sales", True)
+    exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
+    assert (fast_rows, fast_rejects) == (exact_rows, exact_rejects)
+    accepted = {r["sale_id"] for r in exact_rows}
+    assert {"E-0", "E-2", "E-13"} <= accepted  # the test must see both outcomes
+    assert not {"E-1", "E-3", "E-4", "E-8"} & accepted

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipelines.ingest.readers import RawRecord
 from pipelines.ingest.parse import _without_unconsented_customer
+from pipelines.ingest.readers import RawRecord
 
 RAW = '{"note_id": "N-1", "customer_ref": "C-7", "customer_consent": %s}'
 

@@ -48,18 +48,18 @@ def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table
     yield from _split(table, pc.cast(table.column(column), pa.string()).combine_chunks())
 
 
-#: The columns of a file's accepted rows the duplicate-id check needs (one row per record).
-KEY_COLUMNS = ("record_id", "source_file", "source_line", "part", "row")
+#: The columns of a file's accepted rows the duplicate-id check needs (one row per record): the
+#: id, its line in the input file, the file's number within its source (`part`; files are numbered
+#: in name order) and the row's position in that file's part.
+KEY_COLUMNS = ("record_id", "source_line", "part", "row")
 
 
 def keys_table(rows: pa.Table, id_field: str, part: int) -> pa.Table:
-    """The duplicate-id check's view of one file's accepted rows: id, where it came from, and
-    where it sits in the file's part (`part` is the file's index, `row` its row there)."""
+    """The duplicate-id check's view of one file's accepted rows (KEY_COLUMNS)."""
     n = rows.num_rows
     return pa.table(
         {
             "record_id": rows.column(id_field),
-            "source_file": rows.column("source_file"),
             "source_line": rows.column("source_line"),
             "part": pa.array(np.full(n, part, dtype=np.int32)),
             "row": pa.array(np.arange(n, dtype=np.int32)),
@@ -67,14 +67,15 @@ def keys_table(rows: pa.Table, id_field: str, part: int) -> pa.Table:
     )
 
 
-def find_duplicates(keys: pa.Table, id_field: str) -> pa.Table:
-    """Every occurrence of an id but the first (by source file, then line), with its reason.
+def find_duplicates(keys: pa.Table, id_field: str, names: dict[int, str]) -> pa.Table:
+    """Every occurrence of an id but the first (by file number, then line), with its reason.
 
-    `keys` has KEY_COLUMNS; returns (part, row, reason), one row per repeat. A re-delivered file is
-    caught here: all its ids were seen in the earlier file.
+    `keys` has KEY_COLUMNS; `names` gives each file number's name (for the reason). Returns
+    (part, row, reason), one row per repeat. A re-delivered file is caught here: all its ids were
+    seen in the earlier file.
     """
     order = keys.sort_by(
-        [("record_id", "ascending"), ("source_file", "ascending"), ("source_line", "ascending")]
+        [("record_id", "ascending"), ("part", "ascending"), ("source_line", "ascending")]
     )
     ids = order.column("record_id").combine_chunks()
     n = order.num_rows
@@ -90,11 +91,11 @@ def find_duplicates(keys: pa.Table, id_field: str) -> pa.Table:
     # the first row of each run of equal ids
     first = keep[np.cumsum(~repeat)[dups] - 1]
     dup_ids = ids.take(pa.array(dups)).to_pylist()
-    files = order.column("source_file").take(pa.array(first)).to_pylist()
+    parts = order.column("part").take(pa.array(first)).to_pylist()
     lines = order.column("source_line").take(pa.array(first)).to_pylist()
     reasons = [
-        f"duplicate {id_field} {i!r}: first seen in {f} line {line}"
-        for i, f, line in zip(dup_ids, files, lines, strict=True)
+        f"duplicate {id_field} {i!r}: first seen in {names[part]} line {line}"
+        for i, part, line in zip(dup_ids, parts, lines, strict=True)
     ]
     return pa.table(
         {

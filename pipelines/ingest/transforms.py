@@ -76,11 +76,18 @@ class ParseFileFn(beam.DoFn):
 
 class FindDuplicateIdsFn(beam.DoFn):
     """Within one id bucket: find every occurrence of an id after its first (by file, then line).
-    Emits ((source, index), drops table (part, row, reason)) for each file with repeats."""
+    Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
+    `names` maps (source, file number) to the file's relative name, for the reasons."""
+
+    def __init__(self, names: dict[tuple[str, int], str]) -> None:
+        self._names = names
 
     def process(self, element: tuple[tuple[str, int], Iterable[pa.Table]]) -> Iterator[Any]:
         (source, _), keys = element
-        drops = tables.find_duplicates(pa.concat_tables(list(keys)), BY_NAME[source].id_field)
+        names = {index: name for (src, index), name in self._names.items() if src == source}
+        drops = tables.find_duplicates(
+            pa.concat_tables(list(keys)), BY_NAME[source].id_field, names
+        )
         for index, part in tables.split_by_value(drops, "part"):
             yield (source, int(index)), part
 
@@ -181,6 +188,10 @@ class IngestSources(beam.PTransform):
     def expand(self, pbegin):  # type: ignore[no-untyped-def]
         side = [beam.pvalue.AsSingleton(self._reference)] if self._reference is not None else []
         parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root)
+        names = {
+            (source, index): relative_name(path, self._inputs_root)
+            for source, index, path in self._files
+        }
         parsed = (
             pbegin
             | "ListFiles" >> beam.Create(self._files)
@@ -190,7 +201,7 @@ class IngestSources(beam.PTransform):
         drops = (
             parsed.keys
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn())
+            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names))
         )
         written = (
             {"parts": parsed.parts, "drops": drops}

@@ -24,16 +24,18 @@ def test_bucket_is_stable_across_processes():
 
 
 def _keys(rows):
-    """KEY_COLUMNS of `rows`, each row its own part so positions can be checked."""
-    return pa.table(
+    """KEY_COLUMNS of `rows` (files numbered in name order; `row` is the position in `rows`)
+    and the names of the file numbers."""
+    names = sorted({r["source_file"] for r in rows})
+    keys = pa.table(
         {
             "record_id": [r["id"] for r in rows],
-            "source_file": [r["source_file"] for r in rows],
             "source_line": [r["source_line"] for r in rows],
-            "part": pa.array([0] * len(rows), pa.int32()),
+            "part": pa.array([names.index(r["source_file"]) for r in rows], pa.int32()),
             "row": pa.array(range(len(rows)), pa.int32()),
         }
     )
+    return keys, dict(enumerate(names))
 
 
 def test_first_occurrence_wins_by_file_then_line_and_the_rest_are_dropped():
@@ -43,7 +45,8 @@ def test_first_occurrence_wins_by_file_then_line_and_the_rest_are_dropped():
         {"id": "b", "source_file": "x/1.csv", "source_line": 9},
         {"id": "b", "source_file": "x/1.csv", "source_line": 4},
     ]
-    drops = find_duplicates(_keys(rows), "id")
+    keys, names = _keys(rows)
+    drops = find_duplicates(keys, "id", names)
     got = zip(drops.column("row").to_pylist(), drops.column("reason").to_pylist(), strict=True)
     assert sorted(got) == [
         (0, "duplicate id 'b': first seen in x/1.csv line 4"),
@@ -64,10 +67,10 @@ def test_keys_table_points_at_each_row_of_its_part():
     keys = keys_table(rows, "sale_id", 3)
     assert keys.column_names == list(KEY_COLUMNS)
     assert keys.to_pylist() == [
-        {"record_id": "s2", "source_file": "f.csv", "source_line": 7, "part": 3, "row": 0},
-        {"record_id": "s1", "source_file": "f.csv", "source_line": 8, "part": 3, "row": 1},
+        {"record_id": "s2", "source_line": 7, "part": 3, "row": 0},
+        {"record_id": "s1", "source_line": 8, "part": 3, "row": 1},
     ]
-    assert find_duplicates(keys, "sale_id").num_rows == 0
+    assert find_duplicates(keys, "sale_id", {3: "f.csv"}).num_rows == 0
 
 
 def test_splits_are_complete_and_disjoint():
@@ -87,7 +90,8 @@ def test_find_duplicates_matches_a_plain_loop_on_many_repeats():
         {"id": f"i{rng.randrange(40)}", "source_file": f"f{rng.randrange(3)}.csv", "source_line": n}
         for n in range(300)
     ]
-    drops = find_duplicates(_keys(rows), "id")
+    keys, names = _keys(rows)
+    drops = find_duplicates(keys, "id", names)
     first: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: (r["id"], r["source_file"], r["source_line"])):
         first.setdefault(row["id"], row)

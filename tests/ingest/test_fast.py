@@ -8,6 +8,7 @@ checks that the fast path really takes the plain records (else the first proves 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,44 @@ def test_fast_path_reads_edge_timestamps_as_the_exact_path_does(tmp_path: Path) 
     accepted = {r["sale_id"] for r in exact_rows}
     assert {"E-0", "E-2", "E-13"} <= accepted  # the test must see both outcomes
     assert not {"E-1", "E-3", "E-4", "E-8"} & accepted
+
+
+def test_repeated_note_texts_are_extracted_once_with_the_same_fields(tmp_path, monkeypatch):
+    texts = ["navy coat in L, sold out", "fitting rooms busy", "navy coat in L, sold out",
+             "wanted plaid scarf", "fitting rooms busy", "navy coat in L, sold out"]  # fmt: skip
+    lines = [
+        json.dumps(
+            {
+                "note_id": f"N-{n}",
+                "store_id": "S001",
+                "channel": "store",
+                "associate_id": "A1",
+                "captured_at": "2026-11-17T10:00:00Z",
+                "text": text,
+                "sku": None,
+                "customer_ref": None,
+                "customer_consent": False,
+            }
+        )  # fmt: skip
+        for n, text in enumerate(texts)
+    ]
+    path = tmp_path / "frontline_notes" / "repeats.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n")
+    for folder in ("stores", "catalog"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "stores" / "stores.csv").write_text("store_id\nS001\n")
+    (tmp_path / "catalog" / "catalog.csv").write_text("sku\nSKU-1\n")
+    exact = _parse(tmp_path, path, "frontline_notes", False)
+    seen: list[str] = []
+    counted = fast.note_text_fields
+
+    def counting(text: str):
+        seen.append(text)
+        return counted(text)
+
+    monkeypatch.setattr(fast, "note_text_fields", counting)
+    assert _parse(tmp_path, path, "frontline_notes", True) == exact
+    assert sorted(seen) == sorted(set(texts))  # one call per distinct text, on the fast path
+    rows = exact[0]
+    assert rows[0]["demanded"] == rows[2]["demanded"] == rows[5]["demanded"] != []

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
+import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
@@ -102,6 +105,47 @@ def write_parquet(path: str, table: pa.Table) -> None:
         pq.write_table(table, sink, **PARQUET_OPTIONS)
     finally:
         sink.close()
+
+
+class BackgroundWrites:
+    """Parquet writes on one background thread: a DoFn computes its next element while the last
+    one is encoded and compressed (pyarrow does that without the GIL, so on the second core).
+    At most `pending` tables wait to be written. Create it in `DoFn.setup`, call `wait()` in
+    `finish_bundle` (the bundle is done only when its files are; it re-raises a failed write)
+    and `close()` in `teardown`.
+    """
+
+    def __init__(self, pending: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unmet-write")
+        self._slots = threading.BoundedSemaphore(pending)
+        self._futures: list[Future[None]] = []
+
+    def write(self, path: str, table: pa.Table) -> None:
+        self._slots.acquire()
+        future = self._pool.submit(write_parquet, path, table)
+        future.add_done_callback(lambda _: self._slots.release())
+        self._futures.append(future)
+
+    def wait(self) -> None:
+        futures, self._futures = self._futures, []
+        for future in futures:
+            future.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+class WritingFn(beam.DoFn):
+    """A DoFn that writes Parquet in the background: `self.writes.write(path, table)`."""
+
+    def setup(self) -> None:
+        self.writes = BackgroundWrites()
+
+    def finish_bundle(self) -> None:
+        self.writes.wait()
+
+    def teardown(self) -> None:
+        self.writes.close()
 
 
 def read_parquet(path: str) -> pa.Table:

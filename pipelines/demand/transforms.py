@@ -105,7 +105,7 @@ class BuildEventsFn(beam.DoFn):
         yield beam.pvalue.TaggedOutput("events", (week, built))
 
 
-class WriteWeekFn(beam.DoFn):
+class WriteWeekFn(io.WritingFn):
     """Write one ISO week of a ledger table as one Parquet file; pass the table on."""
 
     def __init__(self, out_root: str, table: str, sort_key: str) -> None:
@@ -116,11 +116,26 @@ class WriteWeekFn(beam.DoFn):
     def process(self, element: tuple[str, pa.Table]) -> Iterator[tuple[str, pa.Table]]:
         week, table = element
         table = table.sort_by(self._sort_key)
-        io.write_parquet(
+        self.writes.write(
             io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"),
             table.cast(WRITTEN[self._table]),
         )
         yield week, table
+
+
+class WriteMartFn(io.WritingFn):
+    """Write one ISO week of mart_unmet_demand; emit its row count."""
+
+    def __init__(self, out_root: str) -> None:
+        self._out_root = out_root
+
+    def process(self, element: tuple[str, pa.Table]) -> Iterator[int]:
+        week, table = element
+        self.writes.write(
+            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"),
+            table,
+        )
+        yield table.num_rows
 
 
 class AggregateUnmetDemand(beam.PTransform):
@@ -137,16 +152,9 @@ class AggregateUnmetDemand(beam.PTransform):
         return (
             weekly_events
             | "AggregateWeek" >> beam.MapTuple(self._aggregate)
-            | "WriteMart" >> beam.MapTuple(self._write)
+            | "WriteMart" >> beam.ParDo(WriteMartFn(self._out_root))
         )
 
     def _aggregate(self, week: str, table: pa.Table) -> tuple[str, pa.Table]:
         long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
         return week, aggregate.aggregate(long)
-
-    def _write(self, week: str, table: pa.Table) -> int:
-        io.write_parquet(
-            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"),
-            table,
-        )
-        return table.num_rows

@@ -92,7 +92,7 @@ class FindDuplicateIdsFn(beam.DoFn):
             yield (source, int(index)), part
 
 
-class WritePartFn(beam.DoFn):
+class WritePartFn(io.WritingFn):
     """Write one file's accepted rows, less its repeated ids, to staging: one Parquet file per
     partition the file touches (`event_date=YYYY-MM-DD/part-<index>.parquet`, rows sorted by id).
     Repeats go to 'rejects'; the main output is (source, rows written)."""
@@ -131,7 +131,7 @@ class WritePartFn(beam.DoFn):
                 if partition
                 else io.join(self._out_root, spec.table)
             )
-            io.write_parquet(io.join(folder, name), part.sort_by(spec.id_field).cast(schema))
+            self.writes.write(io.join(folder, name), part.sort_by(spec.id_field).cast(schema))
             written += part.num_rows
         yield source, written
 

@@ -13,7 +13,11 @@ DATA_ROOT ?= data
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+# setup.py compiles these modules with Cython: editing one rebuilds its extension (which Python
+# would otherwise import in place of the edited source)
+COMPILED := pipelines/extract/scanner.py pipelines/extract/extractor.py
+
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

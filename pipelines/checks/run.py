@@ -15,14 +15,14 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines import summary
-from pipelines.checks import frames, suites
+from pipelines.checks import facts, frames, suites
 
 VALIDATION_FILE = "validation.json"
 
@@ -145,10 +145,19 @@ def _no_frame_fingerprints() -> Iterator[None]:
         engine.HASH_THRESHOLD = saved
 
 
+#: Rows of one dataset validated at a time. At 1M input records every dataset but the mart
+#: (1.5M rows) is one chunk; memory is bounded by a chunk, whatever the size of the run.
+CHUNK_ROWS = 1_000_000
+
+#: The chunks of one dataset, chk_* columns included, by dataset name.
+Chunks = Callable[[str], Iterable[Any]]
+
+
 def validate(
-    suite_list: list[suites.Suite], tables: dict[str, Any]
-) -> tuple[list[Outcome], dict[str, float]]:
-    """Validate every suite against its table; returns the outcomes and timings (seconds)."""
+    suite_list: list[suites.Suite], chunks: Chunks
+) -> tuple[list[Outcome], dict[str, int], dict[str, float]]:
+    """Validate every suite against the chunks of its dataset; returns the outcomes, the rows of
+    each dataset and timings (seconds)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     started = time.perf_counter()
     import great_expectations as gx
@@ -166,62 +175,108 @@ def validate(
         "partial_unexpected_count": suites.PARTIAL_UNEXPECTED,
     }
     outcomes: list[Outcome] = []
+    rows: dict[str, int] = {}
     with _no_frame_fingerprints():
         for suite in suite_list:
-            outcomes.extend(_validate_suite(source, suite, tables, result_format))
+            suite_outcomes, rows[suite.dataset] = _validate_suite(
+                source, suite, chunks(suite.dataset), result_format
+            )
+            outcomes.extend(suite_outcomes)
     done = time.perf_counter()
-    return outcomes, {
-        "import_s": round(imported - started, 2),
-        "validate_s": round(done - imported, 2),
-    }
+    return (
+        outcomes,
+        rows,
+        {"import_s": round(imported - started, 2), "validate_s": round(done - imported, 2)},
+    )
 
 
 def _validate_suite(
-    source: Any, suite: suites.Suite, tables: dict[str, Any], result_format: dict[str, Any]
-) -> list[Outcome]:
-    """Validate one suite against its table's frame (one GE batch)."""
-    from great_expectations.validator.v1_validator import Validator
-
-    outcomes: list[Outcome] = []
-    # What Batch.validate does, minus the Batch we would have to get first: each get_batch
-    # fingerprints (hashes) the whole frame, and Batch.validate gets it a second time.
+    source: Any, suite: suites.Suite, chunks: Iterable[Any], result_format: dict[str, Any]
+) -> tuple[list[Outcome], int]:
+    """Validate one suite: its row-local rules on every chunk (one GE batch each), the others on
+    a narrow frame of only their columns over the whole dataset. Returns the outcomes, one per
+    rule with the chunks' counts summed, and the rows of the dataset."""
+    local = [i for i, rule in enumerate(suite.rules) if rule.row_local]
+    whole = [i for i, rule in enumerate(suite.rules) if not rule.row_local]
+    local_suite = suites.to_ge_suite(suite, local) if local else None
+    local_columns = _columns(suite, local)
+    whole_columns = _columns(suite, whole)
     definition = source.add_dataframe_asset(suite.dataset).add_batch_definition_whole_dataframe(
         "whole"
     )
+    results: list[Any] = []
+    narrow: list[Any] = []
+    rows = 0
+    for table in chunks:
+        rows += table.num_rows
+        if local_suite is not None:
+            frame = frames.frame(table, local_columns)
+            results += _run(definition, frame, local_suite, result_format)
+        if whole:
+            narrow.append(frames.narrow(table, whole_columns))
+    if whole:
+        whole_table = frames.concat(narrow)
+        frame = frames.frame(whole_table, tuple(whole_table.column_names))
+        results += _run(definition, frame, suites.to_ge_suite(suite, whole), result_format)
+    by_rule: dict[int, list[Any]] = {}
+    for r in results:
+        by_rule.setdefault(r.expectation_config.meta["rule"], []).append(r)
+    if sorted(by_rule) != list(range(len(suite.rules))):
+        raise ChecksFailed(f"{suite.name}: Great Expectations did not report every rule")
+    return [_merge(suite, index, by_rule[index]) for index in sorted(by_rule)], rows
+
+
+def _columns(suite: suites.Suite, indexes: list[int]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for i in indexes for c in suite.rules[i].columns))
+
+
+def _run(definition: Any, frame: Any, ge_suite: Any, result_format: dict[str, Any]) -> list[Any]:
+    """One GE batch: `frame` against `ge_suite`."""
+    from great_expectations.validator.v1_validator import Validator
+
+    # What Batch.validate does, minus the Batch we would have to get first: each get_batch
+    # fingerprints (hashes) the whole frame, and Batch.validate gets it a second time.
     validator = Validator(
         batch_definition=definition,
-        batch_parameters={"dataframe": frames.frame(tables[suite.dataset], suite)},
+        batch_parameters={"dataframe": frame},
         result_format=result_format,
     )
-    result = validator.validate_expectation_suite(suites.to_ge_suite(suite))
-    ordered = sorted(result.results, key=lambda r: r.expectation_config.meta["rule"])
-    if [r.expectation_config.meta["rule"] for r in ordered] != list(range(len(suite.rules))):
-        raise ChecksFailed(f"{suite.name}: Great Expectations did not report every rule")
-    for r in ordered:
-        details = r.result or {}
-        error = error_of(r.exception_info)
-        outcomes.append(
-            Outcome(
-                dataset=suite.dataset,
-                expectation=r.expectation_config.type,
-                why=r.expectation_config.meta["why"],
-                kwargs=_shown_kwargs(suite.rules[r.expectation_config.meta["rule"]].kwargs),
-                success=bool(r.success) and error is None,
-                errored=error is not None,
-                error=error,
-                observed_value=plain(details.get("observed_value")),
-                element_count=details.get("element_count"),
-                unexpected_count=details.get("unexpected_count"),
-                unexpected_values=plain(details.get("partial_unexpected_list") or [])[
-                    : suites.PARTIAL_UNEXPECTED
-                ],
-            )
-        )
-    return outcomes
+    return list(validator.validate_expectation_suite(ge_suite).results)
+
+
+def _sum(values: list[Any]) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _merge(suite: suites.Suite, index: int, results: list[Any]) -> Outcome:
+    """One rule's outcome from its results on every chunk: it passes only if it passed on every
+    chunk; counts are summed; the first unexpected values are those of the first chunks."""
+    details = [r.result or {} for r in results]
+    errors = [e for r in results if (e := error_of(r.exception_info))]
+    error = "; ".join(dict.fromkeys(errors)) or None
+    observed = [d.get("observed_value") for d in details]
+    unexpected = [v for d in details for v in plain(d.get("partial_unexpected_list") or [])]
+    return Outcome(
+        dataset=suite.dataset,
+        expectation=results[0].expectation_config.type,
+        why=suite.rules[index].why,
+        kwargs=_shown_kwargs(suite.rules[index].kwargs),
+        success=all(bool(r.success) for r in results) and error is None,
+        errored=error is not None,
+        error=error,
+        # Row-local rules (the only ones ever split in chunks) report no observed value.
+        observed_value=plain(
+            observed[0] if len(observed) == 1 else [o for o in observed if o is not None] or None
+        ),
+        element_count=_sum([d.get("element_count") for d in details]),
+        unexpected_count=_sum([d.get("unexpected_count") for d in details]),
+        unexpected_values=unexpected[: suites.PARTIAL_UNEXPECTED],
+    )
 
 
 def report(
-    outcomes: list[Outcome], tables: dict[str, Any], as_of: datetime, timings: dict[str, float]
+    outcomes: list[Outcome], rows: dict[str, int], as_of: datetime, timings: dict[str, float]
 ) -> dict[str, Any]:
     """The content of validation.json."""
     by_dataset: dict[str, list[Outcome]] = {}
@@ -238,7 +293,7 @@ def report(
             {
                 "dataset": dataset,
                 "suite": f"unmet.{dataset}",
-                "rows": tables[dataset].num_rows,
+                "rows": rows[dataset],
                 "success": all(o.success for o in results),
                 "expectations": [o.as_dict() for o in results],
             }
@@ -259,13 +314,30 @@ def failure_message(outcomes: list[Outcome], path: Path) -> str:
     return "\n".join([head, *(f"- {o.describe()}" for o in bad)])
 
 
-def gate(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:
-    """Validate the run in `run_dir`; write validation.json; raise ChecksFailed on any failure."""
+def gate(
+    run_dir: Path,
+    counts: list[summary.SourceCount],
+    as_of: datetime,
+    chunk_rows: int = CHUNK_ROWS,
+) -> None:
+    """Validate the run in `run_dir`, `chunk_rows` rows of a dataset at a time; write
+    validation.json; raise ChecksFailed on any failure."""
     suite_list = suites.build_suites(as_of)
-    tables = frames.load(run_dir, counts)
-    outcomes, timings = validate(suite_list, tables)
+    started = time.perf_counter()
+    found = facts.compute(run_dir)
+    facts_s = time.perf_counter() - started
+
+    def chunks(dataset: str) -> Iterator[Any]:
+        if dataset == "ingest_counts":
+            yield frames.counts_table(counts)
+            return
+        for chunk in frames.chunks(run_dir, dataset, chunk_rows):
+            yield frames.derive_chunk(dataset, chunk, found)
+
+    outcomes, rows, timings = validate(suite_list, chunks)
+    timings = {"facts_s": round(facts_s, 2), **timings}
     path = run_dir / VALIDATION_FILE
-    content = report(outcomes, tables, as_of, timings)
+    content = report(outcomes, rows, as_of, timings)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     if not content["success"]:
         raise ChecksFailed(failure_message(outcomes, path))

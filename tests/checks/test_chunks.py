@@ -176,3 +176,18 @@ def test_a_rule_that_is_not_row_local_sees_the_whole_dataset(run_dir, monkeypatc
     assert by_why["every sale is there"]["observed_value"] == rows
     assert by_why["one sale per store"]["success"] is (not same_store)
     assert by_why["one sale per store"]["element_count"] == rows
+
+
+def test_great_expectations_keeps_no_frame_after_a_batch():
+    """Else its execution engine would hold the last chunk of every dataset until the end."""
+    import great_expectations as gx
+    import pandas as pd
+
+    source = gx.get_context(mode="ephemeral").data_sources.add_pandas("t")
+    definition = source.add_dataframe_asset("a").add_batch_definition_whole_dataframe("whole")
+    rule = Rule("ExpectColumnValuesToNotBeNull", {"column": "x"}, "x is never null")
+    ge_suite = suites.to_ge_suite(suites.Suite("t", (rule,)))
+    frame = pd.DataFrame({"x": [1.0, None]})
+    (result,) = checks_run._run(definition, frame, ge_suite, {"result_format": "BASIC"})
+    assert result.result["unexpected_count"] == 1
+    assert source.get_execution_engine().batch_manager.batch_data_cache == {}

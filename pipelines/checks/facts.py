@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import io
 from pipelines.checks.suites import DATASETS
@@ -84,13 +85,26 @@ def _connect(run_dir: Path, spill: str):  # type: ignore[no-untyped-def]
 
 
 def _duplicates(con, dataset: str) -> pa.Table:  # type: ignore[no-untyped-def]
+    """The key values of `dataset` that occur in more than one row."""
     keys = DATASETS[dataset][1]
     columns = ", ".join(keys)
     # As GE's unique expectations: a null key is no duplicate; a compound key counts unless all of
     # its values are null (ExpectCompoundColumnsToBeUnique ignores those rows).
     present = " or ".join(f"{k} is not null" for k in keys)
+    # Grouping 64-bit hashes first is ~6x faster than grouping the key columns (11M mart rows:
+    # 2.4 s vs 14 s); only keys whose hash repeats (a real duplicate or a rare collision) are then
+    # grouped exactly.
     return _arrow(
-        con, f"select {columns} from {dataset} where {present} group by all having count(*) > 1"
+        con,
+        f"""
+        with repeated as (
+            select hash({columns}) as h from {dataset} where {present}
+            group by h having count(*) > 1
+        )
+        select {columns} from {dataset}
+        where ({present}) and hash({columns}) in (select h from repeated)
+        group by all having count(*) > 1
+        """,
     )
 
 
@@ -98,52 +112,66 @@ def _arrow(con, query: str, params: list[object] | None = None) -> pa.Table:  # 
     return con.sql(query, params=params).to_arrow_table()
 
 
+def _untraced_records(con) -> pa.Table:  # type: ignore[no-untyped-def]
+    """(source, record_id) of the signals whose record is not in its source's staging table: one
+    anti join per source (three smaller hash tables than one over all staged ids)."""
+    return _arrow(
+        con,
+        " union all ".join(
+            f"""
+            select distinct s.source, s.record_id
+            from demand_signals as s
+            anti join {table} as t on cast(t.{id_field} as varchar) = cast(s.record_id as varchar)
+            where s.source = '{source}' and s.record_id is not null
+            """
+            for source, (table, id_field) in SIGNAL_SOURCES.items()
+        )
+        + """
+        union all
+        select distinct source, record_id from demand_signals
+        where record_id is not null and source not in ({})
+        """.format(", ".join(f"'{source}'" for source in SIGNAL_SOURCES)),
+    )
+
+
+def _event_links(con) -> pa.Table:  # type: ignore[no-untyped-def]
+    """One full join of the events with the signals counted per event_id: the signal event_ids
+    with no event (known false), and the events whose n_signals is not the number of signals
+    naming them (n_linked, null if none)."""
+    return _arrow(
+        con,
+        """
+        with linked as (
+            select event_id, count(*) as n_linked
+            from demand_signals
+            where event_id is not null
+            group by event_id
+        ), events as (
+            select event_id, n_signals, true as known from demand_events
+        )
+        select coalesce(e.event_id, l.event_id) as event_id, e.known is not null as known,
+            l.n_linked
+        from events as e
+        full join linked as l on l.event_id = e.event_id
+        where e.known is null or l.n_linked is null or l.n_linked is distinct from e.n_signals
+        """,
+    )
+
+
 def compute(run_dir: Path) -> Facts:
     """The facts of the run in `run_dir` (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="unmet-checks-") as spill:
         con = _connect(run_dir, spill)
         try:
-            staged = " union all ".join(
-                f"select '{source}' as source, cast({id_field} as varchar) as id from {table}"
-                for source, (table, id_field) in SIGNAL_SOURCES.items()
-            )
+            links = _event_links(con)
+            known = links.column("known")
             return Facts(
                 duplicates={dataset: _duplicates(con, dataset) for dataset in DATASETS},
-                untraced_records=_arrow(
-                    con,
-                    f"""
-                    select distinct s.source, s.record_id
-                    from demand_signals as s
-                    anti join ({staged}) as t
-                        on t.source = s.source and t.id = cast(s.record_id as varchar)
-                    where s.source is not null and s.record_id is not null
-                    """,
-                ),
-                unknown_event_ids=_arrow(
-                    con,
-                    """
-                    select distinct s.event_id
-                    from demand_signals as s
-                    anti join demand_events as e on e.event_id = s.event_id
-                    where s.event_id is not null
-                    """,
-                )
+                untraced_records=_untraced_records(con),
+                unknown_event_ids=links.filter(pc.invert(known))
                 .column("event_id")
                 .combine_chunks(),
-                linked_mismatch=_arrow(
-                    con,
-                    """
-                    with linked as (
-                        select event_id, count(*) as n_linked
-                        from demand_signals
-                        group by event_id
-                    )
-                    select e.event_id, l.n_linked
-                    from demand_events as e
-                    left join linked as l on l.event_id = e.event_id
-                    where l.n_linked is null or l.n_linked is distinct from e.n_signals
-                    """,
-                ),
+                linked_mismatch=links.filter(known).select(["event_id", "n_linked"]),
                 event_keys=_arrow(
                     con,
                     "select distinct iso_week, store_id, coalesce(category, ?) as category "

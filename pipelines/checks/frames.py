@@ -27,8 +27,8 @@ from schemas.arrow import arrow_schema
 #: Rows per batch read from Parquet, and how many batches and files the scanner reads ahead: the
 #: reading holds a few of these beyond the chunk being built.
 READ_BATCH_ROWS = 65_536
-READ_AHEAD_BATCHES = 2
-READ_AHEAD_FILES = 2
+READ_AHEAD_BATCHES = 1
+READ_AHEAD_FILES = 1
 
 
 def chunks(run_dir: Path, dataset: str, chunk_rows: int) -> Iterator[pa.Table]:

@@ -1,39 +1,64 @@
-"""The data the gate validates: a run's Parquet datasets read with pyarrow, plus the `chk_*` columns
-that carry rules across columns and tables (traceability, sums), as pandas frames for Great
-Expectations. Pure Arrow; no Great Expectations here.
+"""The data the gate validates: a run's Parquet datasets read a chunk of rows at a time with pyarrow,
+plus the `chk_*` columns that carry rules across columns, rows and tables (duplicated keys,
+traceability, sums), as pandas frames for Great Expectations. Pure Arrow; no Great Expectations
+here.
+
+A chunk holds at most `chunk_rows` rows of one dataset, so memory is bounded by the chunk, not the
+run. What a chunk cannot show on its own (a key repeated in another chunk, a signal's record in
+another table) comes from facts.Facts, found once over the key columns of the whole run.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
-from pipelines import io, summary
-from pipelines.checks.suites import DATASETS, Suite
-from pipelines.demand.aggregate import CLASSES, MISSING
+from pipelines import summary
+from pipelines.checks.facts import Facts, files
+from pipelines.checks.suites import DATASETS, duplicate_column
+from pipelines.demand.aggregate import CLASSES
 from schemas.arrow import arrow_schema
 
-#: The staging table and id column each demand signal's `source` refers to.
-SIGNAL_SOURCES = {
-    "frontline_notes": ("stg_frontline_notes", "note_id"),
-    "oos_lookups": ("stg_oos_lookups", "lookup_id"),
-    "lost_sales": ("stg_lost_sales", "sale_id"),
-}
+#: Rows per batch read from Parquet, and how many batches and files the scanner reads ahead: the
+#: reading holds a few of these beyond the chunk being built.
+READ_BATCH_ROWS = 65_536
+READ_AHEAD_BATCHES = 1
+READ_AHEAD_FILES = 1
 
 
-def read_dataset(run_dir: Path, dataset: str) -> pa.Table:
-    """All Parquet files of one dataset of the run as one table (empty with its schema if none)."""
-    schema = arrow_schema(DATASETS[dataset][0])
-    paths = io.list_files(str(run_dir / dataset), "**.parquet")
+def chunks(run_dir: Path, dataset: str, chunk_rows: int) -> Iterator[pa.Table]:
+    """The rows of one dataset of the run, in file order, as tables of at most `chunk_rows` rows
+    (at least one table: empty, with the dataset's schema, if it has no rows)."""
+    paths = files(run_dir, dataset)
     if not paths:
-        return schema.empty_table()
-    # pyarrow decodes without the GIL: reading a few files at once takes ~30% off on 2 cores.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        parts = list(pool.map(io.read_parquet, paths))
-    return pa.concat_tables(parts, promote_options="default")
+        yield arrow_schema(DATASETS[dataset][0]).empty_table()
+        return
+    schema = pa.unify_schemas(
+        [pq.read_schema(p) for p in paths], promote_options="default"
+    ).remove_metadata()
+    scanner = ds.dataset(paths, schema=schema, format="parquet").scanner(
+        batch_size=min(chunk_rows, READ_BATCH_ROWS),
+        batch_readahead=READ_AHEAD_BATCHES,
+        fragment_readahead=READ_AHEAD_FILES,
+    )
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in scanner.to_batches():
+        while batch.num_rows:
+            take = min(chunk_rows - held, batch.num_rows)
+            pending.append(batch.slice(0, take))
+            held += take
+            batch = batch.slice(take)
+            if held == chunk_rows:
+                yield pa.Table.from_batches(pending, schema)
+                pending, held = [], 0
+    if pending or held == 0:
+        yield pa.Table.from_batches(pending, schema)
 
 
 def _unless(mask: pa.ChunkedArray | pa.Array, values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -41,8 +66,29 @@ def _unless(mask: pa.ChunkedArray | pa.Array, values: pa.ChunkedArray | pa.Array
     return pc.if_else(pc.fill_null(mask, False), pa.nulls(len(values), values.type), values)
 
 
+def _only(mask: pa.ChunkedArray | pa.Array, values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`values` where `mask` is true, null elsewhere."""
+    return _unless(pc.invert(pc.fill_null(mask, False)), values)
+
+
 def _key(*columns: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """'a|b|c' per row; null if any part is null."""
     return pc.binary_join_element_wise(*[pc.cast(c, pa.string()) for c in columns], "|")
+
+
+def _row_key(*columns: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """'a|b|c' per row, a null part written as <null> (two rows with the same key, nulls included,
+    get the same text, as pandas' duplicated sees them)."""
+    parts = [pc.cast(c, pa.string()) for c in columns]
+    return pc.binary_join_element_wise(
+        *parts, "|", null_handling="replace", null_replacement="<null>"
+    )
+
+
+def _in(values: pa.ChunkedArray | pa.Array, value_set: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    return pc.is_in(values, value_set=value_set.cast(values.type))
 
 
 def iso_week(event_date: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -63,75 +109,93 @@ def _sum(table: pa.Table, columns: list[str]) -> pa.ChunkedArray:
     return total
 
 
-def derive(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """Add the chk_* columns the business rules read (see suites.BUSINESS_RULES)."""
-    out = dict(tables)
-    for name, table in tables.items():
-        if "event_date" in table.column_names and "iso_week" in table.column_names:
-            out[name] = _add(table, "chk_iso_week", iso_week(table.column("event_date")))
+def _duplicates(table: pa.Table, dataset: str, facts: Facts) -> pa.Table:
+    """chk_duplicate_*: the row's key where that key occurs in more than one row of the dataset."""
+    keys = DATASETS[dataset][1]
+    repeated = facts.duplicates.get(dataset)
+    if repeated is None or any(k not in table.column_names for k in keys):
+        return table  # a key column is missing: the rule then errors ("column does not exist")
+    if len(keys) == 1:
+        values = table.column(keys[0])
+        return _add(table, duplicate_column(keys), _only(_in(values, repeated.column(0)), values))
+    row_keys = _row_key(*(table.column(k) for k in keys))
+    repeated_keys = _row_key(*(repeated.column(k) for k in keys))
+    return _add(table, duplicate_column(keys), _only(_in(row_keys, repeated_keys), row_keys))
 
-    notes = out["stg_frontline_notes"]
-    out["stg_frontline_notes"] = _add(
+
+def _notes(notes: pa.Table, facts: Facts) -> pa.Table:
+    return _add(
         notes,
         "chk_customer_ref_without_consent",
         _unless(notes.column("customer_consent"), notes.column("customer_ref")),
     )
 
-    signals, events = out["demand_signals"], out["demand_events"]
-    staged = [
-        _key(
-            pa.array([source] * tables[table].num_rows, pa.string()),
-            tables[table].column(id_field).combine_chunks(),
-        )
-        for source, (table, id_field) in SIGNAL_SOURCES.items()
-    ]
-    staged_keys = pa.concat_arrays(staged)
+
+def _signals(signals: pa.Table, facts: Facts) -> pa.Table:
     signal_keys = _key(signals.column("source"), signals.column("record_id"))
+    untraced = facts.untraced_records
+    untraced_keys = _key(untraced.column("source"), untraced.column("record_id"))
     signals = _add(
-        signals,
-        "chk_untraced_record_id",
-        _unless(pc.is_in(signal_keys, value_set=staged_keys), signal_keys),
+        signals, "chk_untraced_record_id", _only(_in(signal_keys, untraced_keys), signal_keys)
     )
-    event_ids = events.column("event_id").combine_chunks()
-    signal_events = signals.column("event_id")
-    out["demand_signals"] = _add(
+    event_ids = signals.column("event_id")
+    return _add(
         signals,
         "chk_unknown_event_id",
-        _unless(pc.is_in(signal_events, value_set=event_ids), signal_events),
+        _only(_in(event_ids, facts.unknown_event_ids), event_ids),
     )
 
-    linked = (
-        pa.table({"event_id": signal_events})
-        .group_by("event_id")
-        .aggregate([("event_id", "count")])
+
+def _events(events: pa.Table, facts: Facts) -> pa.Table:
+    event_ids = events.column("event_id")
+    mismatch = facts.linked_mismatch
+    position = pc.index_in(
+        event_ids, value_set=mismatch.column("event_id").combine_chunks().cast(event_ids.type)
     )
-    position = pc.index_in(events.column("event_id"), value_set=linked.column("event_id"))
+    listed = pc.is_valid(position)
+    # Linked counts are known for every event: n_signals where it is right, else the true count
+    # (null when no signal names the event), as facts.linked_mismatch lists them.
+    n_linked = pc.take(mismatch.column("n_linked").combine_chunks().cast(pa.int64()), position)
     events = _add(
-        events, "chk_untraced_event_id", _unless(pc.is_valid(position), events.column("event_id"))
+        events, "chk_untraced_event_id", _only(pc.and_(listed, pc.is_null(n_linked)), event_ids)
     )
     events = _add(events, "chk_n_by_source", _sum(events, ["n_notes", "n_lookups", "n_lost_sales"]))
-    out["demand_events"] = _add(
-        events, "chk_n_linked", pc.take(linked.column("event_id_count"), position)
+    return _add(
+        events,
+        "chk_n_linked",
+        pc.if_else(listed, n_linked, pc.cast(events.column("n_signals"), pa.int64())),
     )
 
-    mart = out["mart_unmet_demand"]
+
+def _mart(mart: pa.Table, facts: Facts) -> pa.Table:
     attribute = mart.column("attribute")
     mart = _add(mart, "chk_events_by_class", _sum(mart, [f"{c}_events" for c in CLASSES]))
     for name in ("color", "pattern"):
         mart = _add(
             mart, f"chk_{name}_value", _unless(pc.not_equal(attribute, name), mart.column("value"))
         )
-    event_keys = _key(
-        events.column("iso_week"),
-        events.column("store_id"),
-        pc.fill_null(events.column("category"), MISSING),
-    )
+    found = facts.event_keys
+    event_keys = _key(found.column("iso_week"), found.column("store_id"), found.column("category"))
     mart_keys = _key(mart.column("iso_week"), mart.column("store_id"), mart.column("category"))
-    traced = pc.or_(
-        pc.equal(mart.column("level"), "chain"), pc.is_in(mart_keys, value_set=event_keys)
-    )
-    out["mart_unmet_demand"] = _add(mart, "chk_untraced_store_row", _unless(traced, mart_keys))
-    return out
+    traced = pc.or_(pc.equal(mart.column("level"), "chain"), _in(mart_keys, event_keys))
+    return _add(mart, "chk_untraced_store_row", _unless(traced, mart_keys))
+
+
+_DERIVE: dict[str, Callable[[pa.Table, Facts], pa.Table]] = {
+    "stg_frontline_notes": _notes,
+    "demand_signals": _signals,
+    "demand_events": _events,
+    "mart_unmet_demand": _mart,
+}
+
+
+def derive_chunk(dataset: str, table: pa.Table, facts: Facts) -> pa.Table:
+    """Add the chk_* columns the rules of `dataset` read (see suites.BUSINESS_RULES) to one chunk."""
+    table = _duplicates(table, dataset, facts)
+    if "event_date" in table.column_names and "iso_week" in table.column_names:
+        table = _add(table, "chk_iso_week", iso_week(table.column("event_date")))
+    derive = _DERIVE.get(dataset)
+    return derive(table, facts) if derive else table
 
 
 def counts_table(counts: list[summary.SourceCount]) -> pa.Table:
@@ -147,22 +211,26 @@ def counts_table(counts: list[summary.SourceCount]) -> pa.Table:
     )
 
 
-def load(run_dir: Path, counts: list[summary.SourceCount]) -> dict[str, pa.Table]:
-    """Every dataset the suites validate, with the derived columns."""
-    tables = derive({name: read_dataset(run_dir, name) for name in DATASETS})
-    tables["ingest_counts"] = counts_table(counts)
-    return tables
+def narrow(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:
+    """The `columns` of `table` it has, or its first column if none (a table-level rule, such as
+    a row count, still sees every row)."""
+    kept = [c for c in columns if c in table.column_names] or table.column_names[:1]
+    return table.select(kept)
 
 
-def frame(table: pa.Table, suite: Suite):  # type: ignore[no-untyped-def]
-    """The columns `suite` reads, as a pandas frame. List columns become their length (only their
+def concat(tables: list[pa.Table]) -> pa.Table:
+    return pa.concat_tables(tables, promote_options="default")
+
+
+def frame(table: pa.Table, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """`columns` of `table` as a pandas frame. List columns become their length (only their
     nullness is checked). A column the table lacks is left out: its expectations then error."""
-    columns = {}
-    for name in suite.columns:
+    picked = {}
+    for name in columns:
         if name not in table.column_names:
             continue
         values = table.column(name)
         if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
             values = pc.list_value_length(values)
-        columns[name] = values
-    return pa.table(columns).to_pandas() if columns else pa.table({}).to_pandas()
+        picked[name] = values
+    return pa.table(picked).to_pandas() if picked else pa.table({}).to_pandas()

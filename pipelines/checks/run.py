@@ -11,18 +11,20 @@ docs/data-quality.md explains how to read it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines import summary
-from pipelines.checks import frames, suites
+from pipelines.checks import facts, frames, suites
 
 VALIDATION_FILE = "validation.json"
 
@@ -145,10 +147,21 @@ def _no_frame_fingerprints() -> Iterator[None]:
         engine.HASH_THRESHOLD = saved
 
 
+#: Rows of one dataset validated at a time: memory is bounded by a chunk, whatever the size of the
+#: run. At 1M input records the staging tables are one chunk each, signals and events two, the mart
+#: (1.5M rows) three; each extra chunk costs ~8 ms per expectation of its suite. 1M-row chunks
+#: peaked at 2.0 GiB at 10M records, 500k-row ones at 1.4 GiB (docs/performance.md).
+CHUNK_ROWS = 500_000
+
+#: The chunks of one dataset, chk_* columns included, by dataset name.
+Chunks = Callable[[str], Iterable[Any]]
+
+
 def validate(
-    suite_list: list[suites.Suite], tables: dict[str, Any]
-) -> tuple[list[Outcome], dict[str, float]]:
-    """Validate every suite against its table; returns the outcomes and timings (seconds)."""
+    suite_list: list[suites.Suite], chunks: Chunks
+) -> tuple[list[Outcome], dict[str, int], dict[str, float]]:
+    """Validate every suite against the chunks of its dataset; returns the outcomes, the rows of
+    each dataset and timings (seconds)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     started = time.perf_counter()
     import great_expectations as gx
@@ -166,62 +179,136 @@ def validate(
         "partial_unexpected_count": suites.PARTIAL_UNEXPECTED,
     }
     outcomes: list[Outcome] = []
+    rows: dict[str, int] = {}
     with _no_frame_fingerprints():
         for suite in suite_list:
-            outcomes.extend(_validate_suite(source, suite, tables, result_format))
+            suite_outcomes, rows[suite.dataset] = _validate_suite(
+                source, suite, chunks(suite.dataset), result_format
+            )
+            outcomes.extend(suite_outcomes)
     done = time.perf_counter()
-    return outcomes, {
-        "import_s": round(imported - started, 2),
-        "validate_s": round(done - imported, 2),
-    }
+    return (
+        outcomes,
+        rows,
+        {"import_s": round(imported - started, 2), "validate_s": round(done - imported, 2)},
+    )
 
 
 def _validate_suite(
-    source: Any, suite: suites.Suite, tables: dict[str, Any], result_format: dict[str, Any]
-) -> list[Outcome]:
-    """Validate one suite against its table's frame (one GE batch)."""
-    from great_expectations.validator.v1_validator import Validator
-
-    outcomes: list[Outcome] = []
-    # What Batch.validate does, minus the Batch we would have to get first: each get_batch
-    # fingerprints (hashes) the whole frame, and Batch.validate gets it a second time.
+    source: Any, suite: suites.Suite, chunks: Iterable[Any], result_format: dict[str, Any]
+) -> tuple[list[Outcome], int]:
+    """Validate one suite: its row-local rules on every chunk (one GE batch each), the others on
+    a narrow frame of only their columns over the whole dataset. Returns the outcomes, one per
+    rule with the chunks' counts summed, and the rows of the dataset."""
+    local = [i for i, rule in enumerate(suite.rules) if rule.row_local]
+    whole = [i for i, rule in enumerate(suite.rules) if not rule.row_local]
+    local_suite = suites.to_ge_suite(suite, local) if local else None
+    local_columns = _columns(suite, local)
+    whole_columns = _columns(suite, whole)
     definition = source.add_dataframe_asset(suite.dataset).add_batch_definition_whole_dataframe(
         "whole"
     )
+    results: list[Any] = []
+    narrow: list[Any] = []
+    rows = 0
+    for table in chunks:
+        rows += table.num_rows
+        if local_suite is not None:
+            results += _run(
+                definition, frames.frame(table, local_columns), local_suite, result_format
+            )
+        if whole:
+            narrow.append(frames.narrow(table, whole_columns))
+        del table
+        _release_memory()
+    if whole:
+        whole_table = frames.concat(narrow)
+        frame = frames.frame(whole_table, tuple(whole_table.column_names))
+        results += _run(definition, frame, suites.to_ge_suite(suite, whole), result_format)
+    by_rule: dict[int, list[Any]] = {}
+    for r in results:
+        by_rule.setdefault(r.expectation_config.meta["rule"], []).append(r)
+    if sorted(by_rule) != list(range(len(suite.rules))):
+        raise ChecksFailed(f"{suite.name}: Great Expectations did not report every rule")
+    return [_merge(suite, index, by_rule[index]) for index in sorted(by_rule)], rows
+
+
+def _release_memory() -> None:
+    """Give the memory freed after a chunk back to the system. glibc keeps freed blocks in one
+    arena per thread that allocated them (pyarrow's readers run on several), so without this the
+    resident size creeps up chunk after chunk: at 10M records, 9 chunks of 500k notes held 1.4 GiB,
+    0.9-1.0 GiB with it. Elsewhere than glibc, nothing to do."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _columns(suite: suites.Suite, indexes: list[int]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for i in indexes for c in suite.rules[i].columns))
+
+
+def _run(definition: Any, frame: Any, ge_suite: Any, result_format: dict[str, Any]) -> list[Any]:
+    """One GE batch: `frame` against `ge_suite`. GE's execution engine keeps every batch's frame
+    it loaded (one cache per data source): dropped here, or it would hold a chunk of each dataset
+    until the end of the gate."""
+    from great_expectations.validator.v1_validator import Validator
+
+    # What Batch.validate does, minus the Batch we would have to get first: each get_batch
+    # fingerprints (hashes) the whole frame, and Batch.validate gets it a second time.
     validator = Validator(
         batch_definition=definition,
-        batch_parameters={"dataframe": frames.frame(tables[suite.dataset], suite)},
+        batch_parameters={"dataframe": frame},
         result_format=result_format,
     )
-    result = validator.validate_expectation_suite(suites.to_ge_suite(suite))
-    ordered = sorted(result.results, key=lambda r: r.expectation_config.meta["rule"])
-    if [r.expectation_config.meta["rule"] for r in ordered] != list(range(len(suite.rules))):
-        raise ChecksFailed(f"{suite.name}: Great Expectations did not report every rule")
-    for r in ordered:
-        details = r.result or {}
-        error = error_of(r.exception_info)
-        outcomes.append(
-            Outcome(
-                dataset=suite.dataset,
-                expectation=r.expectation_config.type,
-                why=r.expectation_config.meta["why"],
-                kwargs=_shown_kwargs(suite.rules[r.expectation_config.meta["rule"]].kwargs),
-                success=bool(r.success) and error is None,
-                errored=error is not None,
-                error=error,
-                observed_value=plain(details.get("observed_value")),
-                element_count=details.get("element_count"),
-                unexpected_count=details.get("unexpected_count"),
-                unexpected_values=plain(details.get("partial_unexpected_list") or [])[
-                    : suites.PARTIAL_UNEXPECTED
-                ],
-            )
-        )
-    return outcomes
+    try:
+        return list(validator.validate_expectation_suite(ge_suite).results)
+    finally:
+        _forget_batches(definition.data_asset.datasource.get_execution_engine())
+
+
+def _forget_batches(engine: Any) -> None:
+    """Drop the batches (and their data) GE 1.24's execution engine keeps after validating."""
+    batches = getattr(engine, "batch_manager", None)
+    if batches is None:
+        return
+    batches.reset_batch_cache()
+    batches.batch_data_cache.clear()
+
+
+def _sum(values: list[Any]) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _merge(suite: suites.Suite, index: int, results: list[Any]) -> Outcome:
+    """One rule's outcome from its results on every chunk: it passes only if it passed on every
+    chunk; counts are summed; the first unexpected values are those of the first chunks."""
+    details = [r.result or {} for r in results]
+    errors = [e for r in results if (e := error_of(r.exception_info))]
+    error = "; ".join(dict.fromkeys(errors)) or None
+    observed = [d.get("observed_value") for d in details]
+    unexpected = [v for d in details for v in plain(d.get("partial_unexpected_list") or [])]
+    return Outcome(
+        dataset=suite.dataset,
+        expectation=results[0].expectation_config.type,
+        why=suite.rules[index].why,
+        kwargs=_shown_kwargs(suite.rules[index].kwargs),
+        success=all(bool(r.success) for r in results) and error is None,
+        errored=error is not None,
+        error=error,
+        # Row-local rules (the only ones ever split in chunks) report no observed value.
+        observed_value=plain(
+            observed[0] if len(observed) == 1 else [o for o in observed if o is not None] or None
+        ),
+        element_count=_sum([d.get("element_count") for d in details]),
+        unexpected_count=_sum([d.get("unexpected_count") for d in details]),
+        unexpected_values=unexpected[: suites.PARTIAL_UNEXPECTED],
+    )
 
 
 def report(
-    outcomes: list[Outcome], tables: dict[str, Any], as_of: datetime, timings: dict[str, float]
+    outcomes: list[Outcome], rows: dict[str, int], as_of: datetime, timings: dict[str, float]
 ) -> dict[str, Any]:
     """The content of validation.json."""
     by_dataset: dict[str, list[Outcome]] = {}
@@ -238,7 +325,7 @@ def report(
             {
                 "dataset": dataset,
                 "suite": f"unmet.{dataset}",
-                "rows": tables[dataset].num_rows,
+                "rows": rows[dataset],
                 "success": all(o.success for o in results),
                 "expectations": [o.as_dict() for o in results],
             }
@@ -259,13 +346,36 @@ def failure_message(outcomes: list[Outcome], path: Path) -> str:
     return "\n".join([head, *(f"- {o.describe()}" for o in bad)])
 
 
-def gate(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:
-    """Validate the run in `run_dir`; write validation.json; raise ChecksFailed on any failure."""
+def _timed(function: Callable[[Path], Any], arg: Path) -> tuple[Any, float]:
+    started = time.perf_counter()
+    return function(arg), round(time.perf_counter() - started, 2)
+
+
+def gate(
+    run_dir: Path,
+    counts: list[summary.SourceCount],
+    as_of: datetime,
+    chunk_rows: int = CHUNK_ROWS,
+) -> None:
+    """Validate the run in `run_dir`, `chunk_rows` rows of a dataset at a time; write
+    validation.json; raise ChecksFailed on any failure."""
     suite_list = suites.build_suites(as_of)
-    tables = frames.load(run_dir, counts)
-    outcomes, timings = validate(suite_list, tables)
+    # DuckDB finds the facts without the GIL while this thread imports Great Expectations (~3 s).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        found = pool.submit(_timed, facts.compute, run_dir)
+
+        def chunks(dataset: str) -> Iterator[Any]:
+            if dataset == "ingest_counts":
+                yield frames.counts_table(counts)
+                return
+            known = found.result()[0]
+            for chunk in frames.chunks(run_dir, dataset, chunk_rows):
+                yield frames.derive_chunk(dataset, chunk, known)
+
+        outcomes, rows, timings = validate(suite_list, chunks)
+    timings = {"facts_s": found.result()[1], **timings}
     path = run_dir / VALIDATION_FILE
-    content = report(outcomes, tables, as_of, timings)
+    content = report(outcomes, rows, as_of, timings)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     if not content["success"]:
         raise ChecksFailed(failure_message(outcomes, path))

@@ -13,12 +13,19 @@ Derived from the models (schemas/staging.py, schemas/marts.py, schemas/raw.py):
   (a store's local date can run up to 14 hours ahead of UTC).
 Business rules are listed per dataset in `BUSINESS_RULES`; columns starting with `chk_` are derived
 by pipelines/checks/frames.py (traceability across tables, sums across columns).
+
+The gate validates each dataset a chunk of rows at a time, so a rule must be row-local (`ROW_LOCAL`:
+its verdict on a row depends on that row alone) to be checked chunk by chunk. The key rules are not
+("is unique" needs every row): they read `chk_duplicate_*` columns, filled from the duplicated keys
+that pipelines/checks/facts.py finds over the key columns of the whole dataset. Any other rule that
+is not row-local (an aggregate, a `mostly`) is validated on a narrow frame of only its columns.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
@@ -50,6 +57,31 @@ class Rule:
         names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
         names += list(self.kwargs.get("column_list", ()))
         return tuple(n for n in names if n)
+
+    @property
+    def row_local(self) -> bool:
+        """True if its verdict on a row depends on that row alone: then validating the dataset a
+        chunk at a time and summing the counts gives the verdict of validating it whole."""
+        return self.expectation in ROW_LOCAL and self.kwargs.get("mostly", 1) == 1
+
+
+#: Expectations whose verdict on a row depends on that row alone (GE map expectations that do not
+#: compare rows with each other: not ExpectColumnValuesToBeUnique, ...Increasing and the like).
+ROW_LOCAL = frozenset(
+    {
+        "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeNull",
+        "ExpectColumnValuesToBeInSet",
+        "ExpectColumnValuesToNotBeInSet",
+        "ExpectColumnValuesToBeBetween",
+        "ExpectColumnValuesToMatchRegex",
+        "ExpectColumnValuesToNotMatchRegex",
+        "ExpectColumnValueLengthsToBeBetween",
+        "ExpectColumnPairValuesToBeEqual",
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        "ExpectMulticolumnSumToEqual",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -140,6 +172,11 @@ LEDGER_RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
 
 #: An e-mail address left in stored free text (the redactor should have caught it).
 EMAIL_LEFT = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+
+
+def duplicate_column(keys: tuple[str, ...]) -> str:
+    """The chk_ column holding a row's key where that key occurs more than once in the dataset."""
+    return f"chk_duplicate_{keys[0]}" if len(keys) == 1 else "chk_duplicate_key"
 
 
 def _null(column: str, why: str) -> Rule:
@@ -363,19 +400,10 @@ def time_rules(model: type[BaseModel], as_of: datetime) -> list[Rule]:
 
 def dataset_suite(dataset: str, as_of: datetime) -> Suite:
     model, keys, source = DATASETS[dataset]
-    rules: list[Rule] = []
-    if len(keys) == 1:
-        rules.append(
-            Rule("ExpectColumnValuesToBeUnique", {"column": keys[0]}, f"{keys[0]} is unique")
-        )
-    else:
-        rules.append(
-            Rule(
-                "ExpectCompoundColumnsToBeUnique",
-                {"column_list": list(keys)},
-                f"({', '.join(keys)}) is unique",
-            )
-        )
+    # The key's uniqueness needs every row at once: facts.py finds the duplicated keys over the key
+    # columns alone, and every row whose key occurs more than once has it in chk_duplicate_*.
+    unique = f"{keys[0]} is unique" if len(keys) == 1 else f"({', '.join(keys)}) is unique"
+    rules: list[Rule] = [_null(duplicate_column(keys), unique)]
     for name in not_null_fields(model):
         rules.append(
             Rule("ExpectColumnValuesToNotBeNull", {"column": name}, f"{name} is never null")
@@ -411,18 +439,22 @@ def build_suites(as_of: datetime) -> list[Suite]:
     ]
 
 
-def to_ge_suite(suite: Suite):  # type: ignore[no-untyped-def]
-    """The Great Expectations suite of `suite` (imports great_expectations: ~3 s the first time)."""
+def to_ge_suite(suite: Suite, only: Collection[int] | None = None):  # type: ignore[no-untyped-def]
+    """The Great Expectations suite of `suite`, or of its rules numbered `only` (each keeps its
+    number in meta["rule"]); imports great_expectations: ~3 s the first time."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
+    chosen = range(len(suite.rules)) if only is None else sorted(only)
     expectations = [
-        getattr(gxe, rule.expectation)(**rule.kwargs, meta={"rule": index, "why": rule.why})
-        for index, rule in enumerate(suite.rules)
+        getattr(gxe, suite.rules[index].expectation)(
+            **suite.rules[index].kwargs, meta={"rule": index, "why": suite.rules[index].why}
+        )
+        for index in chosen
     ]
     # Passed to the constructor rather than add_expectation one by one: that compares each new
     # expectation with every one already added (quadratic), and silently drops a repeated one.
     ge_suite = gx.ExpectationSuite(name=suite.name, expectations=expectations)
-    if len(ge_suite.expectations) != len(suite.rules):
+    if len(ge_suite.expectations) != len(chosen):
         raise ValueError(f"{suite.name}: not every rule became an expectation")
     return ge_suite

@@ -66,11 +66,17 @@ def test_not_null_fields_are_those_whose_annotation_does_not_admit_none():
 
 
 def test_keys_are_unique(built):
-    assert [r.kwargs for r in _rules(built["stg_oos_lookups"], "ExpectColumnValuesToBeUnique")] == [
-        {"column": "lookup_id"}
-    ]
-    (compound,) = _rules(built["mart_unmet_demand"], "ExpectCompoundColumnsToBeUnique")
-    assert compound.kwargs["column_list"][:3] == ["iso_week", "level", "store_id"]
+    """Every dataset's first rule: no key in two rows (over the whole dataset: facts.py finds the
+    repeated keys, chk_duplicate_* holds them on their rows)."""
+    (lookup_key,) = [r for r in built["stg_oos_lookups"].rules if r.why == "lookup_id is unique"]
+    assert lookup_key == built["stg_oos_lookups"].rules[0]
+    assert (lookup_key.expectation, lookup_key.kwargs) == (
+        "ExpectColumnValuesToBeNull",
+        {"column": "chk_duplicate_lookup_id"},
+    )
+    compound = built["mart_unmet_demand"].rules[0]
+    assert compound.kwargs == {"column": "chk_duplicate_key"}
+    assert compound.why.startswith("(iso_week, level, store_id, ")
 
 
 def test_input_constraints_carry_over_to_staging(built):

@@ -127,6 +127,17 @@ def test_notes_extracted_in_chunks_give_the_same_rows(monkeypatch) -> None:
     )
 
 
+def _one_file_root(root: Path, name: str, lines: list[str]) -> Path:
+    """An inputs root with one store (S001), one sku (SKU-1) and the file `name` of `lines`."""
+    for folder, text in (("stores", "store_id\nS001\n"), ("catalog", "sku\nSKU-1\n")):
+        (root / folder).mkdir()
+        (root / folder / f"{folder}.csv").write_text(text)
+    path = root / name
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 EDGE_TIMES = [
     "2026-11-17T14:09:40+01:00",  # plain
     "2026-02-29T10:00:00+01:00",  # not a leap year
@@ -154,13 +165,7 @@ def test_fast_path_reads_edge_timestamps_as_the_exact_path_does(tmp_path: Path) 
         f"E-{n},S001,SKU-1,size_unavailable,1,129.00,EUR,{when},,"
         for n, when in enumerate(EDGE_TIMES)
     ]
-    path = tmp_path / "lost_sales" / "edge.csv"
-    path.parent.mkdir()
-    path.write_text("\n".join(lines) + "\n")
-    for folder in ("stores", "catalog"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "stores" / "stores.csv").write_text("store_id\nS001\n")
-    (tmp_path / "catalog" / "catalog.csv").write_text("sku\nSKU-1\n")
+    path = _one_file_root(tmp_path, "lost_sales/edge.csv", lines)
     fast_rows, fast_rejects, _ = _parse(tmp_path, path, "lost_sales", True)
     exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
     assert (fast_rows, fast_rejects) == (exact_rows, exact_rejects)
@@ -188,13 +193,7 @@ def test_repeated_note_texts_are_extracted_once_with_the_same_fields(tmp_path, m
         )  # fmt: skip
         for n, text in enumerate(texts)
     ]
-    path = tmp_path / "frontline_notes" / "repeats.jsonl"
-    path.parent.mkdir()
-    path.write_text("\n".join(lines) + "\n")
-    for folder in ("stores", "catalog"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "stores" / "stores.csv").write_text("store_id\nS001\n")
-    (tmp_path / "catalog" / "catalog.csv").write_text("sku\nSKU-1\n")
+    path = _one_file_root(tmp_path, "frontline_notes/repeats.jsonl", lines)
     exact = _parse(tmp_path, path, "frontline_notes", False)
     seen: list[str] = []
     counted = fast.note_text_fields

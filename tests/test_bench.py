@@ -44,3 +44,13 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
     )
     mart = pq.read_table(tmp_path / "baseline-out" / "mart_unmet_demand.parquet")
     assert mart.num_rows > 0
+
+
+def test_bench_names_an_unknown_system_without_a_traceback(tmp_path):
+    env = {**os.environ, "BENCH_DIR": str(tmp_path), "BENCH_ROWS": "1500", "BENCH_SYSTEMS": "umnet"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "BENCH_SYSTEMS: unknown umnet" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -118,6 +118,9 @@ def main() -> None:
             ],  # fmt: skip
         }
         wanted = os.environ.get("BENCH_SYSTEMS", "unmet,duckdb_baseline").split(",")
+        unknown = sorted(set(wanted) - set(systems))
+        if unknown:
+            sys.exit(f"BENCH_SYSTEMS: unknown {', '.join(unknown)} (known: {', '.join(systems)})")
         systems = {name: cmd for name, cmd in systems.items() if name in wanted}
         row = {"rows": rows, "records": records}
         for name, cmd in systems.items():
@@ -157,9 +160,9 @@ def main() -> None:
                     ),
                     2,
                 )
-        base = row["duckdb_baseline"]["wall_s"]
+        base = row["duckdb_baseline"]["wall_s"] if "duckdb_baseline" in row else None
         for name in systems:
-            if name != "duckdb_baseline":
+            if name != "duckdb_baseline" and base is not None:
                 row[f"ratio_wall_{name}"] = round(row[name]["wall_s"] / base, 2)
                 if "pipelines_s" in row[name]:
                     row[f"ratio_pipelines_{name}"] = round(row[name]["pipelines_s"] / base, 2)
@@ -172,14 +175,17 @@ def main() -> None:
             print(f"{row['rows']:>10,} {name:<16} {r['wall_s']:>8} {r['records_per_s']:>10,} "
                   f"{r['peak_rss_mib']:>9} {r['us_per_record']:>7}")  # fmt: skip
         for name in systems:
-            if name != "duckdb_baseline":
+            if name == "duckdb_baseline":
+                continue
+            if f"ratio_wall_{name}" in row:
                 ratio = row[f"ratio_wall_{name}"]
                 print(f"{'':>10} ratio {name} / duckdb_baseline wall time: {ratio}x")
-                if "steps_median_s" in row[name]:
-                    steps = ", ".join(f"{k} {v}s" for k, v in row[name]["steps_median_s"].items())
-                    print(f"{'':>10} {name} steps (median): {steps}")
-                    print(f"{'':>10} ratio {name} Beam pipelines only (ingest + demand) / "
-                          f"duckdb_baseline: {row[f'ratio_pipelines_{name}']}x")  # fmt: skip
+            if "steps_median_s" in row[name]:
+                steps = ", ".join(f"{k} {v}s" for k, v in row[name]["steps_median_s"].items())
+                print(f"{'':>10} {name} steps (median): {steps}")
+            if f"ratio_pipelines_{name}" in row:
+                print(f"{'':>10} ratio {name} Beam pipelines only (ingest + demand) / "
+                      f"duckdb_baseline: {row[f'ratio_pipelines_{name}']}x")  # fmt: skip
     out = ROOT / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     machine = {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)}
     report = {"machine": machine, "repeats": repeats, "results": results}

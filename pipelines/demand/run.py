@@ -19,8 +19,6 @@ from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
 
-#: Where signal parts wait between ToSignals and BuildEvents (removed at the end of the run).
-PARTS_FOLDER = "_parts"
 FACT_TABLES = ("frontline_notes", "oos_lookups", "lost_sales")
 
 
@@ -35,10 +33,6 @@ def read_catalog(paths: list[str]) -> pa.Table:
     return pa.concat_tables([io.read_parquet(path) for path in paths]).sort_by("sku")
 
 
-def _remove_parts(_: object, parts_root: str) -> None:
-    io.remove_tree(parts_root)
-
-
 def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: int) -> None:
     catalog = (
         p
@@ -51,7 +45,7 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         for table in FACT_TABLES
         for index, path in enumerate(staged_files(staging_root, table))
     ]
-    parts_root = io.join(out_root, PARTS_FOLDER, "signals")
+    parts_root = io.join(out_root, io.PARTS_FOLDER, "signals")
     built = (
         p
         | "ListStaging" >> beam.Create(staged)
@@ -68,8 +62,7 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         built.events
         | "WriteEvents" >> beam.ParDo(WriteWeekFn(out_root, "demand_events", "event_id"))
         | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root)
-        | "CountWeeks" >> beam.combiners.Count.Globally()
-        | "RemoveParts" >> beam.Map(_remove_parts, io.join(out_root, PARTS_FOLDER))
+        | "RemoveParts" >> io.RemovePartsWhenDone(io.join(out_root, io.PARTS_FOLDER))
     )
 
 

@@ -247,13 +247,8 @@ def _collector_paused() -> Iterator[None]:
 def _extract_notes(table: pa.Table) -> pa.Table:
     """Redact and extract each accepted note's text: one Python call per distinct text of the file
     (the fields depend on the text alone; ~20% of the generated notes repeat an earlier text)."""
-    texts = table.column("text").combine_chunks()
-    if texts.null_count:  # not expected on this path; keep one call per row rather than guess
-        encoded = None
-        distinct = texts
-    else:
-        encoded = pc.dictionary_encode(texts)
-        distinct = encoded.dictionary
+    encoded = pc.dictionary_encode(table.column("text").combine_chunks(), null_encoding="encode")
+    distinct = encoded.dictionary
     columns: dict[str, list[pa.Array]] = {name: [] for name in _TEXT_FIELDS}
     for start in range(0, len(distinct), _NOTES_CHUNK):
         with _collector_paused():
@@ -264,9 +259,7 @@ def _extract_notes(table: pa.Table) -> pa.Table:
     table = table.drop_columns(["text"])
     for name in _TEXT_FIELDS:
         values_ = pa.chunked_array(columns[name], _NOTE_TYPES.field(name).type)
-        if encoded is not None:
-            values_ = values_.take(encoded.indices)
-        table = table.append_column(name, values_)
+        table = table.append_column(name, values_.take(encoded.indices))
     version = pa.repeat(pa.scalar(EXTRACTOR_VERSION, pa.string()), table.num_rows)
     return table.append_column("extractor_version", version)
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipelines import io
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
-from pipelines.ingest.transforms import PARTS_FOLDER, IngestSources, WriteRejectsFn
+from pipelines.ingest.transforms import IngestSources, WriteRejectsFn
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import FileStat
@@ -79,15 +79,11 @@ def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -
     return table.num_rows
 
 
-def _remove_parts(_: object, parts_root: str) -> None:
-    io.remove_tree(parts_root)
-
-
 def build(
     p: beam.Pipeline, files: dict[str, list[str]], inputs_root: str, out_root: str, as_of: datetime
 ) -> None:
     """Add the ingest steps to a pipeline."""
-    parts_root = io.join(out_root, PARTS_FOLDER)
+    parts_root = io.join(out_root, io.PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
         {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
         io.join(parts_root, "reference"),
@@ -104,8 +100,7 @@ def build(
     (
         [reference["written"], facts["written"]]
         | "FlattenWritten" >> beam.Flatten()
-        | "CountWritten" >> beam.combiners.Count.Globally()
-        | "RemoveParts" >> beam.Map(_remove_parts, parts_root)
+        | "RemoveParts" >> io.RemovePartsWhenDone(parts_root)
     )
     (
         [reference["rejects"], facts["rejects"]]

@@ -84,9 +84,6 @@ def find_duplicates(keys: pa.Table, id_field: str, names: dict[int, str]) -> pa.
         same = pc.equal(ids.slice(1), ids.slice(0, n - 1))
         repeat[1:] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
     dups = np.flatnonzero(repeat)
-    if not len(dups):
-        return pa.table({"part": pa.array([], pa.int32()), "row": pa.array([], pa.int32()),
-                         "reason": pa.array([], pa.string())})  # fmt: skip
     keep = np.flatnonzero(~repeat)
     # the first row of each run of equal ids
     first = keep[np.cumsum(~repeat)[dups] - 1]

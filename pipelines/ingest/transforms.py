@@ -18,8 +18,6 @@ from schemas.arrow import arrow_schema
 
 #: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
 ID_BUCKETS = 4
-#: Where a run's per-file parts wait between parsing and the staging write (removed at the end).
-PARTS_FOLDER = "_parts"
 
 
 def part_path(parts_root: str, source: str, index: int) -> str:
@@ -77,16 +75,15 @@ class ParseFileFn(beam.DoFn):
 class FindDuplicateIdsFn(beam.DoFn):
     """Within one id bucket: find every occurrence of an id after its first (by file, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
-    `names` maps (source, file number) to the file's relative name, for the reasons."""
+    `names` maps each source's file numbers to the files' relative names, for the reasons."""
 
-    def __init__(self, names: dict[tuple[str, int], str]) -> None:
+    def __init__(self, names: dict[str, dict[int, str]]) -> None:
         self._names = names
 
     def process(self, element: tuple[tuple[str, int], Iterable[pa.Table]]) -> Iterator[Any]:
         (source, _), keys = element
-        names = {index: name for (src, index), name in self._names.items() if src == source}
         drops = tables.find_duplicates(
-            pa.concat_tables(list(keys)), BY_NAME[source].id_field, names
+            pa.concat_tables(list(keys)), BY_NAME[source].id_field, self._names[source]
         )
         for index, part in tables.split_by_value(drops, "part"):
             yield (source, int(index)), part
@@ -188,10 +185,9 @@ class IngestSources(beam.PTransform):
     def expand(self, pbegin):  # type: ignore[no-untyped-def]
         side = [beam.pvalue.AsSingleton(self._reference)] if self._reference is not None else []
         parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root)
-        names = {
-            (source, index): relative_name(path, self._inputs_root)
-            for source, index, path in self._files
-        }
+        names: dict[str, dict[int, str]] = {}
+        for source, index, path in self._files:
+            names.setdefault(source, {})[index] = relative_name(path, self._inputs_root)
         parsed = (
             pbegin
             | "ListFiles" >> beam.Create(self._files)

@@ -39,6 +39,12 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
         assert len(system["runs"]) == 1
     assert row["ratio_wall_unmet"] == round(unmet["wall_s"] / base["wall_s"], 2)
     assert set(unmet["steps_median_s"]) >= {"ingest", "demand", "checks"}
+    # each step's peak comes from the samples taken while it ran: positive, at most the run's
+    step_peaks = unmet["runs"][0]["steps_peak_rss_mib"]
+    assert set(step_peaks) >= {"ingest", "demand", "checks"}
+    assert all(0 < step_peaks[k] <= unmet["runs"][0]["peak_rss_mib"] for k in step_peaks)
+    assert max(step_peaks.values()) == unmet["runs"][0]["peak_rss_mib"]
+    assert base["runs"][0]["steps_peak_rss_mib"] == {"start": base["runs"][0]["peak_rss_mib"]}
     assert unmet["pipelines_s"] == round(
         unmet["steps_median_s"]["ingest"] + unmet["steps_median_s"]["demand"], 2
     )

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,27 +37,46 @@ def stage_seconds(data_root: Path) -> dict[str, float]:
     return json.loads(manifest.read_text()).get("timings_s", {})
 
 
-def measure(cmd: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS bytes of the process tree) of one command; fails loudly."""
+STEP_STARTED = re.compile(r"\] (\w+) \.\.\.$")
+
+
+def measure(cmd: list[str]) -> tuple[float, int, dict[str, int]]:
+    """(wall seconds, peak RSS bytes of the process tree, peak RSS of each step) of one command;
+    fails loudly. A step runs from its `[HH:MM:SS] <step> ...` progress line (stderr) to the next
+    one; the baseline prints none, so its step peaks are empty."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr: list[str] = []
+    current = ["start"]
+
+    def follow() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            stderr.append(line)
+            found = STEP_STARTED.search(line.rstrip())
+            if found:
+                current[0] = found.group(1)
+
+    reader = threading.Thread(target=follow, daemon=True)
+    reader.start()
     ps = psutil.Process(proc.pid)
     peak = 0
+    steps: dict[str, int] = {}
     while proc.poll() is None:
         try:
             rss = ps.memory_info().rss + sum(
                 c.memory_info().rss for c in ps.children(recursive=True)
             )
             peak = max(peak, rss)
+            steps[current[0]] = max(steps.get(current[0], 0), rss)
         except psutil.Error:
             pass
         time.sleep(0.05)
     wall = time.perf_counter() - started
+    reader.join()
     if proc.returncode != 0:
-        raise SystemExit(
-            f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.read().decode()[-3000:]}"
-        )
-    return wall, peak
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{''.join(stderr)[-3000:]}")
+    return wall, peak, steps
 
 
 def inputs_for(rows: int) -> Path:
@@ -127,37 +148,46 @@ def main() -> None:
             runs = []
             for i in range(repeats):
                 shutil.rmtree(ROOT / "root", ignore_errors=True)
-                wall, peak = measure(cmd)
+                wall, peak, step_peaks = measure(cmd)
                 stages = stage_seconds(ROOT / "root")
-                runs.append((wall, peak, stages))
-                steps = "  ".join(f"{k} {v:.1f}s" for k, v in stages.items())
+                runs.append((wall, peak, stages, step_peaks))
+                steps = "  ".join(
+                    f"{k} {v:.1f}s/{step_peaks.get(k, 0) / 2**20:.0f}MiB" for k, v in stages.items()
+                )
                 print(
                     f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  "
                     f"peak {peak / 2**20:7.0f} MiB  {steps}",
                     flush=True,
                 )
-            wall = statistics.median(w for w, _, _ in runs)
-            peak = statistics.median(p for _, p, _ in runs)
+            wall = statistics.median(r[0] for r in runs)
+            peak = statistics.median(r[1] for r in runs)
             row[name] = {
                 "wall_s": round(wall, 2),
                 "records_per_s": round(records / wall),
                 "peak_rss_mib": round(peak / 2**20),
                 "us_per_record": round(wall / records * 1e6, 2),
                 "runs": [
-                    {"wall_s": round(w, 2), "peak_rss_mib": round(p / 2**20), "steps_s": st}
-                    for w, p, st in runs
+                    {
+                        "wall_s": round(w, 2),
+                        "peak_rss_mib": round(p / 2**20),
+                        "steps_s": st,
+                        "steps_peak_rss_mib": {k: round(v / 2**20) for k, v in sp.items()},
+                    }
+                    for w, p, st, sp in runs
                 ],
             }
-            step_names = sorted({k for _, _, st in runs for k in st})
+            step_names = sorted({k for r in runs for k in r[2]})
             if step_names:
                 row[name]["steps_median_s"] = {
-                    k: round(statistics.median(st.get(k, 0.0) for _, _, st in runs), 2)
+                    k: round(statistics.median(r[2].get(k, 0.0) for r in runs), 2)
+                    for k in step_names
+                }
+                row[name]["steps_median_peak_rss_mib"] = {
+                    k: round(statistics.median(r[3].get(k, 0) for r in runs) / 2**20)
                     for k in step_names
                 }
                 row[name]["pipelines_s"] = round(
-                    statistics.median(
-                        st.get("ingest", 0) + st.get("demand", 0) for _, _, st in runs
-                    ),
+                    statistics.median(r[2].get("ingest", 0) + r[2].get("demand", 0) for r in runs),
                     2,
                 )
         base = row["duckdb_baseline"]["wall_s"] if "duckdb_baseline" in row else None
@@ -181,7 +211,10 @@ def main() -> None:
                 ratio = row[f"ratio_wall_{name}"]
                 print(f"{'':>10} ratio {name} / duckdb_baseline wall time: {ratio}x")
             if "steps_median_s" in row[name]:
-                steps = ", ".join(f"{k} {v}s" for k, v in row[name]["steps_median_s"].items())
+                peaks = row[name]["steps_median_peak_rss_mib"]
+                steps = ", ".join(
+                    f"{k} {v}s / {peaks[k]} MiB" for k, v in row[name]["steps_median_s"].items()
+                )
                 print(f"{'':>10} {name} steps (median): {steps}")
             if f"ratio_pipelines_{name}" in row:
                 print(f"{'':>10} ratio {name} Beam pipelines only (ingest + demand) / "

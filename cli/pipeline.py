@@ -58,8 +58,16 @@ def ingest(ctx: click.Context, inputs: str, out: str, as_of: datetime | None) ->
     "--out", required=True, help="Folder (or URL) for demand_signals, demand_events, marts."
 )
 @click.option("--window-minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60))
+@click.option(
+    "--unit-rows",
+    default=200_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="About how many staged rows one unit of work (a week's store group) holds: smaller "
+    "units take less memory per worker and give a cluster more to spread.",
+)
 @click.pass_context
-def demand(ctx: click.Context, staging: str, out: str, window_minutes: int) -> None:
+def demand(ctx: click.Context, staging: str, out: str, window_minutes: int, unit_rows: int) -> None:
     """Staging Parquet -> demand ledger and mart_unmet_demand.
 
     Example:
@@ -69,5 +77,5 @@ def demand(ctx: click.Context, staging: str, out: str, window_minutes: int) -> N
     quiet_libraries()
     from pipelines.demand import run as demand_run
 
-    demand_run.run(staging, out, window_minutes, ctx.args)
+    demand_run.run(staging, out, window_minutes, ctx.args, unit_rows)
     click.echo(f"wrote demand_signals, demand_events and mart_unmet_demand under {out}")

@@ -178,6 +178,12 @@ def read_parquet(path: str) -> pa.Table:
         return pq.read_table(pa.BufferReader(handle.read()))
 
 
+def parquet_rows(path: str) -> int:
+    """The number of rows of a Parquet file, from its footer."""
+    with FileSystems.open(path) as handle:
+        return pq.ParquetFile(handle).metadata.num_rows
+
+
 def write_arrow(path: str, table: pa.Table) -> None:
     """Write an intermediate table (not a published dataset) as an Arrow IPC file, lz4-compressed:
     cheaper than Parquet to write and read back, for data a later step of the same run reads."""

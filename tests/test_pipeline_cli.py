@@ -17,9 +17,12 @@ def test_ingest_then_demand_on_their_own(tiny_inputs, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "frontline_notes      1         5         3           2  ok" in result.output
-    result = runner.invoke(cli, ["pipeline", "demand", "--staging", out, "--out", out])
+    result = runner.invoke(
+        cli, ["pipeline", "demand", "--staging", out, "--out", out, "--unit-rows", "2"]
+    )
     assert result.exit_code == 0, result.output
     assert parquet_rows(f"{out}/demand_events") == 4
+    assert len(list((tmp_path / "run" / "demand_events").rglob("part-00001.parquet"))) >= 1
     assert parquet_rows(f"{out}/mart_unmet_demand") > 0
 
 
@@ -29,3 +32,11 @@ def test_ingest_without_inputs_is_a_clear_error(tmp_path):
     )
     assert result.exit_code == 1
     assert "Error: no catalog file" in result.output
+
+
+def test_demand_unit_rows_default_is_the_pipelines():
+    from pipelines.demand.run import UNIT_ROWS
+
+    option = next(o for o in cli.commands["pipeline"].commands["demand"].params
+                  if o.name == "unit_rows")  # fmt: skip
+    assert option.default == UNIT_ROWS

@@ -41,7 +41,10 @@ def long_rows(events: pa.Table, attribute: str) -> pa.Table:
         "event_id": kept.column("event_id"),
         "customer_ref": kept.column("customer_ref"),
         "lost_units": kept.column("lost_units"),
-        "lost_revenue_eur": kept.column("lost_revenue_eur"),
+        # in whole cents: an exact sum, whatever the order the rows are added in
+        "lost_revenue_cents": pc.cast(
+            pc.round(pc.multiply(kept.column("lost_revenue_eur"), 100)), pa.int64()
+        ),
     }
     for name in CLASSES:
         columns[f"{name}_events"] = pc.cast(
@@ -50,39 +53,79 @@ def long_rows(events: pa.Table, attribute: str) -> pa.Table:
     return pa.table(columns)
 
 
-def aggregate(long: pa.Table) -> pa.Table:
-    """Sum long rows at store level and chain level, in the mart's schema, sorted."""
-    keys = ["iso_week", "category", "attribute", "value"]
-    aggs = [
-        ("event_id", "count"),
-        ("customer_ref", "count_distinct"),
-        ("lost_units", "sum"),
-        ("lost_revenue_eur", "sum"),
-        *[(f"{c}_events", "sum") for c in CLASSES],
-    ]
-    out = []
-    for level, group_keys in (("store", ["store_id", *keys]), ("chain", keys)):
-        grouped = long.group_by(group_keys, use_threads=False).aggregate(aggs)
-        n = grouped.num_rows
-        store = grouped.column("store_id") if level == "store" else pa.array(["ALL"] * n)
-        out.append(
-            pa.table(
-                {
-                    "iso_week": grouped.column("iso_week"),
-                    "level": pa.array([level] * n, pa.string()),
-                    "store_id": store,
-                    "category": grouped.column("category"),
-                    "attribute": grouped.column("attribute"),
-                    "value": grouped.column("value"),
-                    "events": grouped.column("event_id_count"),
-                    "customers": grouped.column("customer_ref_count_distinct"),
-                    "lost_units": grouped.column("lost_units_sum"),
-                    "lost_revenue_eur": pc.round(grouped.column("lost_revenue_eur_sum"), 2),
-                    **{f"{c}_events": grouped.column(f"{c}_events_sum") for c in CLASSES},
-                }
-            )
-        )
-    table = pa.concat_tables(out).cast(MART_SCHEMA)
+KEYS = ["iso_week", "category", "attribute", "value"]
+#: What is summed; a chain-level partial keeps these sums, and they add up across store groups.
+SUMS = [
+    ("event_id", "count"),
+    ("lost_units", "sum"),
+    ("lost_revenue_cents", "sum"),
+    *[(f"{c}_events", "sum") for c in CLASSES],
+]
+
+
+def _mart_rows(grouped: pa.Table, level: str, customers: pa.ChunkedArray | pa.Array) -> pa.Table:
+    """Grouped sums (SUMS' output names) -> rows of the mart's schema at `level`."""
+    n = grouped.num_rows
+    store = grouped.column("store_id") if level == "store" else pa.array(["ALL"] * n)
+    return pa.table(
+        {
+            "iso_week": grouped.column("iso_week"),
+            "level": pa.array([level] * n, pa.string()),
+            "store_id": store,
+            "category": grouped.column("category"),
+            "attribute": grouped.column("attribute"),
+            "value": grouped.column("value"),
+            "events": grouped.column("event_id_count"),
+            "customers": customers,
+            "lost_units": grouped.column("lost_units_sum"),
+            "lost_revenue_eur": pc.divide(
+                pc.cast(grouped.column("lost_revenue_cents_sum"), pa.float64()), 100.0
+            ),
+            **{f"{c}_events": grouped.column(f"{c}_events_sum") for c in CLASSES},
+        }
+    ).cast(MART_SCHEMA)
+
+
+def store_level(long: pa.Table) -> pa.Table:
+    """The mart's store-level rows of some long rows (exact for every store they hold)."""
+    grouped = long.group_by(["store_id", *KEYS], use_threads=False).aggregate(
+        [*SUMS, ("customer_ref", "count_distinct")]
+    )
+    return _mart_rows(grouped, "store", grouped.column("customer_ref_count_distinct"))
+
+
+def chain_partial(long: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """What the chain level needs of some long rows: their sums by KEYS, and their distinct
+    (KEYS, customer_ref) (a customer counted once however many stores they asked in)."""
+    sums = long.group_by(KEYS, use_threads=False).aggregate(SUMS)
+    known = long.filter(pc.is_valid(long.column("customer_ref")))
+    customers = known.group_by([*KEYS, "customer_ref"], use_threads=False).aggregate([])
+    return sums, customers
+
+
+def chain_level(partials: list[tuple[pa.Table, pa.Table]]) -> pa.Table:
+    """The mart's chain-level rows from the chain_partial of every store group of a week."""
+    sums = pa.concat_tables([s for s, _ in partials])
+    if len(partials) > 1:  # sums of sums, under SUMS' output names
+        names = [f"{column}_{how}" for column, how in SUMS]
+        summed = sums.group_by(KEYS, use_threads=False).aggregate([(n, "sum") for n in names])
+        sums = summed.rename_columns({f"{n}_sum": n for n in names})
+    customers = pa.concat_tables([c for _, c in partials])
+    counted = customers.group_by(KEYS, use_threads=False).aggregate(
+        [("customer_ref", "count_distinct")]  # a customer may have asked in several groups
+    )
+    joined = sums.join(counted, KEYS, join_type="left outer", use_threads=False)
+    return _mart_rows(
+        joined, "chain", pc.fill_null(joined.column("customer_ref_count_distinct"), 0)
+    )
+
+
+def sort_mart(table: pa.Table) -> pa.Table:
     return table.sort_by(
         [(c, "ascending") for c in ("level", "store_id", "category", "attribute", "value")]
     )
+
+
+def aggregate(long: pa.Table) -> pa.Table:
+    """Sum long rows at store level and chain level, in the mart's schema, sorted."""
+    return sort_mart(pa.concat_tables([chain_level([chain_partial(long)]), store_level(long)]))

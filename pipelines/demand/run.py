@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 
 import apache_beam as beam
 import pyarrow as pa
@@ -13,13 +17,18 @@ from pipelines.demand.transforms import (
     BuildEventsFn,
     ReadStagedFn,
     ToSignalsFn,
-    WriteWeekFn,
+    WriteUnitFn,
 )
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
 
 FACT_TABLES = ("frontline_notes", "oos_lookups", "lost_sales")
+#: About how many staged fact rows one unit of work (an ISO week's store group) holds: a week with
+#: more is split into that many more store groups, so linking and aggregating a unit takes memory
+#: in proportion to this, not to the week. (At 1M generated records a week has ~125k rows.)
+UNIT_ROWS = 200_000
+_DAY = re.compile(r"event_date=(\d{4}-\d{2}-\d{2})")
 
 
 def staged_files(staging_root: str, table: str) -> list[str]:
@@ -33,7 +42,24 @@ def read_catalog(paths: list[str]) -> pa.Table:
     return pa.concat_tables([io.read_parquet(path) for path in paths]).sort_by("sku")
 
 
-def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: int) -> None:
+def store_groups(paths: list[str], unit_rows: int = UNIT_ROWS) -> dict[str, int]:
+    """ISO week -> into how many store groups to split it: its staged fact rows (counted from the
+    Parquet footers of the `event_date=` partitions) / `unit_rows`, rounded up."""
+    rows: Counter[str] = Counter()
+    for path in paths:
+        day = _DAY.search(path)
+        if day:
+            rows[date.fromisoformat(day.group(1)).strftime("%G-W%V")] += io.parquet_rows(path)
+    return {week: max(1, math.ceil(n / unit_rows)) for week, n in sorted(rows.items())}
+
+
+def build(
+    p: beam.Pipeline,
+    staging_root: str,
+    out_root: str,
+    window_minutes: int,
+    unit_rows: int = UNIT_ROWS,
+) -> None:
     catalog = (
         p
         | "ListCatalog" >> beam.Create([staged_files(staging_root, "catalog")])
@@ -45,28 +71,29 @@ def build(p: beam.Pipeline, staging_root: str, out_root: str, window_minutes: in
         for table in FACT_TABLES
         for index, path in enumerate(staged_files(staging_root, table))
     ]
-    parts_root = io.join(out_root, io.PARTS_FOLDER, "signals")
+    groups = store_groups([path for _, _, path in staged], unit_rows)
+    parts_root = io.join(out_root, io.PARTS_FOLDER)
     built = (
         p
         | "ListStaging" >> beam.Create(staged)
         | "ReadStaging" >> beam.ParDo(ReadStagedFn())
-        | "ToSignals" >> beam.ParDo(ToSignalsFn(parts_root), side)
-        | "GroupSignalsByWeek" >> beam.GroupByKey()
+        | "ToSignals" >> beam.ParDo(ToSignalsFn(io.join(parts_root, "signals"), groups), side)
+        | "GroupSignalsByUnit" >> beam.GroupByKey()
         | "BuildEvents"
         >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
     )
     built.signals | "WriteSignals" >> beam.ParDo(
-        WriteWeekFn(out_root, "demand_signals", "signal_id")
+        WriteUnitFn(out_root, "demand_signals", "signal_id")
     )
     (
         built.events
-        | "WriteEvents" >> beam.ParDo(WriteWeekFn(out_root, "demand_events", "event_id"))
-        | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root)
-        | "RemoveParts" >> io.RemovePartsWhenDone(io.join(out_root, io.PARTS_FOLDER))
+        | "WriteEvents" >> beam.ParDo(WriteUnitFn(out_root, "demand_events", "event_id"))
+        | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root, io.join(parts_root, "mart"))
+        | "RemoveParts" >> io.RemovePartsWhenDone(parts_root)
     )
 
 
 def run(staging_root: str, out_root: str, window_minutes: int = 30,
-        beam_args: Sequence[str] = ()) -> None:  # fmt: skip
+        beam_args: Sequence[str] = (), unit_rows: int = UNIT_ROWS) -> None:  # fmt: skip
     with beam.Pipeline(options=pipeline_options(beam_args)) as p:
-        build(p, staging_root, out_root, window_minutes)
+        build(p, staging_root, out_root, window_minutes, unit_rows)

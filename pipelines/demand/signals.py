@@ -204,6 +204,15 @@ def by_week(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
     yield from tables.split_by_value(table, "iso_week")
 
 
+def by_store_group(table: pa.Table, groups: int) -> Iterator[tuple[int, pa.Table]]:
+    """The rows of a signals table by store group (a stable hash of store_id), in group order;
+    with one group the table is passed as is."""
+    if groups <= 1:
+        yield 0, table
+        return
+    yield from tables.split_by_bucket(table, "store_id", groups)
+
+
 def signals_table(source: str, table: pa.Table, catalog: pa.Table) -> pa.Table:
     """The demand signals of a staging table of `source`, checked against the staged catalog."""
     return SIGNALS_OF[source](table, catalog)

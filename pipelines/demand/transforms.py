@@ -61,66 +61,110 @@ class ReadStagedFn(beam.DoFn):
 
 
 class ToSignalsFn(beam.DoFn):
-    """Staging rows of a source -> demand signals, written as one Arrow part per ISO week under
-    `parts_root`; emits (week, part path). Passing paths keeps the group-by by week small: the
-    local runner holds a grouped PCollection in memory, so tables there would hold the whole run.
+    """Staging rows of a source -> demand signals, written as one Arrow part per unit of work
+    (ISO week x store group) under `parts_root`; emits ((week, group), part path). Passing paths
+    keeps the group-by small: the local runner holds a grouped PCollection in memory, so tables
+    there would hold the whole run.
 
-    Staging is partitioned by day, so a file is one week: one element per file.
+    `groups` says into how many store groups each week is split (absent: 1), so that a unit's size
+    follows the batch size, not the week's. A store-day, the scope of linking, is in one group.
     """
 
-    def __init__(self, parts_root: str) -> None:
+    def __init__(self, parts_root: str, groups: dict[str, int]) -> None:
         self._parts_root = parts_root
+        self._groups = groups
 
     def process(
         self, element: tuple[tuple[str, int], pa.Table], catalog_table: pa.Table
-    ) -> Iterator[tuple[str, str]]:
+    ) -> Iterator[tuple[tuple[str, int], str]]:
         (source, index), table = element
         found = signals.signals_table(source, table, catalog_table)
         if not found.num_rows:
             return
         for week, part in signals.by_week(found):
-            path = io.join(self._parts_root, source, f"{index:05d}-{week}.arrow")
-            io.write_arrow(path, part)
-            yield week, path
+            for group, rows in signals.by_store_group(part, self._groups.get(week, 1)):
+                path = io.join(self._parts_root, source, f"{index:05d}-{week}-{group:05d}.arrow")
+                io.write_arrow(path, rows)
+                yield (week, group), path
+
+
+Unit = tuple[str, int]  # (ISO week, store group): the unit of the demand pipeline's work
 
 
 class BuildEventsFn(beam.DoFn):
-    """One ISO week's signal parts -> its events (tagged 'events') and its linked signals (main).
+    """One unit's signal parts -> its events (tagged 'events') and its linked signals (main).
 
-    Signals are linked per store-day (a store-day never spans two weeks); the catalog side input
-    is indexed once per DoFn instance.
+    Signals are linked per store-day (a store-day never spans two weeks or store groups); the
+    catalog side input is indexed once per DoFn instance.
     """
 
     def __init__(self, window_minutes: int) -> None:
         self._window = timedelta(minutes=window_minutes)
         self._catalog: catalog.Catalog | None = None
 
-    def process(self, element: tuple[str, Iterable[str]], catalog_table: pa.Table) -> Iterator[Any]:
-        week, paths = element
+    def process(
+        self, element: tuple[Unit, Iterable[str]], catalog_table: pa.Table
+    ) -> Iterator[Any]:
+        unit, paths = element
         if self._catalog is None:
             self._catalog = catalog.catalog_index(catalog_table.to_pylist())
-        week_signals = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
-        built, linked = events.build_event_tables(week_signals, self._catalog, self._window)
-        yield week, linked
-        yield beam.pvalue.TaggedOutput("events", (week, built))
+        unit_signals = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
+        built, linked = events.build_event_tables(unit_signals, self._catalog, self._window)
+        yield unit, linked
+        yield beam.pvalue.TaggedOutput("events", (unit, built))
 
 
-class WriteWeekFn(io.WritingFn):
-    """Write one ISO week of a ledger table as one Parquet file; pass the table on."""
+class WriteUnitFn(io.WritingFn):
+    """Write one unit of a ledger table as `iso_week=W/part-<group>.parquet`; pass the table on."""
 
     def __init__(self, out_root: str, table: str, sort_key: str) -> None:
         self._out_root = out_root
         self._table = table
         self._sort_key = sort_key
 
-    def process(self, element: tuple[str, pa.Table]) -> Iterator[tuple[str, pa.Table]]:
-        week, table = element
+    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[Unit, pa.Table]]:
+        (week, group), table = element
         table = table.sort_by(self._sort_key)
         self.writes.write(
-            io.join(self._out_root, self._table, f"iso_week={week}", "part-00000.parquet"),
+            io.join(self._out_root, self._table, f"iso_week={week}", f"part-{group:05d}.parquet"),
             table.cast(WRITTEN[self._table]),
         )
-        yield week, table
+        yield (week, group), table
+
+
+class AggregateUnitFn(beam.DoFn):
+    """(unit, events) -> its store-level mart rows and chain-level partial sums, written as Arrow
+    parts under `parts_root`; emits (week, (group, store path, sums path, customers path))."""
+
+    def __init__(self, parts_root: str, attributes: tuple[str, ...]) -> None:
+        self._parts_root = parts_root
+        self._attributes = attributes
+
+    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        (week, group), table = element
+        long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
+        sums, customers = aggregate.chain_partial(long)
+        paths = []
+        for name, part in (
+            ("store", aggregate.store_level(long)),
+            ("sums", sums),
+            ("customers", customers),
+        ):
+            paths.append(io.join(self._parts_root, name, f"{week}-{group:05d}.arrow"))
+            io.write_arrow(paths[-1], part)
+        yield week, (group, *paths)
+
+
+def combine_week(element: tuple[str, Iterable[tuple[Any, ...]]]) -> tuple[str, pa.Table]:
+    """A week's mart from the parts of its store groups: their store rows, and the chain level
+    summed over the groups."""
+    week, parts = element
+    ordered = sorted(parts)
+    stores = [io.read_arrow(store) for _, store, _, _ in ordered]
+    chain = aggregate.chain_level(
+        [(io.read_arrow(sums), io.read_arrow(customers)) for _, _, sums, customers in ordered]
+    )
+    return week, aggregate.sort_mart(pa.concat_tables([chain, *stores]))
 
 
 class WriteMartFn(io.WritingFn):
@@ -139,22 +183,28 @@ class WriteMartFn(io.WritingFn):
 
 
 class AggregateUnmetDemand(beam.PTransform):
-    """(week, events table) -> mart_unmet_demand rows for the given attributes, one file per week."""
+    """(unit, events table) -> mart_unmet_demand rows for the given attributes, one file per week.
+
+    Each unit is aggregated on its own (a store is in one group, so its rows are exact); only the
+    chain level is combined across a week's groups, from small partial sums written as parts.
+    """
 
     def __init__(
-        self, out_root: str, attributes: tuple[str, ...] = aggregate.DEFAULT_ATTRIBUTES
+        self,
+        out_root: str,
+        parts_root: str,
+        attributes: tuple[str, ...] = aggregate.DEFAULT_ATTRIBUTES,
     ) -> None:
         super().__init__()
         self._out_root = out_root
+        self._parts_root = parts_root
         self._attributes = attributes
 
-    def expand(self, weekly_events):  # type: ignore[no-untyped-def]
+    def expand(self, unit_events):  # type: ignore[no-untyped-def]
         return (
-            weekly_events
-            | "AggregateWeek" >> beam.MapTuple(self._aggregate)
+            unit_events
+            | "AggregateUnit" >> beam.ParDo(AggregateUnitFn(self._parts_root, self._attributes))
+            | "GroupMartByWeek" >> beam.GroupByKey()
+            | "CombineWeek" >> beam.Map(combine_week)
             | "WriteMart" >> beam.ParDo(WriteMartFn(self._out_root))
         )
-
-    def _aggregate(self, week: str, table: pa.Table) -> tuple[str, pa.Table]:
-        long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
-        return week, aggregate.aggregate(long)

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from pipelines.demand.aggregate import aggregate, long_rows
+from pipelines.demand.aggregate import (
+    aggregate,
+    chain_level,
+    chain_partial,
+    long_rows,
+    sort_mart,
+    store_level,
+)
 
 
 def events(rows):
@@ -64,4 +72,37 @@ def test_aggregate_sums_per_store_and_chain_and_counts_distinct_customers():
         ("chain", "ALL", 3, 1, 4, 40.0, 1, 1, 1),
         ("store", "S001", 2, 1, 3, 30.0, 1, 1, 0),
         ("store", "S002", 1, 0, 1, 10.0, 0, 0, 1),
+    ]
+
+
+def test_chain_level_from_store_groups_equals_the_whole_week():
+    """A customer who asked in two stores of different groups is still one customer."""
+    t = events(
+        [
+            {"event_id": "E1", "color": "blue", "customer_ref": "C1", "lost_revenue_eur": 20.5},
+            {"event_id": "E2", "color": "blue", "customer_ref": "C1", "store_id": "S002"},
+            {
+                "event_id": "E3",
+                "color": "blue",
+                "customer_ref": "C2",
+                "store_id": "S003",
+                "classification": "substituted",
+            },  # fmt: skip
+            {"event_id": "E4", "color": "red", "store_id": "S002", "lost_units": 3},
+        ]
+    )
+    long = long_rows(t, "color")
+    whole = aggregate(long)
+    groups = [long.filter(pc.is_in(long.column("store_id"), pa.array(stores)))
+              for stores in (["S001"], ["S002", "S003"])]  # fmt: skip
+    split = sort_mart(
+        pa.concat_tables(
+            [chain_level([chain_partial(g) for g in groups]), *[store_level(g) for g in groups]]
+        )
+    )
+    assert split.equals(whole)
+    chain = [r for r in whole.to_pylist() if r["level"] == "chain"]
+    assert [(r["value"], r["events"], r["customers"], r["lost_units"]) for r in chain] == [
+        ("blue", 3, 2, 3),
+        ("red", 1, 0, 3),
     ]

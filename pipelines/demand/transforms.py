@@ -132,61 +132,59 @@ class WriteUnitFn(io.WritingFn):
         yield (week, group), table
 
 
-class AggregateUnitFn(beam.DoFn):
-    """(unit, events) -> its store-level mart rows and chain-level partial sums, written as Arrow
-    parts under `parts_root`; emits (week, (group, store path, sums path, customers path))."""
+MART = "mart_unmet_demand"
 
-    def __init__(self, parts_root: str, attributes: tuple[str, ...]) -> None:
+
+class AggregateUnitFn(io.WritingFn):
+    """(unit, events) -> its store-level mart rows, written as `iso_week=W/store-<group>.parquet`
+    (a store is in one group, so they are exact), and its chain-level partial sums, written as
+    Arrow parts under `parts_root`; emits (week, (group, sums path, customers path))."""
+
+    def __init__(self, out_root: str, parts_root: str, attributes: tuple[str, ...]) -> None:
+        self._out_root = out_root
         self._parts_root = parts_root
         self._attributes = attributes
 
     def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[str, tuple[Any, ...]]]:
         (week, group), table = element
         long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
-        sums, customers = aggregate.chain_partial(long)
+        self.writes.write(
+            io.join(self._out_root, MART, f"iso_week={week}", f"store-{group:05d}.parquet"),
+            aggregate.sort_mart(aggregate.store_level(long)),
+        )
         paths = []
-        for name, part in (
-            ("store", aggregate.store_level(long)),
-            ("sums", sums),
-            ("customers", customers),
-        ):
+        for name, part in zip(("sums", "customers"), aggregate.chain_partial(long), strict=True):
             paths.append(io.join(self._parts_root, name, f"{week}-{group:05d}.arrow"))
             io.write_arrow(paths[-1], part)
         yield week, (group, *paths)
 
 
-def combine_week(element: tuple[str, Iterable[tuple[Any, ...]]]) -> tuple[str, pa.Table]:
-    """A week's mart from the parts of its store groups: their store rows, and the chain level
-    summed over the groups."""
+def chain_of_week(element: tuple[str, Iterable[tuple[Any, ...]]]) -> tuple[str, pa.Table]:
+    """A week's chain-level mart rows, summed over the partials of its store groups."""
     week, parts = element
-    ordered = sorted(parts)
-    stores = [io.read_arrow(store) for _, store, _, _ in ordered]
-    chain = aggregate.chain_level(
-        [(io.read_arrow(sums), io.read_arrow(customers)) for _, _, sums, customers in ordered]
-    )
-    return week, aggregate.sort_mart(pa.concat_tables([chain, *stores]))
+    partials = [(io.read_arrow(sums), io.read_arrow(customers))
+                for _, sums, customers in sorted(parts)]  # fmt: skip
+    return week, aggregate.sort_mart(aggregate.chain_level(partials))
 
 
-class WriteMartFn(io.WritingFn):
-    """Write one ISO week of mart_unmet_demand; emit its row count."""
+class WriteChainFn(io.WritingFn):
+    """Write one ISO week's chain-level rows as `iso_week=W/chain.parquet`; emit the row count."""
 
     def __init__(self, out_root: str) -> None:
         self._out_root = out_root
 
     def process(self, element: tuple[str, pa.Table]) -> Iterator[int]:
         week, table = element
-        self.writes.write(
-            io.join(self._out_root, "mart_unmet_demand", f"iso_week={week}", "part-00000.parquet"),
-            table,
-        )
+        self.writes.write(io.join(self._out_root, MART, f"iso_week={week}", "chain.parquet"), table)
         yield table.num_rows
 
 
 class AggregateUnmetDemand(beam.PTransform):
-    """(unit, events table) -> mart_unmet_demand rows for the given attributes, one file per week.
+    """(unit, events table) -> mart_unmet_demand rows for the given attributes: per week, one
+    file of store-level rows per store group and one file of chain-level rows.
 
-    Each unit is aggregated on its own (a store is in one group, so its rows are exact); only the
-    chain level is combined across a week's groups, from small partial sums written as parts.
+    Each unit is aggregated on its own, so no step holds a whole week's mart; only the chain
+    level is combined across a week's groups, from partial sums written as parts.
     """
 
     def __init__(
@@ -203,8 +201,9 @@ class AggregateUnmetDemand(beam.PTransform):
     def expand(self, unit_events):  # type: ignore[no-untyped-def]
         return (
             unit_events
-            | "AggregateUnit" >> beam.ParDo(AggregateUnitFn(self._parts_root, self._attributes))
-            | "GroupMartByWeek" >> beam.GroupByKey()
-            | "CombineWeek" >> beam.Map(combine_week)
-            | "WriteMart" >> beam.ParDo(WriteMartFn(self._out_root))
+            | "AggregateUnit"
+            >> beam.ParDo(AggregateUnitFn(self._out_root, self._parts_root, self._attributes))
+            | "GroupChainByWeek" >> beam.GroupByKey()
+            | "SumChainOfWeek" >> beam.Map(chain_of_week)
+            | "WriteChain" >> beam.ParDo(WriteChainFn(self._out_root))
         )

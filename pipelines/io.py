@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import apache_beam as beam
@@ -68,38 +67,21 @@ class _Hashing(io.RawIOBase):
         return n
 
 
-class TextFile:
-    """An input file opened as text: UTF-8 with an optional BOM; undecodable bytes kept as surrogates
-    (so the records holding them can be quarantined, not the whole file). Hashes what it reads."""
+class HashedReader:
+    """An input file read as bytes (`read(n)`, fewer at the end, b"" once done) while hashing them."""
 
     def __init__(self, path: str) -> None:
         self._raw = FileSystems.open(path, compression_type="uncompressed")
         self._hashing = _Hashing(self._raw)
-        buffered = io.BufferedReader(self._hashing, buffer_size=1 << 20)
-        self.text = io.TextIOWrapper(
-            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
-        )
 
-    def lines(self) -> Iterator[str]:
-        yield from self.text
-
-    def read_bytes(self) -> bytes:
-        """The whole file as bytes (hashed). `lines()` then reads the same bytes again as text."""
-        chunks = []
-        while chunk := self._hashing.read(1 << 22):
-            chunks.append(chunk)
-        data = b"".join(chunks)
-        self.text.close()
-        self.text = io.TextIOWrapper(
-            io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
-        )
-        return data
+    def read(self, size: int) -> bytes:
+        return self._hashing.read(size) or b""
 
     def finish(self) -> tuple[str, int]:
         """Read what is left (to hash the whole file) and close; returns (sha256, bytes)."""
-        while not self._hashing.closed and self._hashing.read(1 << 20):
+        while self._hashing.read(1 << 20):
             pass
-        self.text.close()
+        self._raw.close()
         return self._hashing.sha256.hexdigest(), self._hashing.bytes
 
 

@@ -14,6 +14,7 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
+from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
 from pipelines.ingest.transforms import IngestSources, WriteRejectsFn
 from pipelines.options import pipeline_options
@@ -41,9 +42,9 @@ def find_inputs(inputs_root: str) -> dict[str, list[str]]:
     return files
 
 
-def _ids(element: tuple[tuple[str, int], pa.Table]) -> tuple[str, list[str]]:
-    (source, _), keys = element
-    return source, keys.column("record_id").to_pylist()
+def _ids(element: tuple[tuple[str, int], str]) -> tuple[str, list[str]]:
+    (source, _), path = element
+    return source, io.read_arrow(path).column("record_id").to_pylist()
 
 
 class MergeIdsFn(beam.CombineFn):
@@ -80,13 +81,18 @@ def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -
 
 
 def build(
-    p: beam.Pipeline, files: dict[str, list[str]], inputs_root: str, out_root: str, as_of: datetime
+    p: beam.Pipeline,
+    files: dict[str, list[str]],
+    inputs_root: str,
+    out_root: str,
+    as_of: datetime,
+    batch_bytes: int = BATCH_BYTES,
 ) -> None:
-    """Add the ingest steps to a pipeline."""
+    """Add the ingest steps to a pipeline (input files are parsed `batch_bytes` at a time)."""
     parts_root = io.join(out_root, io.PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
         {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
-        io.join(parts_root, "reference"),
+        io.join(parts_root, "reference"), batch_bytes=batch_bytes,
     )  # fmt: skip
     keys = (
         reference["keys"]
@@ -95,7 +101,7 @@ def build(
     )
     facts = p | "IngestFacts" >> IngestSources(
         {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, out_root,
-        io.join(parts_root, "facts"), keys,
+        io.join(parts_root, "facts"), keys, batch_bytes,
     )  # fmt: skip
     (
         [reference["written"], facts["written"]]
@@ -123,9 +129,10 @@ def run(
     out_root: str,
     as_of: datetime,
     beam_args: Sequence[str] = (),
+    batch_bytes: int = BATCH_BYTES,
 ) -> dict[str, list[str]]:
     """Run the ingest pipeline; returns the input files it read, by source."""
     files = find_inputs(inputs_root)
     with beam.Pipeline(options=pipeline_options(beam_args)) as p:
-        build(p, files, inputs_root, out_root, as_of)
+        build(p, files, inputs_root, out_root, as_of, batch_bytes)
     return files

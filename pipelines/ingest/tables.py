@@ -54,15 +54,16 @@ def split_by_value(table: pa.Table, column: str) -> Iterator[tuple[str, pa.Table
 KEY_COLUMNS = ("record_id", "source_line", "part", "row")
 
 
-def keys_table(rows: pa.Table, id_field: str, part: int) -> pa.Table:
-    """The duplicate-id check's view of one file's accepted rows (KEY_COLUMNS)."""
+def keys_table(rows: pa.Table, id_field: str, part: int, first_row: int = 0) -> pa.Table:
+    """The duplicate-id check's view of one file's accepted rows (KEY_COLUMNS); `rows` may be a
+    batch of them, whose first row is row `first_row` of the file."""
     n = rows.num_rows
     return pa.table(
         {
             "record_id": rows.column(id_field),
             "source_line": rows.column("source_line"),
             "part": pa.array(np.full(n, part, dtype=np.int32)),
-            "row": pa.array(np.arange(n, dtype=np.int32)),
+            "row": pa.array(np.arange(first_row, first_row + n, dtype=np.int32)),
         }
     )
 

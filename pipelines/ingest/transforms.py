@@ -11,7 +11,8 @@ import pyarrow as pa
 
 from pipelines import io
 from pipelines.ingest import tables
-from pipelines.ingest.parse import parse_file, relative_name
+from pipelines.ingest.batches import BATCH_BYTES
+from pipelines.ingest.parse import FileParse, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
@@ -20,27 +21,35 @@ from schemas.arrow import arrow_schema
 ID_BUCKETS = 4
 
 
-def part_path(parts_root: str, source: str, index: int) -> str:
-    return io.join(parts_root, source, f"part-{index:05d}.arrow")
+def part_path(parts_root: str, source: str, index: int, batch: int) -> str:
+    """Where batch `batch` of file `index` of `source` leaves its accepted rows."""
+    return io.join(parts_root, source, f"part-{index:05d}-{batch:05d}.arrow")
+
+
+def keys_path(parts_root: str, source: str, index: int, bucket: int) -> str:
+    """Where file `index` of `source` leaves the keys of its rows in id bucket `bucket`."""
+    return io.join(parts_root, source, f"keys-{index:05d}-{bucket:02d}.arrow")
 
 
 class ParseFileFn(beam.DoFn):
-    """Parse one input file (parse.parse_file), write its accepted rows once as an Arrow IPC part,
-    and emit only what the next steps need to decide about them. Elements are (source, index, path);
-    `index` numbers the files of a source (their part and staging file names).
+    """Parse one input file a batch at a time (parse.FileParse), write each batch's accepted rows
+    once as an Arrow IPC part and the file's keys (tables.KEY_COLUMNS) as one Arrow IPC file per id
+    bucket, and emit only paths and small tables. Elements are (source, index, path); `index`
+    numbers the files of a source (their part and staging file names).
 
-    Outputs: main = ((source, bucket), keys table) for the duplicate-id check, 'parts' =
-    ((source, index), part path), 'rejects' = table of rejects, 'stats' = one FileStat dict.
-    Passing ids instead of rows keeps the runner's shuffles small: rows move through files.
+    Outputs: main = ((source, bucket), keys path) for the duplicate-id check, 'parts' =
+    ((source, index), part path) per batch, 'rejects' = table of rejects, 'stats' = one FileStat
+    dict. Passing paths instead of rows or ids keeps the runner's shuffles small (the local runner
+    holds a group-by's whole input in memory): rows and keys move through files.
     """
 
-    def __init__(
-        self, inputs_root: str, as_of: datetime, parts_root: str, fast: bool = True
-    ) -> None:
+    def __init__(self, inputs_root: str, as_of: datetime, parts_root: str, fast: bool = True,
+                 batch_bytes: int = BATCH_BYTES) -> None:  # fmt: skip
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._parts_root = parts_root
         self._fast = fast
+        self._batch_bytes = batch_bytes
 
     def setup(self) -> None:
         self._schemas = {
@@ -58,33 +67,43 @@ class ParseFileFn(beam.DoFn):
             stores=frozenset((reference or {}).get("stores", ())),
             skus=frozenset((reference or {}).get("catalog", ())),
         )
-        parsed = parse_file(spec, self._schemas[source], path,
-                            relative_name(path, self._inputs_root), ref, self._fast)  # fmt: skip
-        if parsed.rows.num_rows:
-            target = part_path(self._parts_root, source, index)
-            io.write_arrow(target, parsed.rows)
-            yield beam.pvalue.TaggedOutput("parts", ((source, index), target))
-            keys = tables.keys_table(parsed.rows, spec.id_field, index)
-            for bucket, part in tables.split_by_bucket(keys, "record_id", ID_BUCKETS):
-                yield (source, bucket), part
-        if parsed.rejects.num_rows:
-            yield beam.pvalue.TaggedOutput("rejects", parsed.rejects)
-        yield beam.pvalue.TaggedOutput("stats", parsed.stat)
+        parse = FileParse(spec, self._schemas[source], path,
+                          relative_name(path, self._inputs_root), ref, self._fast,
+                          self._batch_bytes)  # fmt: skip
+        keys: list[pa.Table] = []
+        rows = 0  # accepted rows of the file so far: the first row's position in the next part
+        for batch, parsed in enumerate(parse.batches()):
+            if parsed.rows.num_rows:
+                target = part_path(self._parts_root, source, index, batch)
+                io.write_arrow(target, parsed.rows)
+                yield beam.pvalue.TaggedOutput("parts", ((source, index), target))
+                keys.append(tables.keys_table(parsed.rows, spec.id_field, index, rows))
+                rows += parsed.rows.num_rows
+            if parsed.rejects.num_rows:
+                yield beam.pvalue.TaggedOutput("rejects", parsed.rejects)
+        if keys:
+            for bucket, part in tables.split_by_bucket(pa.concat_tables(keys), "record_id",
+                                                       ID_BUCKETS):  # fmt: skip
+                target = keys_path(self._parts_root, source, index, bucket)
+                io.write_arrow(target, part)
+                yield (source, bucket), target
+        yield beam.pvalue.TaggedOutput("stats", parse.stat)
 
 
 class FindDuplicateIdsFn(beam.DoFn):
-    """Within one id bucket: find every occurrence of an id after its first (by file, then line).
+    """Within one id bucket (the paths of its files' keys): find every occurrence of an id after
+    its first (by file, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
     `names` maps each source's file numbers to the files' relative names, for the reasons."""
 
     def __init__(self, names: dict[str, dict[int, str]]) -> None:
         self._names = names
 
-    def process(self, element: tuple[tuple[str, int], Iterable[pa.Table]]) -> Iterator[Any]:
-        (source, _), keys = element
-        drops = tables.find_duplicates(
-            pa.concat_tables(list(keys)), BY_NAME[source].id_field, self._names[source]
-        )
+    def process(self, element: tuple[tuple[str, int], Iterable[str]]) -> Iterator[Any]:
+        (source, _), paths = element
+        keys = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
+        drops = tables.find_duplicates(keys, BY_NAME[source].id_field, self._names[source])
+        del keys
         for index, part in tables.split_by_value(drops, "part"):
             yield (source, int(index)), part
 
@@ -100,12 +119,12 @@ class WritePartFn(io.WritingFn):
     def process(self, element: tuple[tuple[str, int], dict[str, Iterable[Any]]]) -> Iterator[Any]:
         (source, index), grouped = element
         spec = BY_NAME[source]
-        paths = list(grouped["parts"])
+        paths = sorted(grouped["parts"])  # the file's batches, in order
         if not paths:
             return
         drops = list(grouped["drops"])
         rows, rejects = tables.drop_rows(
-            io.read_arrow(paths[0]),
+            pa.concat_tables([io.read_arrow(path) for path in paths]).combine_chunks(),
             pa.concat_tables(drops) if drops else None,
             spec.id_field,
             source,
@@ -161,15 +180,19 @@ class WriteRejectsFn(beam.DoFn):
 class IngestSources(beam.PTransform):
     """Parse, validate and de-duplicate the files of some sources and write them to staging, in
     one flow (one element per file, keyed by source from then on: fewer stages than one flow per
-    source). Rows go from the parser to the staging writer through an Arrow IPC part per file under
-    `parts_root`; only ids (and drop lists) go through the runner's group-bys.
+    source). A file is parsed a batch at a time (`batch_bytes`). Rows go from the parser to the
+    staging writer through an Arrow IPC part per batch under `parts_root`, and ids to the
+    duplicate check through keys files; only paths (and drop lists) go through the runner's
+    group-bys.
 
-    Returns a dict of PCollections: 'keys' (((source, bucket), keys table) of accepted rows, before
-    de-duplication), 'written' ((source, rows written)), 'rejects' (tables), 'stats' (FileStat dicts).
+    Returns a dict of PCollections: 'keys' (((source, bucket), path of one file's keys of accepted
+    rows, before de-duplication)), 'written' ((source, rows written)), 'rejects' (tables), 'stats'
+    (FileStat dicts).
     """
 
     def __init__(self, files: dict[str, list[str]], inputs_root: str, as_of: datetime,
-                 out_root: str, parts_root: str, reference=None) -> None:  # fmt: skip
+                 out_root: str, parts_root: str, reference=None,
+                 batch_bytes: int = BATCH_BYTES) -> None:  # fmt: skip
         super().__init__(label=None)
         self._files = [
             (source, index, path)
@@ -181,10 +204,12 @@ class IngestSources(beam.PTransform):
         self._out_root = out_root
         self._parts_root = parts_root
         self._reference = reference
+        self._batch_bytes = batch_bytes
 
     def expand(self, pbegin):  # type: ignore[no-untyped-def]
         side = [beam.pvalue.AsSingleton(self._reference)] if self._reference is not None else []
-        parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root)
+        parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root,
+                            batch_bytes=self._batch_bytes)  # fmt: skip
         names: dict[str, dict[int, str]] = {}
         for source, index, path in self._files:
             names.setdefault(source, {})[index] = relative_name(path, self._inputs_root)

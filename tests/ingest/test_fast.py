@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import fast
+from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.parse import parse_file, relative_name
 from pipelines.ingest.sources import BY_NAME, FACTS
 from pipelines.ingest.validate import Reference
@@ -36,11 +37,12 @@ def _reference(root: Path) -> dict[str, list[str]]:
     return {"stores": _ids(root, "stores", "store_id"), "catalog": _ids(root, "catalog", "sku")}
 
 
-def _parse(root: Path, path: Path, source: str, use_fast: bool):
+def _parse(root: Path, path: Path, source: str, use_fast: bool, batch_bytes: int = BATCH_BYTES):
     spec = BY_NAME[source]
     ref = Reference(AS_OF, *(frozenset(v) for v in _reference(root).values()))
     schema = arrow_schema(spec.staging_model, described=False)
-    parsed = parse_file(spec, schema, str(path), relative_name(str(path), str(root)), ref, use_fast)
+    name = relative_name(str(path), str(root))
+    parsed = parse_file(spec, schema, str(path), name, ref, use_fast, batch_bytes)
     accepted = sorted(parsed.rows.to_pylist(), key=lambda r: r["source_line"])
     rejects = sorted(parsed.rejects.to_pylist(), key=lambda r: (r["source_line"], r["reason"]))
     return accepted, rejects, parsed.stat
@@ -57,6 +59,16 @@ CASES = [
 @pytest.mark.parametrize(("root", "path", "source"), CASES)
 def test_fast_path_gives_what_the_exact_path_gives(root: Path, path: Path, source: str) -> None:
     assert _parse(root, path, source, True) == _parse(root, path, source, False)
+
+
+@pytest.mark.parametrize(("root", "path", "source"), CASES)
+@pytest.mark.parametrize("use_fast", [True, False], ids=["fast", "exact"])
+def test_a_file_parsed_in_batches_gives_what_it_gives_whole(
+    root: Path, path: Path, source: str, use_fast: bool
+) -> None:
+    """Batches of ~300 bytes (a few records; the sample's files in 20-160 batches): same rows,
+    line numbers, rejects and stats as the whole file in one batch."""
+    assert _parse(root, path, source, use_fast, 300) == _parse(root, path, source, use_fast)
 
 
 @pytest.mark.parametrize("spec", FACTS, ids=lambda s: s.name)

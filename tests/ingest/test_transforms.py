@@ -5,9 +5,11 @@ from __future__ import annotations
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.transforms import IngestSources
 from tests.conftest import AS_OF
 
@@ -26,15 +28,21 @@ def _reasons(table: pa.Table):
     return [(r["source_line"], r["record_id"], r["reason"]) for r in table.to_pylist()]
 
 
-def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(tiny_inputs, tmp_path):
+@pytest.mark.parametrize("batch_bytes", [BATCH_BYTES, 40], ids=["whole-files", "batches"])
+def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(
+    tiny_inputs, tmp_path, batch_bytes
+):
+    """Also with each file parsed in batches of a record or two: the same rows, lines, rejects,
+    stats and staging files (the duplicate check spans batches and files)."""
     files = [str(tiny_inputs / "oos_lookups" / "lookups-2026-W47.csv")] * 2  # re-delivered
     reference = {"stores": ["S001", "S002"], "catalog": ["SKU-1", "SKU-2", "SKU-4"]}
     out_root, parts = tmp_path / "staging", tmp_path / "parts"
     with BeamTestPipeline(runner=RUNNER) as p:
         ref = p | "Ref" >> beam.Create([reference])
         out = p | IngestSources(
-            {"oos_lookups": files}, str(tiny_inputs), AS_OF, str(out_root), str(parts), ref
-        )
+            {"oos_lookups": files}, str(tiny_inputs), AS_OF, str(out_root), str(parts), ref,
+            batch_bytes,
+        )  # fmt: skip
         assert_that(
             out["written"], equal_to([("oos_lookups", 3), ("oos_lookups", 0)]), label="Written"
         )

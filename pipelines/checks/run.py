@@ -151,7 +151,8 @@ def _no_frame_fingerprints() -> Iterator[None]:
 #: Rows of one dataset validated at a time: memory is bounded by a chunk, whatever the size of the
 #: run. At 1M input records the staging tables are one chunk each, signals and events two, the mart
 #: (1.5M rows) three; each extra chunk costs ~8 ms per expectation of its suite. 1M-row chunks
-#: peaked at 2.0 GiB at 10M records, 500k-row ones at 1.4 GiB (docs/performance.md).
+#: peaked at 2.0 GiB at 10M records, 500k-row ones at 1.4 GiB, 0.97 GiB since GE no longer
+#: copies whole frames and the reader no longer runs ahead (docs/performance.md).
 CHUNK_ROWS = 500_000
 
 #: The chunks of one dataset, chk_* columns included, by dataset name.

@@ -10,7 +10,7 @@ another table) comes from facts.Facts, found once over the key columns of the wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,41 +24,101 @@ from pipelines.checks.suites import DATASETS, duplicate_column
 from pipelines.demand.aggregate import CLASSES
 from schemas.arrow import arrow_schema
 
-#: Rows per batch read from Parquet, and how many batches and files the scanner reads ahead: the
-#: reading holds a few of these beyond the chunk being built.
+#: Rows per batch read from Parquet, and how many batches the reader of a file reads ahead (files
+#: are read one after the other): the reading holds a few of these beyond the chunk being built.
 READ_BATCH_ROWS = 65_536
 READ_AHEAD_BATCHES = 1
-READ_AHEAD_FILES = 1
 
 
-def chunks(run_dir: Path, dataset: str, chunk_rows: int) -> Iterator[pa.Table]:
+#: Columns derive_chunk reads to build the chk_* columns, besides the dataset's key columns and
+#: event_date and iso_week (chk_iso_week).
+DERIVE_INPUTS: dict[str, tuple[str, ...]] = {
+    "stg_frontline_notes": ("customer_consent", "customer_ref"),
+    "demand_signals": ("source", "record_id", "event_id"),
+    "demand_events": ("event_id", "n_signals", "n_notes", "n_lookups", "n_lost_sales"),
+    "mart_unmet_demand": (
+        "attribute",
+        "value",
+        "level",
+        "iso_week",
+        "store_id",
+        "category",
+        *(f"{c}_events" for c in CLASSES),
+    ),
+}
+
+
+def read_columns(dataset: str, rule_columns: Iterable[str]) -> tuple[str, ...]:
+    """The stored columns the gate reads of `dataset`: those its rules check (`rule_columns`, the
+    chk_* ones aside: derive_chunk builds them) and those derive_chunk builds them from. The other
+    columns are never read."""
+    wanted = [
+        *DATASETS[dataset][1],
+        "event_date",
+        "iso_week",
+        *DERIVE_INPUTS.get(dataset, ()),
+        *(c for c in rule_columns if not c.startswith("chk_")),
+    ]
+    return tuple(dict.fromkeys(wanted))
+
+
+def chunks(
+    run_dir: Path, dataset: str, chunk_rows: int, columns: Collection[str] | None = None
+) -> Iterator[pa.Table]:
     """The rows of one dataset of the run, in file order, as tables of at most `chunk_rows` rows
-    (at least one table: empty, with the dataset's schema, if it has no rows)."""
+    (at least one table: empty, with the dataset's schema, if it has no rows). With `columns`,
+    only those of them the dataset has, in the dataset's order (a missing one is left out, as
+    when a file lacks a column)."""
     paths = files(run_dir, dataset)
     if not paths:
-        yield arrow_schema(DATASETS[dataset][0]).empty_table()
+        schema = arrow_schema(DATASETS[dataset][0])
+    else:
+        schema = pa.unify_schemas(
+            [pq.read_schema(p) for p in paths], promote_options="default"
+        ).remove_metadata()
+    if columns is not None:
+        schema = pa.schema([f for f in schema if f.name in set(columns)])
+    if not paths:
+        yield schema.empty_table()
         return
-    schema = pa.unify_schemas(
-        [pq.read_schema(p) for p in paths], promote_options="default"
-    ).remove_metadata()
-    scanner = ds.dataset(paths, schema=schema, format="parquet").scanner(
-        batch_size=min(chunk_rows, READ_BATCH_ROWS),
-        batch_readahead=READ_AHEAD_BATCHES,
-        fragment_readahead=READ_AHEAD_FILES,
-    )
     pending: list[pa.RecordBatch] = []
     held = 0
-    for batch in scanner.to_batches():
+    for batch in _batches(paths, schema, min(chunk_rows, READ_BATCH_ROWS)):
         while batch.num_rows:
             take = min(chunk_rows - held, batch.num_rows)
             pending.append(batch.slice(0, take))
             held += take
             batch = batch.slice(take)
             if held == chunk_rows:
-                yield pa.Table.from_batches(pending, schema)
-                pending, held = [], 0
+                # The batches are handed over, not kept: the caller alone holds the chunk (and
+                # can free it) while this generator waits.
+                yield pa.Table.from_batches(_drain(pending), schema)
+                held = 0
     if pending or held == 0:
-        yield pa.Table.from_batches(pending, schema)
+        yield pa.Table.from_batches(_drain(pending), schema)
+
+
+def _batches(paths: list[str], schema: pa.Schema, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """The rows of the files in `paths`, as `schema` (a column a file lacks is null), one file
+    after the other. Not one scanner over every file: its reading ahead ran on while Great
+    Expectations validated a chunk (10M-record notes read by a slow consumer: up to 86-163 MiB of
+    batches held at a time by the scanner, 34 MiB file by file)."""
+    dataset = ds.dataset(paths, schema=schema, format="parquet")
+    for fragment in dataset.get_fragments():
+        yield from fragment.to_batches(
+            schema=schema,
+            columns=schema.names,
+            batch_size=batch_rows,
+            batch_readahead=READ_AHEAD_BATCHES,
+            fragment_readahead=0,
+        )
+
+
+def _drain(pending: list[pa.RecordBatch]) -> list[pa.RecordBatch]:
+    """The items of `pending`, which is left empty."""
+    taken = pending[:]
+    pending.clear()
+    return taken
 
 
 def _unless(mask: pa.ChunkedArray | pa.Array, values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -209,6 +269,23 @@ def counts_table(counts: list[summary.SourceCount]) -> pa.Table:
             "chk_accounted": pa.array([c.accepted + c.quarantined for c in counts], pa.int64()),
         }
     )
+
+
+def by_partial_nulls(table: pa.Table, rules: dict[int, tuple[str, ...]]) -> list[tuple[int, ...]]:
+    """The rules (number -> columns it reads) in at most two groups, each to be validated on a
+    frame of only its own columns: those that read no column with some, but not all, values null
+    in `table`, then those that do.
+
+    For each expectation on a column with nulls, Great Expectations' pandas engine copies the
+    whole frame minus that column's null rows (every column of the frame, not only the checked
+    one): on a frame of the second group's few columns that copy stays small. A rule's verdict
+    does not depend on the other columns of its frame, so the results are the same."""
+    partly = {
+        name for name in table.column_names if 0 < table.column(name).null_count < table.num_rows
+    }
+    plain = tuple(i for i, columns in rules.items() if partly.isdisjoint(columns))
+    nulls = tuple(i for i, columns in rules.items() if not partly.isdisjoint(columns))
+    return [group for group in (plain, nulls) if group]
 
 
 def narrow(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:

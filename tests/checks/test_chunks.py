@@ -191,3 +191,48 @@ def test_great_expectations_keeps_no_frame_after_a_batch():
     (result,) = checks_run._run(definition, frame, ge_suite, {"result_format": "BASIC"})
     assert result.result["unexpected_count"] == 1
     assert source.get_execution_engine().batch_manager.batch_data_cache == {}
+
+
+@pytest.mark.parametrize("dataset", list(suites.DATASETS))
+def test_the_columns_read_give_the_chk_columns_of_all_columns(published, dataset):
+    """The gate reads only frames.read_columns; the chk_* columns (and every column a rule
+    checks) are then those derived from the whole rows."""
+    suite = suites.dataset_suite(dataset, AS_OF)
+    known = facts.compute(published)
+    columns = frames.read_columns(dataset, suite.columns)
+    (full,) = frames.chunks(published, dataset, WHOLE)
+    (read,) = frames.chunks(published, dataset, WHOLE, columns)
+    assert read.column_names == [c for c in full.column_names if c in columns]
+    checked = [c for c in suite.columns if c in full.column_names or c.startswith("chk_")]
+    from_full = frames.derive_chunk(dataset, full, known).select(checked)
+    from_read = frames.derive_chunk(dataset, read, known).select(checked)
+    assert from_read.equals(from_full)
+
+
+def test_projected_empty_dataset_keeps_only_the_columns_asked(tmp_path):
+    (empty,) = frames.chunks(tmp_path, "stg_stores", TINY_CHUNK, ("store_id", "nope"))
+    assert empty.num_rows == 0 and empty.column_names == ["store_id"]
+
+
+def test_rules_on_partly_null_columns_are_grouped_apart():
+    table = pa.table(
+        {"a": [1, 2, 3], "b": [None, "x", "y"], "c": pa.nulls(3, pa.string()), "d": ["p", "q", "r"]}
+    )
+    rules = {0: ("a",), 1: ("b",), 2: ("c",), 3: ("a", "b"), 4: ("d",)}
+    assert frames.by_partial_nulls(table, rules) == [(0, 2, 4), (1, 3)]
+    assert frames.by_partial_nulls(table.slice(1), rules) == [(0, 1, 2, 3, 4)]
+    assert frames.by_partial_nulls(table, {}) == []
+
+
+def test_split_batches_give_the_results_of_one_batch(run_dir, monkeypatch):
+    """Rules on partly-null columns validated on a frame of their own give the same
+    validation.json as every rule on one frame (and the tiny run has such columns)."""
+    split = _gate(run_dir, WHOLE)
+    suite = suites.dataset_suite("demand_signals", AS_OF)
+    rules = {i: rule.columns for i, rule in enumerate(suite.rules)}
+    (signals,) = frames.chunks(run_dir, "demand_signals", WHOLE)
+    signals = frames.derive_chunk("demand_signals", signals, facts.compute(run_dir))
+    assert len(frames.by_partial_nulls(signals, rules)) == 2
+    monkeypatch.setattr(frames, "by_partial_nulls", lambda table, rules: [tuple(rules)])
+    one = _gate(run_dir, WHOLE)
+    assert _counts(split) == _counts(one)

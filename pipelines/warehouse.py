@@ -8,6 +8,7 @@ and nobody ever sees a half-built database.
 from __future__ import annotations
 
 import os
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +29,9 @@ DATASETS: dict[str, tuple[str, type]] = {
     "mart_unmet_demand": ("mart_unmet_demand", UnmetDemandRow),
 }
 
+
+#: DuckDB's memory limit while it exports the marts (past it, it spills to a temporary folder).
+EXPORT_MEMORY_LIMIT = "256MB"
 
 #: Report models also published as Parquet marts in the run folder: mart name -> report model.
 EXPORTED_MARTS = {
@@ -79,19 +83,26 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
 def export_marts(run_dir: Path) -> None:
     """Write the report models that are marts (trend, capture rate, long tail, ...) as Parquet
     into the run folder, before it is published, so they are datasets like the others."""
-    con = duckdb.connect()
-    try:
-        con.execute("set threads = 1")  # one writer: the same rows give the same bytes
-        create_views(con, run_dir)
-        for mart, model in EXPORTED_MARTS.items():
-            (run_dir / mart).mkdir(parents=True, exist_ok=True)
-            target = _quote(run_dir / mart / "part-00000.parquet")
-            con.execute(
-                f"copy (select * from {model} order by all) to {target} "
-                "(format parquet, compression zstd)"
-            )
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="unmet-marts-") as spill:
+        con = duckdb.connect(
+            config={
+                "threads": 1,  # one writer: the same rows give the same bytes
+                "memory_limit": EXPORT_MEMORY_LIMIT,
+                "temp_directory": spill,
+            }
+        )
+        try:
+            con.execute("set enable_progress_bar = false")  # stderr is the job's log
+            create_views(con, run_dir)
+            for mart, model in EXPORTED_MARTS.items():
+                (run_dir / mart).mkdir(parents=True, exist_ok=True)
+                target = _quote(run_dir / mart / "part-00000.parquet")
+                con.execute(
+                    f"copy (select * from {model} order by all) to {target} "
+                    "(format parquet, compression zstd)"
+                )
+        finally:
+            con.close()
 
 
 def build(run_dir: Path, db_path: Path) -> Path:

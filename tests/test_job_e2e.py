@@ -141,3 +141,22 @@ def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):
     assert result.exit_code == 1
     assert "Error: no catalog file: expected" in result.output
     assert "Traceback" not in result.output
+
+
+def test_marts_export_under_a_small_memory_limit_writes_the_same_bytes_quietly(
+    published, monkeypatch, capfd, tmp_path
+):
+    from pipelines import warehouse
+
+    data_root, _ = published
+    run_dir = (data_root / "published").resolve()
+    marts = {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in warehouse.EXPORTED_MARTS}
+    monkeypatch.setattr(warehouse, "EXPORT_MEMORY_LIMIT", "32MB")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spill))
+    capfd.readouterr()
+    warehouse.export_marts(run_dir)
+    assert {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in marts} == marts
+    assert capfd.readouterr().err == ""  # no DuckDB progress bar in the job's log
+    assert list(spill.iterdir()) == []  # the spill folder is gone

@@ -26,7 +26,7 @@ from pipelines.demand.aggregate import MISSING
 from schemas.arrow import arrow_schema
 
 #: DuckDB's memory limit for the facts (it spills past it) and its threads (the machine's cores).
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "256MB"
 THREADS = 2
 
 #: The staging table and id column each demand signal's `source` refers to.

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
 
 from pipelines import io
 from pipelines.ingest.sources import ALL
@@ -30,11 +28,7 @@ class SourceCount:
 
 
 def parquet_rows(folder: str) -> int:
-    total = 0
-    for path in io.list_files(folder, "**.parquet"):
-        with FileSystems.open(path) as handle:
-            total += pq.ParquetFile(handle).metadata.num_rows
-    return total
+    return sum(io.parquet_rows(path) for path in io.list_files(folder, "**.parquet"))
 
 
 def count(run_root: str) -> list[SourceCount]:

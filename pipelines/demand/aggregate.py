@@ -105,11 +105,14 @@ def chain_partial(long: pa.Table) -> tuple[pa.Table, pa.Table]:
 
 def chain_level(partials: list[tuple[pa.Table, pa.Table]]) -> pa.Table:
     """The mart's chain-level rows from the chain_partial of every store group of a week."""
-    sums = pa.concat_tables([s for s, _ in partials])
-    if len(partials) > 1:  # sums of sums, under SUMS' output names
-        names = [f"{column}_{how}" for column, how in SUMS]
-        summed = sums.group_by(KEYS, use_threads=False).aggregate([(n, "sum") for n in names])
-        sums = summed.rename_columns({f"{n}_sum": n for n in names})
+    # sums of the groups' sums, under SUMS' output names (all integers: exact in any order)
+    names = [f"{column}_{how}" for column, how in SUMS]
+    summed = (
+        pa.concat_tables([s for s, _ in partials])
+        .group_by(KEYS, use_threads=False)
+        .aggregate([(n, "sum") for n in names])
+    )
+    sums = summed.rename_columns({f"{n}_sum": n for n in names})
     customers = pa.concat_tables([c for _, c in partials])
     counted = customers.group_by(KEYS, use_threads=False).aggregate(
         [("customer_ref", "count_distinct")]  # a customer may have asked in several groups

@@ -56,7 +56,9 @@ def summary_sentences(data: WeeklyData) -> list[str]:
     out = [
         f"In week <b>{esc(data.week)}</b> customers left <b>{h['events']:,}</b> times without "
         f"what they asked for, across {h['stores']} stores ({trend}), worth "
-        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue."
+        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue priced from skus and sales"
+        f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"
+        " and attributes were known)."
     ]
     not_carried = data.tables["rpt_not_carried"].dicts()
     if not_carried:
@@ -108,6 +110,11 @@ def cards(data: WeeklyData) -> str:
                     eur(h["lost_revenue_eur"]),
                     f"{signed(h['lost_revenue_change_eur'], money=True)} vs prev. week",
                     _pct_class(h["lost_revenue_change_eur"]),
+                ),
+                card(
+                    "estimated_revenue_eur",
+                    eur(h["estimated_revenue_eur"]),
+                    "not included in lost revenue",
                 ),
                 card("lost_units", f"{h['lost_units']:,}"),
                 card(
@@ -287,10 +294,11 @@ def stores(data: WeeklyData) -> str:
                 "rank_by_capture_rate",
                 "store_id",
                 "store_name",
-                "notes",
-                "system_signals",
-                "capture_rate",
                 "events",
+                "noted_events",
+                "capture_rate",
+                "chain_median_capture_rate",
+                "notes",
             ],
             limit=15,
             bar="capture_rate",

@@ -14,7 +14,7 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
     got = rows(golden_con, "select * from rpt_weekly_headline")
     assert got == [
-        # week, start, events, customers, stores, units, lost, stockout, not carried, substituted,
+        # week, start, events, customers, stores, units, lost, estimated, stockout, not carried, substituted,
         # unknown, signals, prev events, prev lost, change, lost change, change %, lost change %
         (
             "2026-W45",
@@ -24,6 +24,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             1,
             2,
             160.0,
+            0.0,
             1,
             1,
             0,
@@ -45,6 +46,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             2,
             5,
             380.0,
+            0.0,
             1,
             2,
             1,
@@ -65,6 +67,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             1,
             1,
             100.0,
+            0.0,
             1,
             0,
             0,
@@ -140,20 +143,27 @@ def test_substitutes(golden_con):
 def test_store_ranking_by_lost_revenue_and_capture_rate(golden_con):
     got = rows(golden_con, "select * from rpt_store_ranking where iso_week = '2026-W47'")
     assert got == [
-        # week, store, name, region, events, not carried, lost, share %, notes, system signals,
-        # capture rate, rank by lost revenue, rank by capture rate
-        ("2026-W47", "S001", "Lyon", "South-East", 2, 1, 250.0, 65.8, 1, 2, 0.5, 1, 2),
-        ("2026-W47", "S002", "Paris", "North", 3, 1, 130.0, 34.2, 2, 1, 2.0, 2, 1),
-    ]
+        # week, store, name, region, events, not carried, lost, estimated, share %, notes written,
+        # system signals, events with a note, capture rate (= noted / events), notes per system
+        # signal, chain median capture rate, rank by lost revenue, rank by capture rate
+        ("2026-W47", "S001", "Lyon", "South-East", 2, 1, 250.0, 0.0, 65.8, 2, 2, 1, 0.5, 1.0,
+         0.584, 1, 2),
+        ("2026-W47", "S002", "Paris", "North", 3, 1, 130.0, 0.0, 34.2, 2, 1, 2, 0.667, 2.0,
+         0.584, 2, 1),
+    ]  # fmt: skip
 
 
-def test_store_ranking_without_signals_has_no_capture_rate(golden_con):
+def test_capture_rate_is_a_share_even_without_notes_or_system_signals(golden_con):
+    """A store whose associates wrote nothing has capture rate 0 (a share of its events); the
+    ratio of notes to system signals is empty when the systems recorded nothing."""
     got = rows(
         golden_con,
-        "select store_id, notes, system_signals, capture_rate, "
+        "select store_id, notes, system_signals, capture_rate, notes_per_system_signal, "
         "rank_by_capture_rate from rpt_store_ranking where iso_week = '2026-W45'",
     )
-    assert got == [("S001", 0, 0, None, 1)]
+    assert got == [("S001", 0, 0, 0.0, None, 1)]
+    rates = rows(golden_con, "select capture_rate from rpt_store_ranking")
+    assert all(0.0 <= r <= 1.0 for (r,) in rates)
 
 
 def test_store_attributes_are_store_level(golden_con):

@@ -134,8 +134,18 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "rank_by_capture_rate": ("Rank (capture rate)", "Rank among stores by capture rate."),
     "trend": (
         "Trend",
-        "rising / falling: events at least 25% (and 2 events) above / below the average of the "
-        "3 weeks before; new: no earlier week.",
+        "A straight line through the events of the last 6 weeks (the report week included): "
+        "rising or falling when its slope is at least twice its standard error (about 95% "
+        "confidence), steady otherwise; new with fewer than 4 weeks to judge.",
+    ),
+    "trend_weeks": ("Weeks judged", "How many weeks the trend line is fitted on (at most 6)."),
+    "slope_events_per_week": (
+        "Slope (events/week)",
+        "How many events a week the trend line adds (negative: loses).",
+    ),
+    "trend_change_pct": (
+        "Change over the trend (%)",
+        "The trend line's change from its first to its last week, in percent.",
     ),
     "event_id": ("Event", "Id of the demand event in demand_events."),
     "customer_ref": ("Customer", "Customer reference, present only where the customer consented."),

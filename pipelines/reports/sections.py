@@ -60,13 +60,12 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"
         " and attributes were known)."
     ]
-    not_carried = data.tables["rpt_not_carried"].dicts()
+    not_carried = data.tables["rpt_not_carried_by_attribute"].dicts()
     if not_carried:
         top = not_carried[0]
-        what = ", ".join(v for v in (top["color"], top["pattern"], top["size"]) if v != "-")
         out.append(
-            f"Most-asked item we do not carry: <b>{esc(top['category'])}</b>"
-            f"{' in ' + esc(what) if what else ''} ({_n(top['events'], 'request')} at "
+            f"Most-asked gap in what we carry: <b>{esc(top['category'])}</b> in "
+            f"{esc(top['value'])} ({esc(top['attribute'])}; {_n(top['events'], 'request')} at "
             f"{_n(top['stores'], 'store')})."
         )
     rising = [
@@ -75,10 +74,11 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         if r["iso_week"] == data.week and r["trend"] == "rising"
     ]
     if rising:
-        best = max(rising, key=lambda r: (r["events_change"], r["events"]))
+        best = max(rising, key=lambda r: (r["slope_events_per_week"] or 0, r["events"]))
         out.append(
             f"Rising fastest: <b>{esc(best['value'])}</b> ({esc(best['attribute'])}), "
-            f"{best['events']} events ({signed(best['events_change'])} vs the week before)."
+            f"{best['events']} events, up about {best['slope_events_per_week']:g} a week over "
+            f"{best['trend_weeks']} weeks ({signed(best['trend_change_pct'], '%')})."
         )
     stores = data.tables["rpt_store_ranking"].dicts()
     if stores:

@@ -274,6 +274,11 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
             "chk_untraced_store_row",
             "every store-level row's week, store and category has demand_events",
         ),
+        _null(
+            "chk_total_mismatch",
+            "each total row equals the ledger's events, lost and estimated revenue for its week, "
+            "level, store and category",
+        ),
     ),
     "ingest_counts": (
         Rule("ExpectColumnValuesToNotBeNull", {"column": "source"}, "source is named"),

@@ -47,6 +47,7 @@ def load_weekly(con: duckdb.DuckDBPyConnection, week: str) -> WeeklyData:
         "rpt_top_attributes",
         "rpt_not_carried",
         "rpt_not_carried_by_attribute",
+        "rpt_oos_styles",
         "rpt_substitutes",
         "rpt_store_ranking",
     ):

@@ -1,10 +1,18 @@
-"""Headless Chromium renders the weekly report: headline numbers, SVG charts, no console errors.
+"""Headless Chromium renders the weekly report and a store page: headline numbers, SVG charts, no
+console errors, and nothing clipped or overflowing at a phone's width (390 px) or a desktop's (1400 px).
+
+The layout check injects layout_probe.js into a copy of the page, which measures the laid-out page
+(scrollWidth against clientWidth of the page and of every table, figure and card; elements that cut
+their content off; chart text outside its chart) and writes the problems into the DOM. Screenshots
+of both widths are left in the test's tmp folder.
 
 Skipped where Chromium is not installed (`make browser` installs it; `make test` depends on it).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -14,12 +22,14 @@ import duckdb
 import pytest
 from reports_png import distinct_colors
 
-from pipelines.reports import render
+from pipelines.reports import render, store
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make browser)")
+PROBE = (Path(__file__).parent / "layout_probe.js").read_text()
+WIDTHS = (390, 1400)
 
 
 def chromium(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,6 +67,80 @@ def report_html(synthetic_root: Path) -> Path:
         synthetic_root / "unmet.duckdb", synthetic_root / "reports", "2026-W47"
     )
     return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
+def store_html(synthetic_root: Path, report_html: Path) -> Path:
+    return store.write_store(
+        synthetic_root / "unmet.duckdb", synthetic_root / "reports", "2026-W47", "S003"
+    )
+
+
+def framed(page: Path, width: int, height: int, probe: bool) -> Path:
+    """A page that shows `page` in an iframe `width` px wide (and, with `probe`, measures it)."""
+    wrapper = page.with_name(f".framed-{width}-{page.name}")
+    script = f"<script>{PROBE}</script>" if probe else ""
+    wrapper.write_text(
+        f"<!doctype html><html><body style='margin:0'>{script}<iframe id='f' "
+        f"style='border:0;width:{width}px;height:{height}px' srcdoc=\"{html.escape(page.read_text())}\""
+        + (" onload='layoutProbe(this)'" if probe else "")
+        + "></iframe></body></html>",
+        encoding="utf-8",
+    )
+    return wrapper
+
+
+def layout_problems(page: Path, tmp: Path, width: int) -> list[str]:
+    """What overflows or is clipped when `page` is laid out `width` px wide (layout_probe.js)."""
+    wrapper = framed(page, width, 1000, probe=True)
+    try:
+        result = chromium(
+            tmp, wrapper.as_uri(), "--dump-dom", "--hide-scrollbars", "--window-size=1600,1000"
+        )
+    finally:
+        wrapper.unlink()
+    found = re.search(r"<pre id=\"layout-probe\">(.*?)</pre>", result.stdout, re.S)
+    assert found, result.stderr[-2000:]
+    report = json.loads(html.unescape(found.group(1)))
+    assert report["viewport"] == width  # the page really was laid out at this width
+    return report["problems"]
+
+
+def screenshot(page: Path, tmp: Path, width: int, shot: Path) -> None:
+    wrapper = framed(page, width, 4000, probe=False)
+    try:
+        chromium(
+            tmp, wrapper.as_uri(), f"--screenshot={shot}", f"--window-size={max(width, 500)},4000"
+        )
+    finally:
+        wrapper.unlink()
+
+
+def test_layout_probe_catches_overflow_and_clipping(tmp_path: Path):
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<html><head><meta name='viewport' content='width=device-width'></head><body>"
+        "<table><tr><td style='white-space:nowrap'>" + "wide " * 200 + "</td></tr></table>"
+        "<div class='card' style='width:80px;overflow:hidden;white-space:nowrap'>EUR 2,334,630 "
+        "runs out of its card</div><svg viewBox='0 0 100 20' width='100'><text x='-30' y='10'>"
+        "clipped label</text></svg></body></html>"
+    )
+    problems = layout_problems(page, tmp_path, 390)
+    assert any(p.startswith("page scrolls sideways") for p in problems), problems
+    assert any(p.startswith("text cut off") and "runs out" in p for p in problems), problems
+    assert any(p.startswith("chart text clipped: «clipped label»") for p in problems), problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("which", ["report", "store"])
+def test_nothing_overflows_or_is_clipped(
+    which: str, width: int, report_html: Path, store_html: Path, tmp_path: Path
+):
+    page = report_html if which == "report" else store_html
+    assert layout_problems(page, tmp_path, width) == []
+    shot = tmp_path / f"{which}-{width}.png"
+    screenshot(page, tmp_path, width, shot)
+    assert distinct_colors(shot, max_rows=700) > 50
 
 
 def test_console_errors_are_detected(tmp_path: Path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipelines.reports import charts, layout
@@ -10,11 +12,42 @@ from pipelines.reports.tables import Table, csv_safe
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [(0, 1.0), (7, 10), (12, 20), (180, 200), (201, 250), (26643.6, 50000), (1, 1)],
+    ("value", "top", "step"),
+    [
+        (0, 1, 1),  # an empty week: 0 and 1, not 0, 0.25, 0.5, ...
+        (1, 1, 1),
+        (3, 3, 1),
+        (7, 8, 2),
+        (12, 15, 5),
+        (180, 200, 50),
+        (250, 250, 50),  # counts never get 62.5-event ticks
+        (201, 250, 50),
+        (26643.6, 30000, 10000),
+    ],
 )
-def test_nice_max(value, expected):
-    assert charts.nice_max(value) == expected
+def test_nice_axis_has_whole_ticks(value, top, step):
+    assert charts.nice_axis(value) == (top, step)
+    assert float(step).is_integer() and top >= value
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0, "€0"), (950, "€950"), (8.5, "€8"), (9999, "€9,999"), (23_400, "€23.4k"),
+     (234_567, "€235k"), (2_334_630, "€2.33M"), (-1500, "−€1,500")],
+)  # fmt: skip
+def test_money_is_compact(value, text):
+    assert charts.money(value) == text
+
+
+def test_axis_labels_get_room_and_empty_charts_whole_ticks():
+    svg = charts.line_chart(
+        ["2026-W46", "2026-W47"], {"x": [0.0, 0.0]}, title="t", fmt=charts.money
+    )
+    ticks = re.findall(r"text-anchor='end'[^>]*>([^<]+)<", svg)
+    assert ticks == ["€0", "€1"]
+    big = charts.line_chart(["a", "b"], {"x": [0.0, 2_334_630.0]}, title="t", fmt=charts.money)
+    left = float(re.search(r"<line x1='(\d+)'", big).group(1))
+    assert left >= 7 * len("€2.5M")  # the longest tick label fits left of the axis
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pipelines.reports import charts, layout
-from pipelines.reports.query import QueryError, check_read_only
-from pipelines.reports.tables import Table, csv_safe
+from pipelines.reports.query import MAX_CELL, QueryError, check_read_only, format_csv, format_table
+from pipelines.reports.tables import Table, csv_cell, csv_safe
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,58 @@ def test_read_only_statements_pass(sql):
 def test_other_statements_are_refused(sql):
     with pytest.raises(QueryError):
         check_read_only(sql)
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("-", ""),
+        (None, ""),
+        ("-x", "'-x"),
+        ("=1+1", "'=1+1"),
+        ("grey, solid", "grey, solid"),
+        (0, 0),
+    ],
+)
+def test_csv_cell_writes_not_stated_as_an_empty_cell(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_query_csv_and_table_output():
+    table = Table(["size", "text"], [("-", "x" * 100), (None, "short")])
+    assert format_csv(table).splitlines()[1:] == [f",{'x' * 100}", ",short"]
+    lines = format_table(table).splitlines()
+    assert lines[2].endswith("x" * (MAX_CELL - 1) + "…") and len(lines[2].split()[-1]) == MAX_CELL
+    assert lines[3].endswith("short")
+
+
+@pytest.mark.parametrize("sql", ["install httpfs", "load httpfs", "force install httpfs"])
+def test_extensions_are_refused_with_the_reason(sql):
+    with pytest.raises(QueryError, match="extensions cannot be installed or loaded here"):
+        check_read_only(sql)
+
+
+@pytest.mark.parametrize(
+    ("store", "zone"),
+    [
+        ({"country": "DE", "timezone": "Europe/Berlin"}, "Europe/Berlin"),
+        ({"country": "FR", "timezone": None}, "Europe/Paris"),  # blank: the country's zone
+        ({"country": "FR", "timezone": "America/Martinique"}, "America/Martinique"),
+        ({"country": "US"}, "UTC"),  # a country without a documented zone
+    ],
+)
+def test_store_timezone(store, zone):
+    from pipelines.reports.store import store_timezone
+
+    assert store_timezone(store).key == zone
+
+
+def test_store_page_times_are_local(golden_con):
+    from datetime import UTC, datetime
+
+    from pipelines.reports.store import load_store
+
+    data = load_store(golden_con, "s001", "2026-W47")  # any letter case
+    assert data.store["store_id"] == "S001" and data.timezone.key == "Europe/Paris"
+    # 14:47 UTC on Sunday 22 Nov 2026 is 15:47 in Paris (winter time, UTC+1)
+    assert data.local(datetime(2026, 11, 22, 14, 47, tzinfo=UTC)) == "Sun 22 Nov 15:47"

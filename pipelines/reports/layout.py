@@ -48,7 +48,7 @@ figcaption{font-size:13px;color:var(--muted);margin-bottom:4px}
 svg.chart{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:13px}
 th{text-align:left;font-weight:600;color:#374151;border-bottom:2px solid var(--line);
- padding:5px 8px;cursor:help;white-space:nowrap}
+ padding:5px 8px;cursor:help;vertical-align:bottom}
 td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:anywhere}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:nth-child(even){background:#fafafa}
@@ -73,7 +73,6 @@ footer{margin-top:40px;font-size:12px;color:var(--muted)}
  table.t td{border:0;padding:1px 4px;text-align:left}
  table.t td::before{content:attr(data-label) ": ";color:var(--muted);font-size:12px}
  dl.glossary{grid-template-columns:1fr} dl.glossary dd{margin-bottom:6px}
- th{white-space:normal}
 }
 @media print{body{background:#fff} main{padding:0} h2{break-after:avoid}
  .cat,figure{break-inside:avoid}}

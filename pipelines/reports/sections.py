@@ -181,7 +181,7 @@ def trend_charts(data: WeeklyData) -> str:
         data.weeks,
         lines,
         title="Unmet events per week, top 5 colors this week",
-        width=1000,
+        width=760,
         height=260,
     )
     return (

@@ -1,6 +1,7 @@
-// Used by test_reports_browser.py: the page under test is shown in an iframe of the width to test
-// (Chromium will not make a window narrower than 500 px); when it has loaded, this script measures
-// the laid-out page and writes what overflows or is clipped, as JSON, into a pre element with the id layout-probe.
+// Used by test_reports_browser.py: each page under test is shown in an iframe of the width to test
+// (Chromium will not make a window narrower than 500 px) with a data-key; when it has loaded, this
+// script measures the laid-out page and writes what overflows or is clipped, as JSON, into a pre
+// element of class layout-probe with the same data-key.
 function layoutProbe(frame) {
   const win = frame.contentWindow;
   const document = frame.contentDocument;
@@ -43,7 +44,8 @@ function layoutProbe(frame) {
     }
   }
   const out = window.document.createElement("pre");
-  out.id = "layout-probe";
+  out.className = "layout-probe";
+  out.dataset.key = frame.dataset.key;
   out.textContent = JSON.stringify({ viewport: vw, problems: problems });
   window.document.body.appendChild(out);
 }

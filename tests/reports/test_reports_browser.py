@@ -1,10 +1,10 @@
 """Headless Chromium renders the weekly report and a store page: headline numbers, SVG charts, no
 console errors, and nothing clipped or overflowing at a phone's width (390 px) or a desktop's (1400 px).
 
-The layout check injects layout_probe.js into a copy of the page, which measures the laid-out page
-(scrollWidth against clientWidth of the page and of every table, figure and card; elements that cut
-their content off; chart text outside its chart) and writes the problems into the DOM. Screenshots
-of both widths are left in the test's tmp folder.
+The layout check shows each page in an iframe of each width (Chromium windows are at least 500 px
+wide) and runs layout_probe.js on it, which measures the laid-out page (scrollWidth against
+clientWidth of the page and of every table, figure and card; elements that cut their content off;
+chart text outside its chart) and writes the problems into the DOM: one Chromium run for all.
 
 Skipped where Chromium is not installed (`make browser` installs it; `make test` depends on it).
 """
@@ -29,7 +29,7 @@ CHROMIUM = shutil.which("chromium") or (
 )
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make browser)")
 PROBE = (Path(__file__).parent / "layout_probe.js").read_text()
-WIDTHS = (390, 1400)
+WIDTHS = (390, 768, 1400, 1920)
 
 
 def chromium(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -76,44 +76,49 @@ def store_html(synthetic_root: Path, report_html: Path) -> Path:
     )
 
 
-def framed(page: Path, width: int, height: int, probe: bool) -> Path:
-    """A page that shows `page` in an iframe `width` px wide (and, with `probe`, measures it)."""
-    wrapper = page.with_name(f".framed-{width}-{page.name}")
+def framed(frames: dict[str, tuple[Path, int]], height: int, probe: bool, out: Path) -> Path:
+    """A page showing each (page, width) in an iframe that wide; with `probe`, each is measured."""
     script = f"<script>{PROBE}</script>" if probe else ""
-    wrapper.write_text(
-        f"<!doctype html><html><body style='margin:0'>{script}<iframe id='f' "
-        f"style='border:0;width:{width}px;height:{height}px' srcdoc=\"{html.escape(page.read_text())}\""
+    iframes = "".join(
+        f"<iframe data-key='{key}' style='border:0;display:block;width:{width}px;"
+        f'height:{height}px\' srcdoc="{html.escape(page.read_text())}"'
         + (" onload='layoutProbe(this)'" if probe else "")
-        + "></iframe></body></html>",
+        + "></iframe>"
+        for key, (page, width) in frames.items()
+    )
+    out.write_text(
+        f"<!doctype html><html><body style='margin:0'>{script}{iframes}</body></html>",
         encoding="utf-8",
     )
-    return wrapper
+    return out
 
 
-def layout_problems(page: Path, tmp: Path, width: int) -> list[str]:
-    """What overflows or is clipped when `page` is laid out `width` px wide (layout_probe.js)."""
-    wrapper = framed(page, width, 1000, probe=True)
-    try:
-        result = chromium(
-            tmp, wrapper.as_uri(), "--dump-dom", "--hide-scrollbars", "--window-size=1600,1000"
-        )
-    finally:
-        wrapper.unlink()
-    found = re.search(r"<pre id=\"layout-probe\">(.*?)</pre>", result.stdout, re.S)
-    assert found, result.stderr[-2000:]
-    report = json.loads(html.unescape(found.group(1)))
-    assert report["viewport"] == width  # the page really was laid out at this width
-    return report["problems"]
+def layout_problems(frames: dict[str, tuple[Path, int]], tmp: Path) -> dict[str, list[str]]:
+    """key -> what overflows or is clipped when its page is laid out at its width, all measured in
+    one Chromium run (layout_probe.js)."""
+    wrapper = framed(frames, 1000, probe=True, out=tmp / "framed.html")
+    result = chromium(
+        tmp, wrapper.as_uri(), "--dump-dom", "--hide-scrollbars", "--window-size=2000,1000"
+    )
+    found = dict(
+        re.findall(r"<pre class=\"layout-probe\" data-key=\"([^\"]+)\">(.*?)</pre>", result.stdout)
+    )
+    assert set(found) == set(frames), result.stderr[-2000:]
+    out = {}
+    for key, text in found.items():
+        report = json.loads(html.unescape(text))
+        assert report["viewport"] == frames[key][1]  # really laid out at this width
+        out[key] = report["problems"]
+    return out
 
 
-def screenshot(page: Path, tmp: Path, width: int, shot: Path) -> None:
-    wrapper = framed(page, width, 4000, probe=False)
-    try:
-        chromium(
-            tmp, wrapper.as_uri(), f"--screenshot={shot}", f"--window-size={max(width, 500)},4000"
-        )
-    finally:
-        wrapper.unlink()
+@pytest.fixture(scope="module")
+def layouts(
+    report_html: Path, store_html: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[str]]:
+    pages = {"report": report_html, "store": store_html}
+    frames = {f"{which}-{w}": (page, w) for which, page in pages.items() for w in WIDTHS}
+    return layout_problems(frames, tmp_path_factory.mktemp("layout"))
 
 
 def test_layout_probe_catches_overflow_and_clipping(tmp_path: Path):
@@ -125,21 +130,27 @@ def test_layout_probe_catches_overflow_and_clipping(tmp_path: Path):
         "runs out of its card</div><svg viewBox='0 0 100 20' width='100'><text x='-30' y='10'>"
         "clipped label</text></svg></body></html>"
     )
-    problems = layout_problems(page, tmp_path, 390)
-    assert any(p.startswith("page scrolls sideways") for p in problems), problems
-    assert any(p.startswith("text cut off") and "runs out" in p for p in problems), problems
-    assert any(p.startswith("chart text clipped: «clipped label»") for p in problems), problems
+    fine = tmp_path / "fine.html"
+    fine.write_text("<html><body><p>short</p></body></html>")
+    problems = layout_problems({"bad": (page, 390), "fine": (fine, 390)}, tmp_path)
+    bad = problems["bad"]
+    assert any(p.startswith("page scrolls sideways") for p in bad), bad
+    assert any(p.startswith("text cut off") and "runs out" in p for p in bad), bad
+    assert any(p.startswith("chart text clipped: «clipped label»") for p in bad), bad
+    assert problems["fine"] == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("which", ["report", "store"])
-def test_nothing_overflows_or_is_clipped(
-    which: str, width: int, report_html: Path, store_html: Path, tmp_path: Path
-):
-    page = report_html if which == "report" else store_html
-    assert layout_problems(page, tmp_path, width) == []
-    shot = tmp_path / f"{which}-{width}.png"
-    screenshot(page, tmp_path, width, shot)
+def test_nothing_overflows_or_is_clipped(which: str, width: int, layouts: dict[str, list[str]]):
+    assert layouts[f"{which}-{width}"] == []
+
+
+def test_store_page_at_phone_width_is_not_blank(store_html: Path, tmp_path: Path):
+    """A screenshot of the store page 390 px wide (left in tmp_path to look at)."""
+    wrapper = framed({"store": (store_html, 390)}, 3000, probe=False, out=tmp_path / "f.html")
+    shot = tmp_path / "store-390.png"
+    chromium(tmp_path, wrapper.as_uri(), f"--screenshot={shot}", "--window-size=500,3000")
     assert distinct_colors(shot, max_rows=700) > 50
 
 

@@ -175,7 +175,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Other stores whose stock lookups found the sku in stock that week: candidates for a "
         "transfer.",
     ),
-    "local_time": ("Written (local)", "When the note was written, in the store's time zone."),
+    "first_asked_local": (
+        "First asked (local)",
+        "When the customer first asked, in the store's time zone.",
+    ),
     "asked_for": (
         "What they asked for",
         "The customer's own words: the redacted text of their note.",

@@ -49,7 +49,7 @@ svg.chart{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:13px}
 th{text-align:left;font-weight:600;color:#374151;border-bottom:2px solid var(--line);
  padding:5px 8px;cursor:help;vertical-align:bottom}
-td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:anywhere}
+td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:break-word}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:nth-child(even){background:#fafafa}
 .bar{display:inline-block;height:8px;background:var(--accent);border-radius:2px;margin-right:6px;
@@ -135,6 +135,8 @@ def cell(column: str, value: Any) -> str:
         return signed(value, "%") if "change" in column else f"{value:.1f}%"
     if column == "capture_rate":
         return f"{value:.2f}"
+    if column in ("classification", "classifications"):
+        return str(value).replace("_", " ")  # not carried, not not_carried
     if isinstance(value, int | float):
         return num(value)
     return str(value)

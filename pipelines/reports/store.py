@@ -156,7 +156,8 @@ def _notes(data: StoreData) -> str:
         return "<p class='empty'>No notes this week.</p>"
     quoted = []
     for n in notes.dicts()[:NOTE_EXAMPLES]:
-        meta = f"{data.local(n['captured_at'])} · {n['channel']} · {n['classifications'] or ''}"
+        outcome = (n["classifications"] or "").replace("_", " ")
+        meta = f"{data.local(n['captured_at'])} · {n['channel']} · {outcome}"
         quoted.append(
             f"<div class='note'><span class='sub'>{esc(meta)}</span>\n"
             f"{esc(n['redacted_text'])}</div>"
@@ -184,7 +185,8 @@ def _followups(data: StoreData) -> str:
         for r in data.followups.dicts()
     ]
     table = Table(
-        ["customer_ref", "asked_for", "demanded", "style", "classification", "local_time"], rows
+        ["customer_ref", "asked_for", "demanded", "style", "classification", "first_asked_local"],
+        rows,
     )
     return html_table(table, limit=50)
 
@@ -301,7 +303,7 @@ def render_store_html(data: StoreData) -> str:
         _followups(data),
     ]
     used = {c for t in data.tables().values() for c in t.columns}
-    used |= {"asked_for", "local_time", "demanded"}
+    used |= {"asked_for", "first_asked_local", "demanded"}
     body.append(glossary_section(used))
     return page(f"Unmet demand {data.week}: {name}", "".join(body))
 

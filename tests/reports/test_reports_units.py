@@ -89,6 +89,7 @@ def test_html_table_escapes_cells_and_labels_headers():
         ("capture_rate", 0.683, "0.68"),
         ("events", 1234, "1,234"),
         ("events", None, ""),
+        ("classification", "not_carried", "not carried"),
     ],
 )
 def test_cell_formats(column, value, text):

@@ -81,7 +81,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "What the demand is counted by: color (family), pattern, size, or a combination "
         "(color+size, color+pattern).",
     ),
-    "value": ("Asked for", "The attribute value asked for; combinations are joined with '|'."),
+    "value": (
+        "Asked for",
+        "The attribute value asked for; a combination names both, e.g. 'grey, solid' (the "
+        "mart_unmet_demand dataset joins them with '|').",
+    ),
     "rank_in_category": ("Rank", "Rank within the category and attribute, by events."),
     "color": ("Color", "Color family asked for ('-' when the customer did not say)."),
     "pattern": ("Pattern", "Pattern asked for ('-' when the customer did not say)."),
@@ -161,8 +165,26 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Note (redacted)",
         "The note's text with phone numbers, e-mails and card numbers removed.",
     ),
+    "style": ("Style", "Style (product name) in the catalog; its skus are its colors and sizes."),
+    "sku_color": ("Sku color", "The sku's color as the catalog writes it."),
+    "sku_size": ("Sku size", "The sku's size as the catalog writes it."),
+    "skus": ("Skus", "Distinct skus of the style that customers found out of stock."),
+    "sku_list": ("Which skus", "The skus of the style found out of stock, comma-separated."),
+    "stores_in_stock": (
+        "In stock elsewhere",
+        "Other stores whose stock lookups found the sku in stock that week: candidates for a "
+        "transfer.",
+    ),
+    "first_asked_local": (
+        "First asked (local)",
+        "When the customer first asked, in the store's time zone.",
+    ),
+    "asked_for": (
+        "What they asked for",
+        "The customer's own words: the redacted text of their note.",
+    ),
     "matching_skus": ("Matching skus", "Skus of the new catalog that have what was asked for."),
-    "demanded": ("Asked for", "Category and the attributes the customer named."),
+    "demanded": ("Item", "Category and the attributes the customer named."),
 }
 
 

@@ -36,6 +36,7 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
     )
     sections = [
         ("trends", "Trends", sec.trend_charts(data)),
+        ("out-of-stock", "Out of stock: styles to re-order", sec.out_of_stock(data)),
         (
             "categories",
             "Top unmet colors, patterns, sizes and combinations by category",

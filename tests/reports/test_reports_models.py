@@ -275,3 +275,86 @@ def test_every_model_has_a_golden_test():
     text = Path(__file__).read_text()
     missing = [name for name, _ in report_models() if f"from {name}" not in text]
     assert missing == []
+
+
+def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped-def]
+    """Stockouts of week 47 with skus (two of one style, one not in the catalog, one without a
+    sku), in-stock lookups at other stores, and consenting customers' notes."""
+    from datetime import datetime
+
+    from reports_golden import event, make_db, signal
+
+    ev = [
+        event("O1", sku="K1", customer_ref="C1"),
+        event("O2", sku="K2", store_id="S002", lost_revenue_eur=120.0),
+        event("O3", sku="K1"),
+        event("O4", sku="K9"),
+        event("O5"),  # a stockout without a sku: not a style to re-order
+        event("O6", category=None, classification="unknown", customer_ref="C2"),
+    ]
+    catalog = [
+        {"sku": "K1", "style": "Wool coat", "category": "coat", "color": "navy", "size": "M"},
+        {"sku": "K2", "style": "Wool coat", "category": "coat", "color": "navy", "size": "L"},
+    ]
+    at = datetime(2026, 11, 18, 9, 0)
+    lookups = [
+        {"lookup_id": "L1", "store_id": "S002", "sku": "K1", "result": "in_stock", "on_hand_qty": 3},
+        {"lookup_id": "L2", "store_id": "S001", "sku": "K1", "result": "in_stock", "on_hand_qty": 1},
+        {"lookup_id": "L3", "store_id": "S003", "sku": "K1", "result": "in_stock", "on_hand_qty": 0},
+        {"lookup_id": "L4", "store_id": "S003", "sku": "K2", "result": "out_of_stock", "on_hand_qty": 0},
+    ]  # fmt: skip
+    for row in lookups:
+        row.update(iso_week="2026-W47", looked_up_at=at, channel="store")
+    notes = [
+        {"note_id": "N1", "store_id": "S001", "iso_week": "2026-W47", "customer_ref": "C1",
+         "customer_consent": True, "text": "navy wool coat in M, call back"},
+        {"note_id": "N6", "store_id": "S001", "iso_week": "2026-W47", "customer_ref": "C2",
+         "customer_consent": True, "text": "something warm"},
+    ]  # fmt: skip
+    signals = [
+        signal("N1#1", ev[0], source="frontline_notes", record_id="N1"),
+        signal("N6#1", ev[5], source="frontline_notes", record_id="N6"),
+    ]
+    path = make_db(
+        tmp_path / "stock.duckdb",
+        {
+            "demand_events": ev,
+            "demand_signals": signals,
+            "stg_frontline_notes": notes,
+            "stg_catalog": catalog,
+            "stg_oos_lookups": lookups,
+        },
+    )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def test_oos_styles_group_skus_by_catalog_style(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(con, "select * exclude (iso_week) from rpt_oos_styles")
+    assert got == [
+        # category, style, skus, events, stores, units, lost, sku list, rank
+        ("coat", "Wool coat", 2, 3, 2, 3, 320.0, "K1, K2", 1),
+        ("coat", "(not in catalog)", 1, 1, 1, 1, 100.0, "K9", 2),
+    ]
+
+
+def test_store_oos_skus_count_other_stores_with_stock(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(con, "select * exclude (iso_week) from rpt_store_oos_skus")
+    assert got == [
+        # store, sku, style, category, color, size, events, units, lost, in stock elsewhere, rank
+        ("S001", "K1", "Wool coat", "coat", "navy", "M", 2, 2, 200.0, 1, 1),  # S002 has 3
+        ("S001", "K9", "(not in catalog)", "coat", None, None, 1, 1, 100.0, 0, 2),
+        ("S002", "K2", "Wool coat", "coat", "navy", "L", 1, 1, 120.0, 0, 1),
+    ]
+
+
+def test_store_followups_quote_the_note_and_drop_unknown_items(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(
+        con,
+        "select customer_ref, category, sku, style, asked_for, event_id from rpt_store_followups",
+    )
+    # O6 (consenting C2, "something warm") names neither a sku nor a category: nothing to offer
+    assert got == [("C1", "coat", "K1", "Wool coat", "navy wool coat in M, call back", "O1")]
+    assert rows(con, "select count(*) from rpt_consenting_demand") == [(2,)]

@@ -26,8 +26,8 @@ class Case:
 
 CASES = [
     Case("malformed_json", "frontline_notes/malformed_json.jsonl",
-         {2: "invalid JSON: Unterminated string starting at column",
-          3: "invalid record: expected a JSON object, found list",
+         {2: "invalid JSON at column 69: a text value is never closed (its quote is missing)",
+          3: "invalid record: expected a JSON object, found an array",
           5: "unexpected field 'colour'"}, ("MJ-1", "MJ-4")),
     Case("wrong_column_count", "oos_lookups/wrong_column_count.csv",
          {3: "expected 7 columns, found 9", 4: "expected 7 columns, found 4"}, ("WC-1", "WC-4")),

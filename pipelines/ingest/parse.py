@@ -225,7 +225,12 @@ def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name
                 table.append_column("source_file", files).select(schema.names).cast(schema)
             )
     else:
-        text = stdio.TextIOWrapper(stdio.BytesIO(batch.data), encoding="utf-8-sig",
+        # The file's byte order mark is removed here, not by the "utf-8-sig" codec: at the end
+        # of the data, that codec drops a lone b"\xef" or b"\xef\xbb" without a trace.
+        data = batch.data.removeprefix(b"\xef\xbb\xbf")
+        if batch.data and not data:  # a file of only a byte order mark: one blank line
+            tally.skipped += 1
+        text = stdio.TextIOWrapper(stdio.BytesIO(data), encoding="utf-8",
                                    errors="surrogateescape", newline="")  # fmt: skip
         if spec.format == "csv":
             records = readers.read_csv(text, spec.columns, tally)
@@ -261,7 +266,7 @@ MAX_REASON_CHARS = 200
 
 def short_reason(reason: str) -> str:
     """A reason as stored: redacted (a reason may quote a value) and at most MAX_REASON_CHARS."""
-    reason, _ = redact(reason)
+    reason, _ = redact(readers.printable(reason))
     if len(reason) <= MAX_REASON_CHARS:
         return reason
     return reason[: MAX_REASON_CHARS - 3] + "..."
@@ -274,7 +279,7 @@ def reject_row(
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)
-        record_id = str(value)[:64] if value not in (None, "") else None
+        record_id = readers.printable(str(value)[:64]) if value not in (None, "") else None
     return {
         "source": spec.name,
         "source_file": name,

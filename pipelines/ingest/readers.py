@@ -55,12 +55,19 @@ def _bad_bytes(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-def printable_raw(text: str) -> str:
-    """The raw record as it can be stored: undecodable bytes shown as \\xNN, cut to RAW_KEEP_CHARS."""
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: undecodable bytes shown as \\xNN, a lone surrogate (a
+    JSON \\ud800 escape) as \\ud800."""
     if _bad_bytes(text):
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    if _ANY_SURROGATE.search(text):  # a JSON \\ud800 escape: not encodable as UTF-8
+    if _ANY_SURROGATE.search(text):
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def printable_raw(text: str) -> str:
+    """The raw record as it can be stored: printable(), cut to RAW_KEEP_CHARS."""
+    text = printable(text)
     if len(text) > RAW_KEEP_CHARS:
         return text[:RAW_KEEP_CHARS] + f"... [cut, {len(text)} characters in all]"
     return text

@@ -121,6 +121,8 @@ CASES = [
          {2: "invalid record: expected a JSON object, found an array",
           3: "invalid record: expected a JSON object, found a number",
           4: "invalid record: expected a JSON object, found a text value"}, ("TL-1", "TL-5")),
+    Case("null_first_line", "frontline_notes/null_first.jsonl",
+         {1: "invalid record: expected a JSON object, found null"}, ("NF-2",)),
     Case("duplicate_keys", "frontline_notes/duplicate_keys.jsonl",
          {2: "invalid record: the key 'text' appears twice in one object"}, ("DK-1", "DK-3")),
     Case("bom_mid_jsonl", "frontline_notes/bom_mid_file.jsonl",

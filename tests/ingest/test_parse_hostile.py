@@ -112,6 +112,16 @@ def test_a_bad_note_is_one_quarantined_record_and_the_rest_is_read(tmp_path, cas
         assert raw.endswith(f"[cut, {len(line)} characters in all]")
 
 
+@pytest.mark.parametrize("first", ["null", " null", "null{}"])
+def test_a_notes_file_starting_with_null_is_read_not_a_crash(tmp_path, first):
+    """pyarrow 25's JSON reader crashed the process (segmentation fault) on these; the fast path
+    no longer hands it a line that does not open an object."""
+    parsed = parse(tmp_path, "frontline_notes", f"{first}\n{note('G-2')}\n".encode())
+    ids, rejects = outcome(parsed)
+    assert ids == ["G-2"] and list(rejects) == [1]
+    assert_accounted(parsed)
+
+
 @pytest.mark.parametrize("at", ["1763380800", "1763380800.5", " 1763380800 "])
 def test_an_epoch_number_in_a_csv_is_quarantined_not_staged_as_a_date(tmp_path, at):
     data = "\n".join([LOOKUP_HEADER, LOOKUP.format(id="L-1", at="2026-11-17T14:05:12+01:00"),

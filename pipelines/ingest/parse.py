@@ -93,7 +93,10 @@ class FileParse:
                 problem = "stopped reading: " + file.unreadable(err)
                 yield self._refused(problem, None, count, tally, count.lines + 1)
                 note = problem
-        sha256, size = handle.finish() if handle is not None else ("", 0)
+        try:
+            sha256, size = handle.finish() if handle is not None else ("", 0)
+        except OSError:  # the rest could not be read to hash it: the note above says why
+            sha256, size = "", 0
         lines = count.finish()
         self.stat = {
             "source": spec.name,
@@ -117,8 +120,11 @@ class FileParse:
         first = count.lines
         if handle is not None:
             head = handle.head
-            while data := handle.read(4 * 1024 * 1024):
-                count.add(data)
+            try:
+                while data := handle.read(4 * 1024 * 1024):
+                    count.add(data)
+            except OSError as err:
+                problem += "; then " + file.unreadable(err)
         log.warning("%s: %s", self._name, problem)
         raw = readers.RawRecord(line, head[:200].decode("utf-8", "surrogateescape"), None,
                                 problem, count.finish() - first)  # fmt: skip

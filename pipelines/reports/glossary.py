@@ -29,8 +29,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "lost_revenue_eur": (
         "Lost revenue (EUR)",
-        "Lost units x unit price (the lost sale's price, else the sku's list price, else the "
-        "median list price of the category), EUR: an estimate, not booked revenue.",
+        "Lost units x unit price, for events priced by their own evidence: the lost sale's "
+        "price, else the sku's list price; less the substitute's price when the customer took "
+        "one. Events without such a price count in estimated revenue instead.",
     ),
     "stockout_events": (
         "Stockouts",
@@ -101,23 +102,50 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Share of lost revenue (%)",
         "The store's share of the chain's lost revenue that week, in percent.",
     ),
-    "notes": ("Notes", "Frontline notes written at the store that turned into demand signals."),
+    "notes": ("Notes written", "Every frontline note written at the store that week."),
+    "noted_events": (
+        "Events with a note",
+        "Unmet events that at least one associate's note is part of.",
+    ),
     "system_signals": (
         "System signals",
         "Out-of-stock lookups and lost-sale lines recorded by the store's systems.",
     ),
     "capture_rate": (
         "Capture rate",
-        "Distinct notes / system signals: how much demand associates write down compared with "
-        "what the systems record on their own; 0 when they write no notes, empty when there were "
-        "no system signals.",
+        "Share of the store's unmet events that an associate wrote down (events with a note / "
+        "events), from 0 to 1.",
+    ),
+    "chain_median_capture_rate": (
+        "Chain median",
+        "The median capture rate of all stores that week, for comparison.",
+    ),
+    "notes_per_system_signal": (
+        "Notes per system signal",
+        "Notes written / out-of-stock lookups and lost sales recorded; a ratio, not a share "
+        "(empty when the systems recorded nothing).",
+    ),
+    "estimated_revenue_eur": (
+        "Estimated revenue (EUR)",
+        "Value of the events no sku or sale prices: units x the median list price of similar "
+        "catalog skus. Reported beside lost revenue, never added into it.",
     ),
     "rank_by_lost_revenue": ("Rank (lost revenue)", "Rank among stores by lost revenue."),
     "rank_by_capture_rate": ("Rank (capture rate)", "Rank among stores by capture rate."),
     "trend": (
         "Trend",
-        "rising / falling: events at least 25% (and 2 events) above / below the average of the "
-        "3 weeks before; new: no earlier week.",
+        "A straight line through the events of the last 6 weeks (the report week included): "
+        "rising or falling when its slope is at least twice its standard error (about 95% "
+        "confidence), steady otherwise; new with fewer than 4 weeks to judge.",
+    ),
+    "trend_weeks": ("Weeks judged", "How many weeks the trend line is fitted on (at most 6)."),
+    "slope_events_per_week": (
+        "Slope (events/week)",
+        "How many events a week the trend line adds (negative: loses).",
+    ),
+    "trend_change_pct": (
+        "Change over the trend (%)",
+        "The trend line's change from its first to its last week, in percent.",
     ),
     "event_id": ("Event", "Id of the demand event in demand_events."),
     "customer_ref": ("Customer", "Customer reference, present only where the customer consented."),

@@ -56,15 +56,16 @@ def summary_sentences(data: WeeklyData) -> list[str]:
     out = [
         f"In week <b>{esc(data.week)}</b> customers left <b>{h['events']:,}</b> times without "
         f"what they asked for, across {h['stores']} stores ({trend}), worth "
-        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue."
+        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue priced from skus and sales"
+        f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"
+        " and attributes were known)."
     ]
-    not_carried = data.tables["rpt_not_carried"].dicts()
+    not_carried = data.tables["rpt_not_carried_by_attribute"].dicts()
     if not_carried:
         top = not_carried[0]
-        what = ", ".join(v for v in (top["color"], top["pattern"], top["size"]) if v != "-")
         out.append(
-            f"Most-asked item we do not carry: <b>{esc(top['category'])}</b>"
-            f"{' in ' + esc(what) if what else ''} ({_n(top['events'], 'request')} at "
+            f"Most-asked gap in what we carry: <b>{esc(top['category'])}</b> in "
+            f"{esc(top['value'])} ({esc(top['attribute'])}; {_n(top['events'], 'request')} at "
             f"{_n(top['stores'], 'store')})."
         )
     rising = [
@@ -73,10 +74,11 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         if r["iso_week"] == data.week and r["trend"] == "rising"
     ]
     if rising:
-        best = max(rising, key=lambda r: (r["events_change"], r["events"]))
+        best = max(rising, key=lambda r: (r["slope_events_per_week"] or 0, r["events"]))
         out.append(
             f"Rising fastest: <b>{esc(best['value'])}</b> ({esc(best['attribute'])}), "
-            f"{best['events']} events ({signed(best['events_change'])} vs the week before)."
+            f"{best['events']} events, up about {best['slope_events_per_week']:g} a week over "
+            f"{best['trend_weeks']} weeks ({signed(best['trend_change_pct'], '%')})."
         )
     stores = data.tables["rpt_store_ranking"].dicts()
     if stores:
@@ -108,6 +110,11 @@ def cards(data: WeeklyData) -> str:
                     eur(h["lost_revenue_eur"]),
                     f"{signed(h['lost_revenue_change_eur'], money=True)} vs prev. week",
                     _pct_class(h["lost_revenue_change_eur"]),
+                ),
+                card(
+                    "estimated_revenue_eur",
+                    eur(h["estimated_revenue_eur"]),
+                    "not included in lost revenue",
                 ),
                 card("lost_units", f"{h['lost_units']:,}"),
                 card(
@@ -287,10 +294,11 @@ def stores(data: WeeklyData) -> str:
                 "rank_by_capture_rate",
                 "store_id",
                 "store_name",
-                "notes",
-                "system_signals",
-                "capture_rate",
                 "events",
+                "noted_events",
+                "capture_rate",
+                "chain_median_capture_rate",
+                "notes",
             ],
             limit=15,
             bar="capture_rate",

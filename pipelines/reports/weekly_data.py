@@ -46,6 +46,7 @@ def load_weekly(con: duckdb.DuckDBPyConnection, week: str) -> WeeklyData:
         "rpt_category_summary",
         "rpt_top_attributes",
         "rpt_not_carried",
+        "rpt_not_carried_by_attribute",
         "rpt_substitutes",
         "rpt_store_ranking",
     ):

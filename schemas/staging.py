@@ -115,7 +115,9 @@ class Reject(_Stg):
     source_file: str
     source_line: int = Field(description="1-based line where the record starts")
     record_id: str | None = Field(description="the record's id when it could be read")
-    reason: str = Field(description="why the record was quarantined, readable")
+    reason: str = Field(
+        description="why the record was quarantined, in words, at most 200 characters"
+    )
     raw: str = Field(description="the raw record, redacted, cut at 2,000 characters")
 
 
@@ -128,6 +130,16 @@ class FileStat(_Stg):
     bytes: int
     records_read: int
     records_parsed: int = Field(description="records that passed validation inside the file")
+    lines_read: int = Field(
+        description="physical lines of the file, counted from its bytes (a line ends at a line "
+        "feed, CR LF or a lone CR)"
+    )
+    lines_skipped: int = Field(description="lines that are no record: blank lines, the CSV header")
+    lines_parsed: int = Field(description="lines of the records that passed validation in the file")
+    lines_rejected: int = Field(
+        description="lines of the records quarantined while the file was parsed; "
+        "lines_read = lines_skipped + lines_parsed + lines_rejected"
+    )
     note: str | None = Field(description="e.g. 'file is empty'")
 
 

@@ -48,11 +48,23 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
-        shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
-        if isinstance(got, str) and len(got) > 40:
-            shown += f" ({len(got)} characters)"
-        parts.append(f"{where}: {e['msg']} (got {shown})")
+        parts.append(f"{where}: {e['msg']} (got {shown(got)})")
     return "; ".join(parts)
+
+
+def shown(value: object) -> str:
+    """A value as a reason shows it: short text quoted, long text cut with its length, an array or
+    object by its size (never its whole repr), other values short."""
+    if isinstance(value, str):
+        if len(value) <= 40:
+            return repr(value)
+        return f"{value[:40] + '...'!r} ({len(value):,} characters)"
+    if isinstance(value, list):
+        return f"an array of {len(value):,} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value):,} keys"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
@@ -62,14 +74,27 @@ def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
         raise Refused(describe_errors(err)) from None
 
 
+def _utc(ts: datetime, name: str) -> datetime:
+    """The time in UTC; refused when it falls outside years 1-9999 once converted (an offset can
+    push 0001-01-01T00:30:00+01:00 before year 1), which Python's datetime cannot hold."""
+    try:
+        return ts.astimezone(UTC)
+    except OverflowError:
+        raise Refused(
+            f"{name}: {ts.isoformat()} is out of range: it falls outside years 1-9999 in UTC"
+        ) from None
+
+
 def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
-    if ts > ref.as_of:
+    """The UTC time, local date and ISO week of a record's timestamp, or Refused."""
+    utc = _utc(ts, name)
+    if utc > ref.as_of:
         raise Refused(
             f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})"
         )
     local = ts.date()
     year, week, _ = local.isocalendar()
-    return {"event_date": local, "iso_week": f"{year}-W{week:02d}"}
+    return {"event_date": local, "iso_week": f"{year}-W{week:02d}", "utc": utc}
 
 
 def _store(store_id: str, ref: Reference) -> None:
@@ -110,13 +135,15 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: FrontlineNote = _model(FrontlineNote, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
+    when = _when(rec.captured_at, "captured_at", ref)
     return {
         "note_id": rec.note_id,
         "store_id": rec.store_id,
         "channel": rec.channel.value,
         "associate_id": rec.associate_id,
-        "captured_at": rec.captured_at.astimezone(UTC),
-        **_when(rec.captured_at, "captured_at", ref),
+        "captured_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "sku": rec.sku,
         "customer_ref": rec.customer_ref if rec.customer_consent else None,
         "customer_consent": rec.customer_consent,
@@ -129,13 +156,15 @@ def lookup_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: OosLookup = _model(OosLookup, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
+    when = _when(rec.looked_up_at, "looked_up_at", ref)
     return {
         "lookup_id": rec.lookup_id,
         "store_id": rec.store_id,
         "channel": rec.channel.value,
         "sku": rec.sku,
-        "looked_up_at": rec.looked_up_at.astimezone(UTC),
-        **_when(rec.looked_up_at, "looked_up_at", ref),
+        "looked_up_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "result": rec.result.value,
         "on_hand_qty": rec.on_hand_qty,
     }
@@ -148,6 +177,7 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     _sku(rec.substitute_sku, "substitute_sku", ref)
     if rec.currency != "EUR":
         raise Refused(f"currency: only EUR is supported (got {rec.currency!r})")
+    when = _when(rec.occurred_at, "occurred_at", ref)
     description, redactions = redact(rec.description) if rec.description else (None, 0)
     return {
         "sale_id": rec.sale_id,
@@ -157,8 +187,9 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "quantity": rec.quantity,
         "unit_price": float(rec.unit_price) if rec.unit_price is not None else None,
         "currency": rec.currency,
-        "occurred_at": rec.occurred_at.astimezone(UTC),
-        **_when(rec.occurred_at, "occurred_at", ref),
+        "occurred_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "substitute_sku": rec.substitute_sku,
         "description": description,
         "redactions": redactions,

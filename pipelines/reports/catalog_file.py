@@ -50,6 +50,13 @@ class Quarantined:
     line: int
     reason: str
 
+    @classmethod
+    def of(cls, file: Path, line: int, reason: str) -> Quarantined:
+        """The reason quotes the bad cell: a contact detail in it is redacted like in notes."""
+        from pipelines.ingest.redact import redact
+
+        return cls(str(file), line, redact(reason)[0])
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"
 
@@ -91,7 +98,9 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, str] | None]]:
             reader = csv.DictReader(handle)
             header = tuple(reader.fieldnames or ())
             if header != CATALOG_COLUMNS:
-                got = ",".join(header) or "nothing"
+                from pipelines.ingest.redact import redact
+
+                got = redact(",".join(header))[0] or "nothing"
                 raise CatalogError(
                     f"{path}: header must be {','.join(CATALOG_COLUMNS)} (got {got})"
                 )
@@ -122,17 +131,18 @@ def load_catalog(path: Path) -> Catalog:
     seen: dict[str, str] = {}
     for file in catalog_files(path):
         for line, fields in _records(file):
-            where = (str(file), line)
             if fields is None:
-                quarantined.append(Quarantined(*where, f"expected {len(CATALOG_COLUMNS)} fields"))
+                reason = f"expected {len(CATALOG_COLUMNS)} fields"
+                quarantined.append(Quarantined.of(file, line, reason))
                 continue
             try:
                 row = catalog_row(fields, ref)
             except Refused as err:
-                quarantined.append(Quarantined(*where, str(err)))
+                quarantined.append(Quarantined.of(file, line, str(err)))
                 continue
             if row["sku"] in seen:
-                quarantined.append(Quarantined(*where, f"sku: repeats {seen[row['sku']]}"))
+                reason = f"sku: repeats {seen[row['sku']]}"
+                quarantined.append(Quarantined.of(file, line, reason))
                 continue
             seen[row["sku"]] = f"{file.name} line {line}"
             rows.append({**row, "shade": _shade(row["color"])})

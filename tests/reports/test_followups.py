@@ -265,6 +265,21 @@ def test_rejects_file_lists_every_quarantined_row(root: Path, catalog: Path, tmp
     assert got == [("10", "color"), ("11", "category")]
 
 
+def test_quarantine_reasons_redact_contact_details(root: Path, catalog: Path, tmp_path: Path):
+    with catalog.open("a") as handle:
+        handle.write("N-11,Hood,coat,red,call 06 12 34 56 78,L,1\n")
+        handle.write("N-12,Cap,jo@example.com,red,solid,OS,1\n")
+        handle.write("N-1,Pea coat,coat,navy,solid,L,1\n")  # a repeated sku
+    rejects = tmp_path / "rejects.csv"
+    code, rows, err = followups(root, "--catalog", str(catalog), "--rejects", str(rejects))
+    assert code == 0 and len(rows) == 6
+    text = err + rejects.read_text()
+    assert "06 12 34 56 78" not in text and "jo@example.com" not in text
+    assert f"{catalog}:14: pattern: unknown pattern 'call [phone]'" in text
+    assert f"{catalog}:15: category: unknown category '[email]'" in text
+    assert f"{catalog}:16: sku: repeats spring.csv line 3" in text
+
+
 def test_styles_are_capped_and_ranked(root: Path, tmp_path: Path):
     """Many matching styles: the best five, at most ten skus each, and the totals."""
     path = tmp_path / "many.csv"

@@ -300,6 +300,22 @@ def test_styles_are_capped_and_ranked(root: Path, tmp_path: Path):
     assert all(r["customer_ref"] != "C-6" for r in found.table.dicts())
 
 
+def test_a_color_without_shade_ranks_like_any_other_shade(root: Path, tmp_path: Path):
+    """C-1 asked for navy: navy first; "Blue" (no shade) and "Cobalt" are equal, then by name."""
+    path = tmp_path / "shades.csv"
+    path.write_text(
+        HEADER + "A-1,Belted coat,coat,Cobalt,solid,L,1\n"
+        "A-2,Anorak,coat,Blue,solid,L,1\nA-3,Toggle coat,coat,Navy,solid,L,1\n"
+    )
+    con = duckdb.connect(str(root / "unmet.duckdb"), read_only=True)
+    try:
+        rows = find_followups(con, load_catalog(path).table(), [], weeks=4).table.dicts()
+    finally:
+        con.close()
+    c1 = next(r for r in rows if r["customer_ref"] == "C-1")
+    assert [c1[f"style_{k}"] for k in (1, 2, 3)] == ["Toggle coat", "Anorak", "Belted coat"]
+
+
 def test_style_with_many_skus_lists_ten(root: Path, tmp_path: Path):
     path = tmp_path / "wide.csv"
     path.write_text(HEADER + "".join(f"X-{n:02d},Big,coat,navy,solid,L,1\n" for n in range(12)))

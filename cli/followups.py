@@ -42,7 +42,12 @@ CATALOG_PATH = click.Path(path_type=Path)
     show_default=True,
     help="Only demand asked in the last N ISO weeks up to the newest published demand.",
 )
-@click.option("--store", "store_id", metavar="STORE_ID", help="Only this store's customers.")
+@click.option(
+    "--store",
+    "store_id",
+    metavar="STORE_ID",
+    help="Only items last asked for at this store (the store id in any case: s003 = S003).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

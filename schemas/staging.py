@@ -85,11 +85,15 @@ class StgLostSale(_Stg):
 class StgCatalog(_Stg):
     sku: str
     style: str
-    category: str
+    category: str = Field(
+        description="category read with the notes' lexicon, e.g. coat (Coat, Dresss -> dress)"
+    )
     color: str = Field(description="color as the catalog writes it, e.g. navy")
     color_family: str | None = Field(description="normalised color family, e.g. blue")
-    pattern: str
-    size: str
+    pattern: str = Field(description="pattern read with the notes' lexicon (Solid, plain -> solid)")
+    size: str = Field(
+        description="size read with the notes' lexicon (Medium -> M, UK 8 -> 8, W32 L30 -> 32x30)"
+    )
     list_price: float = Field(description="list price, EUR")
     source_file: str
     source_line: int

@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipelines.extract import EXTRACTOR_VERSION, extract
-from pipelines.extract import normalize_color as _normalize_color
+from pipelines.extract import (
+    EXTRACTOR_VERSION,
+    extract,
+    normalize_category,
+    normalize_color,
+    normalize_pattern,
+    normalize_size,
+)
 from pipelines.ingest.redact import redact
 from schemas.raw import CatalogItem, FrontlineNote, LostSale, OosLookup, Store
 
@@ -196,17 +203,45 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     }
 
 
+#: Catalog values normalised with the notes' lexicon, once per distinct value (a catalog repeats
+#: a few hundred values over tens of thousands of rows).
+_catalog_color = lru_cache(maxsize=8192)(normalize_color)
+_CATALOG_VALUE = {
+    "category": lru_cache(maxsize=8192)(normalize_category),
+    "pattern": lru_cache(maxsize=8192)(normalize_pattern),
+    "size": lru_cache(maxsize=8192)(normalize_size),
+}
+
+
+def catalog_values(category: str, color: str, pattern: str, size: str) -> dict[str, Any]:
+    """A catalog row's category, pattern and size as the notes' lexicon writes them, and the
+    color's family: "Dresss" -> dress, "Solid" -> solid, "Medium" -> M, "UK 8" -> 8,
+    "W32 L30" -> 32x30, "Navy" -> blue. A category, pattern or size the lexicon does not
+    know refuses the row (it could never match what customers ask for); an unknown color keeps a
+    null family (the sku then matches only demand that named no color)."""
+    found: dict[str, Any] = {}
+    for name, raw in (("category", category), ("pattern", pattern), ("size", size)):
+        value = _CATALOG_VALUE[name](raw)
+        if value is None:
+            shown = repr(raw) if len(raw) <= 40 else repr(raw[:40] + "...")
+            raise Refused(f"{name}: unknown {name} {shown} (not in the lexicon)")
+        found[name] = value
+    family_shade = _catalog_color(color)
+    found["color_family"] = family_shade[0] if family_shade else None
+    return found
+
+
 def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: CatalogItem = _model(CatalogItem, fields)
-    color = _normalize_color(rec.color)
+    values = catalog_values(rec.category, rec.color, rec.pattern, rec.size)
     return {
         "sku": rec.sku,
         "style": rec.style,
-        "category": rec.category,
+        "category": values["category"],
         "color": rec.color,
-        "color_family": color[0] if color else None,
-        "pattern": rec.pattern,
-        "size": rec.size,
+        "color_family": values["color_family"],
+        "pattern": values["pattern"],
+        "size": values["size"],
         "list_price": float(rec.list_price),
     }
 

@@ -34,8 +34,12 @@ def list_files(folder: str, pattern: str) -> list[str]:
 
 
 #: A run's intermediate files (rows handed from one pipeline step to a later one), under its output
-#: folder; each pipeline removes its own with RemovePartsWhenDone.
+#: folder; each pipeline's terminal step (flow.Commit) removes its own.
 PARTS_FOLDER = "_parts"
+
+
+def exists(path: str) -> bool:
+    return FileSystems.exists(path)
 
 
 def remove_tree(folder: str) -> None:
@@ -133,26 +137,6 @@ class WritingFn(beam.DoFn):
 
     def teardown(self) -> None:
         self.writes.close()
-
-
-class RemovePartsWhenDone(beam.PTransform):
-    """Delete `folder` (intermediate parts) once every element of the input PCollection exists,
-    i.e. after the steps that produce it have read the parts."""
-
-    def __init__(self, folder: str) -> None:
-        super().__init__()
-        self._folder = folder
-
-    def expand(self, done):  # type: ignore[no-untyped-def]
-        return (
-            done
-            | "CountDone" >> beam.combiners.Count.Globally()
-            | "RemoveTree" >> beam.Map(_remove_tree_when_counted, self._folder)
-        )
-
-
-def _remove_tree_when_counted(_: int, folder: str) -> None:
-    remove_tree(folder)
 
 
 def read_parquet(path: str) -> pa.Table:

@@ -67,7 +67,7 @@ def run(
     quiet_libraries()
     import logging
 
-    from pipelines import job, summary
+    from pipelines import flow, job, summary
     from pipelines.checks.run import ChecksFailed
     from pipelines.ingest.run import MissingInput
     from pipelines.publish import Locked
@@ -102,6 +102,8 @@ def run(
         raise ExitError(str(err)) from None
     except summary.CountMismatch as err:
         raise ExitError(f"records lost: {err}; nothing was published", EXIT_COUNTS) from None
+    except flow.Incomplete as err:  # a runner skipped a step
+        raise ExitError(f"{err}; nothing was published", EXIT_COUNTS) from None
     except ChecksFailed as err:
         raise ExitError(
             f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS

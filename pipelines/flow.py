@@ -124,7 +124,7 @@ def read_commit(out_root: str, pipeline: str) -> dict[str, Any]:
     if not io.exists(path):
         raise Incomplete(
             f"the {pipeline} pipeline ended without its commit step ({path} is missing): "
-            "the runner did not run every step; nothing was published"
+            "the runner did not run every step"
         )
     record = io.read_json(path)
     assert isinstance(record, dict)

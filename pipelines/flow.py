@@ -67,11 +67,12 @@ def commit_path(out_root: str, pipeline: str) -> str:
     return io.join(out_root, COMMITS_FOLDER, f"{pipeline}.json")
 
 
-class CommitFn(beam.DoFn):
+class CommitFn(io.FilesFn):
     """Once every write of the pipeline is done: remove the intermediate parts, then write the
     commit record (every file written, by dataset, with its rows). Emits the record."""
 
     def __init__(self, out_root: str, pipeline: str, parts_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
         self._pipeline = pipeline
         self._parts_root = parts_root

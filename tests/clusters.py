@@ -167,3 +167,17 @@ def worker_pool(workdir: Path) -> Iterator[int]:
         yield port
     finally:
         stop(process)
+
+
+@contextmanager
+def moto_s3(workdir: Path) -> Iterator[str]:
+    """An S3-compatible server (moto) as a separate process on loopback; yields its endpoint URL."""
+    moto = binary("moto_server")
+    port = free_port()
+    log = workdir / "moto.log"
+    process = start([moto, "-H", "127.0.0.1", "-p", port], log, workdir)
+    try:
+        wait_for_port(port, process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)

@@ -106,13 +106,12 @@ def test_portable_external_workers_write_the_same_bytes_as_in_process(
 
 @pytest.mark.slow
 def test_dask_cluster_writes_the_same_bytes_as_in_process(
-    in_process_digests, tiny_inputs, tmp_path
+    in_process_digests, tiny_inputs, tmp_path, dask_address
 ):
     """`unmet run` with Beam's DaskRunner against `dask scheduler` and `dask worker --nworkers 2`
     started as separate processes on loopback."""
-    with clusters.dask_cluster(tmp_path) as address:
-        run_dir = run_in_subprocess(tmp_path / "dask", tiny_inputs, [
-            f"--runner={clusters.DASK_RUNNER}", f"--dask_client_address={address}",
-        ])  # fmt: skip
+    run_dir = run_in_subprocess(tmp_path / "dask", tiny_inputs, [
+        f"--runner={clusters.DASK_RUNNER}", f"--dask_client_address={dask_address}",
+    ])  # fmt: skip
     assert parquet_digests(run_dir) == in_process_digests
     assert_every_dataset_with_its_rows(run_dir)

@@ -66,7 +66,7 @@ def build(
     catalog = (
         p
         | "ListCatalog" >> beam.Create([staged_files(staging_root, "catalog")])
-        | "ReadCatalog" >> beam.Map(read_catalog)
+        | "ReadCatalog" >> beam.ParDo(io.FileMapFn(read_catalog))
     )
     side = beam.pvalue.AsSingleton(catalog)
     staged = [
@@ -106,6 +106,7 @@ def build(
 def run(staging_root: str, out_root: str, window_minutes: int = 30,
         beam_args: Sequence[str] = (), unit_rows: int = UNIT_ROWS) -> None:  # fmt: skip
     """Run the demand pipeline. Raises flow.Incomplete if the runner did not commit every write."""
-    with beam.Pipeline(options=pipeline_options(beam_args)) as p:
+    options = pipeline_options(beam_args)  # before listing: the file-system flags apply
+    with beam.Pipeline(options=options) as p:
         build(p, staging_root, out_root, window_minutes, unit_rows)
     flow.verify(out_root, "demand")

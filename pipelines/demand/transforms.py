@@ -48,7 +48,7 @@ class ArrowTableCoder(beam.coders.Coder):
 beam.coders.registry.register_coder(pa.Table, ArrowTableCoder)
 
 
-class ReadStagedFn(beam.DoFn):
+class ReadStagedFn(io.FilesFn):
     """(source, number, staged Parquet file) -> ((source, number), the file's rows as one table).
 
     Staging is one file per input file and day, so one element per file (no table is split).
@@ -61,7 +61,7 @@ class ReadStagedFn(beam.DoFn):
         yield (source, index), pq.ParquetFile(pa.BufferReader(data)).read()
 
 
-class ToSignalsFn(beam.DoFn):
+class ToSignalsFn(io.FilesFn):
     """Staging rows of a source -> demand signals, written as one Arrow part per unit of work
     (ISO week x store group) under `parts_root`; emits ((week, group), part path). Passing paths
     keeps the group-by small: the local runner holds a grouped PCollection in memory, so tables
@@ -72,6 +72,7 @@ class ToSignalsFn(beam.DoFn):
     """
 
     def __init__(self, parts_root: str, groups: dict[str, int]) -> None:
+        super().__init__()
         self._parts_root = parts_root
         self._groups = groups
 
@@ -92,7 +93,7 @@ class ToSignalsFn(beam.DoFn):
 Unit = tuple[str, int]  # (ISO week, store group): the unit of the demand pipeline's work
 
 
-class BuildEventsFn(beam.DoFn):
+class BuildEventsFn(io.FilesFn):
     """One unit's signal parts -> (unit, its events sorted by event_id), tagged 'events', and
     (unit, its linked signals sorted by signal_id), tagged 'signals' (flow.tagged: one output).
 
@@ -101,6 +102,7 @@ class BuildEventsFn(beam.DoFn):
     """
 
     def __init__(self, window_minutes: int) -> None:
+        super().__init__()
         self._window = timedelta(minutes=window_minutes)
         self._catalog: catalog.Catalog | None = None
 
@@ -121,6 +123,7 @@ class WriteUnitFn(io.WritingFn):
     emit its flow.Written."""
 
     def __init__(self, out_root: str, table: str) -> None:
+        super().__init__()
         self._out_root = out_root
         self._table = table
 
@@ -141,6 +144,7 @@ class AggregateUnitFn(io.WritingFn):
     flow.Written, 'chain' = (week, (group, sums path, customers path))."""
 
     def __init__(self, out_root: str, parts_root: str, attributes: tuple[str, ...]) -> None:
+        super().__init__()
         self._out_root = out_root
         self._parts_root = parts_root
         self._attributes = attributes
@@ -171,6 +175,7 @@ class WriteChainFn(io.WritingFn):
     """Write one ISO week's chain-level rows as `iso_week=W/chain.parquet`; emit its flow.Written."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
     def process(self, element: tuple[str, pa.Table]) -> Iterator[Written]:
@@ -208,7 +213,7 @@ class AggregateUnmetDemand(beam.PTransform):
             units
             | "SelectChainPartials" >> Select("chain")
             | "GroupChainByWeek" >> beam.GroupByKey()
-            | "SumChainOfWeek" >> beam.Map(chain_of_week)
+            | "SumChainOfWeek" >> beam.ParDo(io.FileMapFn(chain_of_week))
             | "WriteChain" >> beam.ParDo(WriteChainFn(self._out_root))
         )
         return (

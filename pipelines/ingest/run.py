@@ -118,7 +118,7 @@ def build(
         | "FlattenFileStats" >> beam.Flatten()
         | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
         | "GroupFileStats" >> beam.GroupByKey()
-        | "WriteFileStats" >> beam.Map(_write_stats, out_root)
+        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root))
     )
     (
         [reference["written"], facts["written"], rejects, stats]
@@ -136,8 +136,9 @@ def run(
 ) -> dict[str, list[str]]:
     """Run the ingest pipeline; returns the input files it read, by source. Raises
     flow.Incomplete if the runner did not commit every write."""
+    options = pipeline_options(beam_args)  # before listing: the file-system flags apply
     files = find_inputs(inputs_root)
-    with beam.Pipeline(options=pipeline_options(beam_args)) as p:
+    with beam.Pipeline(options=options) as p:
         build(p, files, inputs_root, out_root, as_of, batch_bytes)
     flow.verify(out_root, "ingest")
     return files

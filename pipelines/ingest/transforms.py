@@ -32,7 +32,7 @@ def keys_path(parts_root: str, source: str, index: int, bucket: int) -> str:
     return io.join(parts_root, source, f"keys-{index:05d}-{bucket:02d}.arrow")
 
 
-class ParseFileFn(beam.DoFn):
+class ParseFileFn(io.FilesFn):
     """Parse one input file a batch at a time (parse.FileParse), write each batch's accepted rows
     once as an Arrow IPC part and the file's keys (tables.KEY_COLUMNS) as one Arrow IPC file per id
     bucket, and emit only paths and small tables. Elements are (source, index, path); `index`
@@ -46,6 +46,7 @@ class ParseFileFn(beam.DoFn):
 
     def __init__(self, inputs_root: str, as_of: datetime, parts_root: str, fast: bool = True,
                  batch_bytes: int = BATCH_BYTES) -> None:  # fmt: skip
+        super().__init__()
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._parts_root = parts_root
@@ -53,6 +54,7 @@ class ParseFileFn(beam.DoFn):
         self._batch_bytes = batch_bytes
 
     def setup(self) -> None:
+        super().setup()
         self._schemas = {
             name: arrow_schema(spec.staging_model, described=False)
             for name, spec in BY_NAME.items()
@@ -91,7 +93,7 @@ class ParseFileFn(beam.DoFn):
         yield tagged("stats", parse.stat)
 
 
-class ReferenceIdsFn(beam.DoFn):
+class ReferenceIdsFn(io.FilesFn):
     """(source, path) of a reference file -> (source, ids of its accepted rows), parsed the way
     ParseFileFn parses it but writing nothing. The facts are checked against these ids through a
     side input, and a side input's upstream must have no side effects: the DaskRunner evaluates it
@@ -99,6 +101,7 @@ class ReferenceIdsFn(beam.DoFn):
     catalog and the stores), so parsing them twice costs little."""
 
     def __init__(self, inputs_root: str, as_of: datetime, batch_bytes: int = BATCH_BYTES) -> None:
+        super().__init__()
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._batch_bytes = batch_bytes
@@ -115,13 +118,14 @@ class ReferenceIdsFn(beam.DoFn):
         yield source, ids
 
 
-class FindDuplicateIdsFn(beam.DoFn):
+class FindDuplicateIdsFn(io.FilesFn):
     """Within one id bucket (the paths of its files' keys): find every occurrence of an id after
     its first (by file, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
     `names` maps each source's file numbers to the files' relative names, for the reasons."""
 
     def __init__(self, names: dict[str, dict[int, str]]) -> None:
+        super().__init__()
         self._names = names
 
     def process(self, element: tuple[tuple[str, int], Iterable[str]]) -> Iterator[Any]:
@@ -139,6 +143,7 @@ class WritePartFn(io.WritingFn):
     Output (tagged): 'rejects' = table of repeats, 'written' = a flow.Written per file."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
     def process(self, element: tuple[tuple[str, int], dict[str, Iterable[Any]]]) -> Iterator[Any]:
@@ -172,10 +177,11 @@ class WritePartFn(io.WritingFn):
             yield tagged("written", Written(spec.table, rel, part.num_rows))
 
 
-class WriteRejectsFn(beam.DoFn):
+class WriteRejectsFn(io.FilesFn):
     """Write all quarantined records of one source as one Parquet file; emit its flow.Written."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
     def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[Written]:

@@ -38,7 +38,7 @@ TINY_DATASETS = {
     "ingest_files": 5,
     "demand_signals": 7,
     "demand_events": 4,
-    "mart_unmet_demand": 27,
+    "mart_unmet_demand": 32,  # 27 attribute rows + 5 total rows (one per store x category + chain)
     "mart_attribute_trend": 7,
     "mart_not_carried": 2,
     "mart_store_capture": 2,

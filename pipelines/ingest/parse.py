@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from pipelines import io
 from pipelines.ingest import batches, fast, readers, tables
-from pipelines.ingest.redact import redact
+from pipelines.ingest.redact import redact, scrub
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
 
@@ -156,13 +156,13 @@ def reject_row(
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)
-        record_id = str(value)[:64] if value not in (None, "") else None
+        record_id = scrub(str(value))[:64] if value not in (None, "") else None
     return {
         "source": spec.name,
         "source_file": name,
         "source_line": record.line + line_offset,
         "record_id": record_id,
-        "reason": reason,
+        "reason": scrub(reason),  # a reason never repeats a contact detail (docs/privacy.md)
         "raw": raw,
     }
 

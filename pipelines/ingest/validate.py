@@ -3,10 +3,16 @@
 Pure functions: the pydantic input model checks types and ranges; the reference checks (known store,
 known sku, not in the future) need the `Reference` of the run. A refused record raises `Refused` with
 a readable reason, which becomes the quarantine reason.
+
+Privacy (docs/privacy.md): free text is redacted; an identifier that is not one (ID_PATTERN) or a
+label that holds a contact detail refuses the record, with a reason that never repeats the value;
+a value shown in any other reason is redacted first.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,8 +22,18 @@ from pydantic import BaseModel, ValidationError
 
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.extract import normalize_color as _normalize_color
-from pipelines.ingest.redact import redact
-from schemas.raw import CatalogItem, FrontlineNote, LostSale, OosLookup, Store
+from pipelines.ingest.redact import contact_kinds, redact, scrub
+from schemas.raw import (
+    ID_PATTERN,
+    IDENTIFIER,
+    LABEL,
+    CatalogItem,
+    FrontlineNote,
+    LostSale,
+    OosLookup,
+    Store,
+    field_kind,
+)
 
 
 class Refused(ValueError):
@@ -48,6 +64,7 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
+        got = scrub(got if isinstance(got, str) else repr(got))  # never repeat a contact detail
         shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
         if isinstance(got, str) and len(got) > 40:
             shown += f" ({len(got)} characters)"
@@ -57,9 +74,50 @@ def describe_errors(err: ValidationError) -> str:
 
 def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
     try:
-        return model.model_validate(fields)
+        rec = model.model_validate(fields)
     except ValidationError as err:
         raise Refused(describe_errors(err)) from None
+    _check_private(rec)
+    return rec
+
+
+_IDENTIFIER = re.compile(ID_PATTERN)
+
+
+def identifier_problem(value: str) -> str | None:
+    """Why `value` cannot be an identifier (without repeating it), or None if it can."""
+    kinds = contact_kinds(value)
+    if kinds or "@" in value:
+        what = " and ".join(kinds) or "an e-mail address"
+        return f"looks like {what}; identifiers may not hold contact details (value withheld)"
+    if not _IDENTIFIER.match(value):
+        return (
+            f"{value!r} is not an identifier: use letters, digits and - _ . : / only, "
+            "starting with a letter or digit"
+        )
+    return None
+
+
+@functools.cache
+def _private_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of the identifiers and labels of an input model."""
+    kinds = ((name, field_kind(model, name)) for name in model.model_fields)
+    return tuple((name, kind) for name, kind in kinds if kind in (IDENTIFIER, LABEL))
+
+
+def _check_private(rec: BaseModel) -> None:
+    """Refuse a record whose identifier is not one, or whose label holds a contact detail. A
+    customer_ref without consent is dropped before staging, so it is not judged."""
+    for name, kind in _private_fields(type(rec)):
+        value = getattr(rec, name)
+        if not value or (name == "customer_ref" and not getattr(rec, "customer_consent", False)):
+            continue
+        if kind == IDENTIFIER:
+            problem = identifier_problem(value)
+            if problem:
+                raise Refused(f"{name}: {problem}")
+        elif kinds := contact_kinds(value):
+            raise Refused(f"{name}: holds {' and '.join(kinds)} (value withheld)")
 
 
 def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
@@ -170,7 +228,7 @@ def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     color = _normalize_color(rec.color)
     return {
         "sku": rec.sku,
-        "style": rec.style,
+        "style": scrub(rec.style),
         "category": rec.category,
         "color": rec.color,
         "color_family": color[0] if color else None,
@@ -182,7 +240,7 @@ def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
 
 def store_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: Store = _model(Store, fields)
-    return rec.model_dump()
+    return {**rec.model_dump(), "name": scrub(rec.name)}
 
 
 RowFn = Callable[[dict[str, Any], Reference], dict[str, Any]]

@@ -195,7 +195,17 @@ def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -
     """Data-quality gates on what is about to be published (see pipelines/checks)."""
     from pipelines.checks import run as checks_run
 
-    checks_run.gate(run_dir, counts, as_of)
+    try:
+        checks_run.gate(run_dir, counts, as_of)
+    except checks_run.ChecksFailed as err:
+        if not err.personal:
+            raise
+        publish.strip_stopped(run_dir)
+        raise checks_run.ChecksFailed(
+            f"{err}\nA rule on personal data failed: the stopped run's datasets were removed "
+            f"(only {checks_run.VALIDATION_FILE} is kept, without the values).",
+            personal=True,
+        ) from None
 
 
 def default_week(db_path: Path, as_of: datetime) -> str | None:

@@ -82,6 +82,19 @@ def publish(data_root: Path, run_dir: Path) -> None:
     replace_symlink(data_root / "published", os.path.relpath(run_dir, data_root))
 
 
+def strip_stopped(partial: Path, keep: tuple[str, ...] = ("validation.json",)) -> None:
+    """Remove everything but `keep` from a run the gate stopped on a rule about personal data: a
+    contact detail may have slipped past the redactor, and a stopped run's folder stays until the
+    next run starts (docs/privacy.md)."""
+    for entry in partial.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def swap_dir(new: Path, target: Path) -> None:
     """Put folder `new` in place of `target` (the old one moved aside first, then removed)."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")

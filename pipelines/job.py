@@ -1,8 +1,13 @@
-"""The whole job, step by step: ingest -> demand ledger -> checks -> publish -> warehouse -> report.
+"""The whole job, step by step: ingest -> demand ledger -> checks -> marts -> warehouse -> report
+-> publish.
 
 Everything a run writes goes into runs/<run_id>.partial first; only a run whose counts add up and whose
-checks pass is renamed, published (one atomic symlink swap) and turned into the DuckDB file and the
-report. See pipelines/publish.py for the layout.
+checks pass is renamed, gets its DuckDB file and reports inside its folder, and is then published
+(one atomic symlink swap). See pipelines/publish.py for the layout.
+
+Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`). With the
+environment variable UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and
+blocks there until killed: tests kill a run at a named point, never after a fixed sleep.
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -47,6 +55,22 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
+#: Every step boundary of a run that rebuilds, in order (named after the step just completed).
+BOUNDARIES = (
+    "lock", "ingest", "demand", "checks", "marts", "manifest", "finish", "warehouse", "report",
+    "publish", "prune",
+)  # fmt: skip
+PAUSE_ENV = "UNMET_TEST_PAUSE_AT"
+
+
+def boundary(name: str) -> None:
+    """A step boundary: with UNMET_TEST_PAUSE_AT=<name>, announce it and block until killed."""
+    if os.environ.get(PAUSE_ENV) == name:
+        sys.stderr.write(f"paused at {name}\n")
+        sys.stderr.flush()
+        threading.Event().wait()
+
+
 def _step(timings: dict[str, float], name: str, progress: Callable[[str], None], fn, *args):  # type: ignore[no-untyped-def]
     started = datetime.now(UTC)
     progress(f"{name} ...")
@@ -81,6 +105,7 @@ def run_job(
     run_id = new_run_id(now)
     timings: dict[str, float] = {}
     with publish.RunLock(data_root):
+        boundary("lock")
         publish.prune(data_root)
         prints = fingerprint(inputs_root)
         redelivered = redeliveries(prints)
@@ -95,10 +120,14 @@ def run_job(
                       str(inputs_root), str(partial), as_of, beam_args)  # fmt: skip
         counts = summary.count(str(partial))
         summary.check(counts)
+        boundary("ingest")
         _step(timings, "demand", progress, demand_run.run,
               str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
+        boundary("demand")
         _step(timings, "checks", progress, _checks, partial, counts, as_of)
+        boundary("checks")
         _step(timings, "marts", progress, warehouse.export_marts, partial)
+        boundary("marts")
         manifest = {
             "run_id": run_id,
             "as_of": as_of.isoformat(),
@@ -114,20 +143,50 @@ def run_job(
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         )
+        boundary("manifest")
         run_dir = publish.finish_run(partial)
-        publish.publish(data_root, run_dir)
+        boundary("finish")
         db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
-                        data_root / "unmet.duckdb")  # fmt: skip
+                        run_dir / "unmet.duckdb")  # fmt: skip
+        boundary("warehouse")
         chosen = week or default_week(db_path, as_of)
-        report_dir = None
-        if render_report and chosen is not None:
-            from pipelines.reports import render
-
-            report_dir = _step(timings, "report", progress, render.write_weekly,
-                               db_path, data_root / "reports", chosen)  # fmt: skip
+        report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
+                           render_report)  # fmt: skip
+        boundary("report")
+        _step(timings, "publish", progress, publish.publish, data_root, run_dir)
+        boundary("publish")
         publish.prune(data_root)
-    return JobResult(run_id, run_dir, counts, chosen, db_path, report_dir, timings,
+        boundary("prune")
+    shown_db = data_root / "unmet.duckdb"
+    shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None
+    return JobResult(run_id, run_dir, counts, chosen, shown_db, shown_report, timings,
                      redelivered=redelivered)  # fmt: skip
+
+
+def _reports(data_root: Path, run_dir: Path, week: str | None, render_report: bool) -> Path | None:
+    """Render the run's reports into its own folder: `week`'s, and again every week the published
+    run has a report of (from this run's data, so no report outlives the data it was made from)."""
+    folder = run_dir / "reports"
+    folder.mkdir(exist_ok=True)
+    if not render_report or week is None:
+        return None
+    from pipelines.reports import render
+
+    shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
+    earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
+    db_path = run_dir / "unmet.duckdb"
+    for other in earlier:
+        if other != week and _is_week(other):
+            render.write_weekly(db_path, folder, other)
+    return render.write_weekly(db_path, folder, week)
+
+
+def _is_week(text: str) -> bool:
+    try:
+        parse_week(text)
+    except ValueError:
+        return False
+    return True
 
 
 def fingerprint(inputs_root: Path) -> dict[str, str]:
@@ -161,8 +220,8 @@ def redeliveries(prints: dict[str, str]) -> dict[str, str]:
 def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int) -> dict | None:
     """The published run's manifest if it was made from exactly these inputs and settings."""
     current = publish.published_run(data_root)
-    if current is None or not (data_root / "unmet.duckdb").exists():
-        return None
+    if current is None or not publish.complete(current):
+        return None  # nothing published yet, or published by the earlier layout: rebuild
     manifest = json.loads((current / "manifest.json").read_text())
     if manifest.get("input_sha256") != prints or manifest.get("window_minutes") != window_minutes:
         return None
@@ -173,6 +232,7 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
                     render_report: bool, progress: Callable[[str], None],
                     redelivered: dict[str, str]) -> JobResult:  # fmt: skip
     run_dir = data_root / "runs" / manifest["run_id"]
+    publish.link_outputs(data_root)  # a link someone removed by hand comes back
     progress(f"no new or changed input files since run {manifest['run_id']}: nothing to ingest "
              "(--full-refresh rebuilds)")  # fmt: skip
     fields = {f for f in summary.SourceCount.__dataclass_fields__}
@@ -186,7 +246,8 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
         if week is not None or not (report_dir / "report.html").exists():
             from pipelines.reports import render
 
-            report_dir = render.write_weekly(db_path, data_root / "reports", chosen)
+            # into the published run's own folder (DATA_ROOT/reports is a link to it)
+            render.write_weekly(run_dir / "unmet.duckdb", run_dir / "reports", chosen)
     return JobResult(manifest["run_id"], run_dir, counts, chosen, db_path, report_dir,
                      up_to_date=True, redelivered=redelivered)  # fmt: skip
 

@@ -150,8 +150,10 @@ def run_job(
                         run_dir / "unmet.duckdb")  # fmt: skip
         boundary("warehouse")
         chosen = week or default_week(db_path, as_of)
-        report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
-                           render_report)  # fmt: skip
+        (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
+        report_dir = None
+        if render_report and chosen is not None:
+            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen)
         boundary("report")
         _step(timings, "publish", progress, publish.publish, data_root, run_dir)
         boundary("publish")
@@ -163,15 +165,12 @@ def run_job(
                      redelivered=redelivered)  # fmt: skip
 
 
-def _reports(data_root: Path, run_dir: Path, week: str | None, render_report: bool) -> Path | None:
+def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
     """Render the run's reports into its own folder: `week`'s, and again every week the published
     run has a report of (from this run's data, so no report outlives the data it was made from)."""
-    folder = run_dir / "reports"
-    folder.mkdir(exist_ok=True)
-    if not render_report or week is None:
-        return None
     from pipelines.reports import render
 
+    folder = run_dir / "reports"
     shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
     earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
     db_path = run_dir / "unmet.duckdb"

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from cli.main import cli
 
+pytestmark = pytest.mark.slow  # whole job runs
+
 AS_OF = "2026-11-25T00:00:00+00:00"
 
 

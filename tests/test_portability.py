@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from cli.main import cli
 from tests.test_job_e2e import AS_OF, parquet_digests
 
+pytestmark = pytest.mark.slow  # whole job on two runners
+
 RUNNERS = {
     "multi_process": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
     "portable_loopback": [

@@ -11,6 +11,8 @@ import pytest
 
 from pipelines.ingest.readers import RAW_KEEP_CHARS
 
+pytestmark = pytest.mark.slow  # a whole job on the hostile corpus
+
 
 @dataclass(frozen=True)
 class Case:

@@ -186,6 +186,7 @@ def _strings(table: pa.Table) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_no_phone_or_email_of_the_input_reaches_any_parquet_file(corpus_run):
     datasets = corpus_run.datasets()
     assert {"stg_frontline_notes", "stg_lost_sales", "rejects", "demand_signals"} <= set(datasets)
@@ -200,6 +201,7 @@ def test_no_phone_or_email_of_the_input_reaches_any_parquet_file(corpus_run):
             assert not [t for t in squeezed if _digits(contact) in t], contact
 
 
+@pytest.mark.slow
 def test_redaction_counts_are_in_the_staging_tables(corpus_run):
     notes = corpus_run.table("stg_frontline_notes").to_pylist()
     sales = corpus_run.table("stg_lost_sales").to_pylist()
@@ -212,6 +214,7 @@ def test_redaction_counts_are_in_the_staging_tables(corpus_run):
     assert by_id["MJ-1"] == 0
 
 
+@pytest.mark.slow
 def test_kept_details_survive_redaction_in_staging(corpus_run):
     texts = {r["note_id"]: r["text"] for r in corpus_run.table("stg_frontline_notes").to_pylist()}
     assert "size 8.5" in texts["PV-2"]

@@ -32,7 +32,7 @@ import pyarrow.json as pajson
 
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import readers
-from pipelines.ingest.redact import redact
+from pipelines.ingest.redact import ID_MAYBE_CONTACT, redact
 from pipelines.ingest.validate import Reference, note_text_fields
 from schemas.arrow import arrow_schema
 from schemas.enums import Channel, LookupResult, ReasonCode, values
@@ -41,9 +41,8 @@ from schemas.staging import StgFrontlineNote
 
 #: An id as the plainest input writes it: schemas.raw.ID_PATTERN, 1-64 characters.
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
-#: An id the redactor might read as a phone or card number (a run of 7+ digits not glued to a word,
-#: as redact.DIGIT_RUN) or an IBAN: left to the exact path, which refuses it if it is one.
-_CONTACT_LIKE = r"(?:^|[:/]|(?:^|[^A-Za-z])-)\d[\d./-]{5,}\d|[A-Za-z]{2}\d{2}[A-Za-z0-9]{11}"
+#: An id that might be a phone, card or IBAN: left to the exact path, which refuses it if it is one.
+_CONTACT_LIKE = ID_MAYBE_CONTACT.pattern
 _TIMESTAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-](0\d|1\d|2[0-3]):[0-5]\d)$"
 _QUANTITY = r"^[1-9]\d{0,3}$"
 _ON_HAND = r"^(0|[1-9]\d{0,6})$"

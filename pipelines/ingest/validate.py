@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.extract import normalize_color as _normalize_color
-from pipelines.ingest.redact import contact_kinds, redact, scrub
+from pipelines.ingest.redact import ID_MAYBE_CONTACT, contact_kinds, redact, scrub
 from schemas.raw import (
     ID_PATTERN,
     IDENTIFIER,
@@ -86,6 +86,8 @@ _IDENTIFIER = re.compile(ID_PATTERN)
 
 def identifier_problem(value: str) -> str | None:
     """Why `value` cannot be an identifier (without repeating it), or None if it can."""
+    if _IDENTIFIER.match(value) and not ID_MAYBE_CONTACT.search(value):
+        return None  # the common case, without running the redactor
     kinds = contact_kinds(value)
     if kinds or "@" in value:
         what = " and ".join(kinds) or "an e-mail address"

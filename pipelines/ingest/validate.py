@@ -64,8 +64,10 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
-        got = scrub(got if isinstance(got, str) else repr(got))  # never repeat a contact detail
+        if isinstance(got, str):
+            got = scrub(got)  # never repeat a contact detail
         shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
+        shown = scrub(shown)  # a number, a list: its text too
         if isinstance(got, str) and len(got) > 40:
             shown += f" ({len(got)} characters)"
         parts.append(f"{where}: {e['msg']} (got {shown})")

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -57,13 +58,19 @@ def run(data_root: Path, inputs: Path, *extra: str) -> str:
 
 
 def wait_until_paused(proc: subprocess.Popen, boundary: str) -> None:
-    """Read the run's stderr (its progress lines) until it says it paused at `boundary`."""
+    """Read the run's stderr (its progress lines) until it says it paused at `boundary`. A run that
+    neither pauses nor ends within 10 minutes (a hang, not a slow machine) is killed."""
     assert proc.stderr is not None
     seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if line.strip() == f"paused at {boundary}":
-            return
+    guard = threading.Timer(600, proc.kill)
+    guard.start()
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.strip() == f"paused at {boundary}":
+                return
+    finally:
+        guard.cancel()
     proc.wait()
     pytest.fail(f"the run ended (exit {proc.returncode}) before {boundary}:\n{''.join(seen)}")
 

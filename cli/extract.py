@@ -14,6 +14,8 @@ from typing import IO
 
 import click
 
+from cli.common import ExitError
+
 
 class InputError(ValueError):
     """A line of input the extractor cannot read."""
@@ -54,8 +56,10 @@ def extract_lines(source: IO[bytes], sink: IO[str]) -> int:
 
 
 @click.command("extract")
-@click.argument("file", type=click.File("rb"), default="-", required=False)
-def extract(file: IO[bytes]) -> None:
+@click.argument(
+    "file", type=click.Path(dir_okay=False, allow_dash=True), default="-", required=False
+)
+def extract(file: str) -> None:
     """Extract the colours, patterns, sizes and category a customer asked for.
 
     Reads FILE (default: standard input; `-` too), one note per line: a JSON object with
@@ -73,6 +77,14 @@ def extract(file: IO[bytes]) -> None:
         $ unmet extract notes.jsonl > attributes.jsonl
     """
     try:
-        extract_lines(file, click.get_text_stream("stdout"))
+        # a missing file is exit 1 like every missing input (README "Exit codes"), not click's 2
+        source = click.get_binary_stream("stdin") if file == "-" else open(file, "rb")  # noqa: SIM115
+    except OSError as err:
+        raise ExitError(f"cannot read {file}: {err.strerror}") from None
+    try:
+        extract_lines(source, click.get_text_stream("stdout"))
     except InputError as err:
         raise click.ClickException(str(err)) from err
+    finally:
+        if file != "-":
+            source.close()

@@ -30,7 +30,7 @@ def _week(_: click.Context, __: click.Parameter, value: str | None) -> str | Non
     "--store",
     "store_id",
     metavar="STORE_ID",
-    help="Write this store's one-page view instead of the chain report.",
+    help="Write this store's one-page view instead of the chain report (any letter case).",
 )
 def report(data_root: Path, week: str | None, store_id: str | None) -> None:
     """Write the weekly unmet-demand report (HTML + one CSV per table) from DATA_ROOT/unmet.duckdb.
@@ -53,7 +53,9 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
     quiet_libraries()
     import duckdb
 
+    from pipelines import warehouse
     from pipelines.reports import render, store
+    from pipelines.reports.weekly_data import NoDataForWeek, check_week
 
     if week is None:
         from pipelines import job
@@ -63,11 +65,16 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
             raise ExitError(f"{db_path} holds no demand events yet: nothing to report")
     reports_root = data_root / "reports"
     try:
+        con = warehouse.connect_read_only(db_path)
+        try:
+            check_week(con, week)
+        finally:
+            con.close()
         if store_id is not None:
             path = store.write_store(db_path, reports_root, week, store_id)
         else:
             path = render.write_weekly(db_path, reports_root, week) / "report.html"
-    except store.UnknownStore as err:
+    except (store.UnknownStore, NoDataForWeek) as err:
         raise ExitError(str(err)) from None
     except duckdb.Error as err:
         raise ExitError(f"cannot read {db_path}: {err}") from None

@@ -82,6 +82,17 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
             con.execute(f"create or replace view {mart} as select * from read_parquet([{paths}])")
 
 
+def _counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:
+    """The select list of a model with its HUGEINT columns (DuckDB's type for the sum of
+    integers) cast to BIGINT: Parquet has no 128-bit integer, and DuckDB would write them as
+    DOUBLE, turning counts such as lost_units into 188.0."""
+    columns = con.execute(f"describe select * from {model}").fetchall()
+    return ", ".join(
+        f'cast("{name}" as bigint) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
+        for name, kind, *_ in columns
+    )
+
+
 def export_marts(run_dir: Path) -> None:
     """Write the report models that are marts (trend, capture rate, long tail, ...) as Parquet
     into the run folder, before it is published, so they are datasets like the others."""
@@ -100,8 +111,8 @@ def export_marts(run_dir: Path) -> None:
                 (run_dir / mart).mkdir(parents=True, exist_ok=True)
                 target = _quote(run_dir / mart / "part-00000.parquet")
                 con.execute(
-                    f"copy (select * from {model} order by all) to {target} "
-                    "(format parquet, compression zstd)"
+                    f"copy (select {_counts_as_bigint(con, model)} from {model} order by all) "
+                    f"to {target} (format parquet, compression zstd)"
                 )
         finally:
             con.close()

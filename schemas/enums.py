@@ -61,6 +61,25 @@ class Classification(StrEnum):
     UNKNOWN = "unknown"
 
 
+class PriceBasis(StrEnum):
+    """How an event's unit price was found (docs/metrics.md, "Pricing")."""
+
+    UNIT_PRICE_PAID = "unit_price_paid"
+    SKU_PRICE = "sku_price"
+    ESTIMATED_FROM_SIMILAR = "estimated_from_similar"
+    NONE = "none"
+
+
+class PriceRule(StrEnum):
+    """The rule within the basis: which evidence gave the price."""
+
+    SALE = "sale"
+    CATALOG = "catalog"
+    SIMILAR_ATTRIBUTES = "similar_attributes"
+    CATEGORY_MEDIAN = "category_median"
+    NONE = "none"
+
+
 class ColorFamily(StrEnum):
     BLACK = "black"
     WHITE = "white"

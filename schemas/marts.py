@@ -67,8 +67,25 @@ class DemandEvent(_Mart):
     customer_ref: str | None
     lost_units: int
     unit_price_eur: float | None
-    price_rule: str | None = Field(description="sale, catalog, category_median or none")
-    lost_revenue_eur: float
+    price_basis: str = Field(
+        description="how unit_price_eur was found: unit_price_paid, sku_price, "
+        "estimated_from_similar or none"
+    )
+    price_rule: str = Field(
+        description="sale, catalog, similar_attributes, category_median or none"
+    )
+    price_comparables: int | None = Field(
+        description="for an estimated price: how many catalog skus its median is of"
+    )
+    substitute_price_eur: float | None = Field(
+        description="list price of the substitute the customer bought instead"
+    )
+    lost_revenue_eur: float = Field(
+        description="priced: units x (unit price - substitute price, >= 0); 0 when estimated"
+    )
+    estimated_revenue_eur: float = Field(
+        description="the same for an estimated price; 0 when priced"
+    )
     substitute_sku: str | None
     substitute_color: str | None
     substitute_pattern: str | None
@@ -82,12 +99,15 @@ class UnmetDemandRow(_Mart):
     level: str = Field(description="store or chain")
     store_id: str = Field(description="the store, or ALL at chain level")
     category: str = Field(description="catalog category, or (unknown)")
-    attribute: str = Field(description="color, pattern, size, color+size, color+pattern")
-    value: str = Field(description="the attribute value, e.g. blue or blue|L")
+    attribute: str = Field(
+        description="total (every event once), color, pattern, size, color+size, color+pattern"
+    )
+    value: str = Field(description="the attribute value, e.g. blue or blue|L; all for total")
     events: int
     customers: int = Field(description="distinct consenting customers")
     lost_units: int
-    lost_revenue_eur: float
+    lost_revenue_eur: float = Field(description="priced lost revenue (sku or sale price)")
+    estimated_revenue_eur: float = Field(description="value of events priced by estimate")
     stockout_events: int
     not_carried_events: int
     substituted_events: int

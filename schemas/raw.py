@@ -10,8 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from schemas.enums import Channel, LookupResult, ReasonCode
 
@@ -136,15 +145,29 @@ class CatalogItem(_Raw):
 class Store(_Raw):
     """A store of the chain (reference data).
 
-    CSV with header:
-    store_id,name,region,country
-    S003,Lyon Part-Dieu,South-East,FR
+    CSV with header (the timezone column is optional):
+    store_id,name,region,country,timezone
+    S003,Berlin Mitte,East,DE,Europe/Berlin
     """
 
     store_id: Id
     name: Name
     region: Label
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    timezone: OptionalId = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: give an IANA name such as Europe/Berlin"
+            ) from None
+        return value
 
 
 def utc(ts: datetime) -> datetime:

@@ -100,6 +100,10 @@ class StgStore(_Stg):
     name: str
     region: str
     country: str
+    timezone: str | None = Field(
+        description="IANA time zone of the store if stores.csv gives one (else the reports use "
+        "the country's zone, docs/formats.md)"
+    )
     source_file: str
     source_line: int
 

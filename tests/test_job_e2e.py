@@ -78,14 +78,19 @@ def test_demand_events_are_linked_classified_and_valued(published):
     con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
     rows = con.execute(
         "select event_id, store_id, category, color, size, classification, n_signals, lost_units, "
-        "lost_revenue_eur from demand_events order by event_id"
+        "lost_revenue_eur, price_basis, estimated_revenue_eur from demand_events order by event_id"
     ).fetchall()
     assert rows == [
-        ("E-L-4#1", "S002", "jeans", "blue", "32x30", "substituted", 2, 1, 79.9),
-        ("E-LS-2#1", "S002", "coat", None, "XL", "not_carried", 1, 2, 378.0),
-        ("E-N-1#1", "S001", "coat", "blue", "L", "stockout", 3, 1, 179.0),
-        ("E-N-2#1", "S001", "coat", None, "M", "not_carried", 1, 1, 189.0),
-    ]
+        # substituted: the 79.90 jeans less the 49.00 substitute the customer bought instead
+        ("E-L-4#1", "S002", "jeans", "blue", "32x30", "substituted", 2, 1, 30.9, "unit_price_paid",
+         0.0),
+        # not carried: no sku, no price paid: estimated from the catalog's coats, never "lost"
+        ("E-LS-2#1", "S002", "coat", None, "XL", "not_carried", 1, 2, 0.0,
+         "estimated_from_similar", 378.0),
+        ("E-N-1#1", "S001", "coat", "blue", "L", "stockout", 3, 1, 179.0, "unit_price_paid", 0.0),
+        ("E-N-2#1", "S001", "coat", None, "M", "not_carried", 1, 1, 0.0,
+         "estimated_from_similar", 189.0),
+    ]  # fmt: skip
     patterns = dict(con.execute("select event_id, pattern from demand_events").fetchall())
     assert patterns["E-N-2#1"] == "plaid" and patterns["E-LS-2#1"] == "plaid"
 

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from pipelines import io
 from pipelines.checks.suites import DATASETS
-from pipelines.demand.aggregate import MISSING
+from pipelines.demand.aggregate import MISSING, TOTAL
 from schemas.arrow import arrow_schema
 
 #: DuckDB's memory limit for the facts (it spills past it) and its threads (the machine's cores).
@@ -50,6 +50,9 @@ class Facts:
     linked_mismatch: pa.Table
     #: Distinct (iso_week, store_id, category) of demand_events, category null as MISSING.
     event_keys: pa.Table
+    #: (iso_week, level, store_id, category) of the mart's total rows whose events, lost or
+    #: estimated revenue differ from the ledger's (or that the ledger has no events for).
+    total_mismatch: pa.Table
 
 
 def files(run_dir: Path, dataset: str) -> list[str]:
@@ -108,7 +111,7 @@ def _duplicates(con, dataset: str) -> pa.Table:  # type: ignore[no-untyped-def]
     )
 
 
-def _arrow(con, query: str, params: list[object] | None = None) -> pa.Table:  # type: ignore[no-untyped-def]
+def _arrow(con, query: str, params: list[object] | dict[str, object] | None = None) -> pa.Table:  # type: ignore[no-untyped-def]
     return con.sql(query, params=params).to_arrow_table()
 
 
@@ -158,6 +161,38 @@ def _event_links(con) -> pa.Table:  # type: ignore[no-untyped-def]
     )
 
 
+def _total_mismatch(con) -> pa.Table:  # type: ignore[no-untyped-def]
+    """Mart total rows that are not the ledger's totals, in whole cents."""
+    sums = (
+        "count(*) as events, sum(round(lost_revenue_eur * 100))::bigint as lost, "
+        "sum(round(estimated_revenue_eur * 100))::bigint as estimated"
+    )
+    return _arrow(
+        con,
+        f"""
+        with ledger as (
+            select iso_week, 'store' as level, store_id, coalesce(category, $missing) as category,
+                {sums}
+            from demand_events group by all
+            union all
+            select iso_week, 'chain', 'ALL', coalesce(category, $missing), {sums}
+            from demand_events group by all
+        ), totals as (
+            select iso_week, level, store_id, category, events,
+                round(lost_revenue_eur * 100)::bigint as lost,
+                round(estimated_revenue_eur * 100)::bigint as estimated
+            from mart_unmet_demand where attribute = $total
+        )
+        select t.iso_week, t.level, t.store_id, t.category
+        from totals as t
+        left join ledger as l using (iso_week, level, store_id, category)
+        where l.events is distinct from t.events or l.lost is distinct from t.lost
+            or l.estimated is distinct from t.estimated
+        """,
+        {"missing": MISSING, "total": TOTAL},
+    )
+
+
 def compute(run_dir: Path) -> Facts:
     """The facts of the run in `run_dir` (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="unmet-checks-") as spill:
@@ -178,6 +213,7 @@ def compute(run_dir: Path) -> Facts:
                     "from demand_events",
                     [MISSING],
                 ),
+                total_mismatch=_total_mismatch(con),
             )
         finally:
             con.close()

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from pipelines import summary
 from pipelines.checks.facts import Facts, files
 from pipelines.checks.suites import DATASETS, duplicate_column
-from pipelines.demand.aggregate import CLASSES
+from pipelines.demand.aggregate import CLASSES, TOTAL
 from schemas.arrow import arrow_schema
 
 #: Rows per batch read from Parquet, and how many batches the reader of a file reads ahead (files
@@ -238,7 +238,12 @@ def _mart(mart: pa.Table, facts: Facts) -> pa.Table:
     event_keys = _key(found.column("iso_week"), found.column("store_id"), found.column("category"))
     mart_keys = _key(mart.column("iso_week"), mart.column("store_id"), mart.column("category"))
     traced = pc.or_(pc.equal(mart.column("level"), "chain"), _in(mart_keys, event_keys))
-    return _add(mart, "chk_untraced_store_row", _unless(traced, mart_keys))
+    mart = _add(mart, "chk_untraced_store_row", _unless(traced, mart_keys))
+    wrong = facts.total_mismatch
+    wrong_keys = _key(*(wrong.column(k) for k in ("iso_week", "level", "store_id", "category")))
+    keys = _key(*(mart.column(k) for k in ("iso_week", "level", "store_id", "category")))
+    is_total = pc.equal(attribute, TOTAL)
+    return _add(mart, "chk_total_mismatch", _only(pc.and_(is_total, _in(keys, wrong_keys)), keys))
 
 
 _DERIVE: dict[str, Callable[[pa.Table, Facts], pa.Table]] = {

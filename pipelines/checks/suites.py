@@ -168,7 +168,8 @@ LEDGER_SETS: dict[str, dict[str, list[str]]] = {
         "pattern": enums.values(enums.Pattern),
         "substitute_color": enums.values(enums.ColorFamily),
         "substitute_pattern": enums.values(enums.Pattern),
-        "price_rule": ["sale", "catalog", "category_median", "none"],
+        "price_basis": enums.values(enums.PriceBasis),
+        "price_rule": enums.values(enums.PriceRule),
     },
     "mart_unmet_demand": {
         "level": ["store", "chain"],
@@ -189,12 +190,15 @@ LEDGER_RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
         "lost_units": (1, 1000),
         "unit_price_eur": (0, 100_000),
         "lost_revenue_eur": (0, None),
+        "estimated_revenue_eur": (0, None),
+        "price_comparables": (1, None),
     },
     "mart_unmet_demand": {
         "events": (1, None),
         "customers": (0, None),
         "lost_units": (1, None),
         "lost_revenue_eur": (0, None),
+        "estimated_revenue_eur": (0, None),
         "stockout_events": (0, None),
         "not_carried_events": (0, None),
         "substituted_events": (0, None),
@@ -301,6 +305,11 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
         _null(
             "chk_untraced_store_row",
             "every store-level row's week, store and category has demand_events",
+        ),
+        _null(
+            "chk_total_mismatch",
+            "each total row equals the ledger's events, lost and estimated revenue for its week, "
+            "level, store and category",
         ),
     ),
     "ingest_counts": (

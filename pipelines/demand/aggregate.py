@@ -11,27 +11,36 @@ from schemas.marts import UnmetDemandRow
 
 MART_SCHEMA = arrow_schema(UnmetDemandRow)
 CLASSES = tuple(values(Classification))
+#: The attribute of the total rows: every event of the week, store (or chain) and category, once,
+#: with value TOTAL_VALUE, so that each headline number is a sum over one set of mart rows.
+TOTAL = "total"
+TOTAL_VALUE = "all"
 #: The attributes (and combinations) unmet demand is aggregated by.
-DEFAULT_ATTRIBUTES = ("color", "pattern", "size", "color+size", "color+pattern")
+DEFAULT_ATTRIBUTES = (TOTAL, "color", "pattern", "size", "color+size", "color+pattern")
 MISSING = "(unknown)"
 
 
 def long_rows(events: pa.Table, attribute: str) -> pa.Table:
     """The events with one `value` column for `attribute` (a combination joins values with '|').
 
-    Events where any part of the attribute is missing are left out of that attribute only.
+    Events where any part of the attribute is missing are left out of that attribute only;
+    the TOTAL attribute keeps every event.
     """
-    parts = attribute.split("+")
-    mask = None
-    for part in parts:
-        present = pc.is_valid(events.column(part))
-        mask = present if mask is None else pc.and_(mask, present)
-    kept = events.filter(mask)
-    value = (
-        kept.column(parts[0])
-        if len(parts) == 1
-        else pc.binary_join_element_wise(*[kept.column(p) for p in parts], "|")
-    )
+    if attribute == TOTAL:
+        kept = events
+        value = pa.array([TOTAL_VALUE] * kept.num_rows, pa.string())
+    else:
+        parts = attribute.split("+")
+        mask = None
+        for part in parts:
+            present = pc.is_valid(events.column(part))
+            mask = present if mask is None else pc.and_(mask, present)
+        kept = events.filter(mask)
+        value = (
+            kept.column(parts[0])
+            if len(parts) == 1
+            else pc.binary_join_element_wise(*[kept.column(p) for p in parts], "|")
+        )
     columns = {
         "iso_week": kept.column("iso_week"),
         "store_id": kept.column("store_id"),
@@ -42,9 +51,8 @@ def long_rows(events: pa.Table, attribute: str) -> pa.Table:
         "customer_ref": kept.column("customer_ref"),
         "lost_units": kept.column("lost_units"),
         # in whole cents: an exact sum, whatever the order the rows are added in
-        "lost_revenue_cents": pc.cast(
-            pc.round(pc.multiply(kept.column("lost_revenue_eur"), 100)), pa.int64()
-        ),
+        "lost_revenue_cents": _cents(kept.column("lost_revenue_eur")),
+        "estimated_revenue_cents": _cents(kept.column("estimated_revenue_eur")),
     }
     for name in CLASSES:
         columns[f"{name}_events"] = pc.cast(
@@ -53,12 +61,17 @@ def long_rows(events: pa.Table, attribute: str) -> pa.Table:
     return pa.table(columns)
 
 
+def _cents(eur: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(pc.round(pc.multiply(eur, 100)), pa.int64())
+
+
 KEYS = ["iso_week", "category", "attribute", "value"]
 #: What is summed; a chain-level partial keeps these sums, and they add up across store groups.
 SUMS = [
     ("event_id", "count"),
     ("lost_units", "sum"),
     ("lost_revenue_cents", "sum"),
+    ("estimated_revenue_cents", "sum"),
     *[(f"{c}_events", "sum") for c in CLASSES],
 ]
 
@@ -78,9 +91,12 @@ def _mart_rows(grouped: pa.Table, level: str, customers: pa.ChunkedArray | pa.Ar
             "events": grouped.column("event_id_count"),
             "customers": customers,
             "lost_units": grouped.column("lost_units_sum"),
-            "lost_revenue_eur": pc.divide(
-                pc.cast(grouped.column("lost_revenue_cents_sum"), pa.float64()), 100.0
-            ),
+            **{
+                f"{what}_revenue_eur": pc.divide(
+                    pc.cast(grouped.column(f"{what}_revenue_cents_sum"), pa.float64()), 100.0
+                )
+                for what in ("lost", "estimated")
+            },
             **{f"{c}_events": grouped.column(f"{c}_events_sum") for c in CLASSES},
         }
     ).cast(MART_SCHEMA)

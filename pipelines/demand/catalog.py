@@ -41,6 +41,10 @@ class CatalogColumns:
     vocab: tuple[pa.Array, ...]
     #: `carried` with each part coded by `vocab` (None = len(vocab)), in one integer per combination
     carried_codes: pa.Array
+    #: per carried combination code (same order as `carried_codes`): the median list price of
+    #: its skus and how many skus it has (the comparables of an estimated price)
+    similar_median: pa.Array
+    similar_count: pa.Array
     median_category: pa.Array
     median_price: pa.Array
 
@@ -66,6 +70,8 @@ class CatalogIndex:
     carried: frozenset[tuple[str, str | None, str | None, str | None]]
     medians: dict[str, float]
     columns: CatalogColumns
+    #: carried combination -> (median list price of its skus, number of skus)
+    similar: dict[tuple[str, str | None, str | None, str | None], tuple[float, int]]
 
     def get(self, sku: str | None) -> CatalogEntry | None:
         return self.skus.get(sku) if sku else None
@@ -80,24 +86,30 @@ class CatalogIndex:
 
 
 def index_catalog(entries: dict[str, CatalogEntry]) -> CatalogIndex:
-    carried = set()
     prices: dict[str, list[float]] = defaultdict(list)
+    by_combination: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     for e in entries.values():
         prices[e.category].append(e.list_price)
         for color, pattern, size in itertools.product(
             (e.color_family, None), (e.pattern, None), (e.size, None)
         ):
-            carried.add((e.category, color, pattern, size))
+            by_combination[(e.category, color, pattern, size)].append(e.list_price)
     medians = {category: statistics.median(p) for category, p in prices.items()}
-    return CatalogIndex(entries, frozenset(carried), medians, _columns(entries, carried, medians))
+    similar = {
+        k: (statistics.median(p), len(p)) for k, p in sorted(by_combination.items(), key=str)
+    }
+    return CatalogIndex(
+        entries, frozenset(similar), medians, _columns(entries, similar, medians), similar
+    )
 
 
-def _columns(entries: dict[str, CatalogEntry], carried: set[tuple[Any, ...]],
+def _columns(entries: dict[str, CatalogEntry], similar: dict[tuple[Any, ...], tuple[float, int]],
              medians: dict[str, float]) -> CatalogColumns:  # fmt: skip
     vocab = tuple(
         pa.array(sorted({getattr(e, name) for e in entries.values()} - {None}), pa.string())
         for name in ("category", *CARRIED)
     )
+    carried = list(similar)
     parts = list(zip(*carried, strict=True)) if carried else [(), (), (), ()]
     columns = CatalogColumns(
         sku=pa.array(list(entries), pa.string()),
@@ -112,11 +124,15 @@ def _columns(entries: dict[str, CatalogEntry], carried: set[tuple[Any, ...]],
         },  # fmt: skip
         vocab=vocab,
         carried_codes=pa.array([], pa.int64()),
+        similar_median=pa.array([m for m, _ in similar.values()], pa.float64()),
+        similar_count=pa.array([n for _, n in similar.values()], pa.int64()),
         median_category=pa.array(list(medians), pa.string()),
         median_price=pa.array(list(medians.values()), pa.float64()),
     )
+    # one code per carried combination (distinct combinations have distinct codes), in the order
+    # of `similar`, so similar_median/similar_count line up with it
     codes = columns.code([pa.array(p, pa.string()) for p in parts])
-    return dataclasses.replace(columns, carried_codes=pc.unique(codes))
+    return dataclasses.replace(columns, carried_codes=pc.cast(codes, pa.int64()))
 
 
 def catalog_index(rows: list[dict[str, Any]]) -> CatalogIndex:

@@ -7,11 +7,17 @@ Rules (docs/metrics.md has the full definitions):
   different known customers. A signal with neither sku nor category never links (it is its own
   `unknown` event).
 - Classification: `substituted` if a lost sale names a substitute; else `not_carried` if a source
-  says so; else `unknown` if neither sku nor category is known; else `not_carried` if no catalog sku
-  of the category has the demanded attributes; else `stockout`.
-- Value: lost units = the largest lost-sale quantity in the event, else 1. Unit price = the lost
-  sale's price, else the sku's catalog price, else the median catalog price of the category, else 0
-  (and price_rule 'none').
+  says so (a lookup or lost sale, or a note: "we don't carry that"); else `unknown` if neither sku
+  nor category is known; else `not_carried` if no catalog sku of the category has the demanded
+  attributes; else `stockout` if a source is evidence of it (an out-of-stock lookup, a lost sale
+  for stock, size or color, a note that says sold out); else `unknown`.
+- Value: lost units = the largest lost-sale quantity in the event, else 1. The unit price and its
+  basis: the lost sale's price (`unit_price_paid`), else the sku's catalog price (`sku_price`), else
+  an estimate (`estimated_from_similar`): the median list price of the catalog skus of the category
+  with the demanded attributes (dropping size, then pattern, then color until some sku matches;
+  `price_comparables` says of how many skus), else no price (`none`). Lost revenue = units x the
+  unit price less the substitute's list price when the customer took one (never below 0), and only
+  for a priced basis; an estimated value goes to `estimated_revenue_eur`, never into lost revenue.
 
 `build_event_tables` works on Arrow tables: it sorts the signals, reads the few columns linking needs
 as plain lists, links in one pass per store-day, and builds the events column by column.
@@ -29,7 +35,7 @@ import pyarrow.compute as pc
 
 from pipelines.demand.catalog import Catalog
 from schemas.arrow import arrow_schema
-from schemas.enums import Classification
+from schemas.enums import Classification, PriceBasis, values
 from schemas.marts import DemandEvent, DemandSignal
 
 ATTRIBUTES = ("color", "pattern", "size")
@@ -38,7 +44,24 @@ MERGED = ("sku", "category", "customer_ref", "shade", *ATTRIBUTES)
 DEFAULT_WINDOW = timedelta(minutes=30)
 EVENT_SCHEMA = arrow_schema(DemandEvent, described=False)
 SIGNAL_SCHEMA = arrow_schema(DemandSignal, described=False)
-_NOT_CARRIED_HINTS = frozenset({"sale:not_carried", "lookup:not_carried"})
+#: Signal hints that say the store does not carry the item.
+_NOT_CARRIED_HINTS = frozenset({"sale:not_carried", "lookup:not_carried", "note:not_carried"})
+#: Signal hints that are evidence of a stockout: the item exists and none was available.
+_STOCKOUT_HINTS = frozenset(
+    {
+        "lookup:out_of_stock",
+        "sale:out_of_stock",
+        "sale:size_unavailable",
+        "sale:color_unavailable",
+        "note:sold_out",
+    }
+)
+#: How an event's unit price was found, in the order they are tried (case_when's branches).
+PRICE_BASES = tuple(values(PriceBasis))
+ESTIMATED = PriceBasis.ESTIMATED_FROM_SIMILAR.value
+#: The catalog attributes an estimate keeps, best evidence first: all the demanded attributes,
+#: then without size, then without pattern, then the category alone.
+ESTIMATE_LEVELS = (("color", "pattern", "size"), ("color", "pattern"), ("color",), ())
 _SORT = [(k, "ascending") for k in ("store_id", "event_date", "occurred_at", "signal_id")]
 
 
@@ -91,8 +114,9 @@ def in_catalog(attrs: dict[str, Any], catalog: Catalog) -> bool:
 
 
 def classify(attrs: dict[str, Any], catalog: Catalog, *, substituted: bool = False,
-             said_not_carried: bool = False) -> str:  # fmt: skip
-    """The event's classification from its merged attributes and what its signals said."""
+             said_not_carried: bool = False, said_sold_out: bool = False) -> str:  # fmt: skip
+    """The event's classification from its merged attributes and what its signals said: the
+    decision table of docs/metrics.md, top row first."""
     if substituted:
         return Classification.SUBSTITUTED.value
     if said_not_carried:
@@ -101,22 +125,54 @@ def classify(attrs: dict[str, Any], catalog: Catalog, *, substituted: bool = Fal
         return Classification.UNKNOWN.value
     if not in_catalog(attrs, catalog):
         return Classification.NOT_CARRIED.value
-    return Classification.STOCKOUT.value
+    if said_sold_out:
+        return Classification.STOCKOUT.value
+    return Classification.UNKNOWN.value
+
+
+@dataclass(frozen=True)
+class Price:
+    """How one event is valued: units, unit price, its basis and rule, and the comparables of an
+    estimate."""
+
+    units: int
+    unit_price_eur: float | None
+    basis: str  # one of PRICE_BASES
+    rule: str  # sale, catalog, similar_attributes, category_median, none
+    comparables: int | None = None
+
+    def revenue(self, substitute_price: float | None = None) -> tuple[float, float]:
+        """(priced lost revenue, estimated revenue): units x (price less the substitute's price,
+        never below 0); an estimated price counts only as estimated revenue."""
+        if self.unit_price_eur is None:
+            return 0.0, 0.0
+        unit = self.unit_price_eur
+        if substitute_price is not None:
+            unit = max(unit - substitute_price, 0.0)
+        amount = round(self.units * unit, 2)
+        return (0.0, amount) if self.basis == ESTIMATED else (amount, 0.0)
 
 
 def value(attrs: dict[str, Any], catalog: Catalog, units: int | None = None,
-          sale_price: float | None = None) -> tuple[int, float | None, str]:  # fmt: skip
-    """(lost units, unit price in EUR, price rule) from the lost sales' units and price, if any."""
+          sale_price: float | None = None) -> Price:  # fmt: skip
+    """How an event is valued, from its merged attributes and its lost sales' units and price."""
     units = 1 if units is None else units
     if sale_price is not None:
-        return units, sale_price, "sale"
+        return Price(units, sale_price, "unit_price_paid", "sale")
     entry = catalog.get(attrs.get("sku"))
     if entry is not None:
-        return units, entry.list_price, "catalog"
+        return Price(units, entry.list_price, "sku_price", "catalog")
     category = attrs.get("category")
-    if category in catalog.medians:
-        return units, catalog.medians[category], "category_median"
-    return units, None, "none"
+    for kept in ESTIMATE_LEVELS:
+        key = (
+            category,
+            *(attrs.get(a) if a in kept else None for a in ("color", "pattern", "size")),
+        )
+        if key in catalog.similar:
+            median, count = catalog.similar[key]
+            rule = "similar_attributes" if any(key[1:]) else "category_median"
+            return Price(units, median, ESTIMATED, rule, count)
+    return Price(units, None, "none", "none")
 
 
 def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
@@ -235,6 +291,7 @@ def _tally(signals: pa.Table, event_of: np.ndarray, n: int) -> dict[str, Any]:
     substitute = signals.column("substitute_sku")
     hint = signals.column("hint")
     said = _flags(pc.is_in(hint, value_set=pa.array(sorted(_NOT_CARRIED_HINTS), pa.string())))
+    sold_out = _flags(pc.is_in(hint, value_set=pa.array(sorted(_STOCKOUT_HINTS), pa.string())))
     return {
         "n_notes": pa.array(np.bincount(event_of[note], minlength=n)),
         "n_lookups": pa.array(np.bincount(event_of[lookup], minlength=n)),
@@ -243,6 +300,7 @@ def _tally(signals: pa.Table, event_of: np.ndarray, n: int) -> dict[str, Any]:
         "sale_price": price.take(_first_row(event_of, sale & _flags(pc.is_valid(price)), n)),
         "substitute_sku": substitute.take(_first_row(event_of, _flags(_truthy(substitute)), n)),
         "said_not_carried": np.bincount(event_of[said], minlength=n) > 0,
+        "said_sold_out": np.bincount(event_of[sold_out], minlength=n) > 0,
     }
 
 
@@ -298,46 +356,93 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
     in_catalog = pc.or_(known, carried)
     substituted = _truthy(events["substitute_sku"])  # _tally keeps only skus Python calls true
     said_not_carried = pa.array(said["said_not_carried"], pa.bool_())
+    said_sold_out = pa.array(said["said_sold_out"], pa.bool_())
     nothing_known = pc.invert(pc.or_(_truthy(sku), _truthy(category)))
     classification = pc.case_when(
-        pc.make_struct(substituted, said_not_carried, nothing_known, pc.invert(in_catalog)),
+        pc.make_struct(
+            substituted, said_not_carried, nothing_known, pc.invert(in_catalog), said_sold_out
+        ),
         Classification.SUBSTITUTED.value,
         Classification.NOT_CARRIED.value,
         Classification.UNKNOWN.value,
         Classification.NOT_CARRIED.value,
         Classification.STOCKOUT.value,
+        Classification.UNKNOWN.value,
     )
     units = pc.fill_null(said["units"], 1)
     sale_price = said["sale_price"]
-    median = pc.index_in(category, value_set=cat.median_category)
+    estimate, comparables, rule_of_estimate = _estimate(events, cat)
     has_sale = pc.is_valid(sale_price)
-    has_median = pc.is_valid(median)
+    has_estimate = pc.is_valid(estimate)
+    when = pc.make_struct(has_sale, known, has_estimate)
     price = pc.case_when(
-        pc.make_struct(has_sale, known, has_median),
-        sale_price,
-        cat.list_price.take(entry),
-        cat.median_price.take(median),
-        pa.scalar(None, pa.float64()),
+        when, sale_price, cat.list_price.take(entry), estimate, pa.scalar(None, pa.float64())
     )
-    rule = pc.case_when(
-        pc.make_struct(has_sale, known, has_median), "sale", "catalog", "category_median", "none"
-    )
-    revenue = [
-        round(u * p, 2) if p is not None else 0.0
-        for u, p in zip(units.to_pylist(), price.to_pylist(), strict=True)
-    ]
+    basis = pc.case_when(when, *PRICE_BASES)
+    rule = pc.case_when(when, "sale", "catalog", rule_of_estimate, "none")
     substitute = pc.if_else(
         _truthy(events["substitute_sku"]),
         pc.index_in(events["substitute_sku"], value_set=cat.sku),
         None,
     )
+    bought = cat.list_price.take(substitute)
+    priced, estimated = _revenue(units, price, bought, basis)
     return {
         "classification": classification,
         "lost_units": units,
         "unit_price_eur": price,
+        "price_basis": basis,
         "price_rule": rule,
-        "lost_revenue_eur": pa.array(revenue, pa.float64()),
+        "price_comparables": pc.if_else(pc.equal(basis, ESTIMATED), comparables, None),
+        "substitute_price_eur": bought,
+        "lost_revenue_eur": priced,
+        "estimated_revenue_eur": estimated,
         "substitute_color": cat.color_family.take(substitute),
         "substitute_pattern": cat.pattern.take(substitute),
         "substitute_size": cat.size.take(substitute),
     }
+
+
+def _estimate(events: dict[str, Any], cat: Any) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Per event, the median list price of the catalog skus of its category that have the
+    demanded attributes (the first level of ESTIMATE_LEVELS that has any), how many skus that
+    median is of, and the rule ('similar_attributes' when an attribute was matched, else
+    'category_median'); nulls where the category has no sku at all."""
+    category = events["category"]
+    prices, counts, rules = [], [], []
+    for kept in ESTIMATE_LEVELS:
+        parts = [events[a] if a in kept else pa.nulls(len(category), pa.string()) for a in
+                 ("color", "pattern", "size")]  # fmt: skip
+        at = pc.index_in(cat.code([category, *parts]), value_set=cat.carried_codes)
+        prices.append(cat.similar_median.take(at))
+        counts.append(cat.similar_count.take(at))
+        matched_attribute = pa.scalar(False)
+        for part in parts:
+            matched_attribute = pc.or_(matched_attribute, pc.is_valid(part))
+        rules.append(pc.if_else(matched_attribute, "similar_attributes", "category_median"))
+    found = [pc.is_valid(p) for p in prices]
+    when = pc.make_struct(*found)
+    none_str, none_int = pa.scalar(None, pa.string()), pa.scalar(None, pa.int64())
+    return (
+        pc.case_when(when, *prices, pa.scalar(None, pa.float64())),
+        pc.case_when(when, *counts, none_int),
+        pc.case_when(when, *rules, none_str),
+    )
+
+
+def _revenue(units: Any, price: Any, bought: Any, basis: Any) -> tuple[pa.Array, pa.Array]:
+    """(priced lost revenue, estimated revenue) per event, in EUR rounded to cents. The value of
+    a unit is its price, less what the customer paid for the substitute they took instead (never
+    below 0). Priced revenue is only for prices from the event's own sku or sale; an estimated
+    price goes to estimated revenue and never into "lost"."""
+    per_unit = pc.if_else(
+        pc.is_valid(bought), pc.max_element_wise(pc.subtract(price, bought), 0.0), price
+    )
+    value = [
+        round(u * p, 2) if p is not None else 0.0
+        for u, p in zip(units.to_pylist(), per_unit.to_pylist(), strict=True)
+    ]
+    column = pa.array(value, pa.float64())
+    estimated = pc.equal(basis, ESTIMATED)
+    zero = pa.scalar(0.0)
+    return pc.if_else(estimated, zero, column), pc.if_else(estimated, column, zero)

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.demand.availability import note_hints
 from pipelines.extract import EXTRACTOR_VERSION, Extraction, extract
 from pipelines.ingest import tables
 from schemas.arrow import arrow_schema
@@ -107,7 +108,7 @@ def note_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
         iso_week=base.column("iso_week"),
         sku=base.column("sku"),
         customer_ref=base.column("customer_ref"),
-        hint="note",
+        hint=note_hints(base.column("text")),
         extractor_version=base.column("extractor_version"),
     )
     return _assemble(len(parent), columns)

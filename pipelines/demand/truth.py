@@ -40,8 +40,12 @@ class TruthScore:
     lost_traces: int  # demand traces that produced no signal at all
     from_noise: int  # predicted events made only of records that are not demand
     classified_right: int  # among exactly recovered events
-    revenue_truth_eur: float  # over exactly recovered events where the truth has a price
-    revenue_predicted_eur: float
+    revenue_truth_eur: float  # priced revenue of every truth event a trace prices
+    revenue_predicted_eur: float  # lost (priced) revenue of every predicted event
+    estimated_revenue_eur: float  # estimated revenue of every predicted event, reported apart
+    revenue_truth_unpriced_eur: float  # truth revenue of the events no trace prices
+    #: over exactly recovered events the truth values but no trace prices: (truth, estimate)
+    estimate_check_eur: tuple[float, float]
 
     @property
     def recovery(self) -> float:
@@ -64,11 +68,19 @@ def score(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> TruthScore:
         elif statement.strip():
             con.execute(statement)
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-    rev = con.execute(
-        """select sum(try_cast(t.lost_revenue_eur as double)), sum(e.lost_revenue_eur)
+    truth = con.execute(
+        """select sum(try_cast(lost_revenue_eur as double)) filter (where priced = 'true'),
+                  sum(try_cast(lost_revenue_eur as double)) filter (where priced <> 'true')
+           from truth_events"""
+    ).fetchone()
+    check = con.execute(
+        """select sum(try_cast(t.lost_revenue_eur as double)), sum(e.estimated_revenue_eur)
            from exact x join truth_events t using (event_id)
            join demand_events e on e.event_id = x.pred_event
-           where try_cast(t.lost_revenue_eur as double) is not null"""
+           where t.priced <> 'true' and try_cast(t.lost_revenue_eur as double) is not null"""
+    ).fetchone()
+    pred = con.execute(
+        "select sum(lost_revenue_eur), sum(estimated_revenue_eur) from demand_events"
     ).fetchone()
     return TruthScore(
         truth_events=one("select count(*) from truth_events"),
@@ -83,8 +95,11 @@ def score(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> TruthScore:
                join demand_events e on e.event_id = x.pred_event
                where e.classification = t.classification"""
         ),
-        revenue_truth_eur=round(rev[0] or 0.0, 2),
-        revenue_predicted_eur=round(rev[1] or 0.0, 2),
+        revenue_truth_eur=round(truth[0] or 0.0, 2),
+        revenue_predicted_eur=round(pred[0] or 0.0, 2),
+        estimated_revenue_eur=round(pred[1] or 0.0, 2),
+        revenue_truth_unpriced_eur=round(truth[1] or 0.0, 2),
+        estimate_check_eur=(round(check[0] or 0.0, 2), round(check[1] or 0.0, 2)),
     )
 
 

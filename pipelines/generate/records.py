@@ -55,6 +55,8 @@ class Outcome:
     customer: tuple[str, bool] | None = None
     units: int = 1
     price_cents: int | None = None
+    #: a trace names the sku or the price paid, so the ledger can price the event from evidence
+    priced: bool = False
 
 
 @dataclass
@@ -166,6 +168,7 @@ def add_event(
         ]
         slot.lookups.append((seconds, row))
         outcome.traces.append((Source.OOS_LOOKUPS.value, row))
+        outcome.priced = True
     if event.lost:
         seconds = event.seconds + between(rng, 60, TRACE_WINDOW_SECONDS + 1)
         outcome.units = one(rng, QUANTITIES)
@@ -193,6 +196,7 @@ def add_event(
         ]
         slot.lost_sales.append((seconds, row))
         outcome.traces.append((Source.LOST_SALES.value, row))
+        outcome.priced = outcome.priced or bool(sku) or bool(price)
     if event.note:
         seconds = event.seconds + between(rng, 0, TRACE_WINDOW_SECONDS + 1)
         if event.classification == "unknown":
@@ -208,6 +212,7 @@ def add_event(
             rng, slot, seconds, event.channel, body, note_sku, outcome.customer, PII_RATE_DEMAND
         )
         outcome.traces.append((Source.FRONTLINE_NOTES.value, row))
+        outcome.priced = outcome.priced or note_sku is not None
     slot.outcomes.append(outcome)
 
 

@@ -24,7 +24,10 @@ generated from the demand events below; these files say which record came from w
   `unknown` (a note too vague to say what was wanted).
 - `lost_units`: quantity of the event's lost sale, else 1. `unit_price_eur`: the lost sale's
   unit price, else the sku's list price, else blank. `lost_revenue_eur` = lost_units x
-  unit_price_eur (blank when there is no price).
+  (unit_price_eur less the list price of `substitute_sku` when the customer took one, never below
+  0; blank when there is no price). `priced`: true when one of the event's traces names the sku
+  or the price paid (a lookup, a lost sale with a sku or a price, a note with a sku), so the
+  ledger can price it from evidence; false events can only be estimated.
 - `customer_ref`, `customer_consent`: set when a note of the event names the customer (some
   customers come back across events). `n_traces`: how many source records the event left (1-3).
 

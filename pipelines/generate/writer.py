@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.generate.catalog import CATALOG_HEADER, Catalog, euros
+from pipelines.generate.catalog import CATALOG_HEADER, Catalog, Sku, euros
 from pipelines.generate.records import Counters, Outcome, Slot
 from pipelines.generate.stores import STORES_HEADER, StoreInfo
 from schemas.raw import FrontlineNote, LostSale, OosLookup
@@ -31,6 +31,7 @@ EVENT_HEADER = (
     "lost_units",
     "unit_price_eur",
     "lost_revenue_eur",
+    "priced",
     "substitute_sku",
     "customer_ref",
     "customer_consent",
@@ -61,6 +62,12 @@ def clear_outputs(out: Path) -> None:
             path.unlink()
 
 
+def lost_cents(price_cents: int, units: int, substitute: Sku | None) -> int:
+    """What the event lost: units x (price less the substitute's list price, never below 0)."""
+    bought = substitute.price_cents if substitute is not None else 0
+    return units * max(price_cents - bought, 0)
+
+
 def event_row(outcome: Outcome, event_id: str, slot: Slot) -> tuple[str, ...]:
     """One truth line of events.csv."""
     event = outcome.event
@@ -80,7 +87,8 @@ def event_row(outcome: Outcome, event_id: str, slot: Slot) -> tuple[str, ...]:
         event.classification,
         str(outcome.units),
         euros(price) if price is not None else "",
-        euros(price * outcome.units) if price is not None else "",
+        euros(lost_cents(price, outcome.units, event.substitute)) if price is not None else "",
+        "true" if outcome.priced else "false",
         event.substitute.sku if event.substitute else "",
         customer[0] if customer else "",
         ("true" if customer[1] else "false") if customer else "",

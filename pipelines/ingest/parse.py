@@ -123,7 +123,7 @@ def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name
         text = stdio.TextIOWrapper(stdio.BytesIO(batch.data), encoding="utf-8-sig",
                                    errors="surrogateescape", newline="")  # fmt: skip
         if spec.format == "csv":
-            records = readers.read_csv(text, spec.columns)
+            records = readers.read_csv(text, spec.columns, spec.optional)
         else:
             records = readers.read_jsonl(text)
     rows: list[dict[str, Any]] = []

@@ -86,10 +86,13 @@ def _csv_error(err: csv.Error) -> str:
     return f"unreadable CSV: {message}"
 
 
-def read_csv(lines: Iterable[str], columns: tuple[str, ...]) -> Iterator[RawRecord]:
+def read_csv(
+    lines: Iterable[str], columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[RawRecord]:
     """CSV records with a header row. Quoted fields may span lines (the record's first line is kept).
 
-    The header must name exactly `columns` (in any order). If it does not, every row is returned as
+    The header must name exactly `columns` (in any order), except that those also in `optional`
+    may be left out (e.g. stores.csv's timezone). If it does not, every row is returned as
     an error naming the problem, since no field can be trusted. A record the CSV parser cannot read
     (a field over the parser's 128 KiB limit, a stray quote) keeps its raw text and the reason.
     """
@@ -115,7 +118,7 @@ def read_csv(lines: Iterable[str], columns: tuple[str, ...]) -> Iterator[RawReco
         raw = ",".join(row)
         if header is None:
             header = [name.strip().lower() for name in row]
-            missing = [c for c in columns if c not in header]
+            missing = [c for c in columns if c not in header and c not in optional]
             extra = [c for c in header if c not in columns]
             if missing or extra or len(set(header)) != len(header):
                 header_error = (

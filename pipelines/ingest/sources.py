@@ -21,6 +21,7 @@ class SourceSpec:
     id_field: str
     row: validate.RowFn
     partitioned: bool  # staging partitioned by event_date (facts) or one file (reference data)
+    optional: tuple[str, ...] = ()  # CSV columns a file may leave out (its values are then null)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -49,7 +50,7 @@ CATALOG = SourceSpec(
 )  # fmt: skip
 STORES = SourceSpec(
     "stores", "stores", "*.csv", "csv", raw.Store,
-    staging.StgStore, "store_id", validate.store_row, False,
+    staging.StgStore, "store_id", validate.store_row, False, ("timezone",),
 )  # fmt: skip
 
 #: Reference data, read first: the facts are checked against it.

@@ -21,15 +21,42 @@ def plain(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 2.5, 5 x 10^n)."""
-    if value <= 0:
-        return 1.0
-    exp = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exp:
-            return step * exp
-    return 10 * exp  # pragma: no cover
+def nice_axis(value: float, max_ticks: int = 5) -> tuple[float, float]:
+    """(axis top, tick step) for values from 0 to `value`: the step is 1, 2, 2.5 or 5 x 10^n and
+    at least 1, so counts and whole euros never get fractional ticks (62.5), and the top is the
+    first step at or above `value` (an empty chart gets 0 and 1, not 0, 0.25, ...)."""
+    value = max(float(value), 0.0)
+    target = value / max_ticks
+    exp = 10.0 ** math.floor(math.log10(target)) if target > 0 else 1.0
+    step = 10.0 * exp
+    for mult in (1, 2, 2.5, 5, 10):
+        if mult * exp >= target and float(mult * exp).is_integer() and mult * exp >= 1:
+            step = mult * exp
+            break
+    return max(math.ceil(value / step), 1) * step, step
+
+
+def compact(value: float) -> str:
+    """A short whole number for axes and cards: 950, 9,999, 23.4k, 234k, 2.33M."""
+    size = abs(value)
+    if size < 10_000:
+        return f"{value:,.0f}"
+    if size < 1_000_000:
+        return f"{value / 1000:.3g}k"
+    return f"{value / 1_000_000:.3g}M"
+
+
+def money(value: float) -> str:
+    """Compact euros: €950, €23.4k, €2.33M (exact values are in the tooltips and CSV files)."""
+    return ("−" if value < 0 else "") + "€" + compact(abs(value))
+
+
+#: Longest bar label shown whole; longer ones end in an ellipsis (the whole name is the tooltip).
+LABEL_CHARS = 32
+
+
+def _fit(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def _short_week(label: str) -> str:
@@ -44,12 +71,21 @@ def _open(width: int, height: int, title: str) -> list[str]:
     ]
 
 
+def _ticks(top: float, step: float) -> list[float]:
+    return [step * i for i in range(round(top / step) + 1)]
+
+
+def _label_room(top: float, step: float, fmt: Fmt) -> int:
+    """Left margin wide enough for the longest tick label (about 7 px a character at 11 px)."""
+    return 14 + 7 * max(len(fmt(v)) for v in _ticks(top, step))
+
+
 def _y_axis(
-    parts: list[str], top: float, left: int, right: int, y0: int, y1: int, fmt: Fmt
+    parts: list[str], axis: tuple[float, float], left: int, right: int, y0: int, y1: int, fmt: Fmt
 ) -> None:
-    for i in range(5):
-        value = top * i / 4
-        y = y0 - (y0 - y1) * i / 4
+    top, step = axis
+    for value in _ticks(top, step):
+        y = y0 - (y0 - y1) * value / top
         parts.append(f"<line x1='{left}' x2='{right}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e5e7eb'/>")
         parts.append(
             f"<text x='{left - 6}' y='{y + 4:.1f}' text-anchor='end' font-size='11' "
@@ -63,7 +99,7 @@ def _legend(parts: list[str], names: Sequence[str], x: int, y: int) -> None:
         xi = x + i * 130
         parts.append(f"<rect x='{xi}' y='{y - 9}' width='10' height='10' rx='2' fill='{color}'/>")
         parts.append(
-            f"<text x='{xi + 14}' y='{y}' font-size='11' fill='#374151'>{escape(name[:18])}</text>"
+            f"<text x='{xi + 14}' y='{y}' font-size='11' fill='#374151'>{escape(_fit(name, 18))}</text>"
         )
 
 
@@ -77,9 +113,10 @@ def line_chart(
     height: int = 240,
 ) -> str:
     """One line per series over the x labels (weeks); None leaves a gap."""
-    left, right, top_pad, bottom = 64, width - 16, 16, height - 44
     values = [v for vals in series.values() for v in vals if v is not None]
-    top = nice_max(max(values, default=0))
+    axis = nice_axis(max(values, default=0))
+    top = axis[0]
+    left, right, top_pad, bottom = _label_room(*axis, fmt), width - 16, 16, height - 44
     n = len(x_labels)
     step = (right - left) / max(n - 1, 1)
 
@@ -87,7 +124,7 @@ def line_chart(
         return left + i * step, bottom - (bottom - top_pad) * v / top
 
     parts = _open(width, height, title)
-    _y_axis(parts, top, left, right, bottom, top_pad, fmt)
+    _y_axis(parts, axis, left, right, bottom, top_pad, fmt)
     every = max(1, math.ceil(n / 12))
     for i, label in enumerate(x_labels):
         if i % every == 0 or i == n - 1:
@@ -135,14 +172,15 @@ def stacked_bar_chart(
     height: int = 240,
 ) -> str:
     """Vertical bars per x label, stacked by series (e.g. unmet events by outcome per week)."""
-    left, right, top_pad, bottom = 64, width - 16, 16, height - 44
     n = len(x_labels)
     totals = [sum(vals[i] or 0 for vals in series.values()) for i in range(n)]
-    top = nice_max(max(totals, default=0))
+    axis = nice_axis(max(totals, default=0))
+    top = axis[0]
+    left, right, top_pad, bottom = _label_room(*axis, fmt), width - 16, 16, height - 44
     slot = (right - left) / max(n, 1)
     bar = min(40.0, slot * 0.7)
     parts = _open(width, height, title)
-    _y_axis(parts, top, left, right, bottom, top_pad, fmt)
+    _y_axis(parts, axis, left, right, bottom, top_pad, fmt)
     for i, label in enumerate(x_labels):
         x = left + i * slot + (slot - bar) / 2
         y = float(bottom)
@@ -175,18 +213,20 @@ def hbar_chart(
     highlight: str | None = None,
 ) -> str:
     """Horizontal bars, one per (label, value), in the order given (e.g. stores by lost revenue)."""
-    label_w, pad = 170, 8
+    pad = 8
+    names = [_fit(name, LABEL_CHARS) for name, _ in items]
+    label_w = 16 + 7 * max((len(n) for n in names), default=4)
     height = pad * 2 + bar_height * max(len(items), 1)
-    right = width - 90
+    right = width - 16 - 7 * max((len(fmt(v)) for _, v in items), default=4)
     top = max((v for _, v in items), default=0) or 1
     parts = _open(width, height, title)
-    for i, (name, v) in enumerate(items):
+    for i, ((name, v), shown) in enumerate(zip(items, names, strict=True)):
         y = pad + i * bar_height
         w = (right - label_w) * v / top
         color = PALETTE[5] if highlight is not None and name == highlight else PALETTE[0]
         parts.append(
             f"<text x='{label_w - 8}' y='{y + bar_height * 0.68:.1f}' text-anchor='end' "
-            f"font-size='12' fill='#374151'>{escape(name[:26])}</text>"
+            f"font-size='12' fill='#374151'>{escape(shown)}<title>{escape(name)}</title></text>"
         )
         parts.append(
             f"<rect x='{label_w}' y='{y + 3}' width='{max(w, 1):.1f}' height='{bar_height - 6}' "

@@ -29,8 +29,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "lost_revenue_eur": (
         "Lost revenue (EUR)",
-        "Lost units x unit price (the lost sale's price, else the sku's list price, else the "
-        "median list price of the category), EUR: an estimate, not booked revenue.",
+        "Lost units x unit price, for events priced by their own evidence: the lost sale's "
+        "price, else the sku's list price; less the substitute's price when the customer took "
+        "one. Events without such a price count in estimated revenue instead.",
     ),
     "stockout_events": (
         "Stockouts",
@@ -80,7 +81,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "What the demand is counted by: color (family), pattern, size, or a combination "
         "(color+size, color+pattern).",
     ),
-    "value": ("Asked for", "The attribute value asked for; combinations are joined with '|'."),
+    "value": (
+        "Asked for",
+        "The attribute value asked for; a combination names both, e.g. 'grey, solid' (the "
+        "mart_unmet_demand dataset joins them with '|').",
+    ),
     "rank_in_category": ("Rank", "Rank within the category and attribute, by events."),
     "color": ("Color", "Color family asked for ('-' when the customer did not say)."),
     "pattern": ("Pattern", "Pattern asked for ('-' when the customer did not say)."),
@@ -101,23 +106,50 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Share of lost revenue (%)",
         "The store's share of the chain's lost revenue that week, in percent.",
     ),
-    "notes": ("Notes", "Frontline notes written at the store that turned into demand signals."),
+    "notes": ("Notes written", "Every frontline note written at the store that week."),
+    "noted_events": (
+        "Events with a note",
+        "Unmet events that at least one associate's note is part of.",
+    ),
     "system_signals": (
         "System signals",
         "Out-of-stock lookups and lost-sale lines recorded by the store's systems.",
     ),
     "capture_rate": (
         "Capture rate",
-        "Distinct notes / system signals: how much demand associates write down compared with "
-        "what the systems record on their own; 0 when they write no notes, empty when there were "
-        "no system signals.",
+        "Share of the store's unmet events that an associate wrote down (events with a note / "
+        "events), from 0 to 1.",
+    ),
+    "chain_median_capture_rate": (
+        "Chain median",
+        "The median capture rate of all stores that week, for comparison.",
+    ),
+    "notes_per_system_signal": (
+        "Notes per system signal",
+        "Notes written / out-of-stock lookups and lost sales recorded; a ratio, not a share "
+        "(empty when the systems recorded nothing).",
+    ),
+    "estimated_revenue_eur": (
+        "Estimated revenue (EUR)",
+        "Value of the events no sku or sale prices: units x the median list price of similar "
+        "catalog skus. Reported beside lost revenue, never added into it.",
     ),
     "rank_by_lost_revenue": ("Rank (lost revenue)", "Rank among stores by lost revenue."),
     "rank_by_capture_rate": ("Rank (capture rate)", "Rank among stores by capture rate."),
     "trend": (
         "Trend",
-        "rising / falling: events at least 25% (and 2 events) above / below the average of the "
-        "3 weeks before; new: no earlier week.",
+        "A straight line through the events of the last 6 weeks (the report week included): "
+        "rising or falling when its slope is at least twice its standard error (about 95% "
+        "confidence), steady otherwise; new with fewer than 4 weeks to judge.",
+    ),
+    "trend_weeks": ("Weeks judged", "How many weeks the trend line is fitted on (at most 6)."),
+    "slope_events_per_week": (
+        "Slope (events/week)",
+        "How many events a week the trend line adds (negative: loses).",
+    ),
+    "trend_change_pct": (
+        "Change over the trend (%)",
+        "The trend line's change from its first to its last week, in percent.",
     ),
     "event_id": ("Event", "Id of the demand event in demand_events."),
     "customer_ref": ("Customer", "Customer reference, present only where the customer consented."),
@@ -133,8 +165,26 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Note (redacted)",
         "The note's text with phone numbers, e-mails and card numbers removed.",
     ),
+    "style": ("Style", "Style (product name) in the catalog; its skus are its colors and sizes."),
+    "sku_color": ("Sku color", "The sku's color as the catalog writes it."),
+    "sku_size": ("Sku size", "The sku's size as the catalog writes it."),
+    "skus": ("Skus", "Distinct skus of the style that customers found out of stock."),
+    "sku_list": ("Which skus", "The skus of the style found out of stock, comma-separated."),
+    "stores_in_stock": (
+        "In stock elsewhere",
+        "Other stores whose stock lookups found the sku in stock that week: candidates for a "
+        "transfer.",
+    ),
+    "first_asked_local": (
+        "First asked (local)",
+        "When the customer first asked, in the store's time zone.",
+    ),
+    "asked_for": (
+        "What they asked for",
+        "The customer's own words: the redacted text of their note.",
+    ),
     "matching_skus": ("Matching skus", "Skus of the new catalog that have what was asked for."),
-    "demanded": ("Asked for", "Category and the attributes the customer named."),
+    "demanded": ("Item", "Category and the attributes the customer named."),
 }
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
+from pipelines.reports import charts
 from pipelines.reports.glossary import GLOSSARY, definition, label
 from pipelines.reports.tables import Table
 
@@ -31,21 +32,24 @@ h3{font-size:15px;margin:18px 0 6px;color:#374151}
  font-size:15.5px}
 .summary p{margin:4px 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:16px 0}
-.card{border:1px solid var(--line);border-radius:8px;padding:12px 14px}
+.card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;min-width:0;
+ overflow-wrap:anywhere}
 .card .k{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;
  cursor:help}
 .card .v{font-size:26px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
 .card .d{font-size:12.5px;color:var(--muted)}
 .up{color:var(--bad)} .down{color:var(--good)}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px}
-.grid4{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:4px 24px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));gap:18px}
+.grid4{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));
+ gap:4px 24px}
+.grid2>*,.grid4>*{min-width:0}
 figure{margin:8px 0 12px}
 figcaption{font-size:13px;color:var(--muted);margin-bottom:4px}
 svg.chart{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:13px}
 th{text-align:left;font-weight:600;color:#374151;border-bottom:2px solid var(--line);
- padding:5px 8px;cursor:help;white-space:nowrap}
-td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top}
+ padding:5px 8px;cursor:help;vertical-align:bottom}
+td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:break-word}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:nth-child(even){background:#fafafa}
 .bar{display:inline-block;height:8px;background:var(--accent);border-radius:2px;margin-right:6px;
@@ -60,6 +64,16 @@ dl.glossary dt{font-weight:600} dl.glossary dd{margin:0;color:#374151}
 nav.toc{font-size:13px;margin:8px 0 0} nav.toc a{color:var(--accent);margin-right:12px;
  text-decoration:none}
 footer{margin-top:40px;font-size:12px;color:var(--muted)}
+.collapsed summary{cursor:pointer;color:var(--muted);font-size:13.5px}
+@media (max-width:720px){
+ main{padding:18px 14px 40px} h1{font-size:22px}
+ table.t,table.t tbody,table.t tr,table.t td{display:block;width:100%}
+ table.t thead{display:none}
+ table.t tr{border-bottom:1px solid var(--line);padding:4px 0}
+ table.t td{border:0;padding:1px 4px;text-align:left}
+ table.t td::before{content:attr(data-label) ": ";color:var(--muted);font-size:12px}
+ dl.glossary{grid-template-columns:1fr} dl.glossary dd{margin-bottom:6px}
+}
 @media print{body{background:#fff} main{padding:0} h2{break-after:avoid}
  .cat,figure{break-inside:avoid}}
 """
@@ -79,6 +93,16 @@ def num(value: Any) -> str:
 
 def eur(value: Any) -> str:
     return "" if value is None else f"€{value:,.0f}"
+
+
+def eur_short(value: Any) -> str:
+    """Compact euros for cards and sentences: €950, €23.4k, €2.33M."""
+    return "" if value is None else charts.money(value)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 week', '3 weeks', '1,204 events'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def signed(value: Any, suffix: str = "", money: bool = False) -> str:
@@ -111,6 +135,8 @@ def cell(column: str, value: Any) -> str:
         return signed(value, "%") if "change" in column else f"{value:.1f}%"
     if column == "capture_rate":
         return f"{value:.2f}"
+    if column in ("classification", "classifications"):
+        return str(value).replace("_", " ")  # not carried, not not_carried
     if isinstance(value, int | float):
         return num(value)
     return str(value)
@@ -153,13 +179,15 @@ def html_table(
             if c == bar and top:
                 width = round(60 * abs(row[i] or 0) / top)
                 text = f"<span class='bar' style='width:{width}px'></span>{text}"
-            tds.append(f"<td class='{'n' if numeric[c] else ''}'>{text}</td>")
+            tds.append(
+                f"<td class='{'n' if numeric[c] else ''}' data-label='{esc(label(c))}'>{text}</td>"
+            )
         body.append("<tr>" + "".join(tds) + "</tr>")
     more = ""
     if len(table.rows) > limit:
         where = f" in {esc(csv_name)}" if csv_name else " in the CSV"
         more = f"<p class='more'>Top {limit} of {len(table.rows):,} rows; all rows{where}.</p>"
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    return f"<table class='t'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
 def card(column: str, value: str, delta: str = "", delta_class: str = "") -> str:

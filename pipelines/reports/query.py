@@ -17,12 +17,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipelines.reports.tables import Table, csv_safe
+from pipelines.reports.tables import Table, csv_cell
 
 FORMATS = ("table", "csv", "json", "parquet")
 READ_ONLY_TYPES = frozenset({"SELECT", "EXPLAIN"})
-#: In table format, cells are cut at this many characters.
+#: In table format, cells are cut at this many characters (the last one an ellipsis).
 MAX_CELL = 60
+#: Why extensions are refused, for INSTALL/LOAD and for queries that would need one (httpfs).
+NO_EXTENSIONS = (
+    "DuckDB extensions cannot be installed or loaded here: `unmet query` runs offline (nothing is "
+    "downloaded) with the extensions built into DuckDB (Parquet, CSV, JSON). Read local files "
+    "instead, e.g. copy the file first and query read_parquet('/path/to/file.parquet')."
+)
+#: Connection settings: never download an extension at run time (remote URLs fail clearly).
+OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 class QueryError(ValueError):
@@ -40,6 +48,8 @@ def check_read_only(sql: str) -> None:
     if len(statements) > 1:
         raise QueryError(f"one statement at a time please (got {len(statements)})")
     kind = statements[0].type.name
+    if kind == "LOAD":  # INSTALL and LOAD both parse as LOAD
+        raise QueryError(NO_EXTENSIONS)
     if kind not in READ_ONLY_TYPES:
         raise QueryError(
             f"{kind} statements are not allowed: `unmet query` is read-only (SELECT, WITH, "
@@ -51,7 +61,7 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     if not db_path.is_file():
         raise QueryError(f"no DuckDB file at {db_path}: run `unmet run` first")
     try:
-        return duckdb.connect(str(db_path), read_only=True)
+        return duckdb.connect(str(db_path), read_only=True, config=dict(OFFLINE))
     except duckdb.Error as err:
         raise QueryError(f"cannot open {db_path} read-only: {err}") from None
 
@@ -63,7 +73,10 @@ def run(db_path: Path, sql: str) -> pa.Table:
     try:
         return con.sql(sql).to_arrow_table()
     except duckdb.Error as err:
-        raise QueryError(str(err).split("\n\nLINE", 1)[0]) from None
+        message = str(err)
+        if "requires the extension" in message or "install the required extension" in message:
+            raise QueryError(f"{message.split(chr(10))[0]}. {NO_EXTENSIONS}") from None
+        raise QueryError(message.split("\n\nLINE", 1)[0]) from None
     finally:
         con.close()
 
@@ -81,9 +94,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _fit(text: str, width: int = MAX_CELL) -> str:
+    """One line of at most `width` characters; cut text ends in an ellipsis."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def format_table(table: Table) -> str:
     """Aligned plain-text columns (numbers right-aligned), with a row count."""
-    cells = [[_text(v).replace("\n", " ")[:MAX_CELL] for v in row] for row in table.rows]
+    cells = [[_fit(_text(v)) for v in row] for row in table.rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
     numeric = [
         all(isinstance(row[i], int | float | Decimal) or row[i] is None for row in table.rows)
@@ -120,7 +139,7 @@ def format_csv(table: Table) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows([[csv_safe(v) for v in row] for row in table.rows])
+    writer.writerows([[csv_cell(v) for v in row] for row in table.rows])
     return buf.getvalue()
 
 

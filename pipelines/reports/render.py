@@ -29,13 +29,14 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
             (
                 tuple(r.values())
                 for r in trend.dicts()
-                if r["iso_week"] == data.week and r["trend"] in ("rising", "new")
+                if r["iso_week"] == data.week and r["trend"] == "rising"
             ),
-            key=lambda r: (-r[trend.columns.index("events_change")], r[1], r[2]),
+            key=lambda r: (-(r[trend.columns.index("slope_events_per_week")] or 0), r[1], r[2]),
         ),
     )
     sections = [
         ("trends", "Trends", sec.trend_charts(data)),
+        ("out-of-stock", "Out of stock: styles to re-order", sec.out_of_stock(data)),
         (
             "categories",
             "Top unmet colors, patterns, sizes and combinations by category",
@@ -47,7 +48,15 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
             "Rising this week",
             html_table(
                 rising,
-                ["attribute", "value", "events", "events_change", "trend", "lost_revenue_eur"],
+                [
+                    "attribute",
+                    "value",
+                    "events",
+                    "slope_events_per_week",
+                    "trend_change_pct",
+                    "trend_weeks",
+                    "events_change",
+                ],
                 limit=10,
                 csv_name="rpt_attribute_trend.csv",
             ),
@@ -55,8 +64,25 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
         (
             "not-carried",
             "Not carried: the long tail",
-            "<p class='sub'>Attribute combinations customers asked for that no sku of the category "
-            "has.</p>"
+            "<p class='sub'>What customers asked for that no sku of the category has: first by "
+            "category and one attribute (every green dress, whatever its size), then the exact "
+            "combinations.</p>"
+            + html_table(
+                data.tables["rpt_not_carried_by_attribute"],
+                [
+                    "rank",
+                    "category",
+                    "attribute",
+                    "value",
+                    "events",
+                    "stores",
+                    "estimated_revenue_eur",
+                ],
+                limit=15,
+                bar="events",
+                csv_name="rpt_not_carried_by_attribute.csv",
+            )
+            + "<h3>Exact combinations</h3>"
             + html_table(
                 data.tables["rpt_not_carried"],
                 [
@@ -67,7 +93,7 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
                     "size",
                     "events",
                     "stores",
-                    "lost_revenue_eur",
+                    "estimated_revenue_eur",
                 ],
                 limit=20,
                 bar="events",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pipelines.reports import charts
-from pipelines.reports.layout import card, esc, eur, html_table, signed
+from pipelines.reports.layout import card, esc, eur, eur_short, html_table, plural, signed
 from pipelines.reports.tables import Table
 from pipelines.reports.weekly_data import WeeklyData, week_monday
 
@@ -24,8 +24,16 @@ ATTRIBUTE_GROUPS = (
 )
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+#: The category of events whose item is unknown (rpt_category_summary): shown last, collapsed.
+UNKNOWN_CATEGORY = "(unknown)"
+#: The capture-rate tables show the whole list up to this many stores, else the top and bottom.
+CAPTURE_ALL, CAPTURE_TOP, CAPTURE_BOTTOM = 15, 5, 10
+
+
+def _signed_short(value: object) -> str:
+    if not isinstance(value, int | float):
+        return "n/a"
+    return ("+" if value > 0 else "±" if value == 0 else "") + charts.money(value)
 
 
 def _pct_class(value: object) -> str:
@@ -56,16 +64,17 @@ def summary_sentences(data: WeeklyData) -> list[str]:
     out = [
         f"In week <b>{esc(data.week)}</b> customers left <b>{h['events']:,}</b> times without "
         f"what they asked for, across {h['stores']} stores ({trend}), worth "
-        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue."
+        f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue priced from skus and sales"
+        f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"
+        " and attributes were known)."
     ]
-    not_carried = data.tables["rpt_not_carried"].dicts()
+    not_carried = data.tables["rpt_not_carried_by_attribute"].dicts()
     if not_carried:
         top = not_carried[0]
-        what = ", ".join(v for v in (top["color"], top["pattern"], top["size"]) if v != "-")
         out.append(
-            f"Most-asked item we do not carry: <b>{esc(top['category'])}</b>"
-            f"{' in ' + esc(what) if what else ''} ({_n(top['events'], 'request')} at "
-            f"{_n(top['stores'], 'store')})."
+            f"Most-asked gap in what we carry: <b>{esc(top['category'])}</b> in "
+            f"{esc(top['value'])} ({esc(top['attribute'])}; {plural(top['events'], 'request')} at "
+            f"{plural(top['stores'], 'store')})."
         )
     rising = [
         r
@@ -73,10 +82,11 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         if r["iso_week"] == data.week and r["trend"] == "rising"
     ]
     if rising:
-        best = max(rising, key=lambda r: (r["events_change"], r["events"]))
+        best = max(rising, key=lambda r: (r["slope_events_per_week"] or 0, r["events"]))
         out.append(
             f"Rising fastest: <b>{esc(best['value'])}</b> ({esc(best['attribute'])}), "
-            f"{best['events']} events ({signed(best['events_change'])} vs the week before)."
+            f"{best['events']} events, up about {best['slope_events_per_week']:g} a week over "
+            f"{best['trend_weeks']} weeks ({signed(best['trend_change_pct'], '%')})."
         )
     stores = data.tables["rpt_store_ranking"].dicts()
     if stores:
@@ -105,9 +115,14 @@ def cards(data: WeeklyData) -> str:
                 ),
                 card(
                     "lost_revenue_eur",
-                    eur(h["lost_revenue_eur"]),
-                    f"{signed(h['lost_revenue_change_eur'], money=True)} vs prev. week",
+                    eur_short(h["lost_revenue_eur"]),
+                    f"{_signed_short(h['lost_revenue_change_eur'])} vs prev. week",
                     _pct_class(h["lost_revenue_change_eur"]),
+                ),
+                card(
+                    "estimated_revenue_eur",
+                    eur_short(h["estimated_revenue_eur"]),
+                    "not included in lost revenue",
                 ),
                 card("lost_units", f"{h['lost_units']:,}"),
                 card(
@@ -137,7 +152,7 @@ def trend_charts(data: WeeklyData) -> str:
         data.weeks,
         {"Lost revenue": series("lost_revenue_eur")},
         title="Lost revenue per week (EUR)",
-        fmt=lambda v: f"€{v:,.0f}",
+        fmt=charts.money,
     )
     outcomes = charts.stacked_bar_chart(
         data.weeks,
@@ -166,7 +181,7 @@ def trend_charts(data: WeeklyData) -> str:
         data.weeks,
         lines,
         title="Unmet events per week, top 5 colors this week",
-        width=1000,
+        width=760,
         height=260,
     )
     return (
@@ -175,41 +190,44 @@ def trend_charts(data: WeeklyData) -> str:
         f"{revenue}</figure>"
         f"<figure><figcaption>Unmet events by outcome</figcaption>{outcomes}</figure>"
         "</div>"
-        f"<figure><figcaption>Top 5 colors this week, over {len(data.weeks)} weeks</figcaption>"
+        f"<figure><figcaption>Top 5 colors this week, over {plural(len(data.weeks), 'week')}"
+        "</figcaption>"
         f"{colors}</figure>"
     )
 
 
-def by_category(data: WeeklyData) -> str:
-    top = data.tables["rpt_top_attributes"]
+def _category_card(cat: dict, top: Table) -> str:
     c = {name: i for i, name in enumerate(top.columns)}
-    parts = []
-    categories = data.tables["rpt_category_summary"].dicts()
-    for cat in categories[:CARD_CATEGORIES]:
-        name = cat["category"]
-        cols = []
-        for attributes, heading in ATTRIBUTE_GROUPS:
-            rows = sorted(
-                (
-                    r
-                    for r in top.rows
-                    if r[c["category"]] == name and r[c["attribute"]] in attributes
-                ),
-                key=lambda r: (-r[c["events"]], -r[c["lost_revenue_eur"]], r[c["value"]]),
-            )
-            sub = Table(top.columns, rows)
-            cols.append(
-                f"<div><h3>{esc(heading)}</h3>"
-                f"{html_table(sub, ['value', 'events', 'lost_revenue_eur'], limit=5, bar='events')}"
-                "</div>"
-            )
-        parts.append(
-            f"<div class='cat'><h3><span class='name'>{esc(name)}</span> <span class='sub'>· "
-            f"{cat['events']:,} events · {esc(eur(cat['lost_revenue_eur']))} lost · "
-            f"{cat['not_carried_events']:,} not carried · "
-            f"{signed(cat['events_change'])} events vs prev. week</span></h3>"
-            f"<div class='grid4'>{''.join(cols)}</div></div>"
+    name = cat["category"]
+    cols = []
+    for attributes, heading in ATTRIBUTE_GROUPS:
+        rows = sorted(
+            (r for r in top.rows if r[c["category"]] == name and r[c["attribute"]] in attributes),
+            key=lambda r: (-r[c["events"]], -r[c["lost_revenue_eur"]], r[c["value"]]),
         )
+        sub = Table(top.columns, rows)
+        cols.append(
+            f"<div><h3>{esc(heading)}</h3>"
+            f"{html_table(sub, ['value', 'events', 'lost_revenue_eur'], limit=5, bar='events')}"
+            "</div>"
+        )
+    return (
+        f"<div class='cat'><h3><span class='name'>{esc(name)}</span> <span class='sub'>· "
+        f"{plural(cat['events'], 'event')} · {esc(eur(cat['lost_revenue_eur']))} lost · "
+        f"{cat['not_carried_events']:,} not carried · "
+        f"{signed(cat['events_change'])} events vs prev. week</span></h3>"
+        f"<div class='grid4'>{''.join(cols)}</div></div>"
+    )
+
+
+def by_category(data: WeeklyData) -> str:
+    """A card per named category (most events first), the rest in one table, and the events of
+    unknown category last, collapsed, with their share of the week stated."""
+    top = data.tables["rpt_top_attributes"]
+    everything = data.tables["rpt_category_summary"].dicts()
+    categories = [r for r in everything if r["category"] != UNKNOWN_CATEGORY]
+    unknown = [r for r in everything if r["category"] == UNKNOWN_CATEGORY]
+    parts = [_category_card(cat, top) for cat in categories[:CARD_CATEGORIES]]
     rest = categories[CARD_CATEGORIES:]
     if rest:
         best: dict[tuple[str, str], str] = {}
@@ -244,7 +262,41 @@ def by_category(data: WeeklyData) -> str:
             f"<h3>{len(rest)} more categories</h3><p class='sub'>With the most-asked "
             "color, pattern and size of each.</p>" + html_table(table, limit=len(rows))
         )
+    if unknown:
+        u = unknown[0]
+        total = sum(r["events"] for r in everything)
+        parts.append(
+            "<details class='collapsed'><summary>Category not known: "
+            f"{plural(u['events'], 'event')} ({100 * u['events'] / total:.0f}% of the week's "
+            "events) where neither a sku nor a category was recorded</summary>"
+            + _category_card(u, top)
+            + "</details>"
+        )
     return "".join(parts) or "<p class='empty'>Nothing this week.</p>"
+
+
+def out_of_stock(data: WeeklyData) -> str:
+    """The styles customers most often found out of stock: what a buyer re-orders first."""
+    styles = data.tables["rpt_oos_styles"]
+    h = data.headline()
+    intro = "<p class='sub'>Stockouts that name a sku, grouped by catalog style."
+    if h and h.get("stockout_events"):
+        named = sum(styles.column("events"))
+        intro += (
+            f" {plural(named, 'event')} of the week's {h['stockout_events']:,} stockouts name a "
+            "sku; the skus of each style are in rpt_oos_styles.csv."
+        )
+    return (
+        intro
+        + "</p>"
+        + html_table(
+            styles,
+            ["rank", "style", "category", "skus", "events", "stores", "lost_revenue_eur"],
+            limit=15,
+            bar="events",
+            csv_name="rpt_oos_styles.csv",
+        )
+    )
 
 
 def stores(data: WeeklyData) -> str:
@@ -256,13 +308,50 @@ def stores(data: WeeklyData) -> str:
             for r in rows[:15]
         ],
         title="Lost revenue by store (EUR), top 15",
-        fmt=lambda v: f"€{v:,.0f}",
-        width=1000,
+        fmt=charts.money,
+        width=760,
     )
-    by_capture = Table(
-        ranking.columns,
-        sorted(ranking.rows, key=lambda r: r[ranking.columns.index("rank_by_capture_rate")]),
+    by_capture = sorted(
+        ranking.rows, key=lambda r: r[ranking.columns.index("rank_by_capture_rate")]
     )
+    capture_columns = [
+        "rank_by_capture_rate",
+        "store_id",
+        "store_name",
+        "events",
+        "noted_events",
+        "capture_rate",
+        "chain_median_capture_rate",
+        "notes",
+    ]
+    median = rows[0]["chain_median_capture_rate"] if rows else None
+    capture = (
+        "<h3>By capture rate</h3><p class='sub'>The share of each store's unmet events an "
+        "associate wrote down"
+        + (f"; the chain median is {median:.2f}" if median is not None else "")
+        + ". The stores at the bottom are the ones whose customers' wishes go unheard.</p>"
+    )
+    if len(by_capture) <= CAPTURE_ALL:
+        capture += html_table(
+            Table(ranking.columns, by_capture), capture_columns, limit=CAPTURE_ALL,
+            bar="capture_rate",
+        )  # fmt: skip
+    else:
+        capture += (
+            f"<h3>Highest {CAPTURE_TOP}</h3>"
+            + html_table(
+                Table(ranking.columns, by_capture[:CAPTURE_TOP]),
+                capture_columns,
+                bar="capture_rate",
+            )  # fmt: skip
+            + f"<h3>Lowest {CAPTURE_BOTTOM} of {len(by_capture):,}</h3>"
+            + html_table(
+                Table(ranking.columns, by_capture[-CAPTURE_BOTTOM:]),
+                capture_columns,
+                bar="capture_rate",
+            )  # fmt: skip
+            + "<p class='more'>All stores in rpt_store_ranking.csv.</p>"
+        )
     return (
         "<h3>By lost revenue</h3>"
         f"<figure>{bars}</figure>"
@@ -280,20 +369,5 @@ def stores(data: WeeklyData) -> str:
             limit=15,
             csv_name="rpt_store_ranking.csv",
         )
-        + "<h3>By capture rate</h3>"
-        + html_table(
-            by_capture,
-            [
-                "rank_by_capture_rate",
-                "store_id",
-                "store_name",
-                "notes",
-                "system_signals",
-                "capture_rate",
-                "events",
-            ],
-            limit=15,
-            bar="capture_rate",
-            csv_name="rpt_store_ranking.csv",
-        )
+        + capture
     )

@@ -9,14 +9,26 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from pipelines import warehouse
-from pipelines.reports.layout import card, esc, eur, glossary_section, html_table, page
+from pipelines.reports.layout import (
+    card,
+    esc,
+    eur,
+    eur_short,
+    glossary_section,
+    html_table,
+    page,
+    plural,
+    signed,
+)
 from pipelines.reports.tables import Table, query, write_csv
-from pipelines.reports.weekly_data import week_monday
+from pipelines.reports.weekly_data import trend_weeks, week_monday
 
 #: How many of the week's notes the page quotes as examples.
 NOTE_EXAMPLES = 8
@@ -28,6 +40,18 @@ ATTRIBUTE_GROUPS = (
     ("color+size", "Color + size"),
     ("color+pattern", "Color + pattern"),
 )
+
+
+#: A store's time zone when stores.csv gives none: its country's (docs/formats.md), else UTC.
+COUNTRY_TIMEZONES = {
+    "FR": "Europe/Paris",
+    "GB": "Europe/London",
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "NL": "Europe/Amsterdam",
+    "IE": "Europe/Dublin",
+}
 
 
 class UnknownStore(ValueError):
@@ -43,15 +67,37 @@ class StoreData:
     not_carried: Table
     notes: Table
     followups: Table
+    reorder: Table
+    previous: Table  # rpt_store_ranking of the week before (no row: no unmet demand then)
 
     def tables(self) -> dict[str, Table]:
         return {
             "ranking": self.ranking,
             "attributes": self.attributes,
             "not_carried": self.not_carried,
+            "reorder": self.reorder,
             "notes": self.notes,
             "followups": self.followups,
         }
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return store_timezone(self.store)
+
+    def local(self, at: datetime | None) -> str:
+        """A UTC timestamp as the store's local time: 'Wed 18 Nov 15:47'."""
+        return "" if at is None else at.astimezone(self.timezone).strftime("%a %-d %b %H:%M")
+
+
+def store_timezone(store: dict[str, object]) -> ZoneInfo:
+    """The store's time zone: stores.csv's `timezone` if given, else its country's, else UTC."""
+    for name in (store.get("timezone"), COUNTRY_TIMEZONES.get(str(store.get("country")))):
+        if name:
+            try:
+                return ZoneInfo(str(name))
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
 
 
 def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -61,23 +107,28 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def load_store(con: duckdb.DuckDBPyConnection, store_id: str, week: str) -> StoreData:
-    stores = query(
-        con, "select store_id, name, region, country from stg_stores where store_id = ?", [store_id]
-    )
+    """One store's tables for one week; the store id is matched case-insensitively."""
+    stores = query(con, "select * from stg_stores where lower(store_id) = lower(?)", [store_id])
     if not stores.rows or not SAFE_ID.match(store_id):
         known = known_stores(con)
         shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
         raise UnknownStore(f"unknown store {store_id!r}; known stores: {shown or 'none'}")
-    args = [week, store_id]
+    store = stores.dicts()[0]
+    args = [week, store["store_id"]]
     where = "where iso_week = ? and store_id = ?"
+    previous_week = trend_weeks(week, 2)[0]
     return StoreData(
         week=week,
-        store=stores.dicts()[0],
+        store=store,
         ranking=query(con, f"select * from rpt_store_ranking {where}", args),
         attributes=query(con, f"select * from rpt_store_attributes {where}", args),
         not_carried=query(con, f"select * from rpt_store_not_carried {where}", args),
         notes=query(con, f"select * from rpt_store_notes {where} and events > 0", args),
-        followups=query(con, f"select * from rpt_consenting_demand {where}", args),
+        followups=query(con, f"select * from rpt_store_followups {where}", args),
+        reorder=query(con, f"select * from rpt_store_oos_skus {where}", args),
+        previous=query(
+            con, f"select * from rpt_store_ranking {where}", [previous_week, store["store_id"]]
+        ),
     )
 
 
@@ -99,14 +150,14 @@ def _top_attributes(attrs: Table) -> str:
     return "<div class='grid4'>" + "".join(parts) + "</div>"
 
 
-def _notes(notes: Table) -> str:
+def _notes(data: StoreData) -> str:
+    notes = data.notes
     if not notes.rows:
         return "<p class='empty'>No notes this week.</p>"
     quoted = []
     for n in notes.dicts()[:NOTE_EXAMPLES]:
-        meta = (
-            f"{n['captured_at']:%a %d %b %H:%M} UTC · {n['channel']} · {n['classifications'] or ''}"
-        )
+        outcome = (n["classifications"] or "").replace("_", " ")
+        meta = f"{data.local(n['captured_at'])} · {n['channel']} · {outcome}"
         quoted.append(
             f"<div class='note'><span class='sub'>{esc(meta)}</span>\n"
             f"{esc(n['redacted_text'])}</div>"
@@ -120,16 +171,86 @@ def _customers(data: StoreData) -> int:
     return len(set(data.followups.column("customer_ref")))
 
 
+def _followups(data: StoreData) -> str:
+    """Whom to call: the customer, what they asked for in their words, when (local time)."""
+    rows = [
+        (
+            r["customer_ref"],
+            r["asked_for"],
+            ", ".join(str(v) for v in (r["category"], r["color"], r["pattern"], r["size"]) if v),
+            r["style"] or r["sku"],
+            r["classification"],
+            data.local(r["first_demanded_at"]),
+        )
+        for r in data.followups.dicts()
+    ]
+    table = Table(
+        ["customer_ref", "asked_for", "demanded", "style", "classification", "first_asked_local"],
+        rows,
+    )
+    return html_table(table, limit=50)
+
+
+def _change(now: object, before: object) -> str:
+    if not isinstance(now, int | float):
+        return ""
+    return f"{signed(now - (before if isinstance(before, int | float) else 0))} vs prev. week"
+
+
+def _cards(data: StoreData, rank: dict[str, object]) -> str:
+    prev = data.previous.dicts()[0] if data.previous.rows else {}
+    rate, median = rank["capture_rate"], rank["chain_median_capture_rate"]
+    beside = (
+        f"chain median {median:.2f} · rank {rank['rank_by_capture_rate']}"
+        if isinstance(median, float)
+        else f"rank {rank['rank_by_capture_rate']}"
+    )
+    lost, lost_before = rank["lost_revenue_eur"], prev.get("lost_revenue_eur", 0.0)
+    lost_change = ""
+    if isinstance(lost, float) and isinstance(lost_before, float):
+        delta = lost - lost_before
+        lost_change = f"{'+' if delta > 0 else '±' if delta == 0 else ''}{eur_short(delta)}"
+    return (
+        "<div class='cards'>"
+        + "".join(
+            [
+                card("events", f"{rank['events']:,}", _change(rank["events"], prev.get("events"))),
+                card(
+                    "lost_revenue_eur",
+                    eur_short(lost),
+                    f"{lost_change} vs prev. week" if lost_change else "",
+                ),
+                card(
+                    "not_carried_events",
+                    f"{rank['not_carried_events']:,}",
+                    _change(rank["not_carried_events"], prev.get("not_carried_events")),
+                ),
+                card(
+                    "capture_rate",
+                    "n/a" if not isinstance(rate, float) else f"{rate:.2f}",
+                    beside,
+                    "down"
+                    if isinstance(rate, float) and isinstance(median, float) and rate >= median
+                    else "up",
+                ),  # fmt: skip
+                card("customers", f"{_customers(data):,}", "to follow up"),
+            ]
+        )
+        + "</div>"
+    )
+
+
 def render_store_html(data: StoreData) -> str:
     s = data.store
     name = f"{s['store_id']} · {s['name']}"
     rank = data.ranking.dicts()[0] if data.ranking.rows else None
     monday = week_monday(data.week)
+    zone = data.timezone.key
     body = [
         "<header class='top'><div class='kicker'>unmet · store page</div>",
         f"<h1>{esc(name)} — {esc(data.week)}</h1>",
         f"<div class='sub'>{esc(s['region'])}, {esc(s['country'])} · week of {monday:%-d %b %Y}"
-        " · <a href='../report.html'>chain report</a></div></header>",
+        f" · times in {esc(zone)} · <a href='../report.html'>chain report</a></div></header>",
     ]
     if rank is None:
         body.append(
@@ -143,27 +264,28 @@ def render_store_html(data: StoreData) -> str:
             f"{esc(data.week)}, worth <b>{esc(eur(rank['lost_revenue_eur']))}</b> "
             f"({rank['lost_revenue_share_pct']}% of "
             f"the chain; rank {rank['rank_by_lost_revenue']} by lost revenue). "
-            f"{_customers(data)} of these customers agreed to be contacted.</p></section>"
+            f"{plural(_customers(data), 'customer')} agreed to be contacted.</p></section>"
         )
-        rate = rank["capture_rate"]
-        body.append(
-            "<div class='cards'>"
-            + "".join(
-                [
-                    card("events", f"{rank['events']:,}"),
-                    card("lost_revenue_eur", eur(rank["lost_revenue_eur"])),
-                    card("not_carried_events", f"{rank['not_carried_events']:,}"),
-                    card(
-                        "capture_rate",
-                        "n/a" if rate is None else f"{rate:.2f}",
-                        f"rank {rank['rank_by_capture_rate']}",
-                    ),
-                    card("customers", f"{_customers(data):,}", "to follow up"),
-                ]
-            )
-            + "</div>"
-        )
+        body.append(_cards(data, rank))
     body += [
+        "<h2>Out of stock: re-order or transfer</h2><p class='sub'>Skus customers asked for and "
+        "the store had none of. <i>In stock elsewhere</i> counts the other stores whose stock "
+        "lookups found the sku this week.</p>",
+        html_table(
+            data.reorder,
+            [
+                "rank",
+                "sku",
+                "style",
+                "sku_color",
+                "sku_size",
+                "events",
+                "lost_revenue_eur",
+                "stores_in_stock",
+            ],
+            limit=15,
+            bar="events",
+        ),  # fmt: skip
         "<h2>What they asked for</h2>",
         _top_attributes(data.attributes),
         "<h2>Not carried</h2>",
@@ -175,24 +297,13 @@ def render_store_html(data: StoreData) -> str:
         ),
         "<h2>In their words</h2><p class='sub'>The week's most recent notes that became unmet "
         "demand; phone numbers, e-mails and card numbers are redacted.</p>",
-        _notes(data.notes),
+        _notes(data),
         "<h2>Customers to follow up</h2><p class='sub'>Only customers who consented to be "
-        "contacted.</p>",
-        html_table(
-            data.followups,
-            [
-                "customer_ref",
-                "category",
-                "color",
-                "pattern",
-                "size",
-                "classification",
-                "first_demanded_at",
-            ],
-            limit=50,
-        ),
+        "contacted, and only where we know the item they wanted; in their own words (redacted).</p>",
+        _followups(data),
     ]
     used = {c for t in data.tables().values() for c in t.columns}
+    used |= {"asked_for", "first_asked_local", "demanded"}
     body.append(glossary_section(used))
     return page(f"Unmet demand {data.week}: {name}", "".join(body))
 
@@ -210,6 +321,7 @@ def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> 
         data = load_store(con, store_id, week)
     finally:
         con.close()
+    store_id = str(data.store["store_id"])  # as the store list spells it
     folder = reports_root / week / "stores"
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in data.tables().items():

@@ -12,6 +12,8 @@ import duckdb
 
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: How the report models write "the customer did not say" (e.g. rpt_not_carried's size).
+NOT_STATED = "-"
 
 
 def csv_safe(value: object) -> object:
@@ -19,6 +21,12 @@ def csv_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell for a spreadsheet: not stated ('-' or null) is an empty cell, text is
+    formula-safe."""
+    return "" if value is None or value == NOT_STATED else csv_safe(value)
 
 
 @dataclass(frozen=True)
@@ -48,4 +56,4 @@ def write_csv(path: Path, table: Table) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(table.columns)
-        writer.writerows([[csv_safe(v) for v in row] for row in table.rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in table.rows])

@@ -26,6 +26,30 @@ def trend_weeks(week: str, n: int = TREND_WEEKS) -> list[str]:
     return [(monday - timedelta(weeks=k)).strftime("%G-W%V") for k in range(n - 1, -1, -1)]
 
 
+class NoDataForWeek(ValueError):
+    """The week asked for has no demand events; the message lists the weeks that have."""
+
+
+def weeks_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
+    sql = "select distinct iso_week from demand_events order by 1"
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def check_week(con: duckdb.DuckDBPyConnection, week: str) -> None:
+    """Raise NoDataForWeek unless `week` has demand events (a typo such as 2020-W10 must not give
+    an empty report that looks like a quiet week)."""
+    weeks = weeks_with_data(con)
+    if week in weeks:
+        return
+    if not weeks:
+        raise NoDataForWeek(f"no demand events in week {week}: the database holds none yet")
+    shown = weeks if len(weeks) <= 12 else [*weeks[:3], "...", *weeks[-8:]]
+    raise NoDataForWeek(
+        f"no demand events in week {week}; weeks with data: {', '.join(shown)} "
+        f"({len(weeks)} weeks, {weeks[0]} to {weeks[-1]})"
+    )
+
+
 @dataclass(frozen=True)
 class WeeklyData:
     week: str
@@ -46,6 +70,8 @@ def load_weekly(con: duckdb.DuckDBPyConnection, week: str) -> WeeklyData:
         "rpt_category_summary",
         "rpt_top_attributes",
         "rpt_not_carried",
+        "rpt_not_carried_by_attribute",
+        "rpt_oos_styles",
         "rpt_substitutes",
         "rpt_store_ranking",
     ):

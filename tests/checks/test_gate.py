@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -240,3 +241,23 @@ def test_gate_reports_failed_and_errored_expectations_apart(good_run, tmp_path, 
     )
     assert (by_why["a broken rule"]["success"], by_why["a broken rule"]["errored"]) == (False, True)
     assert by_why["an impossible rule"]["unexpected_values"] == ["S001", "S002"]
+
+
+def test_a_mart_total_that_is_not_the_ledgers_total_is_caught(good_run, tmp_path):
+    """Every headline is a sum of total rows: one that drifts from demand_events is flagged."""
+    import pyarrow.parquet as pq
+
+    from pipelines.checks import facts
+
+    data_root, _ = good_run
+    run_dir = tmp_path / "run"
+    shutil.copytree((data_root / "published").resolve(), run_dir)
+    assert facts.compute(run_dir).total_mismatch.num_rows == 0
+    (chain,) = sorted((run_dir / "mart_unmet_demand").rglob("chain.parquet"))[:1]
+    table = pq.read_table(chain)
+    rows = table.to_pylist()
+    total = next(r for r in rows if r["attribute"] == "total")
+    total["events"] += 1
+    pq.write_table(pa.Table.from_pylist(rows, table.schema), chain)
+    wrong = facts.compute(run_dir).total_mismatch.to_pylist()
+    assert wrong == [{k: total[k] for k in ("iso_week", "level", "store_id", "category")}]

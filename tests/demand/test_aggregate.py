@@ -16,7 +16,7 @@ from pipelines.demand.aggregate import (
 def events(rows):
     base = {"iso_week": "2026-W47", "store_id": "S001", "category": "coat", "color": None, "pattern": None,
             "size": None, "event_id": None, "customer_ref": None, "lost_units": 1, "lost_revenue_eur": 10.0,
-            "classification": "stockout"}  # fmt: skip
+            "estimated_revenue_eur": 0.0, "classification": "stockout"}  # fmt: skip
     return pa.Table.from_pylist([{**base, **r} for r in rows])
 
 
@@ -27,6 +27,25 @@ def test_long_rows_leave_out_events_missing_a_part_of_the_attribute():
     assert long_rows(t, "color").column("value").to_pylist() == ["blue", "red"]
     assert long_rows(t, "color+size").column("value").to_pylist() == ["blue|L"]
     assert long_rows(t, "pattern").num_rows == 0
+
+
+def test_total_rows_count_every_event_once_so_headlines_are_one_sum():
+    t = events(
+        [
+            {"event_id": "E1", "color": "blue", "size": "L", "lost_revenue_eur": 20.0},
+            {"event_id": "E2", "color": "red", "estimated_revenue_eur": 7.5},
+            {"event_id": "E3", "category": None, "lost_revenue_eur": 0.0},
+        ]
+    )
+    long = pa.concat_tables(long_rows(t, a) for a in ("total", "color", "size"))
+    mart = aggregate(long).to_pylist()
+    totals = [r for r in mart if r["attribute"] == "total" and r["level"] == "chain"]
+    assert sum(r["events"] for r in totals) == t.num_rows
+    assert sum(r["lost_revenue_eur"] for r in totals) == 30.0
+    assert sum(r["estimated_revenue_eur"] for r in totals) == 7.5
+    assert {r["value"] for r in totals} == {"all"}
+    colors = [r for r in mart if r["attribute"] == "color" and r["level"] == "chain"]
+    assert sum(r["events"] for r in colors) == 2  # an event without a color is in no color row
 
 
 def test_aggregate_sums_per_store_and_chain_and_counts_distinct_customers():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import statistics
 from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
@@ -7,6 +8,8 @@ import pytest
 
 from pipelines.demand.catalog import CatalogEntry, index_catalog
 from pipelines.demand.events import (
+    ESTIMATED,
+    Price,
     build_event_tables,
     classify,
     compatible,
@@ -96,7 +99,7 @@ def test_traces_of_one_moment_become_one_event_and_a_later_one_does_not():
 
 
 def test_a_signal_with_nothing_known_is_its_own_unknown_event():
-    signals = [sig("N-1#1", 0, category="coat"), sig("N-2#1", 1)]
+    signals = [sig("N-1#1", 0, category="coat", hint="note:sold_out"), sig("N-2#1", 1)]
     events, _ = build_events(signals, CATALOG)
     assert [(e["event_id"], e["classification"]) for e in events] == [
         ("E-N-1#1", "stockout"),
@@ -122,36 +125,69 @@ def test_catalog_index_knows_every_carried_combination(category, color, pattern,
 @pytest.mark.parametrize(
     ("signals", "expected"),
     [
-        ([sig("a", sku="SKU-1", category="coat")], "stockout"),
+        ([sig("a", 0, "oos_lookups", sku="SKU-1", category="coat", hint="lookup:out_of_stock")],
+         "stockout"),
+        ([sig("a", sku="SKU-1", category="coat")], "unknown"),  # no evidence of a stockout
+        ([sig("a", sku="SKU-1", category="coat", hint="note:sold_out")], "stockout"),
         ([sig("a", category="coat", pattern="plaid")], "not_carried"),
         ([sig("a", category="coat", color="blue", size="M")], "not_carried"),
-        ([sig("a", category="coat", color="black", size="M")], "stockout"),
+        ([sig("a", category="coat", color="black", size="M", hint="note:sold_out")], "stockout"),
+        ([sig("a", category="coat", color="black", hint="note:not_carried")], "not_carried"),
         ([sig("a", source="lost_sales", hint="sale:not_carried")], "not_carried"),
+        ([sig("a", source="lost_sales", category="coat", hint="sale:size_unavailable")],
+         "stockout"),
         ([sig("a", sku="SKU-1", category="coat", substitute_sku="SKU-2")], "substituted"),
         ([sig("a")], "unknown"),
     ],
-)
+)  # fmt: skip
 def test_classify(signals, expected):
     (event,), _ = build_events(signals, CATALOG)
     assert event["classification"] == expected
     attrs = {k: signals[0][k] for k in ("sku", "category", "color", "pattern", "size")}
-    said = signals[0]["hint"] == "sale:not_carried"
+    hint = signals[0]["hint"]
+    said = hint in ("sale:not_carried", "note:not_carried")
+    sold_out = hint in ("note:sold_out", "lookup:out_of_stock", "sale:size_unavailable")
     substituted = signals[0]["substitute_sku"] is not None
-    assert classify(attrs, CATALOG, substituted=substituted, said_not_carried=said) == expected
+    assert (
+        classify(
+            attrs, CATALOG, substituted=substituted, said_not_carried=said, said_sold_out=sold_out
+        )
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
     ("attrs", "units", "sale_price", "expected"),
     [
-        ({}, 3, 150.0, (3, 150.0, "sale")),
-        ({"sku": "SKU-2"}, None, None, (1, 169.0, "catalog")),
-        ({"category": "coat"}, None, None, (1, 179.0, "category_median")),
-        ({"category": "hat"}, None, None, (1, None, "none")),
+        ({}, 3, 150.0, Price(3, 150.0, "unit_price_paid", "sale")),
+        ({"sku": "SKU-2"}, None, None, Price(1, 169.0, "sku_price", "catalog")),
+        ({"category": "coat"}, None, None, Price(1, 179.0, ESTIMATED, "category_median", 2)),
+        ({"category": "hat"}, None, None, Price(1, None, "none", "none")),
     ],
 )
 def test_value_rule(attrs, units, sale_price, expected):
     assert CATALOG.medians == {"coat": 179.0, "scarf": 49.0}
     assert value(attrs, CATALOG, units, sale_price) == expected
+
+
+def test_an_estimate_uses_the_demanded_attributes_before_the_category_alone():
+    coats = [e for e in CATALOG.skus.values() if e.category == "coat"]
+    some = coats[0]
+    same_color = [e.list_price for e in coats if e.color_family == some.color_family]
+    got = value({"category": "coat", "color": some.color_family, "size": "no such size"}, CATALOG)
+    assert (got.basis, got.rule, got.comparables) == (
+        ESTIMATED,
+        "similar_attributes",
+        len(same_color),
+    )
+    assert got.unit_price_eur == statistics.median(same_color)
+
+
+def test_a_substitute_is_counted_net_of_what_the_customer_paid_and_estimates_apart():
+    assert Price(2, 100.0, "sku_price", "catalog").revenue(substitute_price=70.0) == (60.0, 0.0)
+    assert Price(1, 100.0, "sku_price", "catalog").revenue(substitute_price=130.0) == (0.0, 0.0)
+    assert Price(3, 50.0, ESTIMATED, "category_median", 4).revenue() == (0.0, 150.0)
+    assert Price(1, None, "none", "none").revenue() == (0.0, 0.0)
 
 
 def test_event_units_are_the_largest_lost_sale_and_price_the_first():
@@ -162,7 +198,11 @@ def test_event_units_are_the_largest_lost_sale_and_price_the_first():
             unit_price_eur=89.0),
     ]  # fmt: skip
     (event,), _ = build_events(signals, CATALOG)
-    assert (event["lost_units"], event["unit_price_eur"], event["price_rule"]) == (4, 99.5, "sale")
+    assert (event["lost_units"], event["unit_price_eur"], event["price_basis"]) == (
+        4,
+        99.5,
+        "unit_price_paid",
+    )
 
 
 def test_event_revenue_is_units_times_price():
@@ -172,10 +212,10 @@ def test_event_revenue_is_units_times_price():
         )
     ]
     (event,), linked = build_events(signals, CATALOG)
-    assert (event["lost_units"], event["lost_revenue_eur"], event["price_rule"]) == (
+    assert (event["lost_units"], event["lost_revenue_eur"], event["price_basis"]) == (
         2,
         199.0,
-        "sale",
+        "unit_price_paid",
     )
     assert linked[0]["event_id"] == "E-LS-1#1"
 
@@ -186,6 +226,7 @@ def _column_events(rows):
     events = {name: pa.array([r.get(name) for r in rows], pa.string()) for name in names}
     said = {
         "said_not_carried": [r.get("said", False) for r in rows],
+        "said_sold_out": [r.get("sold_out", False) for r in rows],
         "units": pa.array([r.get("units") for r in rows], pa.int64()),
         "sale_price": pa.array([r.get("price") for r in rows], pa.float64()),
     }
@@ -194,12 +235,14 @@ def _column_events(rows):
 
 GRID = [
     {"sku": sku, "category": category, "color": color, "pattern": pattern, "size": size,
-     "substitute_sku": substitute, "said": said, "units": units, "price": price}
+     "substitute_sku": substitute, "said": said, "sold_out": sold_out, "units": units,
+     "price": price}
     for sku in (None, "", "SKU-1", "SKU-404")
     for category in (None, "", "coat", "hat")
     for color in (None, "blue", "black", "green")
     for pattern in (None, "solid", "plaid")
     for size in (None, "L", "M")
+    for sold_out in (False, True)
     for substitute, said, units, price in (
         (None, False, None, None), ("SKU-5", False, 2, 99.5), ("", True, 3, None),
         ("SKU-404", False, None, 10.0),
@@ -214,17 +257,26 @@ def test_column_rules_match_classify_and_value_for_every_combination():
         attrs = {k: row[k] for k in ("sku", "category", "color", "pattern", "size")}
         substitute = row["substitute_sku"] or None
         expected = classify(
-            attrs, CATALOG, substituted=substitute is not None, said_not_carried=row["said"]
+            attrs,
+            CATALOG,
+            substituted=substitute is not None,
+            said_not_carried=row["said"],
+            said_sold_out=row["sold_out"],
         )
-        units, price, rule = value(attrs, CATALOG, row["units"], row["price"])
+        price = value(attrs, CATALOG, row["units"], row["price"])
         sub = CATALOG.get(substitute)
+        lost, estimated = price.revenue(sub.list_price if sub else None)
         got = {name: out[name][i].as_py() for name in out}
         assert got == {
             "classification": expected,
-            "lost_units": units,
-            "unit_price_eur": price,
-            "price_rule": rule,
-            "lost_revenue_eur": round(units * price, 2) if price is not None else 0.0,
+            "lost_units": price.units,
+            "unit_price_eur": price.unit_price_eur,
+            "price_basis": price.basis,
+            "price_rule": price.rule,
+            "price_comparables": price.comparables,
+            "substitute_price_eur": sub.list_price if sub else None,
+            "lost_revenue_eur": lost,
+            "estimated_revenue_eur": estimated,
             "substitute_color": sub.color_family if sub else None,
             "substitute_pattern": sub.pattern if sub else None,
             "substitute_size": sub.size if sub else None,

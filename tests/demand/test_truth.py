@@ -53,8 +53,19 @@ def test_recovered_events_are_classified_right(truth_score):
     assert truth_score.classification_accuracy >= 0.97
 
 
-def test_lost_revenue_is_within_one_percent(truth_score):
-    assert truth_score.revenue_error <= 0.01
+def test_priced_revenue_of_every_event_is_within_two_percent_of_the_truth(truth_score):
+    """Every event scored, not only the exactly recovered ones: lost revenue (priced from a sku or a
+    sale, net of substitutes) against the truth's revenue of the events a trace prices."""
+    assert truth_score.revenue_error <= 0.02
+
+
+def test_estimates_are_reported_apart_from_lost_revenue(truth_score):
+    """Events no trace prices are valued by estimate, beside lost revenue and never inside it;
+    where the truth knows what such an event was worth, the estimate is of that order."""
+    assert truth_score.estimated_revenue_eur > 0
+    truth, estimate = truth_score.estimate_check_eur
+    assert truth > 0
+    assert 0.7 <= estimate / truth <= 1.3, (truth, estimate)
 
 
 def test_event_count_is_close_to_the_truth(truth_score):

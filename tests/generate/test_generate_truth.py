@@ -158,9 +158,21 @@ def test_lost_revenue(dataset, records, traces_by_event) -> None:
             price = ""
         assert event["unit_price_eur"] == price
         if price:
-            assert Decimal(event["lost_revenue_eur"]) == units * Decimal(price)
+            bought = (
+                catalog[event["substitute_sku"]]["list_price"] if event["substitute_sku"] else 0
+            )
+            net = max(Decimal(price) - Decimal(bought), Decimal(0))
+            assert Decimal(event["lost_revenue_eur"]) == units * net
         else:
             assert event["lost_revenue_eur"] == ""
+        traced = traces_by_event[event["event_id"]]
+        priced = any(
+            t["source"] == "oos_lookups"
+            or (t["source"] == "lost_sales" and (sales[0]["sku"] or sales[0]["unit_price"]))
+            or (t["source"] == "frontline_notes" and records[t["record_id"]][1].get("sku"))
+            for t in traced
+        )
+        assert event["priced"] == ("true" if priced else "false")
 
 
 def test_customers_are_on_the_event_notes(dataset, records, traces_by_event) -> None:

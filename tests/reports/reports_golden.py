@@ -60,8 +60,10 @@ def event(event_id: str, **kw: Any) -> dict[str, Any]:
         "n_lost_sales": 0,
         "lost_units": 1,
         "unit_price_eur": 100.0,
+        "price_basis": "sku_price",
         "price_rule": "catalog",
         "lost_revenue_eur": 100.0,
+        "estimated_revenue_eur": 0.0,
     }
     row.update(kw)
     return row

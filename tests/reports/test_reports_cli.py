@@ -140,6 +140,16 @@ def test_store_page_escapes_notes_and_lists_consenting_customers(root: Path):
     followups = read_csv(page.with_name("S002.followups.csv"))
     assert [r["customer_ref"] for r in followups] == ["C-5"]
     assert {r["color"] for r in followups} == {"green"}
+    # what the customer asked for, in their (redacted) words, on the page and in the CSV
+    assert "green plaid coat size M" in followups[0]["asked_for"]
+    assert "jo@example.com" not in followups[0]["asked_for"]
+    assert "What they asked for" in html and "times in Europe/" in html
+
+
+def test_store_id_matches_in_any_letter_case(root: Path):
+    result = invoke("report", "--data-root", str(root), "--week", WEEK, "--store", "s002")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith(f"stores/S002.html (week {WEEK})")
 
 
 @pytest.mark.slow
@@ -151,6 +161,11 @@ def test_store_csv_cells_are_formula_safe(root: Path):
     texts = [r["redacted_text"] for r in notes]
     assert any(t.startswith("'=HYPERLINK") for t in texts), texts
     assert not any(t.startswith("=") for t in texts)
+    # a value the customer did not state is an empty cell, not '- (a quoted dash)
+    cells = [
+        v for r in read_csv(root / "reports" / WEEK / "rpt_not_carried.csv") for v in r.values()
+    ]
+    assert cells and "'-" not in cells and "-" not in cells
 
 
 @pytest.mark.slow

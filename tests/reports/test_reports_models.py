@@ -14,7 +14,7 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
     got = rows(golden_con, "select * from rpt_weekly_headline")
     assert got == [
-        # week, start, events, customers, stores, units, lost, stockout, not carried, substituted,
+        # week, start, events, customers, stores, units, lost, estimated, stockout, not carried, substituted,
         # unknown, signals, prev events, prev lost, change, lost change, change %, lost change %
         (
             "2026-W45",
@@ -24,6 +24,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             1,
             2,
             160.0,
+            0.0,
             1,
             1,
             0,
@@ -45,6 +46,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             2,
             5,
             380.0,
+            0.0,
             1,
             2,
             1,
@@ -65,6 +67,7 @@ def test_weekly_headline_compares_with_the_calendar_week_before(golden_con):
             1,
             1,
             100.0,
+            0.0,
             1,
             0,
             0,
@@ -109,25 +112,82 @@ def test_top_attributes_ranks_within_category_and_attribute(golden_con):
 
 
 def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
-    got = rows(golden_con, "select * from rpt_attribute_trend")
+    got = rows(
+        golden_con,
+        "select iso_week, attribute, value, events, lost_revenue_eur, events_change, trend, "
+        "trend_weeks from rpt_attribute_trend",
+    )
     assert got == [
-        ("2026-W45", "color", "blue", 1, 100.0, 1, "new"),
-        ("2026-W45", "pattern", "plaid", 2, 200.0, 2, "new"),
-        ("2026-W46", "color", "blue", 2, 200.0, 1, "steady"),
-        ("2026-W47", "color", "black", 3, 250.0, 3, "new"),
-        ("2026-W47", "color", "blue", 3, 300.0, 1, "steady"),
-        ("2026-W47", "color", "red", 1, 80.0, 1, "new"),
+        ("2026-W45", "color", "blue", 1, 100.0, 1, "new", 1),
+        ("2026-W45", "pattern", "plaid", 2, 200.0, 2, "new", 1),
+        ("2026-W46", "color", "blue", 2, 200.0, 1, "new", 2),
+        ("2026-W47", "color", "black", 3, 250.0, 3, "new", 1),
+        ("2026-W47", "color", "blue", 3, 300.0, 1, "new", 3),
+        ("2026-W47", "color", "red", 1, 80.0, 1, "new", 1),
         # plaid was not asked for in week 46: the change is against 0, not against week 45
-        ("2026-W47", "pattern", "plaid", 2, 200.0, 2, "steady"),
-        ("2026-W48", "color", "blue", 6, 600.0, 3, "rising"),
+        ("2026-W47", "pattern", "plaid", 2, 200.0, 2, "new", 3),
+        # 1, 2, 3, 6: slope 1.6 events/week, standard error 0.35: rising
+        ("2026-W48", "color", "blue", 6, 600.0, 3, "rising", 4),
     ]
+    ((slope, change),) = rows(
+        golden_con,
+        "select slope_events_per_week, trend_change_pct from rpt_attribute_trend "
+        "where iso_week = '2026-W48'",
+    )
+    assert (slope, change) == (1.6, 480.0)  # the line goes from 0.6 (counted as 1) to 5.4
+
+
+def _trend(weekly_events: list[int]) -> list[str]:
+    """The trend flags of one color value with these events per week, on the real SQL."""
+    from pipelines.warehouse import report_models
+
+    con = duckdb.connect()
+    mart = [
+        (f"2026-W{10 + i:02d}", "chain", "ALL", "coat", "color", "green", n, 0.0)
+        for i, n in enumerate(weekly_events)
+    ]
+    con.execute(
+        "create table mart_unmet_demand (iso_week varchar, level varchar, store_id varchar, "
+        "category varchar, attribute varchar, value varchar, events bigint, "
+        "lost_revenue_eur double)"
+    )
+    con.executemany("insert into mart_unmet_demand values (?, ?, ?, ?, ?, ?, ?, ?)", mart)
+    sql = dict(report_models())["rpt_attribute_trend"]
+    return [t for (t,) in con.execute(f"select trend from ({sql}) order by iso_week").fetchall()]
+
+
+def test_steady_growth_is_rising_even_when_no_week_jumps():
+    """The issue's green: +100 a week with noise never jumps 25% on the weeks before, yet rises."""
+    events = [1063, 1190, 1240, 1370, 1420, 1560, 1700, 1859]
+    assert _trend(events)[3:] == ["rising"] * 5
+
+
+def test_noise_around_a_level_is_steady_and_a_steady_fall_is_falling():
+    assert _trend([50, 62, 47, 58, 49, 61, 52, 55])[3:] == ["steady"] * 5
+    assert _trend([90, 80, 71, 60, 52, 40])[3:] == ["falling"] * 3
 
 
 def test_not_carried_groups_combinations_across_stores(golden_con):
     got = rows(golden_con, "select * from rpt_not_carried")
     assert got == [
-        ("2026-W45", "coat", "blue", "plaid", "L", 1, 1, 0, 100.0, 1),
-        ("2026-W47", "coat", "blue", "plaid", "L", 2, 2, 2, 200.0, 1),
+        ("2026-W45", "coat", "blue", "plaid", "L", 1, 1, 0, 100.0, 0.0, 1),
+        ("2026-W47", "coat", "blue", "plaid", "L", 2, 2, 2, 200.0, 0.0, 1),
+    ]
+
+
+def test_not_carried_rolls_up_by_category_and_one_attribute(golden_con):
+    got = rows(
+        golden_con,
+        "select iso_week, category, attribute, value, events, stores, rank "
+        "from rpt_not_carried_by_attribute order by iso_week, rank",
+    )
+    assert got == [
+        ("2026-W45", "coat", "color", "blue", 1, 1, 1),
+        ("2026-W45", "coat", "pattern", "plaid", 1, 1, 2),
+        ("2026-W45", "coat", "size", "L", 1, 1, 3),
+        ("2026-W47", "coat", "color", "blue", 2, 2, 1),
+        ("2026-W47", "coat", "pattern", "plaid", 2, 2, 2),
+        ("2026-W47", "coat", "size", "L", 2, 2, 3),
     ]
 
 
@@ -140,20 +200,27 @@ def test_substitutes(golden_con):
 def test_store_ranking_by_lost_revenue_and_capture_rate(golden_con):
     got = rows(golden_con, "select * from rpt_store_ranking where iso_week = '2026-W47'")
     assert got == [
-        # week, store, name, region, events, not carried, lost, share %, notes, system signals,
-        # capture rate, rank by lost revenue, rank by capture rate
-        ("2026-W47", "S001", "Lyon", "South-East", 2, 1, 250.0, 65.8, 1, 2, 0.5, 1, 2),
-        ("2026-W47", "S002", "Paris", "North", 3, 1, 130.0, 34.2, 2, 1, 2.0, 2, 1),
-    ]
+        # week, store, name, region, events, not carried, lost, estimated, share %, notes written,
+        # system signals, events with a note, capture rate (= noted / events), notes per system
+        # signal, chain median capture rate, rank by lost revenue, rank by capture rate
+        ("2026-W47", "S001", "Lyon", "South-East", 2, 1, 250.0, 0.0, 65.8, 2, 2, 1, 0.5, 1.0,
+         0.584, 1, 2),
+        ("2026-W47", "S002", "Paris", "North", 3, 1, 130.0, 0.0, 34.2, 2, 1, 2, 0.667, 2.0,
+         0.584, 2, 1),
+    ]  # fmt: skip
 
 
-def test_store_ranking_without_signals_has_no_capture_rate(golden_con):
+def test_capture_rate_is_a_share_even_without_notes_or_system_signals(golden_con):
+    """A store whose associates wrote nothing has capture rate 0 (a share of its events); the
+    ratio of notes to system signals is empty when the systems recorded nothing."""
     got = rows(
         golden_con,
-        "select store_id, notes, system_signals, capture_rate, "
+        "select store_id, notes, system_signals, capture_rate, notes_per_system_signal, "
         "rank_by_capture_rate from rpt_store_ranking where iso_week = '2026-W45'",
     )
-    assert got == [("S001", 0, 0, None, 1)]
+    assert got == [("S001", 0, 0, 0.0, None, 1)]
+    rates = rows(golden_con, "select capture_rate from rpt_store_ranking")
+    assert all(0.0 <= r <= 1.0 for (r,) in rates)
 
 
 def test_store_attributes_are_store_level(golden_con):
@@ -208,3 +275,86 @@ def test_every_model_has_a_golden_test():
     text = Path(__file__).read_text()
     missing = [name for name, _ in report_models() if f"from {name}" not in text]
     assert missing == []
+
+
+def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped-def]
+    """Stockouts of week 47 with skus (two of one style, one not in the catalog, one without a
+    sku), in-stock lookups at other stores, and consenting customers' notes."""
+    from datetime import datetime
+
+    from reports_golden import event, make_db, signal
+
+    ev = [
+        event("O1", sku="K1", customer_ref="C1"),
+        event("O2", sku="K2", store_id="S002", lost_revenue_eur=120.0),
+        event("O3", sku="K1"),
+        event("O4", sku="K9"),
+        event("O5"),  # a stockout without a sku: not a style to re-order
+        event("O6", category=None, classification="unknown", customer_ref="C2"),
+    ]
+    catalog = [
+        {"sku": "K1", "style": "Wool coat", "category": "coat", "color": "navy", "size": "M"},
+        {"sku": "K2", "style": "Wool coat", "category": "coat", "color": "navy", "size": "L"},
+    ]
+    at = datetime(2026, 11, 18, 9, 0)
+    lookups = [
+        {"lookup_id": "L1", "store_id": "S002", "sku": "K1", "result": "in_stock", "on_hand_qty": 3},
+        {"lookup_id": "L2", "store_id": "S001", "sku": "K1", "result": "in_stock", "on_hand_qty": 1},
+        {"lookup_id": "L3", "store_id": "S003", "sku": "K1", "result": "in_stock", "on_hand_qty": 0},
+        {"lookup_id": "L4", "store_id": "S003", "sku": "K2", "result": "out_of_stock", "on_hand_qty": 0},
+    ]  # fmt: skip
+    for row in lookups:
+        row.update(iso_week="2026-W47", looked_up_at=at, channel="store")
+    notes = [
+        {"note_id": "N1", "store_id": "S001", "iso_week": "2026-W47", "customer_ref": "C1",
+         "customer_consent": True, "text": "navy wool coat in M, call back"},
+        {"note_id": "N6", "store_id": "S001", "iso_week": "2026-W47", "customer_ref": "C2",
+         "customer_consent": True, "text": "something warm"},
+    ]  # fmt: skip
+    signals = [
+        signal("N1#1", ev[0], source="frontline_notes", record_id="N1"),
+        signal("N6#1", ev[5], source="frontline_notes", record_id="N6"),
+    ]
+    path = make_db(
+        tmp_path / "stock.duckdb",
+        {
+            "demand_events": ev,
+            "demand_signals": signals,
+            "stg_frontline_notes": notes,
+            "stg_catalog": catalog,
+            "stg_oos_lookups": lookups,
+        },
+    )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def test_oos_styles_group_skus_by_catalog_style(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(con, "select * exclude (iso_week) from rpt_oos_styles")
+    assert got == [
+        # category, style, skus, events, stores, units, lost, sku list, rank
+        ("coat", "Wool coat", 2, 3, 2, 3, 320.0, "K1, K2", 1),
+        ("coat", "(not in catalog)", 1, 1, 1, 1, 100.0, "K9", 2),
+    ]
+
+
+def test_store_oos_skus_count_other_stores_with_stock(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(con, "select * exclude (iso_week) from rpt_store_oos_skus")
+    assert got == [
+        # store, sku, style, category, color, size, events, units, lost, in stock elsewhere, rank
+        ("S001", "K1", "Wool coat", "coat", "navy", "M", 2, 2, 200.0, 1, 1),  # S002 has 3
+        ("S001", "K9", "(not in catalog)", "coat", None, None, 1, 1, 100.0, 0, 2),
+        ("S002", "K2", "Wool coat", "coat", "navy", "L", 1, 1, 120.0, 0, 1),
+    ]
+
+
+def test_store_followups_quote_the_note_and_drop_unknown_items(tmp_path):
+    con = _stock_db(tmp_path)
+    got = rows(
+        con,
+        "select customer_ref, category, sku, style, asked_for, event_id from rpt_store_followups",
+    )
+    # O6 (consenting C2, "something warm") names neither a sku nor a category: nothing to offer
+    assert got == [("C1", "coat", "K1", "Wool coat", "navy wool coat in M, call back", "O1")]
+    assert rows(con, "select count(*) from rpt_consenting_demand") == [(2,)]

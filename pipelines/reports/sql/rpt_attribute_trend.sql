@@ -1,5 +1,8 @@
--- Week-over-week change and a trend flag per chain-wide attribute value (all categories together).
+-- Week-over-week change and a trend per chain-wide attribute value (all categories together).
 -- Weeks in which a value was not asked for count as 0, so "the week before" is the calendar week.
+-- The trend is a least-squares line through the events of the trailing weeks (up to 6, the
+-- report week included): rising / falling when its slope is at least twice its standard error
+-- away from 0 (about 95% confidence), steady otherwise, new with fewer than 4 weeks to judge.
 with mart as (
     select * from mart_unmet_demand where level = 'chain' and attribute in ('color', 'pattern', 'size')
 ),
@@ -39,10 +42,33 @@ with_prev as (
     select
         *,
         lag(events) over (partition by attribute, value order by iso_week) as prev_events,
-        avg(events) over (
-            partition by attribute, value order by iso_week rows between 3 preceding and 1 preceding
-        ) as avg_prev_3_weeks
+        row_number() over (partition by attribute, value order by iso_week) as week_no
     from filled
+),
+
+fitted as (
+    select
+        *,
+        count(*) over last_weeks as trend_weeks,
+        regr_slope(events, week_no) over last_weeks as slope,
+        regr_intercept(events, week_no) over last_weeks as intercept,
+        regr_sxx(events, week_no) over last_weeks as sxx,
+        regr_syy(events, week_no) over last_weeks as syy,
+        regr_r2(events, week_no) over last_weeks as r2,
+        min(week_no) over last_weeks as first_week_no
+    from with_prev
+    window last_weeks as (partition by attribute, value order by iso_week rows between 5 preceding and current row)
+),
+
+tested as (
+    select
+        *,
+        -- standard error of the slope: sqrt(residual variance / sxx), residual SS = syy (1 - r2)
+        sqrt(greatest(syy * (1 - coalesce(r2, 1)), 0) / greatest(trend_weeks - 2, 1) / nullif(sxx, 0))
+            as slope_se,
+        intercept + slope * first_week_no as fitted_first,
+        intercept + slope * week_no as fitted_last
+    from fitted
 ),
 
 final as (
@@ -54,12 +80,17 @@ final as (
         lost_revenue_eur,
         events - coalesce(prev_events, 0) as events_change,
         case
-            when avg_prev_3_weeks is null then 'new'
-            when events >= 1.25 * avg_prev_3_weeks and events - avg_prev_3_weeks >= 2 then 'rising'
-            when events <= 0.75 * avg_prev_3_weeks and avg_prev_3_weeks - events >= 2 then 'falling'
+            when trend_weeks < 4 then 'new'
+            when slope > 0 and (slope_se = 0 or slope >= 2 * slope_se) then 'rising'
+            when slope < 0 and (slope_se = 0 or -slope >= 2 * slope_se) then 'falling'
             else 'steady'
-        end as trend
-    from with_prev
+        end as trend,
+        trend_weeks,
+        case when trend_weeks >= 2 then round(slope, 2) end as slope_events_per_week,
+        case when trend_weeks >= 2
+            then round(100.0 * (fitted_last - fitted_first) / greatest(fitted_first, 1), 1)
+        end as trend_change_pct
+    from tested
     where events > 0
 )
 

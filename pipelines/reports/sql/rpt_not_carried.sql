@@ -13,7 +13,8 @@ combos as (
         count(*) as events,
         count(distinct store_id) as stores,
         count(distinct customer_ref) as customers,
-        round(sum(lost_revenue_eur), 2) as lost_revenue_eur
+        round(sum(lost_revenue_eur), 2) as lost_revenue_eur,
+        round(sum(estimated_revenue_eur), 2) as estimated_revenue_eur
     from events
     group by all
 ),

@@ -10,7 +10,7 @@ final as (
         store_id,
         category,
         attribute,
-        value,
+        replace(value, '|', ', ') as value,  -- combinations as people write them: grey, solid
         events,
         customers,
         lost_units,

@@ -8,7 +8,7 @@ final as (
         iso_week,
         category,
         attribute,
-        value,
+        replace(value, '|', ', ') as value,  -- combinations as people write them: grey, solid
         events,
         customers,
         lost_units,

@@ -50,6 +50,9 @@ OptionalId = Annotated[
     Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)], IDENTIFIER
 ] | None  # fmt: skip
 Label = Annotated[_IdText, LABEL]
+OptionalLabel = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)], LABEL
+] | None  # fmt: skip
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), FREE_TEXT]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), FREE_TEXT]
 
@@ -154,7 +157,7 @@ class Store(_Raw):
     name: Name
     region: Label
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    timezone: OptionalId = None
+    timezone: OptionalLabel = None  # an IANA name (Etc/GMT+1 has a +): a label, not an identifier
 
     @field_validator("timezone")
     @classmethod

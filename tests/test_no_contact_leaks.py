@@ -57,7 +57,8 @@ BASE = {
         "sku": "SKU-P", "style": "Wool overcoat", "category": "coat", "color": "navy",
         "pattern": "solid", "size": "L", "list_price": "189.00",
     },
-    "stores": {"store_id": "S-P", "name": "Nantes", "region": "West", "country": "FR"},
+    "stores": {"store_id": "S-P", "name": "Nantes", "region": "West", "country": "FR",
+               "timezone": "Europe/Paris"},
 }  # fmt: skip
 ID_FIELD = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id",
             "catalog": "sku", "stores": "store_id"}  # fmt: skip
@@ -101,7 +102,8 @@ def write_inputs(target: Path, *, free_sku: bool = False) -> Path:
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    columns = list(dict.fromkeys(key for row in rows for key in row))  # an optional one too
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue())

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from pipelines import io
 from pipelines.ingest import batches, fast, readers, tables
-from pipelines.ingest.redact import redact, scrub
+from pipelines.ingest.redact import redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
 
@@ -162,7 +162,7 @@ def reject_row(
         "source_file": name,
         "source_line": record.line + line_offset,
         "record_id": record_id,
-        "reason": scrub(reason),  # a reason never repeats a contact detail (docs/privacy.md)
+        "reason": scrub_message(reason),  # never repeats a contact detail (docs/privacy.md)
         "raw": raw,
     }
 

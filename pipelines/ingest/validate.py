@@ -22,7 +22,13 @@ from pydantic import BaseModel, ValidationError
 
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.extract import normalize_color as _normalize_color
-from pipelines.ingest.redact import ID_MAYBE_CONTACT, contact_kinds, redact, scrub
+from pipelines.ingest.redact import (
+    ID_MAYBE_CONTACT,
+    contact_kinds,
+    redact,
+    scrub,
+    scrub_message,
+)
 from schemas.raw import (
     ID_PATTERN,
     IDENTIFIER,
@@ -70,7 +76,7 @@ def describe_errors(err: ValidationError) -> str:
         shown = scrub(shown)  # a number, a list: its text too
         if isinstance(got, str) and len(got) > 40:
             shown += f" ({len(got)} characters)"
-        parts.append(f"{where}: {e['msg']} (got {shown})")
+        parts.append(f"{where}: {scrub_message(e['msg'])} (got {shown})")
     return "; ".join(parts)
 
 

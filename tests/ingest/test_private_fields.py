@@ -12,6 +12,7 @@ import pytest
 from pipelines.ingest import fast
 from pipelines.ingest.parse import reject_row
 from pipelines.ingest.readers import RawRecord
+from pipelines.ingest.redact import scrub_message
 from pipelines.ingest.sources import ALL
 from pipelines.ingest.validate import (
     Reference,
@@ -43,7 +44,8 @@ SALE = {
 }  # fmt: skip
 CATALOG = {"sku": "SKU-1", "style": "Wool coat", "category": "coat", "color": "navy",
            "pattern": "solid", "size": "L", "list_price": "189.00"}  # fmt: skip
-STORE = {"store_id": "S001", "name": "Lyon", "region": "South-East", "country": "FR"}
+STORE = {"store_id": "S001", "name": "Lyon", "region": "South-East", "country": "FR",
+         "timezone": "Europe/Paris"}  # fmt: skip
 
 #: One of each kind of contact detail, as people type them.
 CONTACTS = {
@@ -59,7 +61,7 @@ ROWS = [(note_row, NOTE), (lookup_row, LOOKUP), (lost_sale_row, SALE), (catalog_
         (store_row, STORE)]  # fmt: skip
 IDS_AND_LABELS = {"note_id", "store_id", "associate_id", "sku", "customer_ref", "lookup_id",
                   "sale_id", "substitute_sku", "category", "color", "pattern", "size",
-                  "region"}  # fmt: skip
+                  "region", "timezone"}  # fmt: skip
 
 
 def _digits(text: str) -> str:
@@ -154,3 +156,12 @@ def test_the_fast_path_leaves_contact_like_ids_to_the_exact_path():
     assert result is not None
     assert result.table.column("lookup_id").to_pylist() == ["L-0000042"]
     assert len(result.slow) == 3
+
+
+def test_a_reason_keeps_its_limits_but_not_the_values_it_quotes():
+    reason = "on_hand_qty: Input should be less than or equal to 1000000 (got '0612345678')"
+    assert scrub_message(reason) == (
+        "on_hand_qty: Input should be less than or equal to 1000000 (got '[phone]')"
+    )
+    zone = "timezone: Value error, unknown time zone 'DE89370400440532013000': give an IANA name"
+    assert "DE89" not in scrub_message(zone) and "[iban]" in scrub_message(zone)

@@ -1,12 +1,22 @@
-"""`unmet followups`: consenting customers whose unmet demand a new catalog can now serve."""
+"""`unmet followups`: consenting customers whose unmet demand a new catalog's new skus can serve."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import ExitError, data_root_option
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipelines.reports.catalog_file import Quarantined
+    from pipelines.reports.followups import Followups
+
+CATALOG_PATH = click.Path(path_type=Path)
 
 
 @click.command("followups")
@@ -15,29 +25,65 @@ from cli.common import ExitError, data_root_option
     "--catalog",
     "catalog_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="New catalog CSV (same format as catalog/catalog.csv of the inputs).",
+    type=CATALOG_PATH,
+    help="New catalog: a CSV file or a folder of them (format of the inputs' catalog/*.csv).",
 )
-@click.option("--store", "store_id", metavar="STORE_ID", help="Only this store's customers.")
+@click.option(
+    "--since",
+    "since_path",
+    type=CATALOG_PATH,
+    help="Previous catalog (file or folder): only skus it did not list count as new. "
+    "Default: the catalog of the published run.",
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Only demand asked in the last N ISO weeks up to the newest published demand.",
+)
+@click.option(
+    "--store",
+    "store_id",
+    metavar="STORE_ID",
+    help="Only items last asked for at this store (the store id in any case: s003 = S003).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the CSV to this file instead of standard output.",
 )
-def followups(data_root: Path, catalog_path: Path, store_id: str | None, out: Path | None) -> None:
-    """List consenting customers whose demand is now available in a new catalog, as CSV for a CRM.
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every quarantined catalog row (file, line, reason) to this CSV file.",
+)
+def followups(
+    data_root: Path,
+    catalog_path: Path,
+    since_path: Path | None,
+    weeks: int,
+    store_id: str | None,
+    out: Path | None,
+    rejects: Path | None,
+) -> None:
+    """List consenting customers whose demand a new catalog can now serve, as CSV for a CRM.
 
-    A customer is listed only where they consented (customer_ref set and their note says
-    customer_consent = true). A sku matches when it is the sku they asked for, or has the
-    category and every color family / pattern / size they named. Columns: customer_ref, store_id,
-    event_id, category, color, pattern, size, classification, matching_skus (';'-separated),
-    first_demanded_at.
+    One row per customer and demanded item (category, color, pattern, size), for demand asked in
+    the last --weeks ISO weeks, where customer_ref is set and their note says
+    customer_consent = true. Only skus new since the previous catalog (--since, default the
+    published run's) count, so feeding the same catalog twice lists nobody. A new sku matches when
+    it is the sku asked for, or has the category and every color family / pattern / size named.
+    Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
+    rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/formats.md.
 
     Example:
 
     \b
-        unmet followups --data-root data --catalog spring_catalog.csv --store S003 --out calls.csv
+        unmet followups --data-root data --catalog spring_catalog.csv \\
+            --since winter_catalog.csv --weeks 4 --store S003 --out calls.csv
     """
+    from pipelines.reports import catalog_file as cf
     from pipelines.reports import followups as fu
     from pipelines.reports import query as q
     from pipelines.reports.tables import write_csv
@@ -49,21 +95,69 @@ def followups(data_root: Path, catalog_path: Path, store_id: str | None, out: Pa
         raise ExitError(str(err)) from None
     try:
         if store_id is not None:
-            from pipelines.reports.store import known_stores
-
-            if store_id not in known_stores(con):
-                raise ExitError(
-                    f"unknown store {store_id!r}; known stores: {', '.join(known_stores(con)[:20])}"
-                )
+            store_id = _known_store(con, store_id)
         try:
-            catalog = fu.load_catalog(catalog_path)
-        except fu.CatalogError as err:
+            catalog = cf.load_catalog(catalog_path)
+            previous = cf.catalog_skus(since_path) if since_path is not None else None
+        except cf.CatalogError as err:
             raise ExitError(str(err)) from None
-        table = fu.find_followups(con, catalog, store_id)
+        if catalog.quarantined:
+            click.echo(f"warning: {cf.describe_quarantine(catalog)}", err=True)
+        if rejects is not None:
+            _write_rejects(rejects, catalog.quarantined)
+        found = fu.find_followups(con, catalog.table(), previous, weeks, store_id)
     finally:
         con.close()
+    since = str(since_path) if since_path is not None else "the published run's catalog"
+    _explain(found, catalog_path, since, weeks)
     if out is None:
-        click.echo(q.format_csv(table), nl=False)
+        click.echo(q.format_csv(found.table), nl=False)
     else:
-        write_csv(out, table)
-        click.echo(f"{len(table):,} follow-ups written to {out}", err=True)
+        write_csv(out, found.table)
+        click.echo(f"{len(found.table):,} follow-ups written to {out}", err=True)
+
+
+def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:
+    """The store id as the stores file writes it (matched case-insensitively)."""
+    from pipelines.reports.store import known_stores
+
+    known = known_stores(con)
+    for candidate in known:
+        if candidate.casefold() == store_id.strip().casefold():
+            return candidate
+    shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
+    raise ExitError(f"unknown store {store_id!r}; known stores: {shown or 'none'}")
+
+
+def _write_rejects(path: Path, quarantined: list[Quarantined]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "reason"])
+        writer.writerows([[r.file, r.line, r.reason] for r in quarantined])
+
+
+def _explain(found: Followups, catalog_path: Path, since: str, weeks: int) -> None:
+    """Say on stderr what was compared, and warn (exit 0) when nothing can be followed up."""
+    if found.first_day is None:
+        click.echo(
+            "warning: the published run has no demand at all: nothing to follow up", err=True
+        )
+        return
+    click.echo(
+        f"{found.new_skus:,} skus of {catalog_path} are new since {since}; "
+        f"{found.demanded_items:,} items asked by consenting customers from {found.first_day} "
+        f"to {found.last_day} ({weeks} ISO week{'s' if weeks != 1 else ''})",
+        err=True,
+    )
+    if found.new_skus == 0:
+        click.echo(
+            f"warning: {catalog_path} has no sku that {since} did not already list: "
+            "nothing new to follow up",
+            err=True,
+        )
+    elif not found.table.rows:
+        click.echo(
+            f"warning: none of the {found.new_skus:,} new skus matches what a consenting "
+            "customer asked for in the window (check the catalog's categories, colors and sizes)",
+            err=True,
+        )

@@ -49,7 +49,7 @@ def ingest(ctx: click.Context, inputs: str, out: str, as_of: datetime | None) ->
     try:
         summary.check(counts)
     except summary.CountMismatch as err:
-        raise ExitError(f"records lost: {err}", EXIT_COUNTS) from None
+        raise ExitError(f"records or lines lost: {err}", EXIT_COUNTS) from None
 
 
 @pipeline.command("demand", context_settings=_PASS_THROUGH)

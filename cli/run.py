@@ -103,7 +103,9 @@ def run(
     except MissingInput as err:
         raise ExitError(str(err)) from None
     except summary.CountMismatch as err:
-        raise ExitError(f"records lost: {err}; nothing was published", EXIT_COUNTS) from None
+        raise ExitError(
+            f"records or lines lost: {err}; nothing was published", EXIT_COUNTS
+        ) from None
     except ChecksFailed as err:
         raise ExitError(
             f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS

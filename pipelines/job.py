@@ -12,7 +12,6 @@ blocks there until killed: tests kill a run at a named point, never after a fixe
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -23,10 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from apache_beam.io.filesystems import FileSystems
-
 from pipelines import publish, summary, warehouse
 from pipelines.demand import run as demand_run
+from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
 
 log = logging.getLogger("unmet.job")
@@ -108,7 +106,7 @@ def run_job(
         boundary("lock")
         publish.prune(data_root)
         prints = fingerprint(inputs_root)
-        redelivered = redeliveries(prints)
+        redelivered = redeliveries(inputs_root, prints)
         kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes)
         if kept is not None:
             return _keep_published(
@@ -190,30 +188,13 @@ def _is_week(text: str) -> bool:
 
 def fingerprint(inputs_root: Path) -> dict[str, str]:
     """Every input file (path relative to the inputs root) -> sha256 of its bytes."""
-    from pipelines.ingest.parse import relative_name
-
-    prints = {}
-    for paths in ingest_run.find_inputs(str(inputs_root)).values():
-        for path in paths:
-            digest = hashlib.sha256()
-            with FileSystems.open(path, compression_type="uncompressed") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-            prints[relative_name(path, str(inputs_root))] = digest.hexdigest()
-    return dict(sorted(prints.items()))
+    return inputs.fingerprint(ingest_run.find_inputs(str(inputs_root)), str(inputs_root))
 
 
-def redeliveries(prints: dict[str, str]) -> dict[str, str]:
-    """Files whose bytes equal an earlier file's (by name): their records are quarantined as
-    duplicates, never counted twice."""
-    first: dict[str, str] = {}
-    again = {}
-    for name, digest in prints.items():
-        if digest in first:
-            again[name] = first[digest]
-        else:
-            first[digest] = name
-    return again
+def redeliveries(inputs_root: Path, prints: dict[str, str]) -> dict[str, str]:
+    """Files whose bytes equal an earlier-delivered file's of the same source (inputs.py): their
+    records are quarantined as duplicates, never counted twice."""
+    return inputs.redeliveries(ingest_run.find_inputs(str(inputs_root)), str(inputs_root), prints)
 
 
 def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int) -> dict | None:

@@ -1,4 +1,7 @@
-"""The run summary: per source, records read = accepted + quarantined, counted from what was written."""
+"""The run summary: per source, records read = accepted + quarantined, counted from what was written,
+and every physical line of the inputs accounted for: lines read (counted from the files' bytes) =
+lines skipped (blank lines, CSV headers) + lines of the records parsed + lines of the records
+quarantined while parsing."""
 
 from __future__ import annotations
 
@@ -21,10 +24,22 @@ class SourceCount:
     read: int
     accepted: int
     quarantined: int
+    lines_read: int = 0
+    lines_skipped: int = 0
+    lines_parsed: int = 0
+    lines_rejected: int = 0
+
+    @property
+    def records_balanced(self) -> bool:
+        return self.read == self.accepted + self.quarantined
+
+    @property
+    def lines_balanced(self) -> bool:
+        return self.lines_read == self.lines_skipped + self.lines_parsed + self.lines_rejected
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.accepted + self.quarantined
+        return self.records_balanced and self.lines_balanced
 
 
 def parquet_rows(folder: str) -> int:
@@ -37,42 +52,65 @@ def count(run_root: str) -> list[SourceCount]:
     counts = []
     for spec in ALL:
         mine = files.filter(pc.equal(files.column("source"), spec.name))
+
+        def total(column: str, mine=mine) -> int:
+            return int(pc.sum(mine.column(column)).as_py() or 0)
+
         counts.append(
             SourceCount(
                 source=spec.name,
                 files=mine.num_rows,
-                read=int(pc.sum(mine.column("records_read")).as_py() or 0),
+                read=total("records_read"),
                 accepted=parquet_rows(io.join(run_root, spec.table)),
                 quarantined=parquet_rows(io.join(run_root, "rejects", f"source={spec.name}")),
+                lines_read=total("lines_read"),
+                lines_skipped=total("lines_skipped"),
+                lines_parsed=total("lines_parsed"),
+                lines_rejected=total("lines_rejected"),
             )
         )
     return counts
 
 
 def check(counts: list[SourceCount]) -> None:
-    bad = [c for c in counts if not c.balanced]
-    if bad:
-        raise CountMismatch(
-            "; ".join(
-                f"{c.source}: read {c.read} but accepted {c.accepted} + quarantined {c.quarantined}"
-                for c in bad
-            )
-        )
+    problems = [
+        f"{c.source}: read {c.read} but accepted {c.accepted} + quarantined {c.quarantined}"
+        for c in counts
+        if not c.records_balanced
+    ] + [
+        f"{c.source}: {c.lines_read} lines read but {c.lines_skipped} skipped + "
+        f"{c.lines_parsed} in records parsed + {c.lines_rejected} in records quarantined"
+        for c in counts
+        if not c.lines_balanced
+    ]
+    if problems:
+        raise CountMismatch("; ".join(problems))
+
+
+_COLUMNS = ("files", "read", "accepted", "quarantined", "lines_read")
 
 
 def render(counts: list[SourceCount]) -> str:
-    lines = [f"{'source':<16} {'files':>5} {'read':>9} {'accepted':>9} {'quarantined':>11}  check"]
+    """One line per source: files, records read, accepted and quarantined, physical lines read, and
+    whether records and lines add up."""
+    lines = [
+        f"{'source':<16} {'files':>5} {'read':>9} {'accepted':>9} {'quarantined':>11} "
+        f"{'lines':>9}  check"
+    ]
     for c in counts:
         mark = "ok" if c.balanced else "MISMATCH"
         lines.append(
-            f"{c.source:<16} {c.files:>5} {c.read:>9} {c.accepted:>9} {c.quarantined:>11}  {mark}"
+            f"{c.source:<16} {c.files:>5} {c.read:>9} {c.accepted:>9} {c.quarantined:>11} "
+            f"{c.lines_read:>9}  {mark}"
         )
-    total = [
-        sum(getattr(c, f) for c in counts) for f in ("files", "read", "accepted", "quarantined")
-    ]
-    lines.append(f"{'total':<16} {total[0]:>5} {total[1]:>9} {total[2]:>9} {total[3]:>11}")
+    total = [sum(getattr(c, f) for c in counts) for f in _COLUMNS]
+    lines.append(
+        f"{'total':<16} {total[0]:>5} {total[1]:>9} {total[2]:>9} {total[3]:>11} {total[4]:>9}"
+    )
     return "\n".join(lines)
 
 
 def as_dicts(counts: list[SourceCount]) -> list[dict]:
-    return [{**asdict(c), "balanced": c.balanced} for c in counts]
+    return [
+        {**asdict(c), "balanced": c.balanced, "lines_balanced": c.lines_balanced} for c in counts
+    ]

@@ -7,6 +7,7 @@ real example line each, are documented in docs/formats.md.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
@@ -15,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from schemas.enums import Channel, LookupResult, ReasonCode
 
@@ -55,6 +58,27 @@ OptionalLabel = Annotated[
 ] | None  # fmt: skip
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), FREE_TEXT]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), FREE_TEXT]
+_EPOCH = re.compile(r"^\s*[+-]?\d+(\.\d*)?\s*$")
+
+
+def _iso_only(value: object) -> object:
+    """Refuse a number (JSON, or digits in CSV) where a timestamp belongs: pydantic would read it
+    as seconds since 1970, a silent guess; the format is ISO 8601 with an offset."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        or (isinstance(value, str) and _EPOCH.match(value))
+    ):
+        raise PydanticCustomError(
+            "epoch_number",
+            "is a number (epoch seconds?), not an ISO 8601 timestamp with an offset "
+            "such as 2026-11-17T14:03:00+01:00",
+        )
+    return value
+
+
+#: A timestamp with its UTC offset, written in ISO 8601; never a number.
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 
 class _Raw(BaseModel):
@@ -82,7 +106,7 @@ class FrontlineNote(_Raw):
     store_id: Id
     channel: Channel
     associate_id: OptionalId = None
-    captured_at: AwareDatetime
+    captured_at: Timestamp
     text: Text
     sku: OptionalId = None
     customer_ref: OptionalId = None
@@ -101,7 +125,7 @@ class OosLookup(_Raw):
     store_id: Id
     channel: Channel
     sku: Id
-    looked_up_at: AwareDatetime
+    looked_up_at: Timestamp
     result: LookupResult
     on_hand_qty: int = Field(ge=0, le=1_000_000)
 
@@ -123,7 +147,7 @@ class LostSale(_Raw):
         default=None, ge=0, le=100_000, max_digits=12, decimal_places=2
     )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
-    occurred_at: AwareDatetime
+    occurred_at: Timestamp
     substitute_sku: OptionalId = None
     description: Text | None = None
 

@@ -85,11 +85,15 @@ class StgLostSale(_Stg):
 class StgCatalog(_Stg):
     sku: str
     style: str
-    category: str
+    category: str = Field(
+        description="category read with the notes' lexicon, e.g. coat (Coat, Dresss -> dress)"
+    )
     color: str = Field(description="color as the catalog writes it, e.g. navy")
     color_family: str | None = Field(description="normalised color family, e.g. blue")
-    pattern: str
-    size: str
+    pattern: str = Field(description="pattern read with the notes' lexicon (Solid, plain -> solid)")
+    size: str = Field(
+        description="size read with the notes' lexicon (Medium -> M, UK 8 -> 8, W32 L30 -> 32x30)"
+    )
     list_price: float = Field(description="list price, EUR")
     source_file: str
     source_line: int
@@ -115,7 +119,9 @@ class Reject(_Stg):
     source_file: str
     source_line: int = Field(description="1-based line where the record starts")
     record_id: str | None = Field(description="the record's id when it could be read")
-    reason: str = Field(description="why the record was quarantined, readable")
+    reason: str = Field(
+        description="why the record was quarantined, in words, at most 200 characters"
+    )
     raw: str = Field(description="the raw record, redacted, cut at 2,000 characters")
 
 
@@ -128,6 +134,16 @@ class FileStat(_Stg):
     bytes: int
     records_read: int
     records_parsed: int = Field(description="records that passed validation inside the file")
+    lines_read: int = Field(
+        description="physical lines of the file, counted from its bytes (a line ends at a line "
+        "feed, CR LF or a lone CR)"
+    )
+    lines_skipped: int = Field(description="lines that are no record: blank lines, the CSV header")
+    lines_parsed: int = Field(description="lines of the records that passed validation in the file")
+    lines_rejected: int = Field(
+        description="lines of the records quarantined while the file was parsed; "
+        "lines_read = lines_skipped + lines_parsed + lines_rejected"
+    )
     note: str | None = Field(description="e.g. 'file is empty'")
 
 

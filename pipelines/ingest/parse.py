@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io as stdio
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import io
-from pipelines.ingest import batches, fast, readers, tables
+from pipelines.ingest import batches, fast, file, readers, tables
 from pipelines.ingest.redact import redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
+
+log = logging.getLogger("unmet.ingest")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,12 @@ class FileParse:
 
     With `use_fast`, plain records are validated a column at a time (fast.py) and only the others
     take the exact per-record path; without it, every record takes the exact path.
+
+    A file is refused whole, as one quarantined record (file.py says why in words), when it
+    cannot be opened or read (a symbolic link loop, a file removed after it was listed) or is not
+    text (gzip, UTF-16). Every physical line is accounted for: `lines_read` (counted from the
+    bytes) = `lines_skipped` (blank lines, CSV headers) + `lines_parsed` + `lines_rejected`
+    (the lines of the records accepted and quarantined while parsing).
     """
 
     def __init__(self, spec: SourceSpec, schema: pa.Schema, path: str, name: str, ref: Reference,
@@ -60,23 +68,85 @@ class FileParse:
     def batches(self) -> Iterator[ParsedFile]:
         """Each batch's accepted rows and rejects, in file order; sets `stat` when done."""
         spec = self._spec
-        handle = io.HashedReader(self._path)
-        read = parsed = 0
-        for batch in batches.split(handle.read, spec.format, spec.columns, self._batch_bytes):
-            part = _parse_batch(spec, self._schema, batch, self._name, self._ref, self._use_fast)
-            read += part.read
-            parsed += part.rows.num_rows
-            yield ParsedFile(part.rows, part.rejects, None)
-        sha256, size = handle.finish()
+        count = file.LineCount()
+        tally = _Tally()
+        note = None
+        try:
+            handle = file.Reader(self._path)
+            problem = handle.not_text()
+        except OSError as err:
+            handle, problem = None, file.unreadable(err)
+        if problem is not None:
+            yield self._refused(problem, handle, count, tally, 1)
+            note = "refused whole: " + problem
+        else:
+            try:
+                for batch in batches.split(handle.read, spec.format, spec.columns,
+                                           self._batch_bytes):  # fmt: skip
+                    count.add(batch.data if batch.first or spec.format != "csv"
+                              else batch.data[batch.data.find(b"\n") + 1 :])  # fmt: skip
+                    part = _parse_batch(spec, self._schema, batch, self._name, self._ref,
+                                        self._use_fast)  # fmt: skip
+                    tally.add(part, header=not batch.first and spec.format == "csv")
+                    yield ParsedFile(part.rows, part.rejects, None)
+            except OSError as err:  # the file went away or broke while it was read
+                problem = "stopped reading: " + file.unreadable(err)
+                yield self._refused(problem, None, count, tally, count.lines + 1)
+                note = problem
+        try:
+            sha256, size = handle.finish() if handle is not None else ("", 0)
+        except OSError:  # the rest could not be read to hash it: the note above says why
+            sha256, size = "", 0
+        lines = count.finish()
         self.stat = {
             "source": spec.name,
             "source_file": self._name,
             "sha256": sha256,
             "bytes": size,
-            "records_read": read,
-            "records_parsed": parsed,
-            "note": "file is empty" if size == 0 else ("no records" if read == 0 else None),
+            "records_read": tally.read,
+            "records_parsed": tally.parsed,
+            "lines_read": lines,
+            "lines_skipped": tally.skipped,
+            "lines_parsed": tally.lines_parsed,
+            "lines_rejected": tally.lines_rejected,
+            "note": note
+            or ("file is empty" if size == 0 else ("no records" if tally.read == 0 else None)),
         }
+
+    def _refused(self, problem: str, handle: file.Reader | None, count: file.LineCount,
+                 tally: _Tally, line: int) -> ParsedFile:  # fmt: skip
+        """The whole file (or what is left of it) as one quarantined record."""
+        head = b""
+        first = count.lines
+        if handle is not None:
+            head = handle.head
+            try:
+                while data := handle.read(4 * 1024 * 1024):
+                    count.add(data)
+            except OSError as err:
+                problem += "; then " + file.unreadable(err)
+        log.warning("%s: %s", self._name, problem)
+        raw = readers.RawRecord(line, head[:200].decode("utf-8", "surrogateescape"), None,
+                                problem, count.finish() - first)  # fmt: skip
+        reject = reject_row(self._spec, raw, self._name, problem)
+        tally.read += 1
+        tally.lines_rejected += raw.lines
+        return ParsedFile(self._schema.empty_table(), tables.rejects_table([reject]), None)
+
+
+class _Tally:
+    """A file's running counts of records and lines."""
+
+    def __init__(self) -> None:
+        self.read = self.parsed = self.skipped = self.lines_parsed = self.lines_rejected = 0
+
+    def add(self, part: _Batch, header: bool) -> None:
+        self.read += part.read
+        self.parsed += part.rows.num_rows
+        # a CSV batch after the first starts with the file's header line again: not a file line
+        self.skipped += part.skipped - (1 if header else 0)
+        self.lines_parsed += part.lines_parsed
+        self.lines_rejected += part.lines_rejected
 
 
 def parse_file(spec: SourceSpec, schema: pa.Schema, path: str, name: str, ref: Reference,
@@ -96,6 +166,45 @@ class _Batch:
     rows: pa.Table
     rejects: pa.Table
     read: int
+    skipped: int  # physical lines that are no record: blank lines, the CSV header
+    lines_parsed: int  # physical lines of the accepted records
+    lines_rejected: int  # physical lines of the quarantined records
+
+
+def _fast(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, ref: Reference,
+          name: str) -> fast.FastResult | None:  # fmt: skip
+    """The fast path's verdict on a batch, or None when the exact path must take all of it.
+
+    The fast path only proves records plain; if it fails in any way on a batch (a case it was
+    not written for), the exact path, which quarantines record by record, takes the batch."""
+    try:
+        return fast.parse(spec.name, spec.format, batch.data, spec.columns, ref, schema)
+    except Exception as err:  # noqa: BLE001 - a fallback, not a swallow: the exact path follows
+        log.warning("%s: the fast path failed (%s); the exact path reads the batch",
+                    name, type(err).__name__)  # fmt: skip
+        return None
+
+
+def _row(spec: SourceSpec, record: readers.RawRecord, ref: Reference,
+         name: str) -> tuple[dict[str, Any] | None, str | None]:  # fmt: skip
+    """One record's staging row, or the reason it is quarantined.
+
+    The record boundary: `Refused` is the validation's own verdict; any other exception while
+    checking one record (a bug, or a case no rule foresaw) is caught here, for this record only,
+    and quarantines it with a reason that names the exception, so that one record can never stop
+    the run. Errors outside a record (a file that cannot be read, a sink that fails) are not
+    caught here."""
+    try:
+        return spec.row(record.fields or {}, ref), None
+    except Refused as refused:
+        return None, str(refused)
+    except Exception as err:  # noqa: BLE001 - the documented record boundary (see docstring)
+        log.warning("%s line %d: unexpected %s while validating; record quarantined",
+                    name, record.line, type(err).__name__)  # fmt: skip
+        return None, (
+            f"could not be validated: unexpected {type(err).__name__} "
+            f"({str(err)[:60]}); a bug in unmet to report with this file and line"
+        )
 
 
 def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name: str,
@@ -105,11 +214,13 @@ def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name
     records: Iterable[readers.RawRecord]
     parts: list[pa.Table] = []
     fast_result = None
+    tally = readers.LineTally()
     if use_fast and spec.name in fast.COLUMNS:
-        fast_result = fast.parse(spec.name, spec.format, batch.data, spec.columns, ref, schema)
+        fast_result = _fast(spec, schema, batch, ref, name)
     if fast_result is not None:
         records = fast_result.slow
         table = fast_result.table
+        tally.skipped = 1 if spec.format == "csv" else 0  # the header line
         if table.num_rows:
             if offset:
                 index = table.schema.get_field_index("source_line")
@@ -120,33 +231,51 @@ def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name
                 table.append_column("source_file", files).select(schema.names).cast(schema)
             )
     else:
-        text = stdio.TextIOWrapper(stdio.BytesIO(batch.data), encoding="utf-8-sig",
+        # The file's byte order mark is removed here, not by the "utf-8-sig" codec: at the end
+        # of the data, that codec drops a lone b"\xef" or b"\xef\xbb" without a trace.
+        data = batch.data.removeprefix(b"\xef\xbb\xbf")
+        if batch.data and not data:  # a file of only a byte order mark: one blank line
+            tally.skipped += 1
+        text = stdio.TextIOWrapper(stdio.BytesIO(data), encoding="utf-8",
                                    errors="surrogateescape", newline="")  # fmt: skip
         if spec.format == "csv":
-            records = readers.read_csv(text, spec.columns, spec.optional)
+            records = readers.read_csv(text, spec.columns, spec.optional, tally)
         else:
-            records = readers.read_jsonl(text)
+            records = readers.read_jsonl(text, tally)
     rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     read = fast_result.table.num_rows if fast_result is not None else 0
+    lines_parsed, lines_rejected = read, 0  # a record of the fast path is one line
     for record in records:
         read += 1
         reason = record.error
         if reason is None and record.fields is not None:
-            try:
-                row = spec.row(record.fields, ref)
-            except Refused as refused:
-                reason = str(refused)
-            else:
+            row, reason = _row(spec, record, ref, name)
+            if row is not None:
                 row["source_file"] = name
                 row["source_line"] = record.line + offset
                 rows.append(row)
+                lines_parsed += record.lines
         if reason is not None:
             rejects.append(reject_row(spec, record, name, reason, offset))
+            lines_rejected += record.lines
     if rows:
         parts.append(pa.Table.from_pylist(rows, schema=schema))
     accepted = pa.concat_tables(parts) if parts else schema.empty_table()
-    return _Batch(accepted.combine_chunks(), tables.rejects_table(rejects), read)
+    return _Batch(accepted.combine_chunks(), tables.rejects_table(rejects), read,
+                  tally.skipped, lines_parsed, lines_rejected)  # fmt: skip
+
+
+#: Longest quarantine reason kept (characters); the raw record is kept apart, in `raw`.
+MAX_REASON_CHARS = 200
+
+
+def short_reason(reason: str) -> str:
+    """A reason as stored: redacted (a reason may quote a value) and at most MAX_REASON_CHARS."""
+    reason, _ = redact(readers.printable(reason))
+    if len(reason) <= MAX_REASON_CHARS:
+        return reason
+    return reason[: MAX_REASON_CHARS - 3] + "..."
 
 
 def reject_row(
@@ -156,13 +285,14 @@ def reject_row(
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)
-        record_id = scrub(str(value))[:64] if value not in (None, "") else None
+        shown = scrub(str(value)) if value not in (None, "") else None  # no contact detail
+        record_id = readers.printable(shown[:64]) if shown is not None else None
     return {
         "source": spec.name,
         "source_file": name,
         "source_line": record.line + line_offset,
         "record_id": record_id,
-        "reason": scrub_message(reason),  # never repeats a contact detail (docs/privacy.md)
+        "reason": short_reason(scrub_message(reason)),  # no contact detail (docs/privacy.md)
         "raw": raw,
     }
 

@@ -14,6 +14,7 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
+from pipelines.ingest import inputs
 from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
 from pipelines.ingest.transforms import IngestSources, WriteRejectsFn
@@ -27,8 +28,11 @@ class MissingInput(Exception):
 
 
 def find_inputs(inputs_root: str) -> dict[str, list[str]]:
-    """Every input file by source. Reference data must exist; a fact source may be empty."""
-    files = {spec.name: io.list_files(io.join(inputs_root, spec.folder), spec.glob) for spec in ALL}
+    """Every input file by source (broken links included: inputs.list_files), sorted by path.
+    Reference data must exist; a fact source may be empty."""
+    files = {
+        spec.name: inputs.list_files(io.join(inputs_root, spec.folder), spec.glob) for spec in ALL
+    }
     for spec in REFERENCE:
         if not files[spec.name]:
             raise MissingInput(

@@ -68,15 +68,26 @@ def keys_table(rows: pa.Table, id_field: str, part: int, first_row: int = 0) -> 
     )
 
 
-def find_duplicates(keys: pa.Table, id_field: str, names: dict[int, str]) -> pa.Table:
-    """Every occurrence of an id but the first (by file number, then line), with its reason.
+def find_duplicates(
+    keys: pa.Table, id_field: str, names: dict[int, str], ranks: dict[int, int] | None = None
+) -> pa.Table:
+    """Every occurrence of an id but the first (by the file's rank, then line), with its reason.
 
-    `keys` has KEY_COLUMNS; `names` gives each file number's name (for the reason). Returns
-    (part, row, reason), one row per repeat. A re-delivered file is caught here: all its ids were
-    seen in the earlier file.
+    `keys` has KEY_COLUMNS; `names` gives each file number's name (for the reason), `ranks` each
+    file number's precedence (inputs.precedence: the file delivered first has rank 0; without
+    it, the file number). Returns (part, row, reason), one row per repeat. A re-delivered file
+    is caught here: all its ids were seen in the earlier file.
     """
+    parts = keys.column("part").to_numpy()
+    if ranks is not None and len(parts):
+        lookup = np.zeros(max(ranks) + 1 if ranks else 0, dtype=np.int64)
+        for part, rank in ranks.items():
+            lookup[part] = rank
+        keys = keys.append_column("rank", pa.array(lookup[parts]))
+    else:
+        keys = keys.append_column("rank", keys.column("part").cast(pa.int64()))
     order = keys.sort_by(
-        [("record_id", "ascending"), ("part", "ascending"), ("source_line", "ascending")]
+        [("record_id", "ascending"), ("rank", "ascending"), ("source_line", "ascending")]
     )
     ids = order.column("record_id").combine_chunks()
     n = order.num_rows

@@ -10,7 +10,7 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
-from pipelines.ingest import tables
+from pipelines.ingest import inputs, tables
 from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.parse import FileParse, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
@@ -92,17 +92,21 @@ class ParseFileFn(beam.DoFn):
 
 class FindDuplicateIdsFn(beam.DoFn):
     """Within one id bucket (the paths of its files' keys): find every occurrence of an id after
-    its first (by file, then line).
+    its first (by the file's precedence, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
-    `names` maps each source's file numbers to the files' relative names, for the reasons."""
+    `names` maps each source's file numbers to the files' relative names, for the reasons;
+    `ranks` to their precedence (inputs.precedence: the file delivered first keeps its ids)."""
 
-    def __init__(self, names: dict[str, dict[int, str]]) -> None:
+    def __init__(self, names: dict[str, dict[int, str]],
+                 ranks: dict[str, dict[int, int]] | None = None) -> None:  # fmt: skip
         self._names = names
+        self._ranks = ranks or {}
 
     def process(self, element: tuple[tuple[str, int], Iterable[str]]) -> Iterator[Any]:
         (source, _), paths = element
         keys = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
-        drops = tables.find_duplicates(keys, BY_NAME[source].id_field, self._names[source])
+        drops = tables.find_duplicates(keys, BY_NAME[source].id_field, self._names[source],
+                                       self._ranks.get(source))  # fmt: skip
         del keys
         for index, part in tables.split_by_value(drops, "part"):
             yield (source, int(index)), part
@@ -211,8 +215,11 @@ class IngestSources(beam.PTransform):
         parse = ParseFileFn(self._inputs_root, self._as_of, self._parts_root,
                             batch_bytes=self._batch_bytes)  # fmt: skip
         names: dict[str, dict[int, str]] = {}
+        paths: dict[str, list[str]] = {}
         for source, index, path in self._files:
             names.setdefault(source, {})[index] = relative_name(path, self._inputs_root)
+            paths.setdefault(source, []).append(path)
+        ranks = {source: dict(enumerate(inputs.precedence(mine))) for source, mine in paths.items()}
         parsed = (
             pbegin
             | "ListFiles" >> beam.Create(self._files)
@@ -222,7 +229,7 @@ class IngestSources(beam.PTransform):
         drops = (
             parsed.keys
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names))
+            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names, ranks))
         )
         written = (
             {"parts": parsed.parts, "drops": drops}

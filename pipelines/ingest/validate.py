@@ -16,12 +16,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipelines.extract import EXTRACTOR_VERSION, extract
-from pipelines.extract import normalize_color as _normalize_color
+from pipelines.extract import (
+    EXTRACTOR_VERSION,
+    extract,
+    normalize_category,
+    normalize_color,
+    normalize_pattern,
+    normalize_size,
+)
 from pipelines.ingest.redact import (
     ID_MAYBE_CONTACT,
     contact_kinds,
@@ -70,14 +77,25 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
-        if isinstance(got, str):
-            got = scrub(got)  # never repeat a contact detail
-        shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "...")
-        shown = scrub(shown)  # a number, a list: its text too
-        if isinstance(got, str) and len(got) > 40:
-            shown += f" ({len(got)} characters)"
-        parts.append(f"{where}: {scrub_message(e['msg'])} (got {shown})")
+        # never repeat a contact detail: the value scrubbed before it is cut, the message after
+        value = scrub(got) if isinstance(got, str) else got
+        parts.append(f"{where}: {scrub_message(e['msg'])} (got {scrub(shown(value))})")
     return "; ".join(parts)
+
+
+def shown(value: object) -> str:
+    """A value as a reason shows it: short text quoted, long text cut with its length, an array or
+    object by its size (never its whole repr), other values short."""
+    if isinstance(value, str):
+        if len(value) <= 40:
+            return repr(value)
+        return f"{value[:40] + '...'!r} ({len(value):,} characters)"
+    if isinstance(value, list):
+        return f"an array of {len(value):,} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value):,} keys"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
@@ -130,14 +148,27 @@ def _check_private(rec: BaseModel) -> None:
             raise Refused(f"{name}: holds {' and '.join(kinds)} (value withheld)")
 
 
+def _utc(ts: datetime, name: str) -> datetime:
+    """The time in UTC; refused when it falls outside years 1-9999 once converted (an offset can
+    push 0001-01-01T00:30:00+01:00 before year 1), which Python's datetime cannot hold."""
+    try:
+        return ts.astimezone(UTC)
+    except OverflowError:
+        raise Refused(
+            f"{name}: {ts.isoformat()} is out of range: it falls outside years 1-9999 in UTC"
+        ) from None
+
+
 def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
-    if ts > ref.as_of:
+    """The UTC time, local date and ISO week of a record's timestamp, or Refused."""
+    utc = _utc(ts, name)
+    if utc > ref.as_of:
         raise Refused(
             f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})"
         )
     local = ts.date()
     year, week, _ = local.isocalendar()
-    return {"event_date": local, "iso_week": f"{year}-W{week:02d}"}
+    return {"event_date": local, "iso_week": f"{year}-W{week:02d}", "utc": utc}
 
 
 def _store(store_id: str, ref: Reference) -> None:
@@ -178,13 +209,15 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: FrontlineNote = _model(FrontlineNote, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
+    when = _when(rec.captured_at, "captured_at", ref)
     return {
         "note_id": rec.note_id,
         "store_id": rec.store_id,
         "channel": rec.channel.value,
         "associate_id": rec.associate_id,
-        "captured_at": rec.captured_at.astimezone(UTC),
-        **_when(rec.captured_at, "captured_at", ref),
+        "captured_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "sku": rec.sku,
         "customer_ref": rec.customer_ref if rec.customer_consent else None,
         "customer_consent": rec.customer_consent,
@@ -197,13 +230,15 @@ def lookup_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: OosLookup = _model(OosLookup, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
+    when = _when(rec.looked_up_at, "looked_up_at", ref)
     return {
         "lookup_id": rec.lookup_id,
         "store_id": rec.store_id,
         "channel": rec.channel.value,
         "sku": rec.sku,
-        "looked_up_at": rec.looked_up_at.astimezone(UTC),
-        **_when(rec.looked_up_at, "looked_up_at", ref),
+        "looked_up_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "result": rec.result.value,
         "on_hand_qty": rec.on_hand_qty,
     }
@@ -216,6 +251,7 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     _sku(rec.substitute_sku, "substitute_sku", ref)
     if rec.currency != "EUR":
         raise Refused(f"currency: only EUR is supported (got {rec.currency!r})")
+    when = _when(rec.occurred_at, "occurred_at", ref)
     description, redactions = redact(rec.description) if rec.description else (None, 0)
     return {
         "sale_id": rec.sale_id,
@@ -225,25 +261,54 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "quantity": rec.quantity,
         "unit_price": float(rec.unit_price) if rec.unit_price is not None else None,
         "currency": rec.currency,
-        "occurred_at": rec.occurred_at.astimezone(UTC),
-        **_when(rec.occurred_at, "occurred_at", ref),
+        "occurred_at": when["utc"],
+        "event_date": when["event_date"],
+        "iso_week": when["iso_week"],
         "substitute_sku": rec.substitute_sku,
         "description": description,
         "redactions": redactions,
     }
 
 
+#: Catalog values normalised with the notes' lexicon, once per distinct value (a catalog repeats
+#: a few hundred values over tens of thousands of rows).
+_catalog_color = lru_cache(maxsize=8192)(normalize_color)
+_CATALOG_VALUE = {
+    "category": lru_cache(maxsize=8192)(normalize_category),
+    "pattern": lru_cache(maxsize=8192)(normalize_pattern),
+    "size": lru_cache(maxsize=8192)(normalize_size),
+}
+
+
+def catalog_values(category: str, color: str, pattern: str, size: str) -> dict[str, Any]:
+    """A catalog row's category, pattern and size as the notes' lexicon writes them, and the
+    color's family: "Dresss" -> dress, "Solid" -> solid, "Medium" -> M, "UK 8" -> 8,
+    "W32 L30" -> 32x30, "Navy" -> blue. A category, pattern or size the lexicon does not
+    know refuses the row (it could never match what customers ask for); an unknown color keeps a
+    null family (the sku then matches only demand that named no color)."""
+    found: dict[str, Any] = {}
+    for name, raw in (("category", category), ("pattern", pattern), ("size", size)):
+        value = _CATALOG_VALUE[name](raw)
+        if value is None:
+            shown = repr(raw) if len(raw) <= 40 else repr(raw[:40] + "...")
+            raise Refused(f"{name}: unknown {name} {shown} (not in the lexicon)")
+        found[name] = value
+    family_shade = _catalog_color(color)
+    found["color_family"] = family_shade[0] if family_shade else None
+    return found
+
+
 def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: CatalogItem = _model(CatalogItem, fields)
-    color = _normalize_color(rec.color)
+    values = catalog_values(rec.category, rec.color, rec.pattern, rec.size)
     return {
         "sku": rec.sku,
         "style": scrub(rec.style),
-        "category": rec.category,
+        "category": values["category"],
         "color": rec.color,
-        "color_family": color[0] if color else None,
-        "pattern": rec.pattern,
-        "size": rec.size,
+        "color_family": values["color_family"],
+        "pattern": values["pattern"],
+        "size": values["size"],
         "list_price": float(rec.list_price),
     }
 

@@ -68,7 +68,8 @@ VIEW_NOTES: dict[str, str] = {
     "validated, redacted, with the extracted attributes.",
     "stg_oos_lookups": "Out-of-stock lookups made at the stores' terminals.",
     "stg_lost_sales": "Lost-sale lines logged at the till, with their reason.",
-    "stg_catalog": "The product catalog: one row per sku, color normalised to a family.",
+    "stg_catalog": "The product catalog: one row per sku; category, pattern and size read "
+    "with the notes' lexicon, color normalised to a family.",
     "stg_stores": "The stores of the chain.",
 }
 HEADER = """# Data dictionary

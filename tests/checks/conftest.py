@@ -3,6 +3,7 @@ tests, plus helpers to read a run's Parquet output."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ BAD = Path(__file__).parents[1] / "data" / "bad"
 AS_OF = "2026-11-25T00:00:00+00:00"
 #: Characters of the generated huge fields (a 1 MB note, a 1 MB CSV description).
 HUGE_CHARS = 1_000_000
+#: Characters of the generated 10 MB lines.
+LONG_LINE_CHARS = 10_000_000
+#: The corpus files' modification time; re-delivered copies are written an hour later, so that the
+#: copy delivered first is the original whatever the names (pipelines/ingest/inputs.py).
+DELIVERED = 1_763_000_000
+REDELIVERED = ("lost_sales/redelivered_2.csv", "oos_lookups/again_weekly.csv")
 
 
 def run_cli(data_root: Path, inputs: Path, *extra: str) -> Result:
@@ -59,6 +66,46 @@ def _write_huge_files(inputs: Path) -> None:
     )
 
 
+def _write_generated_cases(inputs: Path) -> None:
+    """Generated, not committed: values nested 100,000 deep, a 100,000-element array as a note's
+    text, a 10 MB line in each format, a symbolic link loop and a link to a file that is gone
+    (the file listed, then missing when it is read)."""
+    note = (
+        '{{"note_id": "{}", "store_id": "S001", "channel": "store", '
+        '"captured_at": "2026-11-17T14:03:00+01:00", "text": {}}}\n'
+    )
+    notes = inputs / "frontline_notes"
+
+    def three(prefix: str, text: str) -> str:
+        return (
+            note.format(f"{prefix}-1", '"navy coat"')
+            + note.format(f"{prefix}-2", text)
+            + (note.format(f"{prefix}-3", '"black coat M"'))
+        )
+
+    (notes / "deep_nesting.jsonl").write_text(three("NX", "[" * 100_000 + "]" * 100_000))
+    (notes / "array_text.jsonl").write_text(three("AT", "[" + ",".join(["1"] * 100_000) + "]"))
+    (notes / "long_line.jsonl").write_text(three("LL", '"' + "x" * LONG_LINE_CHARS + '"'))
+    header = (
+        "sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,"
+        "substitute_sku,description\n"
+    )
+    row = "{},S001,SKU-1,size_unavailable,1,129.00,EUR,2026-11-17T14:09:40+01:00,,{}\n"
+    (inputs / "lost_sales" / "long_line.csv").write_text(
+        header + row.format("LC-1", "") + row.format("LC-2", "y" * LONG_LINE_CHARS)
+        + row.format("LC-3", "")
+    )  # fmt: skip
+    (notes / "loop.jsonl").symlink_to("loop.jsonl")
+    (inputs / "oos_lookups" / "vanished.csv").symlink_to("removed-after-listing.csv")
+
+
+def _set_delivery_times(inputs: Path) -> None:
+    for path in inputs.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            late = str(path.relative_to(inputs)) in REDELIVERED
+            os.utime(path, (DELIVERED + 3600 * late,) * 2)
+
+
 @dataclass(frozen=True)
 class CorpusRun:
     data_root: Path
@@ -81,10 +128,12 @@ class CorpusRun:
 
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
-    """The whole job, once, on a copy of tests/data/bad plus the generated huge files."""
+    """The whole job, once, on a copy of tests/data/bad plus the generated cases."""
     base = tmp_path_factory.mktemp("bad")
     inputs = base / "inputs"
     shutil.copytree(BAD, inputs, ignore=shutil.ignore_patterns("*.md"))
     _write_huge_files(inputs)
+    _write_generated_cases(inputs)
+    _set_delivery_times(inputs)
     data_root = base / "data"
     return CorpusRun(data_root, inputs, run_cli(data_root, inputs))

@@ -60,7 +60,7 @@ def test_jsonl_reads_objects_and_explains_what_is_not_one():
         (5, {"x": 2}, True),
     ]
     assert records[1].error.startswith("invalid JSON")
-    assert records[2].error == "invalid record: expected a JSON object, found list"
+    assert records[2].error == "invalid record: expected a JSON object, found an array"
 
 
 def test_printable_raw_cuts_long_records_and_shows_bad_bytes():

@@ -27,11 +27,14 @@ def test_an_unreadable_csv_record_keeps_its_raw_text():
     records = list(read_csv(io.StringIO('a,b,c\n7,"8"z,9\n10,11,12\n', newline=""), COLUMNS))
     assert (records[0].raw, records[0].error) == (
         '7,"8"z,9',
-        "unreadable CSV: ',' expected after '\"'",
+        "unreadable CSV: text follows a closing quote in a field "
+        '(a quote inside a quoted field must be doubled: "")',
     )
     assert records[1].fields == {"a": "10", "b": "11", "c": "12"}
 
 
-def test_json_messages_ending_in_at_do_not_say_at_twice():
+def test_json_syntax_errors_are_said_in_words_with_their_column():
     (record,) = read_jsonl(['{"note_id": "N-1", "text": "cut off\n'])
-    assert record.error == "invalid JSON: Unterminated string starting at column 28"
+    assert record.error == (
+        "invalid JSON at column 28: a text value is never closed (its quote is missing)"
+    )

@@ -77,3 +77,56 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(
         ("event_date=2026-11-17/part-00000.parquet", "L-2"),
         ("event_date=2026-11-20/part-00000.parquet", "L-4"),
     ]
+
+
+def test_a_file_removed_after_listing_is_one_reject_and_the_others_are_staged(
+    tiny_inputs, tmp_path
+):
+    """The file list is made, then one file is removed before the pipeline reads it: that file
+    becomes one quarantined record with its reason and stats; the run goes on."""
+    folder = tiny_inputs / "oos_lookups"
+    gone = folder / "lookups-2026-W48.csv"
+    gone.write_bytes((folder / "lookups-2026-W47.csv").read_bytes())
+    files = [str(folder / "lookups-2026-W47.csv"), str(gone)]
+    gone.unlink()
+    reference = {"stores": ["S001", "S002"], "catalog": ["SKU-1", "SKU-2", "SKU-4"]}
+    with BeamTestPipeline(runner=RUNNER) as p:
+        ref = p | "Ref" >> beam.Create([reference])
+        out = p | IngestSources(
+            {"oos_lookups": files}, str(tiny_inputs), AS_OF, str(tmp_path / "staging"),
+            str(tmp_path / "parts"), ref,
+        )  # fmt: skip
+        assert_that(out["written"], equal_to([("oos_lookups", 3)]), label="Written")
+        assert_that(
+            out["rejects"] | beam.FlatMap(_reasons),
+            equal_to(
+                [
+                    (4, "L-3", "store_id: unknown store 'S009' (not in stores.csv)"),
+                    (
+                        1,
+                        None,
+                        "the file cannot be read: it no longer exists (removed or renamed "
+                        "after it was listed, or a link to a missing file)",
+                    ),
+                ]
+            ),  # fmt: skip
+            label="Rejects",
+        )
+        assert_that(
+            out["stats"]
+            | beam.Map(lambda s: (s["source_file"], s["records_read"], s["lines_read"], s["note"])),
+            equal_to(
+                [
+                    ("oos_lookups/lookups-2026-W47.csv", 4, 5, None),
+                    (
+                        "oos_lookups/lookups-2026-W48.csv",
+                        1,
+                        0,
+                        "refused whole: the file cannot be "
+                        "read: it no longer exists (removed or renamed after it was listed, or a link "
+                        "to a missing file)",
+                    ),
+                ]
+            ),  # fmt: skip
+            label="Stats",
+        )

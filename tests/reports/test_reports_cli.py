@@ -193,19 +193,23 @@ def test_followups_match_attributes_and_need_consent(root: Path, tmp_path: Path)
             r["color"],
             r["pattern"],
             r["size"],
-            r["matching_skus"],
+            r["style_1"],
+            r["skus_1"],
         )
         for r in rows
     }
     assert got == {
-        ("C-1", "S001", "coat", "blue", "solid", "L", "NEW-2"),  # navy is in the blue family
-        ("C-5", "S002", "coat", "green", "plaid", "M", "NEW-1"),  # sage is green
+        ("C-1", "S001", "coat", "blue", "solid", "L", "Wool overcoat", "NEW-2"),  # navy is blue
+        ("C-5", "S002", "coat", "green", "plaid", "M", "Check coat", "NEW-1"),  # sage is green
     }
-    assert all(r["event_id"] and r["first_demanded_at"] for r in rows)
+    assert {(r["customer_ref"], r["last_asked_on"], r["times_asked"]) for r in rows} == {
+        ("C-1", "2026-11-17", "1"),
+        ("C-5", "2026-11-18", "1"),
+    }
     only = invoke(
         "followups", "--data-root", str(root), "--catalog", str(catalog), "--store", "S001"
     )
-    assert [r["customer_ref"] for r in csv.DictReader(only.output.splitlines())] == ["C-1"]
+    assert [r["customer_ref"] for r in csv.DictReader(only.stdout.splitlines())] == ["C-1"]
 
 
 @pytest.mark.slow
@@ -215,11 +219,11 @@ def test_followups_match_attributes_and_need_consent(root: Path, tmp_path: Path)
         ("sku,style\nA,b\n", "header must be sku,style,category,color,pattern,size,list_price"),
         (
             "sku,style,category,color,pattern,size,list_price\nA,s,coat,red,solid,L,abc\n",
-            "line 2: list_price",
+            "bad.csv:2: list_price",
         ),
         (
             "sku,style,category,color,pattern,size,list_price\nA,s,coat\n",
-            "line 2: expected 7 fields",
+            "bad.csv:2: expected 7 fields",
         ),
         ("sku,style,category,color,pattern,size,list_price\n", "the catalog has no rows"),
         (b"\xff\xfe\x00bad", "not UTF-8"),

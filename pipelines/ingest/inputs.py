@@ -1,0 +1,102 @@
+"""The input files of a run: which there are (unreadable ones included), which copy of a record
+is the original, and which files are re-deliveries of others.
+
+- Listing: Beam's file systems list the files that match a source's pattern, but silently skip a
+  local entry they cannot stat (a symbolic link loop, a link to a removed file). Those are listed
+  here too, so the ingest refuses them with a reason instead of never seeing them.
+- Precedence: when the same id occurs in several files, the occurrence in the file delivered first
+  is kept: the earlier modification time, then the name (so a re-delivered copy whose name sorts
+  first does not push out the original). A file whose time cannot be read comes last.
+- Re-deliveries: a non-empty file with the same bytes as another file of the same source that
+  takes precedence over it.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import math
+import os
+
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines import io
+from pipelines.ingest.parse import relative_name
+
+#: sha256 of no bytes: an empty file is never a re-delivery of another.
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+#: The fingerprint of a file that could not be read.
+UNREADABLE = "unreadable"
+
+
+def list_files(folder: str, pattern: str) -> list[str]:
+    """The files matching `pattern` in `folder`, sorted, with the broken links among them."""
+    files = io.list_files(folder, pattern)
+    if "://" not in folder:
+        listed = set(files)
+        broken = [
+            path
+            for path in glob.glob(os.path.join(glob.escape(folder), pattern))
+            if path not in listed and os.path.islink(path) and not os.path.exists(path)
+        ]
+        files = sorted(files + broken)
+    return files
+
+
+def modified(path: str) -> float:
+    """The file's modification time (seconds), or +inf when it cannot be read."""
+    try:
+        return float(FileSystems.last_updated(path))
+    except (OSError, ValueError):
+        return math.inf
+
+
+def precedence(paths: list[str]) -> list[int]:
+    """For each of `paths`, its rank when a repeated id decides which copy to keep: by earlier
+    modification time, then by path (0 = kept first)."""
+    order = sorted(range(len(paths)), key=lambda i: (modified(paths[i]), paths[i]))
+    ranks = [0] * len(paths)
+    for rank, index in enumerate(order):
+        ranks[index] = rank
+    return ranks
+
+
+def sha256(path: str) -> str:
+    """The sha256 of a file's bytes, or UNREADABLE when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with FileSystems.open(path, compression_type="uncompressed") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return UNREADABLE
+    return digest.hexdigest()
+
+
+def fingerprint(files: dict[str, list[str]], inputs_root: str) -> dict[str, str]:
+    """Every input file (path relative to the inputs root) -> sha256 of its bytes."""
+    prints = {
+        relative_name(path, inputs_root): sha256(path) for paths in files.values() for path in paths
+    }
+    return dict(sorted(prints.items()))
+
+
+def redeliveries(files: dict[str, list[str]], inputs_root: str,
+                 prints: dict[str, str]) -> dict[str, str]:  # fmt: skip
+    """Files whose bytes equal those of an earlier file of the same source (`precedence`), each
+    -> that earlier file: their records are quarantined as duplicates, never counted twice.
+    Empty and unreadable files are nobody's re-delivery."""
+    again: dict[str, str] = {}
+    for paths in files.values():
+        first: dict[str, str] = {}
+        ranks = precedence(paths)
+        for index in sorted(range(len(paths)), key=ranks.__getitem__):
+            name = relative_name(paths[index], inputs_root)
+            digest = prints.get(name, UNREADABLE)
+            if digest in (EMPTY_SHA256, UNREADABLE):
+                continue
+            if digest in first:
+                again[name] = first[digest]
+            else:
+                first[digest] = name
+    return dict(sorted(again.items()))

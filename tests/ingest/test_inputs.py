@@ -1,0 +1,84 @@
+"""Which input files there are and which copy of a repeated record is the original (inputs.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.ingest import inputs
+from pipelines.ingest.tables import find_duplicates
+from tests.ingest.test_tables import _keys
+
+T0 = 1_763_000_000  # a fixed modification time (seconds)
+
+
+def _write(path: Path, text: str, mtime: float) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))
+    return str(path)
+
+
+@pytest.mark.parametrize("resent_name", ["a-resent.csv", "z-resent.csv"])
+def test_the_copy_delivered_first_is_the_original_whatever_the_names(tmp_path, resent_name):
+    original = _write(tmp_path / "lost_sales" / "m-original.csv", "x\n", T0)
+    resent = _write(tmp_path / "lost_sales" / resent_name, "x\n", T0 + 60)
+    paths = sorted([original, resent])
+    ranks = inputs.precedence(paths)
+    assert ranks[paths.index(original)] == 0 and ranks[paths.index(resent)] == 1
+    files = {"lost_sales": paths}
+    prints = inputs.fingerprint(files, str(tmp_path))
+    assert inputs.redeliveries(files, str(tmp_path), prints) == {
+        f"lost_sales/{resent_name}": "lost_sales/m-original.csv"
+    }
+
+
+def test_same_time_falls_back_to_the_name(tmp_path):
+    paths = [_write(tmp_path / name, "x\n", T0) for name in ("b.csv", "a.csv")]
+    assert inputs.precedence(paths) == [1, 0]
+
+
+def test_empty_files_and_files_of_other_sources_are_not_redeliveries(tmp_path):
+    files = {
+        "frontline_notes": [_write(tmp_path / "frontline_notes" / "e.jsonl", "", T0)],
+        "oos_lookups": [_write(tmp_path / "oos_lookups" / "e.csv", "", T0 + 1),
+                        _write(tmp_path / "oos_lookups" / "f.csv", "", T0 + 2)],
+        "lost_sales": [_write(tmp_path / "lost_sales" / "same.csv", "a,b\n", T0)],
+        "stores": [_write(tmp_path / "stores" / "same.csv", "a,b\n", T0 + 1)],
+    }  # fmt: skip
+    prints = inputs.fingerprint(files, str(tmp_path))
+    assert inputs.redeliveries(files, str(tmp_path), prints) == {}
+
+
+def test_a_repeated_id_is_kept_in_the_file_delivered_first(tmp_path):
+    rows = [
+        {"id": "r", "source_file": "a-resent.csv", "source_line": 2},
+        {"id": "r", "source_file": "m-original.csv", "source_line": 2},
+    ]
+    keys, names = _keys(rows)  # numbered by name: a-resent.csv is file 0
+    by_name = find_duplicates(keys, "id", names)
+    assert by_name.column("reason").to_pylist() == [
+        "duplicate id 'r': first seen in a-resent.csv line 2"
+    ]
+    by_time = find_duplicates(keys, "id", names, {0: 1, 1: 0})
+    assert by_time.column("row").to_pylist() == [0]
+    assert by_time.column("reason").to_pylist() == [
+        "duplicate id 'r': first seen in m-original.csv line 2"
+    ]
+
+
+def test_broken_links_are_listed_so_that_they_are_refused_not_skipped(tmp_path):
+    folder = tmp_path / "frontline_notes"
+    good = _write(folder / "good.jsonl", "{}\n", T0)
+    (folder / "loop.jsonl").symlink_to(folder / "loop.jsonl")
+    (folder / "gone.jsonl").symlink_to(folder / "removed.jsonl")
+    (folder / "other.txt").symlink_to(folder / "other.txt")
+    assert inputs.list_files(str(folder), "*.jsonl") == sorted(
+        [good, str(folder / "loop.jsonl"), str(folder / "gone.jsonl")]
+    )
+    files = {"frontline_notes": inputs.list_files(str(folder), "*.jsonl")}
+    prints = inputs.fingerprint(files, str(tmp_path))
+    assert prints["frontline_notes/loop.jsonl"] == inputs.UNREADABLE
+    assert inputs.precedence(files["frontline_notes"])[files["frontline_notes"].index(good)] == 0

@@ -271,8 +271,9 @@ MAX_REASON_CHARS = 200
 
 
 def short_reason(reason: str) -> str:
-    """A reason as stored: redacted (a reason may quote a value) and at most MAX_REASON_CHARS."""
-    reason, _ = redact(readers.printable(reason))
+    """A reason as stored: redacted (a reason may quote a value: redact.scrub_message, which keeps
+    a limit such as 1000000) and at most MAX_REASON_CHARS."""
+    reason = scrub_message(readers.printable(reason))
     if len(reason) <= MAX_REASON_CHARS:
         return reason
     return reason[: MAX_REASON_CHARS - 3] + "..."
@@ -292,7 +293,7 @@ def reject_row(
         "source_file": name,
         "source_line": record.line + line_offset,
         "record_id": record_id,
-        "reason": short_reason(scrub_message(reason)),  # no contact detail (docs/privacy.md)
+        "reason": short_reason(reason),
         "raw": raw,
     }
 

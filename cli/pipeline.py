@@ -37,13 +37,15 @@ def ingest(ctx: click.Context, inputs: str, out: str, as_of: datetime | None) ->
         unmet pipeline ingest --inputs data/sample --out /tmp/unmet-run
     """
     quiet_libraries()
-    from pipelines import summary
+    from pipelines import flow, summary
     from pipelines.ingest import run as ingest_run
 
     try:
         ingest_run.run(inputs, out, as_of or datetime.now(UTC), ctx.args)
     except ingest_run.MissingInput as err:
         raise ExitError(str(err)) from None
+    except flow.Incomplete as err:
+        raise ExitError(str(err), EXIT_COUNTS) from None
     counts = summary.count(out)
     click.echo(summary.render(counts))
     try:
@@ -75,7 +77,11 @@ def demand(ctx: click.Context, staging: str, out: str, window_minutes: int, unit
         unmet pipeline demand --staging /tmp/unmet-run --out /tmp/unmet-run
     """
     quiet_libraries()
+    from pipelines import flow
     from pipelines.demand import run as demand_run
 
-    demand_run.run(staging, out, window_minutes, ctx.args, unit_rows)
+    try:
+        demand_run.run(staging, out, window_minutes, ctx.args, unit_rows)
+    except flow.Incomplete as err:
+        raise ExitError(str(err), EXIT_COUNTS) from None
     click.echo(f"wrote demand_signals, demand_events and mart_unmet_demand under {out}")

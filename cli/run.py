@@ -69,7 +69,7 @@ def run(
     quiet_libraries()
     import logging
 
-    from pipelines import job, summary
+    from pipelines import flow, job, summary
     from pipelines.checks.run import ChecksFailed
     from pipelines.ingest.run import MissingInput
     from pipelines.publish import Locked
@@ -106,6 +106,8 @@ def run(
         raise ExitError(
             f"records or lines lost: {err}; nothing was published", EXIT_COUNTS
         ) from None
+    except flow.Incomplete as err:  # a runner skipped a step
+        raise ExitError(f"{err}; nothing was published", EXIT_COUNTS) from None
     except ChecksFailed as err:
         raise ExitError(
             f"data-quality checks failed; nothing was published\n{err}", EXIT_CHECKS

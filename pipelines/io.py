@@ -6,12 +6,15 @@ import hashlib
 import io
 import json
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
 
 #: Parquet settings fixed so that the same rows always give the same bytes.
 PARQUET_OPTIONS = {
@@ -34,8 +37,12 @@ def list_files(folder: str, pattern: str) -> list[str]:
 
 
 #: A run's intermediate files (rows handed from one pipeline step to a later one), under its output
-#: folder; each pipeline removes its own with RemovePartsWhenDone.
+#: folder; each pipeline's terminal step (flow.Commit) removes its own.
 PARTS_FOLDER = "_parts"
+
+
+def exists(path: str) -> bool:
+    return FileSystems.exists(path)
 
 
 def remove_tree(folder: str) -> None:
@@ -122,10 +129,54 @@ class BackgroundWrites:
         self._pool.shutdown(wait=True)
 
 
-class WritingFn(beam.DoFn):
+#: The Beam flags of the pipeline last built in this process (set_file_system_args): FilesFn
+#: DoFns built after it carry them to the workers.
+_file_system_args: list[str] = []
+
+
+def set_file_system_args(args: Sequence[str]) -> None:
+    """Hand a pipeline's Beam flags to Beam's file systems in this process (the driver lists and
+    reads files itself) and to the FilesFn DoFns built next."""
+    _file_system_args[:] = list(args)
+    FileSystems.set_options(PipelineOptions(list(args)))
+
+
+class FilesFn(beam.DoFn):
+    """A DoFn that reads or writes through Beam's file systems, wherever it runs.
+
+    Beam hands the pipeline's options to a worker's file systems only in workers started through
+    `sdk_worker_main`; the SDK workers of a worker pool (EXTERNAL) and the DaskRunner's workers get
+    none, and an s3:// path then fails with "Must provide one of client or options" (reproduced
+    with moto, 2026-12-05). So the DoFn carries the pipeline's Beam flags from the driver (as they
+    were when it was built) and hands them to the file systems in `setup`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._file_system_args = list(_file_system_args)
+
+    def setup(self) -> None:
+        if self._file_system_args:
+            FileSystems.set_options(PipelineOptions(self._file_system_args))
+
+
+class FileMapFn(FilesFn):
+    """`beam.Map(fn, *args)` for a function that reads or writes files: yields fn(element, *args)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        super().__init__()
+        self._fn = fn
+        self._args = args
+
+    def process(self, element: Any) -> Iterator[Any]:
+        yield self._fn(element, *self._args)
+
+
+class WritingFn(FilesFn):
     """A DoFn that writes Parquet in the background: `self.writes.write(path, table)`."""
 
     def setup(self) -> None:
+        super().setup()
         self.writes = BackgroundWrites()
 
     def finish_bundle(self) -> None:
@@ -133,26 +184,6 @@ class WritingFn(beam.DoFn):
 
     def teardown(self) -> None:
         self.writes.close()
-
-
-class RemovePartsWhenDone(beam.PTransform):
-    """Delete `folder` (intermediate parts) once every element of the input PCollection exists,
-    i.e. after the steps that produce it have read the parts."""
-
-    def __init__(self, folder: str) -> None:
-        super().__init__()
-        self._folder = folder
-
-    def expand(self, done):  # type: ignore[no-untyped-def]
-        return (
-            done
-            | "CountDone" >> beam.combiners.Count.Globally()
-            | "RemoveTree" >> beam.Map(_remove_tree_when_counted, self._folder)
-        )
-
-
-def _remove_tree_when_counted(_: int, folder: str) -> None:
-    remove_tree(folder)
 
 
 def read_parquet(path: str) -> pa.Table:

@@ -11,14 +11,22 @@ from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipelines import io
+
 DEFAULT_RUNNER = "FnApiRunner"
 
 
 def pipeline_options(beam_args: Sequence[str] = ()) -> PipelineOptions:
-    """Options for one pipeline: the caller's Beam flags, with the in-process runner by default."""
+    """Options for one pipeline: the caller's Beam flags, with the in-process runner by default.
+
+    They are also handed to Beam's file systems at once (io.set_file_system_args), so that what the
+    driver itself lists and reads before the pipeline starts (the input files, the staged files'
+    footers) and the DoFns built next (io.FilesFn) use the same file-system flags (e.g.
+    `--s3_endpoint_url`, credentials)."""
     args = list(beam_args)
     if not any(a == "--runner" or a.startswith("--runner=") for a in args):
         args.append(f"--runner={DEFAULT_RUNNER}")
+    io.set_file_system_args(args)
     return PipelineOptions(args)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def data_root(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     root.mkdir()
     return root
+
+
+@pytest.fixture(scope="session")
+def dask_address(tmp_path_factory) -> Iterator[str]:
+    """A `dask scheduler` with two single-threaded `dask worker` processes on loopback, started once
+    for the tests that need it (tests/clusters.py) and torn down at the end of the session."""
+    from tests import clusters
+
+    with clusters.dask_cluster(tmp_path_factory.mktemp("dask")) as address:
+        yield address
 
 
 #: Fixtures that run a whole job or pipeline (defined in the modules that use them). A test that

@@ -11,7 +11,7 @@ from datetime import date
 import apache_beam as beam
 import pyarrow as pa
 
-from pipelines import io
+from pipelines import flow, io
 from pipelines.demand.transforms import (
     AggregateUnmetDemand,
     BuildEventsFn,
@@ -19,6 +19,7 @@ from pipelines.demand.transforms import (
     ToSignalsFn,
     WriteUnitFn,
 )
+from pipelines.flow import Select
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
@@ -60,10 +61,12 @@ def build(
     window_minutes: int,
     unit_rows: int = UNIT_ROWS,
 ) -> None:
+    """Add the demand steps to a pipeline; it ends in one step, Commit, fed by every write
+    (pipelines/flow.py)."""
     catalog = (
         p
         | "ListCatalog" >> beam.Create([staged_files(staging_root, "catalog")])
-        | "ReadCatalog" >> beam.Map(read_catalog)
+        | "ReadCatalog" >> beam.ParDo(io.FileMapFn(read_catalog))
     )
     side = beam.pvalue.AsSingleton(catalog)
     staged = [
@@ -79,21 +82,31 @@ def build(
         | "ReadStaging" >> beam.ParDo(ReadStagedFn())
         | "ToSignals" >> beam.ParDo(ToSignalsFn(io.join(parts_root, "signals"), groups), side)
         | "GroupSignalsByUnit" >> beam.GroupByKey()
-        | "BuildEvents"
-        >> beam.ParDo(BuildEventsFn(window_minutes), side).with_outputs("events", main="signals")
+        | "BuildEvents" >> beam.ParDo(BuildEventsFn(window_minutes), side)
     )
-    built.signals | "WriteSignals" >> beam.ParDo(
-        WriteUnitFn(out_root, "demand_signals", "signal_id")
+    signals_written = (
+        built
+        | "SelectSignals" >> Select("signals")
+        | "WriteSignals" >> beam.ParDo(WriteUnitFn(out_root, "demand_signals"))
+    )
+    unit_events = built | "SelectEvents" >> Select("events")
+    events_written = unit_events | "WriteEvents" >> beam.ParDo(
+        WriteUnitFn(out_root, "demand_events")
+    )
+    mart_written = unit_events | "AggregateUnmetDemand" >> AggregateUnmetDemand(
+        out_root, io.join(parts_root, "mart")
     )
     (
-        built.events
-        | "WriteEvents" >> beam.ParDo(WriteUnitFn(out_root, "demand_events", "event_id"))
-        | "AggregateUnmetDemand" >> AggregateUnmetDemand(out_root, io.join(parts_root, "mart"))
-        | "RemoveParts" >> io.RemovePartsWhenDone(parts_root)
+        [signals_written, events_written, mart_written]
+        | "FlattenWritten" >> beam.Flatten()
+        | "Commit" >> flow.Commit(out_root, "demand", parts_root)
     )
 
 
 def run(staging_root: str, out_root: str, window_minutes: int = 30,
         beam_args: Sequence[str] = (), unit_rows: int = UNIT_ROWS) -> None:  # fmt: skip
-    with beam.Pipeline(options=pipeline_options(beam_args)) as p:
+    """Run the demand pipeline. Raises flow.Incomplete if the runner did not commit every write."""
+    options = pipeline_options(beam_args)  # before listing: the file-system flags apply
+    with beam.Pipeline(options=options) as p:
         build(p, staging_root, out_root, window_minutes, unit_rows)
+    flow.verify(out_root, "demand")

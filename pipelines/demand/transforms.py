@@ -13,6 +13,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
+from pipelines.flow import Select, Written, tagged
 from schemas.arrow import arrow_schema
 from schemas.marts import DemandEvent, DemandSignal
 
@@ -47,7 +48,7 @@ class ArrowTableCoder(beam.coders.Coder):
 beam.coders.registry.register_coder(pa.Table, ArrowTableCoder)
 
 
-class ReadStagedFn(beam.DoFn):
+class ReadStagedFn(io.FilesFn):
     """(source, number, staged Parquet file) -> ((source, number), the file's rows as one table).
 
     Staging is one file per input file and day, so one element per file (no table is split).
@@ -60,7 +61,7 @@ class ReadStagedFn(beam.DoFn):
         yield (source, index), pq.ParquetFile(pa.BufferReader(data)).read()
 
 
-class ToSignalsFn(beam.DoFn):
+class ToSignalsFn(io.FilesFn):
     """Staging rows of a source -> demand signals, written as one Arrow part per unit of work
     (ISO week x store group) under `parts_root`; emits ((week, group), part path). Passing paths
     keeps the group-by small: the local runner holds a grouped PCollection in memory, so tables
@@ -71,6 +72,7 @@ class ToSignalsFn(beam.DoFn):
     """
 
     def __init__(self, parts_root: str, groups: dict[str, int]) -> None:
+        super().__init__()
         self._parts_root = parts_root
         self._groups = groups
 
@@ -91,14 +93,16 @@ class ToSignalsFn(beam.DoFn):
 Unit = tuple[str, int]  # (ISO week, store group): the unit of the demand pipeline's work
 
 
-class BuildEventsFn(beam.DoFn):
-    """One unit's signal parts -> its events (tagged 'events') and its linked signals (main).
+class BuildEventsFn(io.FilesFn):
+    """One unit's signal parts -> (unit, its events sorted by event_id), tagged 'events', and
+    (unit, its linked signals sorted by signal_id), tagged 'signals' (flow.tagged: one output).
 
     Signals are linked per store-day (a store-day never spans two weeks or store groups); the
     catalog side input is indexed once per DoFn instance.
     """
 
     def __init__(self, window_minutes: int) -> None:
+        super().__init__()
         self._window = timedelta(minutes=window_minutes)
         self._catalog: catalog.Catalog | None = None
 
@@ -110,26 +114,24 @@ class BuildEventsFn(beam.DoFn):
             self._catalog = catalog.catalog_index(catalog_table.to_pylist())
         unit_signals = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
         built, linked = events.build_event_tables(unit_signals, self._catalog, self._window)
-        yield unit, linked
-        yield beam.pvalue.TaggedOutput("events", (unit, built))
+        yield tagged("signals", (unit, linked.sort_by("signal_id")))
+        yield tagged("events", (unit, built.sort_by("event_id")))
 
 
 class WriteUnitFn(io.WritingFn):
-    """Write one unit of a ledger table as `iso_week=W/part-<group>.parquet`; pass the table on."""
+    """Write one unit of a ledger table (rows sorted by id) as `iso_week=W/part-<group>.parquet`;
+    emit its flow.Written."""
 
-    def __init__(self, out_root: str, table: str, sort_key: str) -> None:
+    def __init__(self, out_root: str, table: str) -> None:
+        super().__init__()
         self._out_root = out_root
         self._table = table
-        self._sort_key = sort_key
 
-    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[Unit, pa.Table]]:
+    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[Written]:
         (week, group), table = element
-        table = table.sort_by(self._sort_key)
-        self.writes.write(
-            io.join(self._out_root, self._table, f"iso_week={week}", f"part-{group:05d}.parquet"),
-            table.cast(WRITTEN[self._table]),
-        )
-        yield (week, group), table
+        rel = f"{self._table}/iso_week={week}/part-{group:05d}.parquet"
+        self.writes.write(io.join(self._out_root, rel), table.cast(WRITTEN[self._table]))
+        yield Written(self._table, rel, table.num_rows)
 
 
 MART = "mart_unmet_demand"
@@ -138,25 +140,27 @@ MART = "mart_unmet_demand"
 class AggregateUnitFn(io.WritingFn):
     """(unit, events) -> its store-level mart rows, written as `iso_week=W/store-<group>.parquet`
     (a store is in one group, so they are exact), and its chain-level partial sums, written as
-    Arrow parts under `parts_root`; emits (week, (group, sums path, customers path))."""
+    Arrow parts under `parts_root`. Output (tagged): 'written' = the store-level file's
+    flow.Written, 'chain' = (week, (group, sums path, customers path))."""
 
     def __init__(self, out_root: str, parts_root: str, attributes: tuple[str, ...]) -> None:
+        super().__init__()
         self._out_root = out_root
         self._parts_root = parts_root
         self._attributes = attributes
 
-    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    def process(self, element: tuple[Unit, pa.Table]) -> Iterator[tuple[str, Any]]:
         (week, group), table = element
         long = pa.concat_tables([aggregate.long_rows(table, a) for a in self._attributes])
-        self.writes.write(
-            io.join(self._out_root, MART, f"iso_week={week}", f"store-{group:05d}.parquet"),
-            aggregate.sort_mart(aggregate.store_level(long)),
-        )
+        rel = f"{MART}/iso_week={week}/store-{group:05d}.parquet"
+        stores = aggregate.sort_mart(aggregate.store_level(long))
+        self.writes.write(io.join(self._out_root, rel), stores)
+        yield tagged("written", Written(MART, rel, stores.num_rows))
         paths = []
         for name, part in zip(("sums", "customers"), aggregate.chain_partial(long), strict=True):
             paths.append(io.join(self._parts_root, name, f"{week}-{group:05d}.arrow"))
             io.write_arrow(paths[-1], part)
-        yield week, (group, *paths)
+        yield tagged("chain", (week, (group, *paths)))
 
 
 def chain_of_week(element: tuple[str, Iterable[tuple[Any, ...]]]) -> tuple[str, pa.Table]:
@@ -168,15 +172,17 @@ def chain_of_week(element: tuple[str, Iterable[tuple[Any, ...]]]) -> tuple[str, 
 
 
 class WriteChainFn(io.WritingFn):
-    """Write one ISO week's chain-level rows as `iso_week=W/chain.parquet`; emit the row count."""
+    """Write one ISO week's chain-level rows as `iso_week=W/chain.parquet`; emit its flow.Written."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
-    def process(self, element: tuple[str, pa.Table]) -> Iterator[int]:
+    def process(self, element: tuple[str, pa.Table]) -> Iterator[Written]:
         week, table = element
-        self.writes.write(io.join(self._out_root, MART, f"iso_week={week}", "chain.parquet"), table)
-        yield table.num_rows
+        rel = f"{MART}/iso_week={week}/chain.parquet"
+        self.writes.write(io.join(self._out_root, rel), table)
+        yield Written(MART, rel, table.num_rows)
 
 
 class AggregateUnmetDemand(beam.PTransform):
@@ -184,7 +190,8 @@ class AggregateUnmetDemand(beam.PTransform):
     file of store-level rows per store group and one file of chain-level rows.
 
     Each unit is aggregated on its own, so no step holds a whole week's mart; only the chain
-    level is combined across a week's groups, from partial sums written as parts.
+    level is combined across a week's groups, from partial sums written as parts. Returns the
+    flow.Written records of every mart file.
     """
 
     def __init__(
@@ -199,11 +206,17 @@ class AggregateUnmetDemand(beam.PTransform):
         self._attributes = attributes
 
     def expand(self, unit_events):  # type: ignore[no-untyped-def]
-        return (
-            unit_events
-            | "AggregateUnit"
-            >> beam.ParDo(AggregateUnitFn(self._out_root, self._parts_root, self._attributes))
+        units = unit_events | "AggregateUnit" >> beam.ParDo(
+            AggregateUnitFn(self._out_root, self._parts_root, self._attributes)
+        )
+        chain = (
+            units
+            | "SelectChainPartials" >> Select("chain")
             | "GroupChainByWeek" >> beam.GroupByKey()
-            | "SumChainOfWeek" >> beam.Map(chain_of_week)
+            | "SumChainOfWeek" >> beam.ParDo(io.FileMapFn(chain_of_week))
             | "WriteChain" >> beam.ParDo(WriteChainFn(self._out_root))
         )
+        return (
+            units | "SelectStoreWritten" >> Select("written"),
+            chain,
+        ) | "FlattenMartWritten" >> beam.Flatten()

@@ -13,11 +13,12 @@ from typing import Any
 import apache_beam as beam
 import pyarrow as pa
 
-from pipelines import io
+from pipelines import flow, io
+from pipelines.flow import Written
 from pipelines.ingest import inputs
 from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
-from pipelines.ingest.transforms import IngestSources, WriteRejectsFn
+from pipelines.ingest.transforms import IngestSources, ReferenceIdsFn, WriteRejectsFn
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import FileStat
@@ -46,11 +47,6 @@ def find_inputs(inputs_root: str) -> dict[str, list[str]]:
     return files
 
 
-def _ids(element: tuple[tuple[str, int], str]) -> tuple[str, list[str]]:
-    (source, _), path = element
-    return source, io.read_arrow(path).column("record_id").to_pylist()
-
-
 class MergeIdsFn(beam.CombineFn):
     """{source: [ids]} from (source, ids) pairs."""
 
@@ -76,12 +72,13 @@ def _source_of(table: pa.Table) -> tuple[str, pa.Table]:
     return table.column("source")[0].as_py(), table
 
 
-def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -> int:
+def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -> Written:
     _, stats = element
     rows = sorted(stats, key=lambda s: (s["source"], s["source_file"]))
     table = pa.Table.from_pylist(rows, schema=arrow_schema(FileStat))
-    io.write_parquet(io.join(out_root, "ingest_files", "part-00000.parquet"), table)
-    return table.num_rows
+    rel = "ingest_files/part-00000.parquet"
+    io.write_parquet(io.join(out_root, rel), table)
+    return Written("ingest_files", rel, table.num_rows)
 
 
 def build(
@@ -92,39 +89,45 @@ def build(
     as_of: datetime,
     batch_bytes: int = BATCH_BYTES,
 ) -> None:
-    """Add the ingest steps to a pipeline (input files are parsed `batch_bytes` at a time)."""
+    """Add the ingest steps to a pipeline (input files are parsed `batch_bytes` at a time).
+
+    It ends in one step, Commit, fed by every write (pipelines/flow.py)."""
     parts_root = io.join(out_root, io.PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
         {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
         io.join(parts_root, "reference"), batch_bytes=batch_bytes,
     )  # fmt: skip
+    # the ids the facts are checked against: parsed again from the (small) reference files by a
+    # branch that writes nothing, since a side input's upstream must have no side effects
     keys = (
-        reference["keys"]
-        | "ReferenceKeys" >> beam.Map(_ids)
-        | "MergeReferenceKeys" >> beam.CombineGlobally(MergeIdsFn())
+        p
+        | "ListReferenceFiles"
+        >> beam.Create([(spec.name, path) for spec in REFERENCE for path in files[spec.name]])
+        | "ReadReferenceIds" >> beam.ParDo(ReferenceIdsFn(inputs_root, as_of, batch_bytes))
+        | "MergeReferenceIds" >> beam.CombineGlobally(MergeIdsFn()).without_defaults()
     )
     facts = p | "IngestFacts" >> IngestSources(
         {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, out_root,
         io.join(parts_root, "facts"), keys, batch_bytes,
     )  # fmt: skip
-    (
-        [reference["written"], facts["written"]]
-        | "FlattenWritten" >> beam.Flatten()
-        | "RemoveParts" >> io.RemovePartsWhenDone(parts_root)
-    )
-    (
+    rejects = (
         [reference["rejects"], facts["rejects"]]
         | "FlattenRejects" >> beam.Flatten()
         | "KeyRejectsBySource" >> beam.Map(_source_of)
         | "GroupRejectsBySource" >> beam.GroupByKey()
         | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root))
     )
-    (
+    stats = (
         [reference["stats"], facts["stats"]]
         | "FlattenFileStats" >> beam.Flatten()
         | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
         | "GroupFileStats" >> beam.GroupByKey()
-        | "WriteFileStats" >> beam.Map(_write_stats, out_root)
+        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root))
+    )
+    (
+        [reference["written"], facts["written"], rejects, stats]
+        | "FlattenWritten" >> beam.Flatten()
+        | "Commit" >> flow.Commit(out_root, "ingest", parts_root)
     )
 
 
@@ -135,8 +138,11 @@ def run(
     beam_args: Sequence[str] = (),
     batch_bytes: int = BATCH_BYTES,
 ) -> dict[str, list[str]]:
-    """Run the ingest pipeline; returns the input files it read, by source."""
+    """Run the ingest pipeline; returns the input files it read, by source. Raises
+    flow.Incomplete if the runner did not commit every write."""
+    options = pipeline_options(beam_args)  # before listing: the file-system flags apply
     files = find_inputs(inputs_root)
-    with beam.Pipeline(options=pipeline_options(beam_args)) as p:
+    with beam.Pipeline(options=options) as p:
         build(p, files, inputs_root, out_root, as_of, batch_bytes)
+    flow.verify(out_root, "ingest")
     return files

@@ -10,6 +10,7 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines import io
+from pipelines.flow import Select, Written, tagged
 from pipelines.ingest import inputs, tables
 from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.parse import FileParse, relative_name
@@ -31,20 +32,21 @@ def keys_path(parts_root: str, source: str, index: int, bucket: int) -> str:
     return io.join(parts_root, source, f"keys-{index:05d}-{bucket:02d}.arrow")
 
 
-class ParseFileFn(beam.DoFn):
+class ParseFileFn(io.FilesFn):
     """Parse one input file a batch at a time (parse.FileParse), write each batch's accepted rows
     once as an Arrow IPC part and the file's keys (tables.KEY_COLUMNS) as one Arrow IPC file per id
     bucket, and emit only paths and small tables. Elements are (source, index, path); `index`
     numbers the files of a source (their part and staging file names).
 
-    Outputs: main = ((source, bucket), keys path) for the duplicate-id check, 'parts' =
-    ((source, index), part path) per batch, 'rejects' = table of rejects, 'stats' = one FileStat
-    dict. Passing paths instead of rows or ids keeps the runner's shuffles small (the local runner
-    holds a group-by's whole input in memory): rows and keys move through files.
+    Output (one, tagged: flow.tagged): 'keys' = ((source, bucket), keys path) for the duplicate-id
+    check, 'parts' = ((source, index), part path) per batch, 'rejects' = table of rejects, 'stats'
+    = one FileStat dict. Passing paths instead of rows or ids keeps the runner's shuffles small
+    (the local runner holds a group-by's whole input in memory): rows and keys move through files.
     """
 
     def __init__(self, inputs_root: str, as_of: datetime, parts_root: str, fast: bool = True,
                  batch_bytes: int = BATCH_BYTES) -> None:  # fmt: skip
+        super().__init__()
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._parts_root = parts_root
@@ -52,6 +54,7 @@ class ParseFileFn(beam.DoFn):
         self._batch_bytes = batch_bytes
 
     def setup(self) -> None:
+        super().setup()
         self._schemas = {
             name: arrow_schema(spec.staging_model, described=False)
             for name, spec in BY_NAME.items()
@@ -76,21 +79,46 @@ class ParseFileFn(beam.DoFn):
             if parsed.rows.num_rows:
                 target = part_path(self._parts_root, source, index, batch)
                 io.write_arrow(target, parsed.rows)
-                yield beam.pvalue.TaggedOutput("parts", ((source, index), target))
+                yield tagged("parts", ((source, index), target))
                 keys.append(tables.keys_table(parsed.rows, spec.id_field, index, rows))
                 rows += parsed.rows.num_rows
             if parsed.rejects.num_rows:
-                yield beam.pvalue.TaggedOutput("rejects", parsed.rejects)
+                yield tagged("rejects", parsed.rejects)
         if keys:
             for bucket, part in tables.split_by_bucket(pa.concat_tables(keys), "record_id",
                                                        ID_BUCKETS):  # fmt: skip
                 target = keys_path(self._parts_root, source, index, bucket)
                 io.write_arrow(target, part)
-                yield (source, bucket), target
-        yield beam.pvalue.TaggedOutput("stats", parse.stat)
+                yield tagged("keys", ((source, bucket), target))
+        yield tagged("stats", parse.stat)
 
 
-class FindDuplicateIdsFn(beam.DoFn):
+class ReferenceIdsFn(io.FilesFn):
+    """(source, path) of a reference file -> (source, ids of its accepted rows), parsed the way
+    ParseFileFn parses it but writing nothing. The facts are checked against these ids through a
+    side input, and a side input's upstream must have no side effects: the DaskRunner evaluates it
+    again inside every task that reads it (pipelines/flow.py). Reference files are small (the
+    catalog and the stores), so parsing them twice costs little."""
+
+    def __init__(self, inputs_root: str, as_of: datetime, batch_bytes: int = BATCH_BYTES) -> None:
+        super().__init__()
+        self._inputs_root = inputs_root
+        self._as_of = as_of
+        self._batch_bytes = batch_bytes
+
+    def process(self, element: tuple[str, str]) -> Iterator[tuple[str, list[str]]]:
+        source, path = element
+        spec = BY_NAME[source]
+        parse = FileParse(spec, arrow_schema(spec.staging_model, described=False), path,
+                          relative_name(path, self._inputs_root), Reference(as_of=self._as_of),
+                          batch_bytes=self._batch_bytes)  # fmt: skip
+        ids: list[str] = []
+        for parsed in parse.batches():
+            ids.extend(parsed.rows.column(spec.id_field).to_pylist())
+        yield source, ids
+
+
+class FindDuplicateIdsFn(io.FilesFn):
     """Within one id bucket (the paths of its files' keys): find every occurrence of an id after
     its first (by the file's precedence, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
@@ -99,6 +127,7 @@ class FindDuplicateIdsFn(beam.DoFn):
 
     def __init__(self, names: dict[str, dict[int, str]],
                  ranks: dict[str, dict[int, int]] | None = None) -> None:  # fmt: skip
+        super().__init__()
         self._names = names
         self._ranks = ranks or {}
 
@@ -115,9 +144,10 @@ class FindDuplicateIdsFn(beam.DoFn):
 class WritePartFn(io.WritingFn):
     """Write one file's accepted rows, less its repeated ids, to staging: one Parquet file per
     partition the file touches (`event_date=YYYY-MM-DD/part-<index>.parquet`, rows sorted by id).
-    Repeats go to 'rejects'; the main output is (source, rows written)."""
+    Output (tagged): 'rejects' = table of repeats, 'written' = a flow.Written per file."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
     def process(self, element: tuple[tuple[str, int], dict[str, Iterable[Any]]]) -> Iterator[Any]:
@@ -134,10 +164,9 @@ class WritePartFn(io.WritingFn):
             source,
         )
         if rejects.num_rows:
-            yield beam.pvalue.TaggedOutput("rejects", rejects)
+            yield tagged("rejects", rejects)
         schema = arrow_schema(spec.staging_model)
         name = f"part-{index:05d}.parquet"
-        written = 0
         partitions = (
             ((f"event_date={day}", part) for day, part in tables.split_by_value(rows, "event_date"))
             if spec.partitioned
@@ -146,23 +175,20 @@ class WritePartFn(io.WritingFn):
         for partition, part in partitions:
             if not part.num_rows:  # every row of the file repeated earlier ids
                 continue
-            folder = (
-                io.join(self._out_root, spec.table, partition)
-                if partition
-                else io.join(self._out_root, spec.table)
-            )
-            self.writes.write(io.join(folder, name), part.sort_by(spec.id_field).cast(schema))
-            written += part.num_rows
-        yield source, written
+            rel = f"{spec.table}/{partition}/{name}" if partition else f"{spec.table}/{name}"
+            self.writes.write(io.join(self._out_root, rel),
+                              part.sort_by(spec.id_field).cast(schema))  # fmt: skip
+            yield tagged("written", Written(spec.table, rel, part.num_rows))
 
 
-class WriteRejectsFn(beam.DoFn):
-    """Write all quarantined records of one source as one Parquet file."""
+class WriteRejectsFn(io.FilesFn):
+    """Write all quarantined records of one source as one Parquet file; emit its flow.Written."""
 
     def __init__(self, out_root: str) -> None:
+        super().__init__()
         self._out_root = out_root
 
-    def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[tuple[str, int]]:
+    def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[Written]:
         source, parts = element
         table = (
             pa.concat_tables(list(parts))
@@ -175,10 +201,9 @@ class WriteRejectsFn(beam.DoFn):
             )
             .cast(tables.REJECT_SCHEMA)
         )
-        io.write_parquet(
-            io.join(self._out_root, "rejects", f"source={source}", "part-00000.parquet"), table
-        )
-        yield source, table.num_rows
+        rel = f"rejects/source={source}/part-00000.parquet"
+        io.write_parquet(io.join(self._out_root, rel), table)
+        yield Written("rejects", rel, table.num_rows)
 
 
 class IngestSources(beam.PTransform):
@@ -189,9 +214,9 @@ class IngestSources(beam.PTransform):
     duplicate check through keys files; only paths (and drop lists) go through the runner's
     group-bys.
 
-    Returns a dict of PCollections: 'keys' (((source, bucket), path of one file's keys of accepted
-    rows, before de-duplication)), 'written' ((source, rows written)), 'rejects' (tables), 'stats'
-    (FileStat dicts).
+    Returns a dict of PCollections: 'written' (a flow.Written per staging file), 'rejects'
+    (tables), 'stats' (FileStat dicts). Every DoFn has one output of tagged elements, split with
+    flow.Select (pipelines/flow.py: the DaskRunner does not route tagged outputs).
     """
 
     def __init__(self, files: dict[str, list[str]], inputs_root: str, as_of: datetime,
@@ -223,20 +248,25 @@ class IngestSources(beam.PTransform):
         parsed = (
             pbegin
             | "ListFiles" >> beam.Create(self._files)
-            | "ParseFiles"
-            >> beam.ParDo(parse, *side).with_outputs("parts", "rejects", "stats", main="keys")
+            | "ParseFiles" >> beam.ParDo(parse, *side)
         )
         drops = (
-            parsed.keys
+            parsed
+            | "SelectKeys" >> Select("keys")
             | "GroupByIdBucket" >> beam.GroupByKey()
             | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names, ranks))
         )
-        written = (
-            {"parts": parsed.parts, "drops": drops}
+        staged = (
+            {"parts": parsed | "SelectParts" >> Select("parts"), "drops": drops}
             | "GroupByFile" >> beam.CoGroupByKey()
-            | "WriteStaging"
-            >> beam.ParDo(WritePartFn(self._out_root)).with_outputs("rejects", main="written")
+            | "WriteStaging" >> beam.ParDo(WritePartFn(self._out_root))
         )
-        rejects = (parsed.rejects, written.rejects) | "MergeRejects" >> beam.Flatten()
-        return {"keys": parsed.keys, "written": written.written, "rejects": rejects,
-                "stats": parsed.stats}  # fmt: skip
+        rejects = (
+            parsed | "SelectParseRejects" >> Select("rejects"),
+            staged | "SelectRepeats" >> Select("rejects"),
+        ) | "MergeRejects" >> beam.Flatten()
+        return {
+            "written": staged | "SelectWritten" >> Select("written"),
+            "rejects": rejects,
+            "stats": parsed | "SelectStats" >> Select("stats"),
+        }

@@ -1,4 +1,5 @@
-# unmet: `make run` sets up and runs the whole job on data/sample; `make test` runs the tests.
+# unmet: `make run` sets up and runs the whole job on data/sample; `make test` runs the tests,
+# `make test-fast` the ones that run no whole job, `make check` what CI runs (.ci/run).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -8,10 +9,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_ROOT ?= data
 
-.PHONY: help setup run test check lint format eval bench clean
+.PHONY: help setup run test test-fast check lint format eval bench clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # setup.py compiles these modules with Cython: editing one rebuilds its extension (which Python
 # would otherwise import in place of the edited source)
@@ -30,6 +31,9 @@ run: setup ## run the whole job end to end on data/sample (ingest, ledger, wareh
 
 test: setup browser ## run the test suite
 	$(BIN)/pytest
+
+test-fast: setup ## the tests that run no whole job (pure functions and composites, under 60 s)
+	$(BIN)/pytest -m "not slow"
 
 browser: ## install headless Chromium from Debian's packages if missing (for the report browser test)
 	@if [ -x /usr/bin/chromium ]; then :; \

@@ -31,7 +31,7 @@ def query(data_root: Path, sql: str, fmt: str, out: Path | None) -> None:
 
     Every published dataset and report model is a view (see docs/data-dictionary.md; saved
     questions in docs/queries.md). Writes are refused. Safe while `unmet run` rebuilds the
-    database: a query reads the previous file until the new one is swapped in. SQL `-` reads the
+    database: a query reads the published run's file until the new run is published. SQL `-` reads the
     statement from standard input.
 
     Example:

@@ -40,7 +40,9 @@ from cli.common import (
 )
 @click.option("--window-minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
               help="Signals of one customer moment are linked within this window.")  # fmt: skip
-@click.option("--no-report", is_flag=True, help="Skip the HTML/CSV report.")
+@click.option(
+    "--no-report", is_flag=True, help="Skip the HTML/CSV report (the run is published without one)."
+)
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild everything even if no input file is new or changed.")  # fmt: skip
 @click.pass_context

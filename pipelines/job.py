@@ -1,14 +1,22 @@
-"""The whole job, step by step: ingest -> demand ledger -> checks -> publish -> warehouse -> report.
+"""The whole job, step by step: ingest -> demand ledger -> checks -> marts -> warehouse -> report
+-> publish.
 
 Everything a run writes goes into runs/<run_id>.partial first; only a run whose counts add up and whose
-checks pass is renamed, published (one atomic symlink swap) and turned into the DuckDB file and the
-report. See pipelines/publish.py for the layout.
+checks pass is renamed, gets its DuckDB file and reports inside its folder, and is then published
+(one atomic symlink swap). See pipelines/publish.py for the layout.
+
+Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`). With the
+environment variable UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and
+blocks there until killed: tests kill a run at a named point, never after a fixed sleep.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -45,6 +53,22 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
+#: Every step boundary of a run that rebuilds, in order (named after the step just completed).
+BOUNDARIES = (
+    "lock", "ingest", "demand", "checks", "marts", "manifest", "finish", "warehouse", "report",
+    "publish", "prune",
+)  # fmt: skip
+PAUSE_ENV = "UNMET_TEST_PAUSE_AT"
+
+
+def boundary(name: str) -> None:
+    """A step boundary: with UNMET_TEST_PAUSE_AT=<name>, announce it and block until killed."""
+    if os.environ.get(PAUSE_ENV) == name:
+        sys.stderr.write(f"paused at {name}\n")
+        sys.stderr.flush()
+        threading.Event().wait()
+
+
 def _step(timings: dict[str, float], name: str, progress: Callable[[str], None], fn, *args):  # type: ignore[no-untyped-def]
     started = datetime.now(UTC)
     progress(f"{name} ...")
@@ -79,6 +103,7 @@ def run_job(
     run_id = new_run_id(now)
     timings: dict[str, float] = {}
     with publish.RunLock(data_root):
+        boundary("lock")
         publish.prune(data_root)
         prints = fingerprint(inputs_root)
         redelivered = redeliveries(inputs_root, prints)
@@ -93,10 +118,14 @@ def run_job(
                       str(inputs_root), str(partial), as_of, beam_args)  # fmt: skip
         counts = summary.count(str(partial))
         summary.check(counts)
+        boundary("ingest")
         _step(timings, "demand", progress, demand_run.run,
               str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
+        boundary("demand")
         _step(timings, "checks", progress, _checks, partial, counts, as_of)
+        boundary("checks")
         _step(timings, "marts", progress, warehouse.export_marts, partial)
+        boundary("marts")
         manifest = {
             "run_id": run_id,
             "as_of": as_of.isoformat(),
@@ -112,20 +141,49 @@ def run_job(
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         )
+        boundary("manifest")
         run_dir = publish.finish_run(partial)
-        publish.publish(data_root, run_dir)
+        boundary("finish")
         db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
-                        data_root / "unmet.duckdb")  # fmt: skip
+                        run_dir / "unmet.duckdb")  # fmt: skip
+        boundary("warehouse")
         chosen = week or default_week(db_path, as_of)
+        (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
         report_dir = None
         if render_report and chosen is not None:
-            from pipelines.reports import render
-
-            report_dir = _step(timings, "report", progress, render.write_weekly,
-                               db_path, data_root / "reports", chosen)  # fmt: skip
+            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen)
+        boundary("report")
+        _step(timings, "publish", progress, publish.publish, data_root, run_dir)
+        boundary("publish")
         publish.prune(data_root)
-    return JobResult(run_id, run_dir, counts, chosen, db_path, report_dir, timings,
+        boundary("prune")
+    shown_db = data_root / "unmet.duckdb"
+    shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None
+    return JobResult(run_id, run_dir, counts, chosen, shown_db, shown_report, timings,
                      redelivered=redelivered)  # fmt: skip
+
+
+def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
+    """Render the run's reports into its own folder: `week`'s, and again every week the published
+    run has a report of (from this run's data, so no report outlives the data it was made from)."""
+    from pipelines.reports import render
+
+    folder = run_dir / "reports"
+    shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
+    earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
+    db_path = run_dir / "unmet.duckdb"
+    for other in earlier:
+        if other != week and _is_week(other):
+            render.write_weekly(db_path, folder, other)
+    return render.write_weekly(db_path, folder, week)
+
+
+def _is_week(text: str) -> bool:
+    try:
+        parse_week(text)
+    except ValueError:
+        return False
+    return True
 
 
 def fingerprint(inputs_root: Path) -> dict[str, str]:
@@ -142,8 +200,8 @@ def redeliveries(inputs_root: Path, prints: dict[str, str]) -> dict[str, str]:
 def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int) -> dict | None:
     """The published run's manifest if it was made from exactly these inputs and settings."""
     current = publish.published_run(data_root)
-    if current is None or not (data_root / "unmet.duckdb").exists():
-        return None
+    if current is None or not publish.complete(current):
+        return None  # nothing published yet, or published by the earlier layout: rebuild
     manifest = json.loads((current / "manifest.json").read_text())
     if manifest.get("input_sha256") != prints or manifest.get("window_minutes") != window_minutes:
         return None
@@ -154,6 +212,7 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
                     render_report: bool, progress: Callable[[str], None],
                     redelivered: dict[str, str]) -> JobResult:  # fmt: skip
     run_dir = data_root / "runs" / manifest["run_id"]
+    publish.link_outputs(data_root)  # a link someone removed by hand comes back
     progress(f"no new or changed input files since run {manifest['run_id']}: nothing to ingest "
              "(--full-refresh rebuilds)")  # fmt: skip
     fields = {f for f in summary.SourceCount.__dataclass_fields__}
@@ -167,7 +226,8 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
         if week is not None or not (report_dir / "report.html").exists():
             from pipelines.reports import render
 
-            report_dir = render.write_weekly(db_path, data_root / "reports", chosen)
+            # into the published run's own folder (DATA_ROOT/reports is a link to it)
+            render.write_weekly(run_dir / "unmet.duckdb", run_dir / "reports", chosen)
     return JobResult(manifest["run_id"], run_dir, counts, chosen, db_path, report_dir,
                      up_to_date=True, redelivered=redelivered)  # fmt: skip
 
@@ -176,7 +236,17 @@ def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -
     """Data-quality gates on what is about to be published (see pipelines/checks)."""
     from pipelines.checks import run as checks_run
 
-    checks_run.gate(run_dir, counts, as_of)
+    try:
+        checks_run.gate(run_dir, counts, as_of)
+    except checks_run.ChecksFailed as err:
+        if not err.personal:
+            raise
+        publish.strip_stopped(run_dir)
+        raise checks_run.ChecksFailed(
+            f"{err}\nA rule on personal data failed: the stopped run's datasets were removed "
+            f"(only {checks_run.VALIDATION_FILE} is kept, without the values).",
+            personal=True,
+        ) from None
 
 
 def default_week(db_path: Path, as_of: datetime) -> str | None:

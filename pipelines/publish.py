@@ -1,12 +1,17 @@
-"""Publishing: a run writes into its own folder; one atomic rename makes it the published one.
+"""Publishing: a run writes into its own folder; one atomic symlink swap makes it the published one.
 
 Layout under the data root:
   runs/<run_id>.partial/   a run in progress (or one that crashed: never read, removed later)
-  runs/<run_id>/           a finished run
-  published -> runs/<run_id>   symlink, replaced atomically (os.replace of a new symlink)
-  unmet.duckdb             rebuilt as a new file and os.replace'd in; its views name the run folder
+  runs/<run_id>/           a finished run: its Parquet datasets, manifest.json, validation.json,
+                           unmet.duckdb (views over this folder's Parquet) and reports/<week>/
+  published -> runs/<run_id>          symlink, replaced atomically (os.replace of a new symlink)
+  unmet.duckdb -> published/unmet.duckdb   fixed links through `published`, so the documented
+  reports -> published/reports            paths always show the published run's file and reports
   state/run.lock           held by the running job
-A crash at any point leaves `published`, `unmet.duckdb` and the reports as they were.
+`published` is the only pointer that moves: readers see the old run's data, DuckDB file and reports
+or the new run's, never a mix, whatever instant a run is killed at (tests/test_crash_and_lock.py
+kills it at every step boundary). A data root of the earlier layout (a real unmet.duckdb file and
+reports folder) is moved to the links by `link_outputs` on the first publish.
 """
 
 from __future__ import annotations
@@ -78,8 +83,61 @@ def finish_run(partial: Path) -> Path:
     return done
 
 
+#: The outputs of a run that the data root shows through `published`: name -> kind.
+OUTPUTS = {"unmet.duckdb": "file", "reports": "folder"}
+
+
 def publish(data_root: Path, run_dir: Path) -> None:
+    """Make `run_dir` (which holds its DuckDB file and reports) the published run: one os.replace."""
+    link_outputs(data_root)
     replace_symlink(data_root / "published", os.path.relpath(run_dir, data_root))
+
+
+def link_outputs(data_root: Path) -> None:
+    """Point DATA_ROOT/unmet.duckdb and DATA_ROOT/reports through `published`.
+
+    A data root of the earlier layout has them as a real file and folder: they are first copied into
+    the published run's folder (the file as a hard link), so readers keep seeing the same thing,
+    then replaced by the links (the folder is moved aside first: for that instant it is absent).
+    """
+    current = published_run(data_root)
+    for name, kind in OUTPUTS.items():
+        path = data_root / name
+        target = f"published/{name}"
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        if current is not None and path.exists() and not path.is_symlink():
+            inside = current / name
+            if not inside.exists():
+                if kind == "file":
+                    os.link(path, inside)
+                else:
+                    shutil.copytree(path, inside, symlinks=True)
+        if kind == "folder" and path.is_dir() and not path.is_symlink():
+            old = path.with_name(f".{name}.old-{os.getpid()}")
+            os.replace(path, old)
+            replace_symlink(path, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            replace_symlink(path, target)
+
+
+def complete(run_dir: Path) -> bool:
+    """A finished run that can be (or is) published: its manifest, DuckDB file and reports exist."""
+    return all((run_dir / name).exists() for name in ("manifest.json", *OUTPUTS))
+
+
+def strip_stopped(partial: Path, keep: tuple[str, ...] = ("validation.json",)) -> None:
+    """Remove everything but `keep` from a run the gate stopped on a rule about personal data: a
+    contact detail may have slipped past the redactor, and a stopped run's folder stays until the
+    next run starts (docs/privacy.md)."""
+    for entry in partial.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def swap_dir(new: Path, target: Path) -> None:

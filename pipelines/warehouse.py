@@ -1,8 +1,10 @@
 """The analysts' DuckDB file: a view over every published Parquet dataset, plus the report models.
 
-The file is built under a temporary name and moved into place with os.replace, so an analyst who has
-the old file open keeps a consistent view (its views name the run folder, which is kept for a while),
-and nobody ever sees a half-built database.
+Each run builds its own file inside its run folder (runs/<id>/unmet.duckdb), under a temporary name
+moved into place with os.replace; DATA_ROOT/unmet.duckdb is a link through `published`
+(pipelines/publish.py), so readers get the new file only when the run is published, and an analyst
+who has the old file open keeps a consistent view (its views name the run folder, which is kept for
+a while).
 """
 
 from __future__ import annotations

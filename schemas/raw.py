@@ -30,9 +30,34 @@ from schemas.enums import Channel, LookupResult, ReasonCode
 #: Longest free text kept (characters). Longer notes are quarantined, not truncated.
 MAX_TEXT_CHARS = 10_000
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-OptionalId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+#: What an identifier (note_id, store_id, associate_id, sku, customer_ref, ...) may hold: letters,
+#: digits and `- _ . : /`, starting with a letter or digit. No spaces, `@` or `+`, so no e-mail
+#: address or formatted phone number fits; a bare number that reads as a phone, card or IBAN is
+#: refused by pipelines/ingest/validate.py (docs/formats.md, "Identifiers").
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
+
+
+class FieldKind(str):
+    """How a string field is treated for privacy (Annotated metadata, read by validate.py and the
+    gate's suites): an identifier must match ID_PATTERN and hold no contact detail; a label (a
+    catalog attribute, a region) must hold no contact detail; free text is redacted."""
+
+
+IDENTIFIER = FieldKind("identifier")
+LABEL = FieldKind("label")
+FREE_TEXT = FieldKind("free text")
+
+_IdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Id = Annotated[_IdText, IDENTIFIER]
+OptionalId = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)], IDENTIFIER
+] | None  # fmt: skip
+Label = Annotated[_IdText, LABEL]
+OptionalLabel = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)], LABEL
+] | None  # fmt: skip
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS), FREE_TEXT]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), FREE_TEXT]
 _EPOCH = re.compile(r"^\s*[+-]?\d+(\.\d*)?\s*$")
 
 
@@ -136,11 +161,11 @@ class CatalogItem(_Raw):
     """
 
     sku: Id
-    style: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    category: Id
-    color: Id
-    pattern: Id
-    size: Id
+    style: Name
+    category: Label
+    color: Label
+    pattern: Label
+    size: Label
     list_price: Decimal = Field(ge=0, le=100_000, max_digits=12, decimal_places=2)
 
 
@@ -153,10 +178,10 @@ class Store(_Raw):
     """
 
     store_id: Id
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    region: Id
+    name: Name
+    region: Label
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    timezone: OptionalId = None
+    timezone: OptionalLabel = None  # an IANA name (Etc/GMT+1 has a +): a label, not an identifier
 
     @field_validator("timezone")
     @classmethod
@@ -177,3 +202,23 @@ def utc(ts: datetime) -> datetime:
     from datetime import UTC
 
     return ts.astimezone(UTC)
+
+
+def field_kind(model: type[BaseModel], name: str) -> FieldKind | None:
+    """The privacy kind of a field of an input model (IDENTIFIER, LABEL, FREE_TEXT), if any."""
+    return _kind_in(model.model_fields[name].metadata) or _kind_in(
+        [model.model_fields[name].annotation]
+    )
+
+
+def _kind_in(items: list[object]) -> FieldKind | None:
+    import typing
+
+    for item in items:
+        if isinstance(item, FieldKind):
+            return item
+        for arg in typing.get_args(item):
+            found = _kind_in([arg])
+            if found is not None:
+                return found
+    return None

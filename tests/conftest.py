@@ -37,3 +37,22 @@ def dask_address(tmp_path_factory) -> Iterator[str]:
 
     with clusters.dask_cluster(tmp_path_factory.mktemp("dask")) as address:
         yield address
+
+
+#: Fixtures that run a whole job or pipeline (defined in the modules that use them). A test that
+#: uses one is marked `slow` here even without its own mark, so `make test-fast` (-m "not slow")
+#: stays free of whole-job runs when a new test reuses one of them.
+WHOLE_JOB_FIXTURES = frozenset(
+    {"corpus_run", "good_run", "good_run_dir", "published", "run_dir", "root", "truth_score",
+     "runs"}
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None:
+            names -= set(callspec.params)  # a parametrize argument named like a fixture is none
+        if WHOLE_JOB_FIXTURES & names:
+            item.add_marker(pytest.mark.slow)

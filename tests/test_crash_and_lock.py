@@ -1,85 +1,163 @@
-"""A killed run leaves the published data as it was; two runs at once: one runs, one exits 75."""
+"""A run killed at any step boundary leaves readers a consistent state; two runs at once: one runs,
+one exits 75.
+
+No test here waits a fixed time: a run started with UNMET_TEST_PAUSE_AT=<boundary> prints
+`paused at <boundary>` and blocks there (pipelines/job.py), and the test kills it then.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from cli.common import EXIT_LOCKED
+from pipelines.job import BOUNDARIES, PAUSE_ENV
 from tests.test_job_e2e import AS_OF
 
+pytestmark = pytest.mark.slow  # whole job runs, killed and not
+
 UNMET = [sys.executable, "-m", "cli"]
+TINY = Path(__file__).parent / "data" / "tiny"
+WEEK = "2026-W47"
+#: One more stock lookup in week 47: the new run's numbers differ from the old run's.
+EXTRA_LOOKUP = (
+    "lookup_id,store_id,channel,sku,looked_up_at,result,on_hand_qty\n"
+    "L-9,S002,store,SKU-3,2026-11-19T10:00:00+01:00,out_of_stock,0\n"
+)
 
 
-def start(data_root: Path, inputs: Path) -> subprocess.Popen:
+def start(data_root: Path, inputs: Path, *extra: str, pause_at: str | None = None):
+    env = {k: v for k, v in os.environ.items() if k != PAUSE_ENV}
+    if pause_at is not None:
+        env[PAUSE_ENV] = pause_at
+    args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
     return subprocess.Popen(
-        [
-            *UNMET,
-            "run",
-            "--data-root",
-            str(data_root),
-            "--inputs",
-            str(inputs),
-            "--as-of",
-            AS_OF,
-            "--full-refresh",
-        ],
+        [*UNMET, *args, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
 
 
-def snapshot(data_root: Path) -> dict[str, str]:
-    """What a reader sees: the published link, the DuckDB file and the reports, byte for byte."""
-    state = {"published": os.readlink(data_root / "published")}
-    for path in [data_root / "unmet.duckdb", *sorted((data_root / "reports").rglob("*"))]:
-        if path.is_file():
-            state[str(path.relative_to(data_root))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return state
-
-
-@pytest.fixture
-def first_run(tiny_inputs, data_root):
-    proc = start(data_root, tiny_inputs)
-    out, err = proc.communicate(timeout=120)
+def run(data_root: Path, inputs: Path, *extra: str) -> str:
+    proc = start(data_root, inputs, *extra)
+    out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
-    return data_root
+    return out
 
 
-@pytest.mark.parametrize("kill_after_s", [0.5, 2.5, 4.0, 5.5])
-def test_sigkill_mid_run_leaves_published_data_untouched(first_run, tiny_inputs, kill_after_s):
-    before = snapshot(first_run)
-    proc = start(first_run, tiny_inputs)
-    time.sleep(kill_after_s)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=60)
-    assert snapshot(first_run) == before
-    # The next run completes and publishes (crashed leftovers are cleaned up).
-    proc = start(first_run, tiny_inputs)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
-    assert os.readlink(first_run / "published") != before["published"]
-    assert not list((first_run / "runs").glob("*.partial"))
+def wait_until_paused(proc: subprocess.Popen, boundary: str) -> None:
+    """Read the run's stderr (its progress lines) until it says it paused at `boundary`. A run that
+    neither pauses nor ends within 10 minutes (a hang, not a slow machine) is killed."""
+    assert proc.stderr is not None
+    seen = []
+    guard = threading.Timer(600, proc.kill)
+    guard.start()
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.strip() == f"paused at {boundary}":
+                return
+    finally:
+        guard.cancel()
+    proc.wait()
+    pytest.fail(f"the run ended (exit {proc.returncode}) before {boundary}:\n{''.join(seen)}")
+
+
+def reader_state(data_root: Path) -> str:
+    """The run a reader sees, after checking that the published Parquet, the DuckDB views and the
+    report agree on it (and on its numbers)."""
+    run_dir = (data_root / "published").resolve()
+    run_id = run_dir.name
+    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    try:
+        views = dict(
+            con.execute(
+                "select view_name, sql from duckdb_views() where not internal "
+                "and sql like '%read_parquet%'"
+            ).fetchall()
+        )
+        signals_in_db = con.execute(
+            "select count(*) from demand_signals where iso_week = ?", [WEEK]
+        ).fetchone()
+        headline = con.execute(
+            "select events, signals from rpt_weekly_headline where iso_week = ?", [WEEK]
+        ).fetchone()
+    finally:
+        con.close()
+    assert {"demand_signals", "demand_events", "stg_oos_lookups"} <= set(views)
+    for name, sql in views.items():
+        runs = set(re.findall(r"/runs/([^/']+)/", sql))
+        assert runs == {run_id}, f"view {name} reads runs {runs}, published is {run_id}"
+    in_week = sum(
+        pc.sum(pc.equal(pq.read_table(f, columns=["iso_week"]).column("iso_week"), WEEK)).as_py()
+        or 0
+        for f in (run_dir / "demand_signals").rglob("*.parquet")
+    )
+    csv = (data_root / "reports" / WEEK / "rpt_weekly_headline.csv").read_text().splitlines()
+    row = dict(zip(csv[0].split(","), csv[1].split(","), strict=True))
+    assert signals_in_db == (in_week,)
+    assert headline == (int(row["events"]), int(row["signals"])) and headline[1] == in_week
+    return run_id
+
+
+def add_lookup(inputs: Path, n: int) -> None:
+    """One more stock lookup file: the next run has new inputs, so it rebuilds (as cron would)."""
+    line = EXTRA_LOOKUP.splitlines()[1].replace("L-9,", f"L-9{n},")
+    header = EXTRA_LOOKUP.splitlines()[0]
+    (inputs / "oos_lookups" / f"lookups-extra-{n}.csv").write_text(f"{header}\n{line}\n")
+
+
+def test_a_run_killed_at_every_step_boundary_leaves_a_consistent_state(tiny_inputs, data_root):
+    """One data root, one killed run per boundary in turn. Each is a plain run (no
+    --full-refresh) on inputs with one more file than the last, so each rebuilds, and each starts
+    from what the run before it left when killed. After every kill, readers see one run
+    consistently: the one published before, or (killed after the publish step) the new one."""
+    run(data_root, tiny_inputs)
+    published = reader_state(data_root)
+    for n, boundary in enumerate(BOUNDARIES):
+        add_lookup(tiny_inputs, n)
+        proc = start(data_root, tiny_inputs, pause_at=boundary)
+        wait_until_paused(proc, boundary)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+
+        seen = reader_state(data_root)
+        published_yet = BOUNDARIES.index(boundary) >= BOUNDARIES.index("publish")
+        assert (seen != published) is published_yet, boundary
+        if published_yet:
+            # The next plain run on the same inputs finds them published: up to date, consistent.
+            assert "up to date" in run(data_root, tiny_inputs), boundary
+            assert reader_state(data_root) == seen, boundary
+        published = seen
+
+    # The next plain run on new inputs leaves a consistent new state and no crashed leftovers.
+    add_lookup(tiny_inputs, len(BOUNDARIES))
+    run(data_root, tiny_inputs)
+    assert reader_state(data_root) != published
+    assert not list((data_root / "runs").glob("*.partial"))
 
 
 def test_second_concurrent_run_exits_with_the_locked_code(tiny_inputs, data_root):
-    first = start(data_root, tiny_inputs)
-    lock = data_root / "state" / "run.lock"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
-        time.sleep(0.05)
-    second = start(data_root, tiny_inputs)
-    _, err2 = second.communicate(timeout=60)
-    _, err1 = first.communicate(timeout=120)
-    assert first.returncode == 0, err1
+    first = start(data_root, tiny_inputs, pause_at="lock")
+    wait_until_paused(first, "lock")
+    try:
+        second = start(data_root, tiny_inputs)
+        _, err = second.communicate(timeout=120)
+    finally:
+        first.kill()
+        first.communicate(timeout=60)
     assert second.returncode == EXIT_LOCKED
-    assert "another unmet run is in progress" in err2
-    assert "Traceback" not in err2
+    assert "another unmet run is in progress" in err
+    assert "Traceback" not in err

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 from pipelines.summary import parquet_rows
 
 
+@pytest.mark.slow
 def test_ingest_then_demand_on_their_own(tiny_inputs, tmp_path):
     out = str(tmp_path / "run")
     runner = CliRunner()

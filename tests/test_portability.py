@@ -20,6 +20,8 @@ from pipelines import flow
 from tests import clusters
 from tests.test_job_e2e import AS_OF, parquet_digests
 
+pytestmark = pytest.mark.slow  # whole job on two runners
+
 RUNNERS = {
     "multi_process": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
     "portable_loopback": [

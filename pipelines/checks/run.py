@@ -26,12 +26,23 @@ from typing import Any
 
 from pipelines import summary
 from pipelines.checks import facts, frames, suites
+from pipelines.ingest.redact import scrub
 
 VALIDATION_FILE = "validation.json"
 
 
 class ChecksFailed(Exception):
-    """An expectation failed: nothing is published."""
+    """An expectation failed: nothing is published. `personal` is True when a rule on personal data
+    failed (a contact detail may have slipped past the redactor): job.py then removes the stopped
+    run's datasets."""
+
+    def __init__(self, message: str, personal: bool = False) -> None:
+        super().__init__(message)
+        self.personal = personal
+
+
+#: What replaces the values a rule on personal data found (docs/privacy.md).
+WITHHELD = "values withheld: personal data"
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class Outcome:
     element_count: int | None
     unexpected_count: int | None
     unexpected_values: list[Any]
+    personal: bool = False  # a rule on personal data: values withheld
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +74,7 @@ class Outcome:
             "element_count": self.element_count,
             "unexpected_count": self.unexpected_count,
             "unexpected_values": self.unexpected_values,
+            **({"note": WITHHELD} if self.personal else {}),
         }
 
     def describe(self) -> str:
@@ -75,6 +88,8 @@ class Outcome:
             seen.append(f"{self.unexpected_count} of {self.element_count} rows unexpected")
         if self.unexpected_values:
             seen.append("e.g. " + ", ".join(_short(v) for v in self.unexpected_values))
+        elif self.personal and self.unexpected_count:
+            seen.append(WITHHELD)
         if self.observed_value is not None and not self.unexpected_count:
             seen.append(f"observed {_short(self.observed_value)}")
         return f"{head}: " + ("; ".join(seen) or "failed")
@@ -105,6 +120,20 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def shown(value: Any) -> Any:
+    """A value as the gate may show it: every contact detail in its text replaced by a token."""
+    if isinstance(value, list):
+        return [shown(v) for v in value]
+    if isinstance(value, dict):
+        return {k: shown(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+        return value if scrub(text) == text else scrub(text)
+    return value
+
+
 def error_of(exception_info: Any) -> str | None:
     """The error message if the expectation raised while being evaluated, else None.
 
@@ -118,7 +147,7 @@ def error_of(exception_info: Any) -> str | None:
         for info in infos
         if isinstance(info, dict) and info.get("raised_exception")
     ]
-    return "; ".join(dict.fromkeys(messages)) or None
+    return scrub("; ".join(dict.fromkeys(messages))) or None
 
 
 def _shown_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -298,7 +327,10 @@ def _merge(suite: suites.Suite, index: int, results: list[Any]) -> Outcome:
     errors = [e for r in results if (e := error_of(r.exception_info))]
     error = "; ".join(dict.fromkeys(errors)) or None
     observed = [d.get("observed_value") for d in details]
-    unexpected = [v for d in details for v in plain(d.get("partial_unexpected_list") or [])]
+    personal = suite.rules[index].personal
+    unexpected = [] if personal else [
+        v for d in details for v in shown(plain(d.get("partial_unexpected_list") or []))
+    ]  # fmt: skip
     return Outcome(
         dataset=suite.dataset,
         expectation=results[0].expectation_config.type,
@@ -308,12 +340,19 @@ def _merge(suite: suites.Suite, index: int, results: list[Any]) -> Outcome:
         errored=error is not None,
         error=error,
         # Row-local rules (the only ones ever split in chunks) report no observed value.
-        observed_value=plain(
-            observed[0] if len(observed) == 1 else [o for o in observed if o is not None] or None
-        ),
+        observed_value=None
+        if personal
+        else shown(
+            plain(
+                observed[0]
+                if len(observed) == 1
+                else [o for o in observed if o is not None] or None
+            )
+        ),  # fmt: skip
         element_count=_sum([d.get("element_count") for d in details]),
         unexpected_count=_sum([d.get("unexpected_count") for d in details]),
         unexpected_values=unexpected[: suites.PARTIAL_UNEXPECTED],
+        personal=personal,
     )
 
 
@@ -390,4 +429,5 @@ def gate(
     content = report(outcomes, rows, as_of, timings)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     if not content["success"]:
-        raise ChecksFailed(failure_message(outcomes, path))
+        personal = any(o.personal and not o.success for o in outcomes)
+        raise ChecksFailed(failure_message(outcomes, path), personal)

@@ -42,6 +42,30 @@ from schemas.staging import StgCatalog, StgFrontlineNote, StgLostSale, StgOosLoo
 #: How many unexpected values a result keeps (validation.json and the failure summary).
 PARTIAL_UNEXPECTED = 5
 
+#: Columns that may hold personal data (free text, people's identifiers): a rule reading one never
+#: shows the values it found, in validation.json or on the console; a failed one means a contact
+#: detail may have slipped past the redactor (docs/privacy.md).
+PERSONAL_COLUMNS = frozenset(
+    {
+        *(
+            name
+            for model in (
+                raw.FrontlineNote,
+                raw.OosLookup,
+                raw.LostSale,
+                raw.CatalogItem,
+                raw.Store,
+            )
+            for name in model.model_fields
+            if raw.field_kind(model, name) == raw.FREE_TEXT
+        ),
+        "associate_id",
+        "customer_ref",
+        "chk_customer_ref_without_consent",
+        "raw",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -57,6 +81,14 @@ class Rule:
         names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
         names += list(self.kwargs.get("column_list", ()))
         return tuple(n for n in names if n)
+
+    @property
+    def personal(self) -> bool:
+        """True if it reads a column that may hold personal data, or checks that a column holds
+        identifiers: the values it finds are never shown."""
+        return self.kwargs.get("regex") == raw.ID_PATTERN or any(
+            c in PERSONAL_COLUMNS for c in self.columns
+        )
 
     @property
     def row_local(self) -> bool:
@@ -347,6 +379,14 @@ def input_rules(staging: type[BaseModel], source: type[BaseModel]) -> list[Rule]
                     "ExpectColumnValuesToBeInSet",
                     {"column": name, "value_set": values},
                     f"{name} is one of {', '.join(values)}",
+                )
+            )
+        if any(item is raw.IDENTIFIER for item in metadata):
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToMatchRegex",
+                    {"column": name, "regex": raw.ID_PATTERN},
+                    f"{name} is an identifier (letters, digits and - _ . : /)",
                 )
             )
         bounds = _bounds(metadata)

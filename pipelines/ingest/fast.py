@@ -32,15 +32,17 @@ import pyarrow.json as pajson
 
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import readers
-from pipelines.ingest.redact import redact
+from pipelines.ingest.redact import ID_MAYBE_CONTACT, redact
 from pipelines.ingest.validate import Reference, note_text_fields
 from schemas.arrow import arrow_schema
 from schemas.enums import Channel, LookupResult, ReasonCode, values
 from schemas.raw import MAX_TEXT_CHARS
 from schemas.staging import StgFrontlineNote
 
-#: An id as the plainest input writes it: printable ASCII, no spaces, 1-64 characters.
-_ID = r"^[!-~]{1,64}$"
+#: An id as the plainest input writes it: schemas.raw.ID_PATTERN, 1-64 characters.
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
+#: An id that might be a phone, card or IBAN: left to the exact path, which refuses it if it is one.
+_CONTACT_LIKE = ID_MAYBE_CONTACT.pattern
 _TIMESTAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-](0\d|1\d|2[0-3]):[0-5]\d)$"
 _QUANTITY = r"^[1-9]\d{0,3}$"
 _ON_HAND = r"^(0|[1-9]\d{0,6})$"
@@ -77,6 +79,7 @@ class _Rows:
     def id(self, name: str, known: frozenset[str] | None = None) -> pa.Array:
         values_ = self.col(name)
         self.require(pc.match_substring_regex(values_, _ID))
+        self.require(pc.invert(pc.match_substring_regex(values_, _CONTACT_LIKE)))
         if known is not None:
             self.require(pc.is_in(values_, value_set=pa.array(sorted(known), pa.string())))
         return values_
@@ -87,7 +90,10 @@ class _Rows:
     def optional_id(self, name: str, known: frozenset[str] | None = None) -> pa.Array:
         values_ = self.col(name)
         blank = pc.fill_null(pc.equal(values_, ""), True)
-        ok = pc.match_substring_regex(values_, _ID)
+        ok = pc.and_(
+            pc.match_substring_regex(values_, _ID),
+            pc.invert(pc.match_substring_regex(values_, _CONTACT_LIKE)),
+        )
         if known is not None:
             ok = pc.and_(ok, pc.is_in(values_, value_set=pa.array(sorted(known), pa.string())))
         self.require(pc.or_kleene(blank, ok))

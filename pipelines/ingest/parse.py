@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.ingest import batches, fast, file, readers, tables
-from pipelines.ingest.redact import redact
+from pipelines.ingest.redact import redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
 
@@ -271,8 +271,9 @@ MAX_REASON_CHARS = 200
 
 
 def short_reason(reason: str) -> str:
-    """A reason as stored: redacted (a reason may quote a value) and at most MAX_REASON_CHARS."""
-    reason, _ = redact(readers.printable(reason))
+    """A reason as stored: redacted (a reason may quote a value: redact.scrub_message, which keeps
+    a limit such as 1000000) and at most MAX_REASON_CHARS."""
+    reason = scrub_message(readers.printable(reason))
     if len(reason) <= MAX_REASON_CHARS:
         return reason
     return reason[: MAX_REASON_CHARS - 3] + "..."
@@ -285,7 +286,8 @@ def reject_row(
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)
-        record_id = readers.printable(str(value)[:64]) if value not in (None, "") else None
+        shown = scrub(str(value)) if value not in (None, "") else None  # no contact detail
+        record_id = readers.printable(shown[:64]) if shown is not None else None
     return {
         "source": spec.name,
         "source_file": name,

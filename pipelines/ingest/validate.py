@@ -3,10 +3,16 @@
 Pure functions: the pydantic input model checks types and ranges; the reference checks (known store,
 known sku, not in the future) need the `Reference` of the run. A refused record raises `Refused` with
 a readable reason, which becomes the quarantine reason.
+
+Privacy (docs/privacy.md): free text is redacted; an identifier that is not one (ID_PATTERN) or a
+label that holds a contact detail refuses the record, with a reason that never repeats the value;
+a value shown in any other reason is redacted first.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,8 +29,24 @@ from pipelines.extract import (
     normalize_pattern,
     normalize_size,
 )
-from pipelines.ingest.redact import redact
-from schemas.raw import CatalogItem, FrontlineNote, LostSale, OosLookup, Store
+from pipelines.ingest.redact import (
+    ID_MAYBE_CONTACT,
+    contact_kinds,
+    redact,
+    scrub,
+    scrub_message,
+)
+from schemas.raw import (
+    ID_PATTERN,
+    IDENTIFIER,
+    LABEL,
+    CatalogItem,
+    FrontlineNote,
+    LostSale,
+    OosLookup,
+    Store,
+    field_kind,
+)
 
 
 class Refused(ValueError):
@@ -55,7 +77,9 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
-        parts.append(f"{where}: {e['msg']} (got {shown(got)})")
+        # never repeat a contact detail: the value scrubbed before it is cut, the message after
+        value = scrub(got) if isinstance(got, str) else got
+        parts.append(f"{where}: {scrub_message(e['msg'])} (got {scrub(shown(value))})")
     return "; ".join(parts)
 
 
@@ -76,9 +100,52 @@ def shown(value: object) -> str:
 
 def _model(model: type[BaseModel], fields: dict[str, Any]) -> Any:
     try:
-        return model.model_validate(fields)
+        rec = model.model_validate(fields)
     except ValidationError as err:
         raise Refused(describe_errors(err)) from None
+    _check_private(rec)
+    return rec
+
+
+_IDENTIFIER = re.compile(ID_PATTERN)
+
+
+def identifier_problem(value: str) -> str | None:
+    """Why `value` cannot be an identifier (without repeating it), or None if it can."""
+    if _IDENTIFIER.match(value) and not ID_MAYBE_CONTACT.search(value):
+        return None  # the common case, without running the redactor
+    kinds = contact_kinds(value)
+    if kinds or "@" in value:
+        what = " and ".join(kinds) or "an e-mail address"
+        return f"looks like {what}; identifiers may not hold contact details (value withheld)"
+    if not _IDENTIFIER.match(value):
+        return (
+            f"{value!r} is not an identifier: use letters, digits and - _ . : / only, "
+            "starting with a letter or digit"
+        )
+    return None
+
+
+@functools.cache
+def _private_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of the identifiers and labels of an input model."""
+    kinds = ((name, field_kind(model, name)) for name in model.model_fields)
+    return tuple((name, kind) for name, kind in kinds if kind in (IDENTIFIER, LABEL))
+
+
+def _check_private(rec: BaseModel) -> None:
+    """Refuse a record whose identifier is not one, or whose label holds a contact detail. A
+    customer_ref without consent is dropped before staging, so it is not judged."""
+    for name, kind in _private_fields(type(rec)):
+        value = getattr(rec, name)
+        if not value or (name == "customer_ref" and not getattr(rec, "customer_consent", False)):
+            continue
+        if kind == IDENTIFIER:
+            problem = identifier_problem(value)
+            if problem:
+                raise Refused(f"{name}: {problem}")
+        elif kinds := contact_kinds(value):
+            raise Refused(f"{name}: holds {' and '.join(kinds)} (value withheld)")
 
 
 def _utc(ts: datetime, name: str) -> datetime:
@@ -236,7 +303,7 @@ def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     values = catalog_values(rec.category, rec.color, rec.pattern, rec.size)
     return {
         "sku": rec.sku,
-        "style": rec.style,
+        "style": scrub(rec.style),
         "category": values["category"],
         "color": rec.color,
         "color_family": values["color_family"],
@@ -248,7 +315,7 @@ def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
 
 def store_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: Store = _model(Store, fields)
-    return rec.model_dump()
+    return {**rec.model_dump(), "name": scrub(rec.name)}
 
 
 RowFn = Callable[[dict[str, Any], Reference], dict[str, Any]]

@@ -12,6 +12,8 @@ import pytest
 from pipelines.ingest.parse import MAX_REASON_CHARS
 from pipelines.ingest.readers import RAW_KEEP_CHARS
 
+pytestmark = pytest.mark.slow  # a whole job on the hostile corpus
+
 
 @dataclass(frozen=True)
 class Case:

@@ -77,6 +77,7 @@ def _replace_dataset(run_dir: Path, dataset: str, table: pa.Table) -> None:
     pq.write_table(table, run_dir / dataset / "part-0.parquet")
 
 
+@pytest.mark.slow
 def test_chunks_cover_every_row_in_tables_of_at_most_chunk_rows(published):
     whole = list(frames.chunks(published, "stg_lost_sales", WHOLE))
     chunked = list(frames.chunks(published, "stg_lost_sales", TINY_CHUNK))
@@ -95,6 +96,7 @@ def test_every_rule_of_the_gate_is_row_local():
         assert [r for r in suite.rules if not r.row_local] == [], suite.dataset
 
 
+@pytest.mark.slow
 def test_tiny_chunks_give_the_counts_of_the_whole_gate(run_dir):
     whole = _gate(run_dir, WHOLE)
     chunked = _gate(run_dir, TINY_CHUNK)
@@ -103,6 +105,7 @@ def test_tiny_chunks_give_the_counts_of_the_whole_gate(run_dir):
     assert max(s["rows"] for s in whole["suites"]) > TINY_CHUNK  # some datasets were split
 
 
+@pytest.mark.slow
 def test_a_key_repeated_in_another_chunk_is_caught(run_dir):
     sales = frames.concat(list(frames.chunks(run_dir, "stg_lost_sales", WHOLE)))
     assert sales.num_rows > TINY_CHUNK
@@ -123,6 +126,7 @@ def test_a_key_repeated_in_another_chunk_is_caught(run_dir):
     ) in line
 
 
+@pytest.mark.slow
 def test_a_bad_value_in_a_later_chunk_is_caught_and_reported(run_dir):
     sales = frames.concat(list(frames.chunks(run_dir, "stg_lost_sales", WHOLE)))
     late = TINY_CHUNK  # the first row of the second chunk
@@ -150,6 +154,7 @@ def test_a_bad_value_in_a_later_chunk_is_caught_and_reported(run_dir):
     ) in (run_dir / "failure.txt").read_text()
 
 
+@pytest.mark.slow
 def test_a_rule_that_is_not_row_local_sees_the_whole_dataset(run_dir, monkeypatch):
     """Unique and row-count rules are validated on a narrow frame over every chunk."""
     original = suites.build_suites
@@ -193,6 +198,7 @@ def test_great_expectations_keeps_no_frame_after_a_batch():
     assert source.get_execution_engine().batch_manager.batch_data_cache == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", list(suites.DATASETS))
 def test_the_columns_read_give_the_chk_columns_of_all_columns(published, dataset):
     """The gate reads only frames.read_columns; the chk_* columns (and every column a rule
@@ -224,6 +230,7 @@ def test_rules_on_partly_null_columns_are_grouped_apart():
     assert frames.by_partial_nulls(table, {}) == []
 
 
+@pytest.mark.slow
 def test_split_batches_give_the_results_of_one_batch(run_dir, monkeypatch):
     """Rules on partly-null columns validated on a frame of their own give the same
     validation.json as every rule on one frame (and the tiny run has such columns)."""

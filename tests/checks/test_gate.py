@@ -145,6 +145,7 @@ def good_run(tmp_path_factory):
     return data_root, inputs
 
 
+@pytest.mark.slow
 def test_a_passing_run_writes_validation_json(good_run):
     data_root, _ = good_run
     report = json.loads((data_root / "published" / "validation.json").read_text())
@@ -163,6 +164,7 @@ def test_a_passing_run_writes_validation_json(good_run):
     assert not_null["unexpected_values"] == []
 
 
+@pytest.mark.slow
 def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):
     data_root, inputs = good_run
     published = os.readlink(data_root / "published")
@@ -191,6 +193,7 @@ def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):
     assert failed["success"] is False and failed["failed"] == 1 and failed["errored"] == 0
 
 
+@pytest.mark.slow
 def test_gate_reports_failed_and_errored_expectations_apart(good_run, tmp_path, monkeypatch):
     data_root, _ = good_run
     run_dir = tmp_path / "run"

@@ -8,7 +8,15 @@ import re
 import pyarrow as pa
 import pytest
 
-from pipelines.ingest.redact import CARD_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, redact
+from pipelines.ingest.redact import (
+    CARD_TOKEN,
+    EMAIL_TOKEN,
+    IBAN_TOKEN,
+    PHONE_TOKEN,
+    contact_kinds,
+    iban_ok,
+    redact,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +47,59 @@ def test_emails_are_redacted(email):
 
 
 @pytest.mark.parametrize(
+    "email",
+    ["jane.d@example..com", "jane@examplecom", "jane.doe@example.com.", "x_y@mail-server"],
+)
+def test_mistyped_emails_are_redacted_too(email):
+    text, count = redact(f"mail {email} thanks")
+    assert count == 1 and EMAIL_TOKEN in text and "@" not in text
+
+
+@pytest.mark.parametrize(
+    "iban",
+    ["DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432",
+     "GB82 WEST 1234 5698 7654 32", "FR1420041010050500013M02606", "NL91ABNA0417164300",
+     "de89370400440532013000"],
+)  # fmt: skip
+def test_ibans_passing_the_mod_97_check_are_redacted(iban):
+    assert redact(f"refund to {iban} please") == (f"refund to {IBAN_TOKEN} please", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DE89370400440532013001",  # one digit off: the checksum fails
+        "GB82WEST1234569876543",  # one character short for GB
+        "XX00123456789012345",  # not a country, check digits 00
+        "order AB12CDEFGHIJKLMNOP",
+    ],
+)
+def test_iban_shaped_codes_failing_the_check_are_kept(text):
+    assert redact(text) == (text, 0)
+
+
+def test_iban_check_is_iso_13616():
+    assert iban_ok("DE89370400440532013000") and iban_ok("BE68539007547034")
+    assert not iban_ok("DE89370400440532013000X") and not iban_ok("BE68539007547035")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("jane@example.com", ["an e-mail address"]),
+        ("0612345678", ["a phone number"]),
+        ("4111111111111111", ["a card number"]),
+        ("DE89370400440532013000", ["an IBAN"]),
+        ("A00017", []),
+        ("SKU-10482", []),
+        ("L-0000042", []),
+    ],
+)
+def test_contact_kinds_name_what_a_value_holds(text, kinds):
+    assert contact_kinds(text) == kinds
+
+
+@pytest.mark.parametrize(
     "card",
     ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "5500 0000 0000 0004",
      "3782 822463 10005"],
@@ -54,6 +115,7 @@ def test_luhn_valid_card_numbers_are_redacted_as_cards(card):
         "price 129.00", "€1.299,00", "on 2026-11-17", "on 17.11.2026", "on 17/11/2026",
         "on 17/11/26",
         "at 2026-11-17T14:03:00+01:00", "between 10:30 and 11:45", "SKU-10482", "SKU-1048234",
+        "on 2026-11-18 11:00:00", "got '2026-11-18 11:00'",
         "store S001", "customer C-20417",
         # 16 digits printed like a card but failing the Luhn check: a voucher code, not a card
         "voucher 1234 5678 9012 3456",
@@ -124,6 +186,7 @@ def _strings(table: pa.Table) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_no_phone_or_email_of_the_input_reaches_any_parquet_file(corpus_run):
     datasets = corpus_run.datasets()
     assert {"stg_frontline_notes", "stg_lost_sales", "rejects", "demand_signals"} <= set(datasets)
@@ -138,6 +201,7 @@ def test_no_phone_or_email_of_the_input_reaches_any_parquet_file(corpus_run):
             assert not [t for t in squeezed if _digits(contact) in t], contact
 
 
+@pytest.mark.slow
 def test_redaction_counts_are_in_the_staging_tables(corpus_run):
     notes = corpus_run.table("stg_frontline_notes").to_pylist()
     sales = corpus_run.table("stg_lost_sales").to_pylist()
@@ -150,6 +214,7 @@ def test_redaction_counts_are_in_the_staging_tables(corpus_run):
     assert by_id["MJ-1"] == 0
 
 
+@pytest.mark.slow
 def test_kept_details_survive_redaction_in_staging(corpus_run):
     texts = {r["note_id"]: r["text"] for r in corpus_run.table("stg_frontline_notes").to_pylist()}
     assert "size 8.5" in texts["PV-2"]

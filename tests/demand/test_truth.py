@@ -11,6 +11,8 @@ from cli.main import cli
 from pipelines.demand.truth import TruthScore, score
 from pipelines.generate import generate
 
+pytestmark = pytest.mark.slow  # a whole job on the sample
+
 
 @pytest.fixture(scope="module")
 def truth_score(tmp_path_factory) -> TruthScore:

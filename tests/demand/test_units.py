@@ -14,6 +14,8 @@ import pytest
 from pipelines.demand import run as demand_run
 from pipelines.ingest import run as ingest_run
 
+pytestmark = pytest.mark.slow  # the ingest and demand pipelines on the sample
+
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 MULTI_PROCESS = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
 

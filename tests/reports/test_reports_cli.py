@@ -94,6 +94,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_run_writes_the_weekly_report(root: Path):
     folder = root / "reports" / WEEK
     html = (folder / "report.html").read_text()
@@ -113,12 +114,14 @@ def test_run_writes_the_weekly_report(root: Path):
         assert (folder / f"{name}.csv").exists()
 
 
+@pytest.mark.slow
 def test_report_default_week_is_the_week_with_data(root: Path):
     result = invoke("report", "--data-root", str(root))
     assert result.exit_code == 0, result.output
     assert f"(week {WEEK})" in result.output
 
 
+@pytest.mark.slow
 def test_report_refuses_a_bad_week_and_a_missing_database(root: Path, tmp_path: Path):
     bad = invoke("report", "--data-root", str(root), "--week", "2026-W60")
     assert bad.exit_code == 2 and "not an ISO week" in bad.output
@@ -126,6 +129,7 @@ def test_report_refuses_a_bad_week_and_a_missing_database(root: Path, tmp_path: 
     assert missing.exit_code == 1 and "run `unmet run" in missing.output
 
 
+@pytest.mark.slow
 def test_store_page_escapes_notes_and_lists_consenting_customers(root: Path):
     result = invoke("report", "--data-root", str(root), "--week", WEEK, "--store", "S002")
     assert result.exit_code == 0, result.output
@@ -148,6 +152,7 @@ def test_store_id_matches_in_any_letter_case(root: Path):
     assert result.output.strip().endswith(f"stores/S002.html (week {WEEK})")
 
 
+@pytest.mark.slow
 def test_store_csv_cells_are_formula_safe(root: Path):
     assert (
         invoke("report", "--data-root", str(root), "--week", WEEK, "--store", "S001").exit_code == 0
@@ -163,12 +168,14 @@ def test_store_csv_cells_are_formula_safe(root: Path):
     assert cells and "'-" not in cells and "-" not in cells
 
 
+@pytest.mark.slow
 def test_unknown_store_is_a_clear_error(root: Path):
     result = invoke("report", "--data-root", str(root), "--week", WEEK, "--store", "S999")
     assert result.exit_code == 1
     assert "unknown store 'S999'; known stores: S001, S002" in result.output
 
 
+@pytest.mark.slow
 def test_followups_match_attributes_and_need_consent(root: Path, tmp_path: Path):
     catalog = tmp_path / "new.csv"
     catalog.write_text(NEW_CATALOG)
@@ -205,6 +212,7 @@ def test_followups_match_attributes_and_need_consent(root: Path, tmp_path: Path)
     assert [r["customer_ref"] for r in csv.DictReader(only.stdout.splitlines())] == ["C-1"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -230,6 +238,7 @@ def test_followups_refuse_a_bad_catalog(root: Path, tmp_path: Path, content, mes
     assert missing.exit_code == 1 and "catalog file not found" in missing.output
 
 
+@pytest.mark.slow
 def test_query_formats(root: Path, tmp_path: Path):
     sql = "select iso_week, events from rpt_weekly_headline"
     table = invoke("query", "--data-root", str(root), sql)
@@ -251,6 +260,7 @@ def test_query_formats(root: Path, tmp_path: Path):
     assert no_out.exit_code == 2 and "--out" in no_out.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
@@ -272,6 +282,7 @@ def test_help_has_examples():
         assert "Example:" in invoke(name, "--help").output
 
 
+@pytest.mark.slow
 def test_query_while_run_rebuilds(root: Path, tmp_path: Path):
     """The real job rebuilds unmet.duckdb in a subprocess while queries run: all succeed."""
     data = tmp_path / "data"

@@ -1,0 +1,167 @@
+"""Privacy of every string field (docs/privacy.md): an identifier that is not one or holds a contact
+detail refuses the record without repeating it, labels may hold none, free text is redacted, and no
+reason or reject repeats a contact detail."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipelines.ingest import fast
+from pipelines.ingest.parse import reject_row
+from pipelines.ingest.readers import RawRecord
+from pipelines.ingest.redact import scrub_message
+from pipelines.ingest.sources import ALL
+from pipelines.ingest.validate import (
+    Reference,
+    Refused,
+    catalog_row,
+    identifier_problem,
+    lookup_row,
+    lost_sale_row,
+    note_row,
+    store_row,
+)
+
+REF = Reference(
+    as_of=datetime(2026, 11, 25, tzinfo=UTC), stores=frozenset({"S001"}), skus=frozenset({"SKU-1"})
+)
+NOTE = {
+    "note_id": "N-1", "store_id": "S001", "channel": "store", "associate_id": "A1",
+    "captured_at": "2026-11-17T14:03:00+01:00", "text": "wants navy coat", "sku": None,
+    "customer_ref": "C-9", "customer_consent": True,
+}  # fmt: skip
+LOOKUP = {
+    "lookup_id": "L-1", "store_id": "S001", "channel": "store", "sku": "SKU-1",
+    "looked_up_at": "2026-11-17T10:00:00+01:00", "result": "out_of_stock", "on_hand_qty": "0",
+}  # fmt: skip
+SALE = {
+    "sale_id": "LS-1", "store_id": "S001", "sku": "SKU-1", "reason_code": "out_of_stock",
+    "quantity": "1", "unit_price": "10.00", "currency": "EUR",
+    "occurred_at": "2026-11-17T10:00:00+01:00", "substitute_sku": None, "description": None,
+}  # fmt: skip
+CATALOG = {"sku": "SKU-1", "style": "Wool coat", "category": "coat", "color": "navy",
+           "pattern": "solid", "size": "L", "list_price": "189.00"}  # fmt: skip
+STORE = {"store_id": "S001", "name": "Lyon", "region": "South-East", "country": "FR",
+         "timezone": "Europe/Paris"}  # fmt: skip
+
+#: One of each kind of contact detail, as people type them.
+CONTACTS = {
+    "e-mail": "jane.doe@example.com",
+    "mistyped e-mail": "jane.d@example..com",
+    "phone": "+33 6 12 34 56 78",
+    "bare phone": "0612345678",
+    "card": "4111 1111 1111 1111",
+    "bare card": "4111111111111111",
+    "iban": "DE89370400440532013000",
+}
+ROWS = [(note_row, NOTE), (lookup_row, LOOKUP), (lost_sale_row, SALE), (catalog_row, CATALOG),
+        (store_row, STORE)]  # fmt: skip
+IDS_AND_LABELS = {"note_id", "store_id", "associate_id", "sku", "customer_ref", "lookup_id",
+                  "sale_id", "substitute_sku", "category", "color", "pattern", "size",
+                  "region", "timezone"}  # fmt: skip
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _leaks(value: str, text: str) -> bool:
+    return value.lower() in text.lower() or _digits(value) in _digits(text)
+
+
+@pytest.mark.parametrize("contact", CONTACTS.values(), ids=CONTACTS.keys())
+@pytest.mark.parametrize(
+    ("row_fn", "field"),
+    [(fn, name) for fn, base in ROWS for name in base],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_a_contact_in_any_field_is_refused_or_redacted_never_repeated(row_fn, field, contact):
+    base = dict(next(b for fn, b in ROWS if fn is row_fn))
+    try:
+        row = row_fn({**base, field: contact}, REF)
+    except Refused as refused:
+        assert not _leaks(contact, str(refused)), str(refused)
+        return
+    # accepted: never as an identifier or label; free text holds it redacted
+    assert field not in IDS_AND_LABELS, f"{field} accepted {contact!r}"
+    assert not any(_leaks(contact, str(v)) for v in row.values() if v is not None), row
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("A00017", None),
+        ("SKU-10482", None),
+        ("L-0000042", None),
+        ("store:lyon/1", None),
+        ("jane@example.com", "looks like an e-mail address"),
+        ("0612345678", "looks like a phone number"),
+        ("4111111111111111", "looks like a card number"),
+        ("DE89370400440532013000", "looks like an IBAN"),
+        ("A 1", "'A 1' is not an identifier"),
+        ("-A1", "'-A1' is not an identifier"),
+    ],
+)
+def test_what_an_identifier_may_hold(value, problem):
+    found = identifier_problem(value)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_an_e_mail_as_consented_customer_ref_refuses_the_note():
+    with pytest.raises(Refused) as refused:
+        note_row({**NOTE, "customer_ref": "jane.d@example..com"}, REF)
+    assert str(refused.value) == (
+        "customer_ref: looks like an e-mail address; identifiers may not hold contact details "
+        "(value withheld)"
+    )
+
+
+def test_an_unconsented_customer_ref_is_dropped_whatever_it_holds():
+    row = note_row({**NOTE, "customer_ref": "jane@example.com", "customer_consent": False}, REF)
+    assert row["customer_ref"] is None
+
+
+def test_free_text_of_the_reference_data_is_redacted():
+    assert catalog_row({**CATALOG, "style": "coat, ask 0612345678"}, REF)["style"] == (
+        "coat, ask [phone]"
+    )
+    assert store_row({**STORE, "name": "Lyon jane@example.com"}, REF)["name"] == "Lyon [email]"
+
+
+def test_a_reject_repeats_no_contact_in_its_id_reason_or_raw():
+    spec = next(s for s in ALL if s.name == "frontline_notes")
+    fields = {**NOTE, "note_id": "4111111111111111", "store_id": "jane@example.com"}
+    raw = json.dumps(fields)
+    record = RawRecord(1, raw, fields, None)
+    reject = reject_row(spec, record, "n.jsonl", "store_id: unknown store 'jane@example.com'")
+    shown = json.dumps(reject)
+    assert "jane@example.com" not in shown and "4111111111111111" not in shown
+    assert reject["record_id"] == "[card]"
+
+
+def test_the_fast_path_leaves_contact_like_ids_to_the_exact_path():
+    header = ",".join(LOOKUP)
+    lines = [",".join(str(v) for v in {**LOOKUP, "lookup_id": lid}.values())
+             for lid in ("L-0000042", "0612345678", "DE89370400440532013000", "a@b.c")]  # fmt: skip
+    data = ("\n".join([header, *lines]) + "\n").encode()
+    spec = next(s for s in ALL if s.name == "oos_lookups")
+    from schemas.arrow import arrow_schema
+    from schemas.staging import STAGING_TABLES
+
+    schema = arrow_schema(STAGING_TABLES["oos_lookups"])
+    result = fast.parse("oos_lookups", "csv", data, spec.columns, REF, schema)
+    assert result is not None
+    assert result.table.column("lookup_id").to_pylist() == ["L-0000042"]
+    assert len(result.slow) == 3
+
+
+def test_a_reason_keeps_its_limits_but_not_the_values_it_quotes():
+    reason = "on_hand_qty: Input should be less than or equal to 1000000 (got '0612345678')"
+    assert scrub_message(reason) == (
+        "on_hand_qty: Input should be less than or equal to 1000000 (got '[phone]')"
+    )
+    zone = "timezone: Value error, unknown time zone 'DE89370400440532013000': give an IANA name"
+    assert "DE89" not in scrub_message(zone) and "[iban]" in scrub_message(zone)

@@ -1,0 +1,218 @@
+"""No contact detail of any input field reaches any output (docs/privacy.md).
+
+An e-mail (and a mistyped one), a phone, a card and an IBAN are planted in every input field of
+every source. The whole job runs on them (then the store page and the follow-up CSV are written),
+and so does a run the gate stops. Every byte the runs wrote under the data root and printed is
+searched for the planted values, and so is every value of every Parquet file and of every table and
+view of every DuckDB file (read through their libraries: compressed pages hide nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from schemas import raw
+
+pytestmark = pytest.mark.slow
+
+TINY = Path(__file__).parent / "data" / "tiny"
+AS_OF = "2026-11-25T00:00:00+00:00"
+UNMET = [sys.executable, "-m", "cli"]
+
+PLANTED = {
+    "email": "leak.check+unmet@example.org",
+    "mistyped email": "jane.d@example..com",
+    "phone": "+44 7700 900461",
+    "card": "4539 1488 0343 6467",
+    "iban": "GB82WEST12345698765432",
+}
+#: A valid record of each source: every planted record is one of these with one field replaced.
+BASE = {
+    "frontline_notes": {
+        "note_id": "P-N", "store_id": "S001", "channel": "store", "associate_id": "A1",
+        "captured_at": "2026-11-18T10:00:00+01:00", "text": "wanted a navy coat in L",
+        "sku": "SKU-1", "customer_ref": "C-7", "customer_consent": True,
+    },
+    "oos_lookups": {
+        "lookup_id": "P-L", "store_id": "S001", "channel": "store", "sku": "SKU-1",
+        "looked_up_at": "2026-11-18T10:00:00+01:00", "result": "out_of_stock", "on_hand_qty": "0",
+    },
+    "lost_sales": {
+        "sale_id": "P-S", "store_id": "S001", "sku": "SKU-1", "reason_code": "out_of_stock",
+        "quantity": "1", "unit_price": "189.00", "currency": "EUR",
+        "occurred_at": "2026-11-18T10:00:00+01:00", "substitute_sku": "", "description": "navy",
+    },
+    "catalog": {
+        "sku": "SKU-P", "style": "Wool overcoat", "category": "coat", "color": "navy",
+        "pattern": "solid", "size": "L", "list_price": "189.00",
+    },
+    "stores": {"store_id": "S-P", "name": "Nantes", "region": "West", "country": "FR",
+               "timezone": "Europe/Paris"},
+}  # fmt: skip
+ID_FIELD = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id",
+            "catalog": "sku", "stores": "store_id"}  # fmt: skip
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+KEYS = {name: _compact(value) for name, value in PLANTED.items()}
+
+
+def planted_records(source: str) -> list[dict]:
+    """One record per (field, planted value); the id made unique unless it is the planted field."""
+    records = []
+    for n, (field, (_, value)) in enumerate(
+        (f, p) for f in BASE[source] for p in PLANTED.items()
+    ):  # fmt: skip
+        record = dict(BASE[source])
+        record[ID_FIELD[source]] = f"{record[ID_FIELD[source]]}-{n}"
+        record[field] = f"call {value} please" if field in ("text", "description") else value
+        records.append(record)
+    return records
+
+
+def write_inputs(target: Path, *, free_sku: bool = False) -> Path:
+    shutil.copytree(TINY, target)
+    notes = planted_records("frontline_notes")
+    (target / "frontline_notes" / "planted.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in notes)
+    )
+    for source, folder in (("oos_lookups", "oos_lookups"), ("lost_sales", "lost_sales")):
+        _write_csv(target / folder / "planted.csv", planted_records(source))
+    for source, path in (("catalog", "catalog/catalog.csv"), ("stores", "stores/stores.csv")):
+        existing = list(csv.DictReader(io.StringIO((target / path).read_text())))
+        if free_sku and source == "catalog":
+            existing[0]["list_price"] = "0.00"  # breaks a gate rule: the gate stops this run
+        _write_csv(target / path, existing + planted_records(source))
+    return target
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    out = io.StringIO()
+    columns = list(dict.fromkeys(key for row in rows for key in row))  # an optional one too
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue())
+
+
+def unmet(*args: str) -> tuple[int, str]:
+    proc = subprocess.run([*UNMET, *args], capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def leaks(text: str) -> list[str]:
+    low = text.lower()
+    compact = _compact(text)
+    return [n for n, v in PLANTED.items() if v.lower() in low or KEYS[n] in compact]
+
+
+def _values(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _values(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _values(v)]
+    return [] if value is None else [str(value)]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A published run on the planted inputs, its store page and follow-up CSV, then a run on the
+    same inputs that the gate stops; returns the data root and everything the commands printed."""
+    base = tmp_path_factory.mktemp("leaks")
+    inputs = write_inputs(base / "inputs")
+    root = base / "data"
+    printed = []
+    code, out = unmet("run", "--data-root", str(root), "--inputs", str(inputs), "--as-of", AS_OF)
+    assert code == 0, out
+    printed.append(out)
+    for store in ("S001", "S002"):
+        code, out = unmet("report", "--data-root", str(root), "--week", "2026-W47",
+                          "--store", store)  # fmt: skip
+        assert code == 0, out
+        printed.append(out)
+    code, out = unmet("followups", "--data-root", str(root), "--out", str(root / "followups.csv"),
+                      "--catalog", str(TINY / "catalog" / "catalog.csv"))  # fmt: skip
+    assert code == 0, out
+    printed.append(out)
+    # a new catalog with the planted rows: refused, and its error repeats none of them
+    code, out = unmet("followups", "--data-root", str(root),
+                      "--catalog", str(inputs / "catalog" / "catalog.csv"))  # fmt: skip
+    assert code != 0 and "looks like an e-mail address" in out, out
+    printed.append(out)
+    stopped = write_inputs(base / "stopped-inputs", free_sku=True)
+    code, out = unmet("run", "--data-root", str(root), "--inputs", str(stopped), "--as-of", AS_OF)
+    assert code == 4, out
+    printed.append(out)
+    return root, "\n".join(printed)
+
+
+def test_the_inputs_hold_every_planted_value_in_every_field():
+    records = {source: planted_records(source) for source in BASE}
+    models = {"frontline_notes": raw.FrontlineNote, "oos_lookups": raw.OosLookup,
+              "lost_sales": raw.LostSale, "catalog": raw.CatalogItem, "stores": raw.Store}  # fmt: skip
+    for source, rows in records.items():
+        assert set(BASE[source]) == set(models[source].model_fields)
+        for field in BASE[source]:
+            held = {n for r in rows for n in leaks(str(r[field]))}
+            assert held == set(PLANTED), (source, field)
+
+
+def test_nothing_printed_or_written_holds_a_planted_value(runs):
+    root, printed = runs
+    assert leaks(printed) == [], printed
+    files = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert any(p.suffix == ".log" for p in files) and any(
+        p.name == "validation.json" for p in files
+    )
+    assert list(root.glob("runs/*.partial/validation.json")), "the stopped run is kept"
+    assert (root / "followups.csv").exists() and list(root.rglob("stores/S001.html"))
+    for path in files:
+        data = path.read_bytes()
+        found = leaks(data.decode("utf-8", errors="replace")) if b"\0" not in data else [
+            n for n, v in PLANTED.items() if v.encode() in data or KEYS[n].encode() in data
+        ]  # fmt: skip
+        assert found == [], f"{path.relative_to(root)} holds {found}"
+
+
+def test_no_parquet_value_holds_a_planted_value(runs):
+    root, _ = runs
+    files = sorted(root.rglob("*.parquet"))
+    assert any(".partial" in str(p) for p in files), "the stopped run's datasets are searched"
+    for path in files:
+        table = pq.read_table(path, partitioning=None)
+        for column in table.column_names:
+            for value in _values(table.column(column).to_pylist()):
+                assert leaks(value) == [], f"{path.relative_to(root)}:{column} {value!r}"
+
+
+def test_no_duckdb_table_or_view_holds_a_planted_value(runs):
+    root, _ = runs
+    files = sorted({p.resolve() for p in root.rglob("*.duckdb")})
+    assert files
+    for path in files:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            names = [r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()]  # fmt: skip
+            assert "stg_frontline_notes" in names and "rpt_store_notes" in names
+            for name in names:
+                for row in con.execute(f'select * from "{name}"').fetchall():
+                    for value in _values(row):
+                        assert leaks(value) == [], f"{path.name}:{name} {value!r}"
+        finally:
+            con.close()

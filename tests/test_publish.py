@@ -1,0 +1,85 @@
+"""pipelines/publish.py on plain folders (no job): `published` is the only pointer that moves, the
+documented paths go through it, and a data root of the earlier layout is moved to the links
+without a reader seeing a change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pipelines import publish
+
+WEEK = "2026-W47"
+
+
+def fake_run(data_root: Path, run_id: str, content: str, *, outputs: bool = True) -> Path:
+    run_dir = data_root / "runs" / run_id
+    (run_dir / "demand_events").mkdir(parents=True)
+    (run_dir / "manifest.json").write_text("{}")
+    if outputs:
+        (run_dir / "unmet.duckdb").write_text(f"db {content}")
+        (run_dir / "reports" / WEEK).mkdir(parents=True)
+        (run_dir / "reports" / WEEK / "report.html").write_text(f"report {content}")
+    return run_dir
+
+
+def seen(data_root: Path) -> tuple[str, str, str]:
+    """What a reader opening the documented paths gets."""
+    return (
+        os.readlink(data_root / "published"),
+        (data_root / "unmet.duckdb").read_text(),
+        (data_root / "reports" / WEEK / "report.html").read_text(),
+    )
+
+
+def test_publishing_moves_only_the_published_link(tmp_path):
+    first = fake_run(tmp_path, "r1", "one")
+    second = fake_run(tmp_path, "r2", "two")
+    publish.publish(tmp_path, first)
+    assert seen(tmp_path) == ("runs/r1", "db one", "report one")
+    links = {name: os.readlink(tmp_path / name) for name in publish.OUTPUTS}
+    assert links == {"unmet.duckdb": "published/unmet.duckdb", "reports": "published/reports"}
+
+    publish.publish(tmp_path, second)
+    assert seen(tmp_path) == ("runs/r2", "db two", "report two")
+    assert {name: os.readlink(tmp_path / name) for name in publish.OUTPUTS} == links
+
+
+def test_an_earlier_layout_is_moved_to_the_links_showing_the_same_bytes(tmp_path):
+    old = fake_run(tmp_path, "r1", "old", outputs=False)
+    os.symlink("runs/r1", tmp_path / "published")
+    (tmp_path / "unmet.duckdb").write_text("db old")
+    (tmp_path / "reports" / WEEK).mkdir(parents=True)
+    (tmp_path / "reports" / WEEK / "report.html").write_text("report old")
+    inode = (tmp_path / "unmet.duckdb").stat().st_ino
+    assert not publish.complete(old)
+
+    publish.link_outputs(tmp_path)
+    assert seen(tmp_path) == ("runs/r1", "db old", "report old")
+    assert (tmp_path / "unmet.duckdb").is_symlink() and (tmp_path / "reports").is_symlink()
+    assert (old / "unmet.duckdb").stat().st_ino == inode  # a hard link: no copy of the file
+    assert publish.complete(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "published", "reports", "runs", "unmet.duckdb"
+    ]  # fmt: skip
+
+    publish.publish(tmp_path, fake_run(tmp_path, "r2", "new"))
+    assert seen(tmp_path) == ("runs/r2", "db new", "report new")
+
+
+def test_a_run_without_its_duckdb_file_or_reports_is_not_complete(tmp_path):
+    run_dir = fake_run(tmp_path, "r1", "one")
+    assert publish.complete(run_dir)
+    (run_dir / "unmet.duckdb").unlink()
+    assert not publish.complete(run_dir)
+
+
+def test_a_stopped_run_is_stripped_to_its_validation(tmp_path):
+    partial = tmp_path / "runs" / "r1.partial"
+    (partial / "stg_frontline_notes").mkdir(parents=True)
+    (partial / "rejects").mkdir()
+    (partial / "stg_frontline_notes" / "part-00000.parquet").write_bytes(b"PAR1")
+    (partial / "manifest.json").write_text("{}")
+    (partial / "validation.json").write_text("{}")
+    publish.strip_stopped(partial)
+    assert [p.name for p in partial.iterdir()] == ["validation.json"]

@@ -74,6 +74,7 @@ class ColorFamily(StrEnum):
     PURPLE = "purple"
     BROWN = "brown"
     BEIGE = "beige"
+    METALLIC = "metallic"  # gold, silver, copper, bronze, rose gold (LABELLING.md)
 
 
 class Pattern(StrEnum):

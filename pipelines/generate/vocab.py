@@ -24,7 +24,6 @@ SHADES: dict[str, ColorFamily] = {
     "charcoal": ColorFamily.GREY,
     "heather grey": ColorFamily.GREY,
     "slate": ColorFamily.GREY,
-    "silver": ColorFamily.GREY,
     "red": ColorFamily.RED,
     "burgundy": ColorFamily.RED,
     "wine": ColorFamily.RED,
@@ -64,7 +63,6 @@ SHADES: dict[str, ColorFamily] = {
     "plum": ColorFamily.PURPLE,
     "mauve": ColorFamily.PURPLE,
     "brown": ColorFamily.BROWN,
-    "camel": ColorFamily.BROWN,
     "tan": ColorFamily.BROWN,
     "chocolate": ColorFamily.BROWN,
     "cognac": ColorFamily.BROWN,
@@ -73,8 +71,13 @@ SHADES: dict[str, ColorFamily] = {
     "sand": ColorFamily.BEIGE,
     "stone": ColorFamily.BEIGE,
     "taupe": ColorFamily.BEIGE,
+    "camel": ColorFamily.BEIGE,
     "oatmeal": ColorFamily.BEIGE,
     "ecru": ColorFamily.BEIGE,
+    "gold": ColorFamily.METALLIC,
+    "silver": ColorFamily.METALLIC,
+    "rose gold": ColorFamily.METALLIC,
+    "bronze": ColorFamily.METALLIC,
 }
 
 #: Shades of each family, in declaration order.

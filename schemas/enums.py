@@ -105,6 +105,7 @@ class SizeModifier(StrEnum):
     TALL = "tall"
     PLUS = "plus"
     WIDE = "wide"
+    REGULAR = "regular"  # "30 reg": the regular length, said against petite or tall
 
 
 class Polarity(StrEnum):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -93,7 +94,9 @@ def gold_spans(line: dict) -> list[Span]:
     cursor = 0
     for m in line["mentions"]:
         words = m["text"].lower()
-        at = text.find(words, cursor)
+        whole = re.compile(rf"(?<![\w]){re.escape(words)}(?![\w])")
+        found = whole.search(text, cursor) or whole.search(text)
+        at = found.start() if found else text.find(words, cursor)
         if at < 0:
             at = text.find(words)
         if at < 0:

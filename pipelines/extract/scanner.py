@@ -19,6 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
+from pipelines.extract.numbers import NUMBER_RE, number_ok, number_value
 from schemas.enums import Polarity
 
 WANTED = Polarity.WANTED.value
@@ -27,34 +28,20 @@ COLOR_MODIFIERS = frozenset(
     "light dark pale bright deep dusty dusky medium mid hot neon pastel soft muted rich vivid "
     "faded washed".split()
 )
-#: Words right before a bare number that make it something other than a size.
-NOT_SIZE_BEFORE = frozenset(
-    "order ref reference no number till age aged table aisle bay door at about approx after "
-    "within call calls ticket receipt invoice case room floor page step".split()
-)
-#: Words right after a bare number that make it a quantity, a time or money.
-NOT_SIZE_AFTER = frozenset(
-    "day days hour hours hr hrs min mins minute minutes week weeks month months year years yr "
-    "yrs am pm items item pairs times shops stores branches people customers calls note notes "
-    "quid pounds pound euros dollars off percent pence p o'clock seconds secs orders boxes "
-    "of".split()
-)
 SIZE_CUES = ("size", "sizes", "sz", "uk", "eu")
 BOUNDARY_WORDS = {"but": "clause", "and": "join", "plus": "join"}
 _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
 _DIGIT_NEXT = re.compile(r"\s*\d")
+_DIGITS = re.compile(r"\d+")
+_MODIFIER_NEXT = re.compile(r" (?:petite|tall|regular|reg)\b")
 #: Cue words that mean something else at the end of a clause.
 _AT_END = {
     "no": Cue(Polarity.REJECTED.value, "post", None),  # "we suggested olive, no"
     "only": Cue(Polarity.OFFERED.value, "post", None),  # "the site lists up to 16 only"
 }
 FOOTWEAR = frozenset({"shoes", "boots", "sneakers", "sandals"})
-_NUMBER = re.compile(
-    r"w?(?P<a>\d{1,2}(?:\.5)?)(?:\s?(?:[x/]|\"?\s*(?:in(?:ch)?\s+)?waist[\s,]*)\s?l?(?P<b>\d\d)"
-    r"|[\s,]*l(?P<c>\d\d))?"
-)
 
 
 #: A token is a plain list (creating one costs a fraction of a dataclass):
@@ -121,6 +108,32 @@ def _comparatives() -> list[str]:
     return out
 
 
+#: Letter sizes as associates and reviewers abbreviate them, for shorthand and combined sizes.
+_LETTERS = {"xxs": "XXS", "xs": "XS", "s": "S", "sm": "S", "m": "M", "med": "M", "l": "L",
+            "lg": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL", "small": "S", "medium": "M",
+            "large": "L"}  # fmt: skip
+
+
+def _shorthand_sizes() -> dict[str, tuple[str, str | None]]:
+    """Phrases -> (size, modifier): "xsp", "pxs", "mp", "mt" (petite and tall shorthand),
+    "m/l", "xs/s" (combined sizes, kept whole), "size zero"."""
+    out: dict[str, tuple[str, str | None]] = {"size zero": ("0", None),
+                                              "size double zero": ("00", None)}  # fmt: skip
+    for word, value in _LETTERS.items():
+        if len(word) <= 4 and word not in ("sm", "med", "lg"):
+            out[word + "p"] = (value, "petite")  # xsp, mp, lp
+            if word != "s":  # "st" is a street, "pm" and "ps" are not sizes
+                out[word + "t"] = (value, "tall")  # mt, lt, xlt
+            if len(word) >= 2:
+                out["p" + word] = (value, "petite")  # pxs, pxxs, pxl
+    order = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+    for a, va in _LETTERS.items():
+        for b, vb in _LETTERS.items():
+            if order.index(vb) == order.index(va) + 1 and (len(a) <= 4) == (len(b) <= 4):
+                out[f"{a}/{b}"] = out[f"{a} / {b}"] = (f"{va}/{vb}", None)
+    return out
+
+
 @cache
 def phrase_table() -> dict[str, Entry]:
     """Every phrase the scanner knows, keyed by :func:`norm_key` (first lexicon wins)."""
@@ -148,6 +161,9 @@ def phrase_table() -> dict[str, Entry]:
                    False, None))  # fmt: skip
     for letter in "sml":
         add(letter, ("letter", "size", letter.upper(), None, False, None))
+    for phrase, (value, modifier) in _shorthand_sizes().items():
+        kind = "mention" if modifier is None else "sizemod"
+        add(phrase, (kind, "size", value, modifier, False, None))
     for term, cue in lex.cues.items():
         if term in lex.demand_cues:
             cue = replace(cue, demand=lex.demand_cues[term])
@@ -177,11 +193,6 @@ _BOUNDARY_KIND = {c: "sentence" for c in ".;!?\n—"} | {
 #: A number match starts with "s" (size/sz), "w" or a digit: checked first, it saves the regex
 #: engine trying the number rule after every word.
 _NUMBER_START = r"(?=[sw\d])"
-_NUMBER_RE = (
-    r"(?:sz|size)?w?\d{1,2}(?:\.5)?(?:\s?[x/]\s?l?\d\d"
-    r"|\s?(?:\"|in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*\d\d\s*(?:in(?:ch)?\s+)?"
-    r"(?:leg|inseam|length))?|[\s,]*l\d\d)?"
-)
 
 
 @cache
@@ -195,7 +206,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
     lex = load_lexicon()
     table = phrase_table()
     trie = trie_regex(sorted(set(lex.stop_phrases) | set(_all_phrases(lex))))
-    number = rf"{_NUMBER_START}{_NUMBER_RE}"
+    number = rf"{_NUMBER_START}{NUMBER_RE}"
     regex = re.compile(
         rf"[{_SEP}](?:(?<=[{_PUNCT}])(?P<b>)"
         rf"(?:[{_SEP}]*(?:(?P<p2>{trie})|(?P<n2>{number}))\b)?"
@@ -209,7 +220,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 def _all_phrases(lex: Lexicon) -> list[str]:
     out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
-    out += [*"sml", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    out += [*"sml", *_shorthand_sizes(), *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
 
 
@@ -276,32 +287,6 @@ def _no_changed_letter(word: str, term: str) -> bool:
     return len(word) != len(term) or sorted(word) == sorted(term)
 
 
-def _number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
-    after = low[end : end + 12].split()
-    if after and after[0].strip(",.!?") in NOT_SIZE_AFTER:
-        return False
-    if cued:
-        return True
-    before = low[max(0, start - 14) : start].split()
-    if before and before[-1].strip(",:") in NOT_SIZE_BEFORE:
-        return False
-    return 2 <= float(value) <= 60
-
-
-def _number_value(matched: str) -> tuple[str, bool] | None:
-    """(size, is_waist_by_leg) for a number match: "34x32", "w34 l32", "15.5 collar", "8"."""
-    m = _NUMBER.match(matched)
-    if m is None:
-        return None
-    first, leg = m.group("a"), m.group("b") or m.group("c")
-    if leg is not None:
-        if "." in first or not (22 <= int(first) <= 56 and 24 <= int(leg) <= 38):
-            return None
-        return f"{first}x{leg}", True
-    value = float(first)
-    return (str(int(value)) if value.is_integer() else str(value)), "w" in matched[:1]
-
-
 def scan(text: str) -> list[Token]:
     """Every mention, cue, comparative and boundary in `text`, in order (see `Token`)."""
     return scan_note(text)[0]
@@ -344,10 +329,19 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             cued = matched[0] == "s" or (
                 bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
             )
-            parsed = _number_value(matched.removeprefix("size").removeprefix("sz"))
-            if parsed is not None and (parsed[1] or _number_ok(low, start, end, parsed[0], cued)):
+            parsed = number_value(matched.removeprefix("size").removeprefix("sz"))
+            if parsed is not None and (parsed[2] or number_ok(low, start, end, parsed[0], cued)):
+                if "-" in parsed[0]:  # "sizes 4-8": both ends
+                    for d in _DIGITS.finditer(low, start, end):
+                        append(["mention", d.start() - 1, d.end() - 1, "size", d.group(), None,
+                                False, None, ""])  # fmt: skip
+                        mentions += 1
+                    continue
                 append(["mention", start - 1, end - 1, "size", parsed[0], None, False, None, ""])
                 mentions += 1
+                if parsed[1] is not None:  # "2p": size 2, petite
+                    append(["mention", start - 1, end - 1, "size_modifier", parsed[1], None,
+                            False, None, ""])  # fmt: skip
             continue
         matched = low[start:end]
         entry = get(matched) or get(norm_key(matched))
@@ -376,8 +370,12 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             elif cue.scope == "frame" and cue.polarity == WANTED:
                 flags |= WANTED_FRAME
             append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
+        elif kind == "sizemod":  # "xsp": size XS and modifier petite over the same words
+            append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
+            append(["mention", start - 1, end - 1, "size_modifier", shade, None, False, None, ""])
+            mentions += 1
         elif kind == "letter":
-            if _letter_ok(text, low, start, tokens):
+            if _letter_ok(text, low, start, end, tokens):
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
         elif kind != "stop":  # cmp | sizecue | boundary | cmod
@@ -470,10 +468,16 @@ def _word_regex(word: str) -> re.Pattern[str]:
     return regex
 
 
-def _letter_ok(text: str, low: str, start: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size if written in capitals or right after "size" ("size m")."""
+def _letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
+    """A lone s/m/l is a size if written in capitals, right after "size" ("size m") or next
+    to a size modifier ("s petite", "petite m")."""
     if low[start - 1] in "'’&":
         return False
-    if text[start - 1].isupper():
+    if text[start - 1].isupper() or _MODIFIER_NEXT.match(low, end):
         return True
-    return bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
+    if not tokens:
+        return False
+    prev = tokens[-1]
+    if prev[KIND] == "sizecue" and prev[END] >= start - 3:
+        return True
+    return prev[ATTR] == "size_modifier" and prev[END] >= start - 2

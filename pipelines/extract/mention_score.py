@@ -94,7 +94,7 @@ def gold_spans(line: dict) -> list[Span]:
     cursor = 0
     for m in line["mentions"]:
         words = m["text"].lower()
-        whole = re.compile(rf"(?<![\w]){re.escape(words)}(?![\w])")
+        whole = re.compile(rf"(?<![\w'’]){re.escape(words)}(?![\w])")
         found = whole.search(text, cursor) or whole.search(text)
         at = found.start() if found else text.find(words, cursor)
         if at < 0:

@@ -2,7 +2,8 @@
 
 Every lexicon phrase (stop phrases, colours, patterns, categories, sizes, cues, comparatives)
 goes into one trie, compiled into one regular expression together with a number rule, the
-boundary punctuation and a catch-all for other words. It runs once over the lower-cased note,
+boundary punctuation and a catch-all for other words (which numbers and size words are sizes:
+``sizes.py``). It runs once over the lower-cased note,
 longest phrase first, so "black friday" is consumed before "black" can match and "medium pink"
 before "medium". Words the lexicons do not know go to a cached rapidfuzz lookup (misspellings
 such as "burgandy", "purpel", "shrit"), but only if they have four or more letters and are not
@@ -19,7 +20,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
-from pipelines.extract.numbers import NUMBER_RE, number_ok, number_value
+from pipelines.extract.sizes import (
+    NUMBER_RE,
+    SIZE_WORDS,
+    letter_context_ok,
+    modifier_ok,
+    number_ok,
+    number_value,
+    shorthand_sizes,
+    size_word_ok,
+)
 from schemas.enums import Polarity
 
 WANTED = Polarity.WANTED.value
@@ -34,8 +44,9 @@ _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
 _DIGIT_NEXT = re.compile(r"\s*\d")
+_BODY_WORDS = frozenset({"tall", "petite"})
+_NOT_OS_AFTER = (["down"], ["up"], ["least"], ["downsize"], ["upsize"], ["by"])
 _DIGITS = re.compile(r"\d+")
-_MODIFIER_NEXT = re.compile(r" (?:petite|tall|regular|reg)\b")
 #: Cue words that mean something else at the end of a clause.
 _AT_END = {
     "no": Cue(Polarity.REJECTED.value, "post", None),  # "we suggested olive, no"
@@ -108,32 +119,6 @@ def _comparatives() -> list[str]:
     return out
 
 
-#: Letter sizes as associates and reviewers abbreviate them, for shorthand and combined sizes.
-_LETTERS = {"xxs": "XXS", "xs": "XS", "s": "S", "sm": "S", "m": "M", "med": "M", "l": "L",
-            "lg": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL", "small": "S", "medium": "M",
-            "large": "L"}  # fmt: skip
-
-
-def _shorthand_sizes() -> dict[str, tuple[str, str | None]]:
-    """Phrases -> (size, modifier): "xsp", "pxs", "mp", "mt" (petite and tall shorthand),
-    "m/l", "xs/s" (combined sizes, kept whole), "size zero"."""
-    out: dict[str, tuple[str, str | None]] = {"size zero": ("0", None),
-                                              "size double zero": ("00", None)}  # fmt: skip
-    for word, value in _LETTERS.items():
-        if len(word) <= 4 and word not in ("sm", "med", "lg"):
-            out[word + "p"] = (value, "petite")  # xsp, mp, lp
-            if word != "s":  # "st" is a street, "pm" and "ps" are not sizes
-                out[word + "t"] = (value, "tall")  # mt, lt, xlt
-            if len(word) >= 2:
-                out["p" + word] = (value, "petite")  # pxs, pxxs, pxl
-    order = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
-    for a, va in _LETTERS.items():
-        for b, vb in _LETTERS.items():
-            if order.index(vb) == order.index(va) + 1 and (len(a) <= 4) == (len(b) <= 4):
-                out[f"{a}/{b}"] = out[f"{a} / {b}"] = (f"{va}/{vb}", None)
-    return out
-
-
 @cache
 def phrase_table() -> dict[str, Entry]:
     """Every phrase the scanner knows, keyed by :func:`norm_key` (first lexicon wins)."""
@@ -161,7 +146,7 @@ def phrase_table() -> dict[str, Entry]:
                    False, None))  # fmt: skip
     for letter in "sml":
         add(letter, ("letter", "size", letter.upper(), None, False, None))
-    for phrase, (value, modifier) in _shorthand_sizes().items():
+    for phrase, (value, modifier) in shorthand_sizes().items():
         kind = "mention" if modifier is None else "sizemod"
         add(phrase, (kind, "size", value, modifier, False, None))
     for term, cue in lex.cues.items():
@@ -220,7 +205,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 def _all_phrases(lex: Lexicon) -> list[str]:
     out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
-    out += [*"sml", *_shorthand_sizes(), *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    out += [*"sml", *shorthand_sizes(), *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
 
 
@@ -351,6 +336,12 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
         if kind == "mention":
             if value == "OS" and _DIGIT_NEXT.match(low, end):
                 continue  # "the cream one size 10": "size" cues the number, not one size
+            if attribute == "size" and matched in SIZE_WORDS and not size_word_ok(low, start, end):
+                continue  # "runs large", "a small hole", "medium wash"
+            if matched in _BODY_WORDS and not modifier_ok(low, start, end):
+                continue  # "i'm petite", "5'9\" tall", "a tall girl"
+            if value == "OS" and low[max(0, start - 10) : start].split()[-1:] in _NOT_OS_AFTER:
+                continue  # "size down one size", "at least one size"
             if attribute == "color" and tokens:
                 prev = tokens[-1]
                 if prev[KIND] == "cmod" or prev[VALUE] == "M":  # "medium pink"
@@ -469,15 +460,17 @@ def _word_regex(word: str) -> re.Pattern[str]:
 
 
 def _letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size if written in capitals, right after "size" ("size m") or next
-    to a size modifier ("s petite", "petite m")."""
-    if low[start - 1] in "'’&":
-        return False
-    if text[start - 1].isupper() or _MODIFIER_NEXT.match(low, end):
+    """A lone s/m/l is a size if the words around it say so (:func:`letter_context_ok`),
+    right after "size" ("size m") or next to another size ("xs and s", "petite m")."""
+    if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
+        return False  # "m&s", "l'oreal"
+    if letter_context_ok(text, low, start, end):
         return True
     if not tokens:
         return False
     prev = tokens[-1]
     if prev[KIND] == "sizecue" and prev[END] >= start - 3:
         return True
-    return prev[ATTR] == "size_modifier" and prev[END] >= start - 2
+    if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
+        prev = tokens[-2]  # "xs and s"
+    return prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6

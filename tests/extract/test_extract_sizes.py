@@ -107,3 +107,48 @@ def test_a_shorthand_size_and_its_modifier_cover_the_same_words():
     text = "cust after petite jeans 8p dark indigo"
     found = [(m.attribute, m.raw, m.value) for m in extract(text).mentions if "size" in m.attribute]
     assert ("size", "8p", "8") in found and ("size_modifier", "8p", "petite") in found
+
+
+# size words that describe the fit or the body, and lone letters that are sizes
+SIZE_WORDS = [
+    ("runs-large", "it runs large, size down", []),
+    ("too-small", "the waist was too small", []),
+    ("a-little-large", "it was a little large in the chest", []),
+    ("large-bust", "i have a large bust", []),
+    ("small-frame", "on my small frame it drowned me", []),
+    ("small-florals", "the white with small florals", []),
+    ("medium-weight", "a medium weight knit", []),
+    ("ordered-a-small", "i ordered a small", ["S"]),
+    ("the-medium-was-too-large", "the medium was too large", ["M"]),
+    ("lone-s-after-article", "i purchased a s as it runs big", ["S"]),
+    ("s-and-m", "i ordered the s and m.", ["S", "M"]),
+    ("s-or-m", "would you recommend the s or m?", ["S", "M"]),
+    ("xs-and-s", "back in stock in xs and s", ["XS", "S"]),
+    ("m-and-s-is-a-shop", "i got it at m&s last week", []),
+    ("plural-sizes", "smalls tend to be tight, mediums are fine", ["S", "M"]),
+    ("sized-down-one-size", "i sized down one size", []),
+    ("one-size-fits-all", "the scarf is one size", ["OS"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in SIZE_WORDS],
+                         ids=[c[0] for c in SIZE_WORDS])  # fmt: skip
+def test_size_words_and_letters(text, expected):
+    assert sizes(text) == expected
+
+
+MODIFIERS = [
+    ("im-petite", "i am petite and the xs fit", []),
+    ("height-tall", "i'm 5'9\" tall and it was short", []),
+    ("tall-girl", "as a tall girl i struggle", []),
+    ("petite-range", "wants the petite range", ["petite"]),
+    ("tall-medium", "tall guy wants tall medium tees", ["tall"]),
+    ("xxs-petite", "tried on the xxs petite and it was boxy", ["petite"]),
+    ("reg-length", "wanted rust cords, 30 reg", ["regular"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in MODIFIERS],
+                         ids=[c[0] for c in MODIFIERS])  # fmt: skip
+def test_size_modifiers_name_a_range_not_the_person(text, expected):
+    assert modifiers(text) == expected

@@ -19,16 +19,26 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from pipelines.extract.context import CONTEXT_WORDS, GENERIC_PRINTS, drop_pairings, not_an_attribute
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
 from pipelines.extract.sizes import (
     NUMBER_RE,
-    SIZE_WORDS,
     letter_context_ok,
-    modifier_ok,
     number_ok,
     number_value,
     shorthand_sizes,
-    size_word_ok,
+)
+from pipelines.extract.tokens import (  # noqa: F401 (the token layout, re-exported)
+    ATTR,
+    CUE,
+    END,
+    KIND,
+    NEEDS,
+    POLARITY,
+    SHADE,
+    START,
+    VALUE,
+    Token,
 )
 from schemas.enums import Polarity
 
@@ -43,9 +53,6 @@ BOUNDARY_WORDS = {"but": "clause", "and": "join", "plus": "join"}
 _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
-_DIGIT_NEXT = re.compile(r"\s*\d")
-_BODY_WORDS = frozenset({"tall", "petite"})
-_NOT_OS_AFTER = (["down"], ["up"], ["least"], ["downsize"], ["upsize"], ["by"])
 _DIGITS = re.compile(r"\d+")
 #: Cue words that mean something else at the end of a clause.
 _AT_END = {
@@ -53,14 +60,6 @@ _AT_END = {
     "only": Cue(Polarity.OFFERED.value, "post", None),  # "the site lists up to 16 only"
 }
 FOOTWEAR = frozenset({"shoes", "boots", "sneakers", "sandals"})
-
-
-#: A token is a plain list (creating one costs a fraction of a dataclass):
-#: [kind, start, end, attribute, value, shade, needs_context, cue, polarity]
-#: kind is mention | cue | cmp (comparative) | boundary; for boundaries value is
-#: sentence | clause | join; polarity is filled in by the extractor.
-Token = list
-KIND, START, END, ATTR, VALUE, SHADE, NEEDS, CUE, POLARITY = range(9)
 
 
 #: phrase -> (kind, attribute, value, shade, needs_context, cue)
@@ -334,14 +333,14 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             continue
         kind, attribute, value, shade, needs, cue = entry
         if kind == "mention":
-            if value == "OS" and _DIGIT_NEXT.match(low, end):
-                continue  # "the cream one size 10": "size" cues the number, not one size
-            if attribute == "size" and matched in SIZE_WORDS and not size_word_ok(low, start, end):
-                continue  # "runs large", "a small hole", "medium wash"
-            if matched in _BODY_WORDS and not modifier_ok(low, start, end):
-                continue  # "i'm petite", "5'9\" tall", "a tall girl"
-            if value == "OS" and low[max(0, start - 10) : start].split()[-1:] in _NOT_OS_AFTER:
-                continue  # "size down one size", "at least one size"
+            if matched in CONTEXT_WORDS or value == "OS":  # words that are often no attribute
+                if not_an_attribute(low, start, end, matched, value, tokens):
+                    continue
+                if matched in GENERIC_PRINTS and tokens:
+                    prev = tokens[-1]
+                    if prev[ATTR] == "pattern" and prev[END] >= start - 2:
+                        prev[END] = end - 1  # "floral pattern", "zigzag print": one mention
+                        continue
             if attribute == "color" and tokens:
                 prev = tokens[-1]
                 if prev[KIND] == "cmod" or prev[VALUE] == "M":  # "medium pink"
@@ -375,6 +374,10 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
     if drop:
         tokens = [t for t in tokens if t[KIND] not in ("cmod", "sizecue")]
+    if " with " in low and categories:
+        n = len(tokens)
+        tokens = drop_pairings(low, tokens)
+        mentions -= n - len(tokens)
     if " -" in low or "- " in low:
         for b in _DASHES.finditer(low):
             tokens.append(

@@ -32,7 +32,7 @@ NOT_SIZE_AFTER = frozenset(
     "of ft feet foot lb lbs kg kgs kilo kilos kilograms stone st cm cms mm inch inches "
     "centimeters centimetres yo y/o bucks usd eur gbp cents "
     "sizes colors colours colourways styles pieces pcs stars star different more other "
-    "washes wears uses hips hip bust chest pack packs".split()
+    "washes wears uses hips hip bust pack packs".split()
 )
 #: Words after a number that make it a count unless "size" is said ("size 12 kids" is a size).
 QUANTITY_AFTER = frozenset("kids children sons daughters girls boys babies".split())
@@ -59,8 +59,8 @@ _AFTER = re.compile(
 #: A list item: "1) the blue motif ..., 2) the front ...".
 _LIST_ITEM = re.compile(r"(?:^|[,.:;]|\s)\s*$")
 _RANGE = re.compile(r"\s?-\s?\d")
-#: Right before the number: the inches of a height (5'4, 5' 4) or a range (34-28).
-_BEFORE = re.compile(r"(?:\d\s?['’′]\s?|\d\s?-\s?)$")
+#: Right before the number, after a digit: the inches of a height (5'4, 5' 4) or a range.
+_HEIGHT_OR_RANGE = frozenset("'’′-")
 #: A person and "is" before a bare number: an age ("my son is 7").
 _AGE = re.compile(
     r"\b(?:son|daughter|kid|child|boy|girl|baby|grandson|granddaughter|niece|nephew|he|she)"
@@ -125,30 +125,46 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
     return value, "petite" if m.group("p") else None, certain
 
 
+def _words(words: frozenset[str]) -> str:
+    """A regex alternation of `words` as whole words after some space (longest first)."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return rf"\s+(?:{alternation})(?![^\s,.!?;:)])"
+
+
+#: Everything right after a number that makes it no size, cued or not (one regex call).
+_NOT_AFTER = re.compile(rf"{_AFTER.pattern}|{_words(NOT_SIZE_AFTER)}")
+#: Right after an uncued number: a range or a count ("10-15", "2 kids").
+_UNCUED_AFTER = re.compile(rf"{_RANGE.pattern}|{_words(QUANTITY_AFTER)}")
+
+
 def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
     """True if the number at low[start:end] is a size, judged by the words around it."""
-    if _AFTER.match(low, end) or _BEFORE.search(low, max(0, start - 5), start):
+    if _NOT_AFTER.match(low, end):
         return False
-    after = low[end : end + 30].split()
-    word = after[0].strip(",.!?;:)") if after else ""
-    if word in NOT_SIZE_AFTER:
-        return False
+    tail = low[max(0, start - 4) : start].rstrip()
+    if tail[-1:] in _HEIGHT_OR_RANGE and tail[:-1].rstrip()[-1:].isdigit():
+        return False  # the inches of 5'4 or 5' 4; the end of a range 34-28
     if cued:
         return True
-    if "-" in value or word in QUANTITY_AFTER or _RANGE.match(low, end):
+    if "-" in value or _UNCUED_AFTER.match(low, end):
         return False  # 10-15 lbs, (34-28-36), 2 kids
-    before = low[max(0, start - 24) : start]
-    words = before.split()
-    previous = words[-1].strip(",:(") if words else ""
-    if previous in NOT_SIZE_BEFORE or (previous in _AGE_VERBS and _AGE.search(before)):
+    j = start
+    while j > 0 and low[j - 1] == " ":
+        j -= 1
+    previous = low[low.rfind(" ", 0, j) + 1 : j].strip(",:(")
+    if previous in NOT_SIZE_BEFORE:
         return False
+    if previous in _AGE_VERBS and _AGE.search(low, max(0, start - 24), start):
+        return False  # "my son is 7"
     if previous[:1].isdigit() and previous.endswith(("ft", "feet", "foot")):
         return False  # 5ft 11
-    if low[end : end + 1] == ")" and "(" not in before and _LIST_ITEM.search(before):
-        return False  # "1) the blue motif"
-    if "." not in value and _counts_garments(after):
+    if low[end : end + 1] == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
+        if "(" not in low[max(0, start - 24) : start]:
+            return False  # "1) the blue motif"
+    digits = value.isdigit()
+    if digits and int(value) <= 6 and _garment_plurals().match(low, end, end + 40):
         return False  # "3 white school shirts", "2 vests"
-    number = float(value.split("/")[0].split("-")[0])
+    number = int(value) if digits else float(value.split("/")[0].split("-")[0])
     if number < 2:
         if value in ("0", "00") and previous in ("or", "with", "and", "to", "between"):
             return True  # "a 00 or 0", "went with 0": nobody counts zero of something so
@@ -189,21 +205,16 @@ def size_word_ok(low: str, start: int, end: int) -> bool:
 
 
 @cache
-def _garment_plurals() -> frozenset[str]:
-    """Plural garment words ("shirts", "dresses") but not plural-only ones ("jeans")."""
+def _garment_plurals() -> re.Pattern[str]:
+    """Plural garment words ("shirts", "dresses", "packs") within three words, but not
+    plural-only ones ("jeans", "chinos": one pair, and a size may come first)."""
     out = {"packs", "pairs"}
     terms = load_lexicon().categories
     for term in terms:
         plural = term + ("es" if term.endswith(("sh", "ch", "x")) else "s")
         if " " not in term and not term.endswith("s") and plural not in terms:
-            out.add(plural)  # not "chinos" or "trousers": one pair, a size may come first
-    return frozenset(out)
-
-
-def _counts_garments(after: list[str]) -> bool:
-    """True if a plural garment word follows within three words ("3 white school shirts")."""
-    plurals = _garment_plurals()
-    return any(word.strip(",.;:!?)") in plurals for word in after[:3])
+            out.add(plural)
+    return re.compile(rf"(?:\s+[^\s]+){{0,2}}?\s+(?:{'|'.join(sorted(out))})\b")
 
 
 #: Before "tall" or "petite": the person, not the size range ("i'm petite", "6' tall").

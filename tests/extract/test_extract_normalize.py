@@ -128,7 +128,7 @@ def test_normalize_size(raw, expected):
         ("trench", "coat"),
         ("jumper", "sweater"),
         ("pullover", "sweater"),
-        ("knit", "sweater"),
+        ("knitwear", "sweater"),
         ("pants", "trousers"),
         ("chinos", "trousers"),
         ("denim", "jeans"),
@@ -145,7 +145,10 @@ def test_normalize_size(raw, expected):
         ("hoody", "hoodie"),
         ("cardi", "cardigan"),
         ("blazer", "blazer"),
-        ("belt", None),
+        ("belt", "other"),
+        ("tank", "top"),
+        ("jumpsuit", "jumpsuit"),
+        ("umbrella", None),
     ],
 )
 def test_normalize_category(word, expected):

@@ -32,7 +32,7 @@ GENERIC_PRINTS = frozenset({"print", "prints", "pattern", "patterns", "motif", "
 _FABRIC_GARMENTS = frozenset({"knit", "denim"})
 _NOT_OS_AFTER = (["down"], ["up"], ["least"], ["downsize"], ["upsize"], ["by"])
 #: Attribute words that are often something else (`not_an_attribute` decides).
-CONTEXT_WORDS = SIZE_WORDS | _BODY_WORDS | GENERIC_PRINTS | _FABRIC_GARMENTS | {"checked"}
+CONTEXT_WORDS = SIZE_WORDS | _BODY_WORDS | GENERIC_PRINTS | _FABRIC_GARMENTS | {"checked", "stone"}
 
 
 def not_an_attribute(
@@ -49,6 +49,8 @@ def not_an_attribute(
         return not modifier_ok(low, start, end)  # "i'm petite", "5'9\" tall", "a tall girl"
     if matched == "checked":
         return _CHECKED_VERB.match(low, end) is not None  # "checked other branches"
+    if matched == "stone":
+        return low[max(0, start - 4) : start].rstrip()[-1:].isdigit()  # "9 stone": a weight
     if matched in _FABRIC_GARMENTS:
         return not _worn(low, start, end, tokens)  # "a light knit", "the denim is thick"
     return False

@@ -347,6 +347,10 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
                     start, shade = _merge_modifier(low, tokens, start, value, shade)
                     if prev[KIND] == "mention" and (not tokens or tokens[-1] is not prev):
                         mentions -= 1  # "medium" was read as size M
+                elif prev[ATTR] == "color" and not low[prev[END] + 1 : start].strip(" -"):
+                    prev[END], prev[VALUE] = end - 1, value  # "grey-green", "peachy pink": the
+                    prev[SHADE] = " ".join(low[prev[START] + 1 : end].replace("-", " ").split())
+                    continue  # last colour is the family, the whole phrase the shade
             elif attribute == "category":
                 categories += 1
             special += needs

@@ -54,6 +54,10 @@ _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
 _DIGITS = re.compile(r"\d+")
+#: A request a few words before a bare "size up"/"size down" ("wants to size up").
+_ASKED = re.compile(
+    r"\b(?:wants?|wanted|needs?|needed|asked|asking|looking|after|like)\b(?:\s+\S+){0,2}\s*$"
+)
 #: Cue words that mean something else at the end of a clause.
 _AT_END = {
     "no": Cue(Polarity.REJECTED.value, "post", None),  # "we suggested olive, no"
@@ -373,6 +377,8 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
         elif kind != "stop":  # cmp | sizecue | boundary | cmod
+            if kind == "cmp" and matched[:4] == "size" and not _ASKED.search(low, 0, start):
+                continue  # "if in doubt size down", "people said to size up": advice
             drop = drop or kind != "boundary"
             special += kind == "cmp"
             append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])

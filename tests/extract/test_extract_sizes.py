@@ -152,3 +152,17 @@ MODIFIERS = [
                          ids=[c[0] for c in MODIFIERS])  # fmt: skip
 def test_size_modifiers_name_a_range_not_the_person(text, expected):
     assert modifiers(text) == expected
+
+
+COMPARATIVES = [
+    ("advice-size-down", "the medium fits, so if in doubt size down", ["M"]),
+    ("advice-said-to-size-up", "people said to size up, so i ordered a medium", ["M"]),
+    ("request-wants-to-size-up", "customer wants to size up from the M", ["L", "M"]),
+    ("request-one-size-up", "wanted one size up, had the XL", ["XXL", "XL"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in COMPARATIVES],
+                         ids=[c[0] for c in COMPARATIVES])  # fmt: skip
+def test_bare_size_up_or_down_is_advice_unless_asked_for(text, expected):
+    assert sizes(text) == expected

@@ -55,10 +55,12 @@ _PARSE = re.compile(
 _AFTER = re.compile(
     r"\s?(?:['’′]\s?\d|['’′](?!s\b)|\"|”|″|''|#|%)|\s(?:aa|[b-h]|dd|ddd|[a-h]\s?cup)\b"
     r"|\s\d{1,2}\s?(?:\"|”|″|'')|\.\d\s?['’]"  # 5 1", 5.4'
+    r"|-(?:years?|yrs?|months?|weeks?|days?|pack|piece)\b"  # a 2-year-old, a 3-pack
 )
 #: A list item: "1) the blue motif ..., 2) the front ...".
 _LIST_ITEM = re.compile(r"(?:^|[,.:;]|\s)\s*$")
 _RANGE = re.compile(r"\s?-\s?\d")
+_SENTENCE_START = frozenset({"", ".", "!", "?", ":", ";", "-"})
 #: Right before the number, after a digit: the inches of a height (5'4, 5' 4) or a range.
 _HEIGHT_OR_RANGE = frozenset("'’′-")
 #: A person and "is" before a bare number: an age ("my son is 7").
@@ -161,6 +163,8 @@ def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
     if low[end : end + 1] == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
         if "(" not in low[max(0, start - 24) : start]:
             return False  # "1) the blue motif"
+    if low[end : end + 1] == "." and low[max(0, start - 3) : start].strip() in _SENTENCE_START:
+        return False  # "2. i'm 5'5" ...": a numbered point
     digits = value.isdigit()
     if digits and int(value) <= 6 and _garment_plurals().match(low, end, end + 40):
         return False  # "3 white school shirts", "2 vests"

@@ -6,7 +6,9 @@ For every labelled mention of ``tests/data/extract/real/*.jsonl`` (format in tha
 README): did the extractor find a mention of the same attribute over the same words, with the
 same value? And which mentions did it find that are not attributes at all? Polarity is ignored.
 Prints, per attribute (color, pattern, size, size modifier, category): labelled, found, right
-value, wrong value, missed, spurious, precision and recall of right values, and F1.
+value, wrong value, missed, spurious, precision and recall of right values, and F1; and how many
+sentences with no colour, pattern or size labelled get one found. A size modifier is labelled
+only as part of a size ("xsp", "petite medium"), so a found "petite range" counts as spurious.
 
 Only the training part may be used to look at errors (``--errors`` refuses the test part): a
 line is in the **test** part when ``sha256(str(row or id)) % 10 < 3``, so whole reviews stay on
@@ -32,6 +34,7 @@ from pipelines.extract.extractor import extract
 
 REAL = Path(__file__).resolve().parents[2] / "tests" / "data" / "extract" / "real"
 ATTRIBUTES = ("color", "pattern", "size", "size_modifier", "category")
+_VALUES = ("color", "pattern", "size")
 
 
 def is_test(line: dict) -> bool:
@@ -82,6 +85,9 @@ class Result:
     tallies: dict[str, Tally] = field(default_factory=lambda: {a: Tally() for a in ATTRIBUTES})
     errors: list[str] = field(default_factory=list)
     sentences: int = 0
+    #: sentences with no colour, pattern or size labelled, and those of them with one found
+    bare: int = 0
+    bare_found: int = 0
 
 
 Span = tuple[str, int, int, str]  # attribute, start, end, value
@@ -147,7 +153,11 @@ def score(lines: Iterable[dict]) -> Result:
     for line in lines:
         result.sentences += 1
         text = line["text"]
-        for outcome, g, p in compare(gold_spans(line), predicted_spans(text)):
+        gold, got = gold_spans(line), predicted_spans(text)
+        if not any(g[0] in _VALUES for g in gold):
+            result.bare += 1
+            result.bare_found += any(p[0] in _VALUES for p in got)
+        for outcome, g, p in compare(gold, got):
             attribute = (g or p)[0]  # type: ignore[index]
             tally = result.tallies[attribute]
             if g is not None:
@@ -171,6 +181,9 @@ def report(result: Result, split: str) -> str:
             setattr(total, name, getattr(total, name) + getattr(t, name))
         rows.append(_row(attribute, t))
     rows.append(_row("all", total))
+    share = result.bare_found / result.bare if result.bare else 0.0
+    rows.append(f"sentences with no colour, pattern or size labelled: {result.bare}, with one "
+                f"found: {result.bare_found} ({share:.1%})")  # fmt: skip
     return "\n".join(rows)
 
 

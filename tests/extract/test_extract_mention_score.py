@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from pipelines.extract.mention_score import gold_spans, is_test, load_corpus, main, score
 
 
@@ -52,9 +54,6 @@ def test_main_prints_the_training_part_and_refuses_errors_of_the_test_part(tmp_p
     assert main(["--root", str(tmp_path), "--errors", "5"]) == 0
     out = capsys.readouterr().out
     assert "train part: 2 sentences" in out and "all" in out
-    try:
+    with pytest.raises(SystemExit) as refused:
         main(["--root", str(tmp_path), "--split", "test", "--errors", "5"])
-    except SystemExit as exc:
-        assert exc.code == 2
-    else:
-        raise AssertionError("--errors on the test part must be refused")
+    assert refused.value.code == 2

@@ -54,6 +54,7 @@ _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
 _DIGITS = re.compile(r"\d+")
+_SIZE_NEXT = re.compile(r"\s+(?:xxs|xs|s|m|l|xl|xxl|small|medium|large|\d)\b")
 #: A request a few words before a bare "size up"/"size down" ("wants to size up").
 _ASKED = re.compile(
     r"\b(?:wants?|wanted|needs?|needed|asked|asking|looking|after|like)\b(?:\s+\S+){0,2}\s*$"
@@ -152,6 +153,7 @@ def phrase_table() -> dict[str, Entry]:
     for phrase, (value, modifier) in shorthand_sizes().items():
         kind = "mention" if modifier is None else "sizemod"
         add(phrase, (kind, "size", value, modifier, False, None))
+    add("regular", ("regular", "size_modifier", "regular", None, False, None))
     for term, cue in lex.cues.items():
         if term in lex.demand_cues:
             cue = replace(cue, demand=lex.demand_cues[term])
@@ -208,7 +210,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 def _all_phrases(lex: Lexicon) -> list[str]:
     out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
-    out += [*"sml", *shorthand_sizes(), *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    out += [*"sml", *shorthand_sizes(), "regular", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
 
 
@@ -372,6 +374,15 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
             append(["mention", start - 1, end - 1, "size_modifier", shade, None, False, None, ""])
             mentions += 1
+        elif kind == "regular":  # "regular xs", "36 regular": only next to a size
+            prev = tokens[-1] if tokens else None
+            if prev is not None and prev[VALUE] == "clause" and len(tokens) > 1:
+                prev = tokens[-2]  # "the size small, regular"
+            if _SIZE_NEXT.match(low, end) or (
+                prev is not None and prev[ATTR] == "size" and prev[END] >= start - 3
+            ):
+                append(["mention", start - 1, end - 1, attribute, value, None, False, None, ""])
+                mentions += 1
         elif kind == "letter":
             if _letter_ok(text, low, start, end, tokens):
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])

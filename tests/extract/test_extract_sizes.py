@@ -170,3 +170,19 @@ COMPARATIVES = [
                          ids=[c[0] for c in COMPARATIVES])  # fmt: skip
 def test_bare_size_up_or_down_is_advice_unless_asked_for(text, expected):
     assert sizes(text) == expected
+
+
+REGULAR = [
+    ("regular-before", "i ordered both a petite xs and regular xs", ["petite", "regular"]),
+    ("regular-after", "went with charcoal 36 regular", ["regular"]),
+    ("regular-after-comma", "tried the size small, regular.", ["regular"]),
+    ("my-regular-size", "my regular size is 8", []),
+    ("regular-bra", "wear a regular bra under it", []),
+    ("new-sentence", "took the small. regular ones are fine", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in REGULAR],
+                         ids=[c[0] for c in REGULAR])  # fmt: skip
+def test_regular_is_a_modifier_only_next_to_a_size(text, expected):
+    assert modifiers(text) == expected

@@ -388,7 +388,11 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
         elif kind != "stop":  # cmp | sizecue | boundary | cmod
-            if kind == "cmp" and matched[:4] == "size" and not _ASKED.search(low, 0, start):
+            if (
+                kind == "cmp"
+                and matched[:4] == "size"
+                and not _ASKED.search(low, start - 40, start)
+            ):
                 continue  # "if in doubt size down", "people said to size up": advice
             drop = drop or kind != "boundary"
             special += kind == "cmp"
@@ -484,17 +488,16 @@ def _word_regex(word: str) -> re.Pattern[str]:
 
 
 def _letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size if the words around it say so (:func:`letter_context_ok`),
-    right after "size" ("size m") or next to another size ("xs and s", "petite m")."""
+    """A lone s/m/l is a size right after "size" ("size m"), next to another size ("xs and s",
+    "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
     if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
         return False  # "m&s", "l'oreal"
-    if letter_context_ok(text, low, start, end):
-        return True
-    if not tokens:
-        return False
-    prev = tokens[-1]
-    if prev[KIND] == "sizecue" and prev[END] >= start - 3:
-        return True
-    if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
-        prev = tokens[-2]  # "xs and s"
-    return prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6
+    if tokens:
+        prev = tokens[-1]
+        if prev[KIND] == "sizecue" and prev[END] >= start - 3:
+            return True
+        if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
+            prev = tokens[-2]  # "xs and s"
+        if prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6:
+            return True
+    return letter_context_ok(text, low, start, end)

@@ -127,28 +127,30 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
     return value, "petite" if m.group("p") else None, certain
 
 
-def _words(words: frozenset[str]) -> str:
-    """A regex alternation of `words` as whole words after some space (longest first)."""
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return rf"\s+(?:{alternation})(?![^\s,.!?;:)])"
-
-
-#: Everything right after a number that makes it no size, cued or not (one regex call).
-_NOT_AFTER = re.compile(rf"{_AFTER.pattern}|{_words(NOT_SIZE_AFTER)}")
-#: Right after an uncued number: a range or a count ("10-15", "2 kids").
-_UNCUED_AFTER = re.compile(rf"{_RANGE.pattern}|{_words(QUANTITY_AFTER)}")
+#: What follows a number, in one regex call: something that makes it no size (`_AFTER`), a
+#: range ("-15", only judged without a size cue) or the next word without the punctuation that
+#: may follow it ("lbs.", "kids,").
+_FOLLOWS = re.compile(
+    rf"(?P<no>{_AFTER.pattern})|(?P<range>{_RANGE.pattern})|\s+(?P<word>[^\s,.!?;:)]+)"
+)
 
 
 def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
     """True if the number at low[start:end] is a size, judged by the words around it."""
-    if _NOT_AFTER.match(low, end):
-        return False
-    tail = low[max(0, start - 4) : start].rstrip()
-    if tail[-1:] in _HEIGHT_OR_RANGE and tail[:-1].rstrip()[-1:].isdigit():
+    follows = _FOLLOWS.match(low, end)
+    after = ""
+    if follows is not None:
+        if follows.lastgroup == "no":
+            return False
+        after = follows.group("word") or ""
+        if after in NOT_SIZE_AFTER:
+            return False
+    k = start - 1 if low[start - 1] != " " else start - 2
+    if k > 0 and low[k] in _HEIGHT_OR_RANGE and low[k - 2 : k].strip()[-1:].isdigit():
         return False  # the inches of 5'4 or 5' 4; the end of a range 34-28
     if cued:
         return True
-    if "-" in value or _UNCUED_AFTER.match(low, end):
+    if "-" in value or after in QUANTITY_AFTER or (follows and follows.lastgroup == "range"):
         return False  # 10-15 lbs, (34-28-36), 2 kids
     j = start
     while j > 0 and low[j - 1] == " ":
@@ -160,10 +162,11 @@ def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
         return False  # "my son is 7"
     if previous[:1].isdigit() and previous.endswith(("ft", "feet", "foot")):
         return False  # 5ft 11
-    if low[end : end + 1] == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
+    nxt = low[end : end + 1]
+    if nxt == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
         if "(" not in low[max(0, start - 24) : start]:
             return False  # "1) the blue motif"
-    if low[end : end + 1] == "." and low[max(0, start - 3) : start].strip() in _SENTENCE_START:
+    if nxt == "." and low[max(0, start - 3) : start].strip() in _SENTENCE_START:
         return False  # "2. i'm 5'5" ...": a numbered point
     digits = value.isdigit()
     if digits and int(value) <= 6 and _garment_plurals().match(low, end, end + 40):

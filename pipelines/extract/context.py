@@ -2,16 +2,17 @@
 
 LABELLING.md's "not an attribute at all" and the pattern rules, decided where the scanner finds a
 word: "runs large", "i'm petite", "checked other branches", "a light knit", "size down one
-size", a pattern in a pairing ("great with printed blouses"). The scanner calls
-:func:`not_an_attribute` only for the few words in `CONTEXT_WORDS` (and "one size").
+size", a pattern in a pairing ("great with printed blouses"), a lone "s", "m" or "l". The
+scanner calls :func:`not_an_attribute` only for the few words in `CONTEXT_WORDS` (and "one
+size").
 """
 
 from __future__ import annotations
 
 import re
 
-from pipelines.extract.sizes import SIZE_WORDS, modifier_ok, size_word_ok
-from pipelines.extract.tokens import ATTR, END, KIND, START, Token
+from pipelines.extract.sizes import SIZE_WORDS, letter_context_ok, modifier_ok, size_word_ok
+from pipelines.extract.tokens import ATTR, END, KIND, START, VALUE, Token
 
 _DIGIT_NEXT = re.compile(r"\s*\d")
 _BODY_WORDS = frozenset({"tall", "petite"})
@@ -76,3 +77,19 @@ def _worn(low: str, start: int, end: int, tokens: list[Token]) -> bool:
         return True
     prev = tokens[-1] if tokens else None
     return prev is not None and prev[ATTR] == "color" and prev[END] >= start - 2
+
+
+def letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
+    """A lone s/m/l is a size right after "size" ("size m"), next to another size ("xs and s",
+    "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
+    if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
+        return False  # "m&s", "l'oreal"
+    if tokens:
+        prev = tokens[-1]
+        if prev[KIND] == "sizecue" and prev[END] >= start - 3:
+            return True
+        if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
+            prev = tokens[-2]  # "xs and s"
+        if prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6:
+            return True
+    return letter_context_ok(text, low, start, end)

@@ -19,13 +19,18 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from pipelines.extract.context import CONTEXT_WORDS, GENERIC_PRINTS, drop_pairings, not_an_attribute
+from pipelines.extract.context import (
+    CONTEXT_WORDS,
+    GENERIC_PRINTS,
+    drop_pairings,
+    letter_ok,
+    not_an_attribute,
+)
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
 from pipelines.extract.sizes import (
     NUMBER_RE,
-    letter_context_ok,
     number_ok,
-    number_value,
+    read_number,
     shorthand_sizes,
 )
 from pipelines.extract.tokens import (  # noqa: F401 (the token layout, re-exported)
@@ -54,6 +59,9 @@ _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
 _DIGITS = re.compile(r"\d+")
+#: Number forms already read ("10", "size 8", "32x30") -> `read_number`'s answer.
+_NUMBERS: dict[str, tuple[str, str | None, bool] | None] = {}
+_UNREAD = ("", None, False)
 _SIZE_NEXT = re.compile(r"\s+(?:xxs|xs|s|m|l|xl|xxl|small|medium|large|\d)\b")
 #: A request a few words before a bare "size up"/"size down" ("wants to size up").
 _ASKED = re.compile(
@@ -319,7 +327,13 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             cued = matched[0] == "s" or (
                 bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
             )
-            parsed = number_value(matched.removeprefix("size").removeprefix("sz"))
+            parsed = _NUMBERS.get(matched, _UNREAD)
+            if parsed is _UNREAD:  # each written form is read once
+                if len(_NUMBERS) >= 10_000:
+                    _NUMBERS.clear()
+                parsed = _NUMBERS[matched] = read_number(
+                    matched.removeprefix("size").removeprefix("sz")
+                )
             if parsed is not None and (parsed[2] or number_ok(low, start, end, parsed[0], cued)):
                 if "-" in parsed[0]:  # "sizes 4-8": both ends
                     for d in _DIGITS.finditer(low, start, end):
@@ -384,14 +398,14 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
                 append(["mention", start - 1, end - 1, attribute, value, None, False, None, ""])
                 mentions += 1
         elif kind == "letter":
-            if _letter_ok(text, low, start, end, tokens):
+            if letter_ok(text, low, start, end, tokens):
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
         elif kind != "stop":  # cmp | sizecue | boundary | cmod
             if (
                 kind == "cmp"
                 and matched[:4] == "size"
-                and not _ASKED.search(low, start - 40, start)
+                and not _ASKED.search(low, max(0, start - 40), start)
             ):
                 continue  # "if in doubt size down", "people said to size up": advice
             drop = drop or kind != "boundary"
@@ -485,19 +499,3 @@ def _word_regex(word: str) -> re.Pattern[str]:
             _WORD_REGEX.clear()
         regex = _WORD_REGEX[word] = re.compile(rf"\b{word}\b")
     return regex
-
-
-def _letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size right after "size" ("size m"), next to another size ("xs and s",
-    "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
-    if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
-        return False  # "m&s", "l'oreal"
-    if tokens:
-        prev = tokens[-1]
-        if prev[KIND] == "sizecue" and prev[END] >= start - 3:
-            return True
-        if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
-            prev = tokens[-2]  # "xs and s"
-        if prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6:
-            return True
-    return letter_context_ok(text, low, start, end)

@@ -2,7 +2,7 @@
 4 to 6). The scanner calls these rules on its candidates; they only look at the words around.
 
 The scanner's combined regex finds every candidate (`NUMBER_RE`: "10", "8.5", "38,5", "8 1/2",
-"43 and a half", "10/12", "2p", "32x30", "w32 l30", "15.5 collar"); :func:`number_value` reads
+"43 and a half", "10/12", "2p", "32x30", "w32 l30", "15.5 collar"); :func:`read_number` reads
 it and :func:`number_ok` decides from the words around it whether it is a size at all. Not
 sizes (LABELLING.md): heights (5'4", 5 ft 10), weights (140 lbs, 62 kg), bra sizes (34C, 36 dd),
 fractions ("3/4 sleeves"), ranges and measurements ("34-28-36", 26" waist, 30 cm), ages
@@ -73,20 +73,6 @@ _AGE_VERBS = frozenset("is was turned turns son's daughter's he's she's".split()
 _SMALL_OK = frozenset("a the my her his usual another in an".split())
 
 
-_VALUES: dict[str, tuple[str, str | None, bool] | None] = {}
-
-
-def number_value(matched: str) -> tuple[str, str | None, bool] | None:
-    """:func:`read_number`, cached: the same few hundred forms come back note after note."""
-    try:
-        return _VALUES[matched]
-    except KeyError:
-        if len(_VALUES) >= 10_000:
-            _VALUES.clear()
-        value = _VALUES[matched] = read_number(matched)
-        return value
-
-
 def read_number(matched: str) -> tuple[str, str | None, bool] | None:
     """(size, modifier, certain) for a number match, or None if it is no size.
 
@@ -127,6 +113,10 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
     return value, "petite" if m.group("p") else None, certain
 
 
+#: Bra cups after a band size ("34 d", "36 dd"): the number is no size.
+_CUPS = frozenset("aa b c d e f g h dd ddd".split())
+#: Characters right after a number that need no closer look (the end, punctuation, a letter).
+_PLAIN_AFTER = frozenset(",!?;:)/&\n") | {""}
 #: What follows a number, in one regex call: something that makes it no size (`_AFTER`), a
 #: range ("-15", only judged without a size cue) or the next word without the punctuation that
 #: may follow it ("lbs.", "kids,").
@@ -137,20 +127,36 @@ _FOLLOWS = re.compile(
 
 def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
     """True if the number at low[start:end] is a size, judged by the words around it."""
-    follows = _FOLLOWS.match(low, end)
+    nxt = low[end : end + 1]
     after = ""
-    if follows is not None:
-        if follows.lastgroup == "no":
-            return False
-        after = follows.group("word") or ""
-        if after in NOT_SIZE_AFTER:
-            return False
+    ranged = False
+    if nxt == " ":  # the usual case, read without a regex: the next word
+        stop = low.find(" ", end + 1)
+        raw = low[end + 1 : stop] if stop > 0 else low[end + 1 :]
+        after = raw.rstrip(",.!?;:)")
+        if after in NOT_SIZE_AFTER or after in _CUPS:
+            return False  # "140 lbs", "34 dd"
+        if not raw[:1].isalpha() or len(after) == 1:  # 5 1", 26 "x", 34 d cup, 10 - 12
+            follows = _FOLLOWS.match(low, end)
+            if follows is not None:
+                if follows.lastgroup == "no":
+                    return False
+                ranged = follows.lastgroup == "range"
+                after = follows.group("word") or after  # "10  lbs": two spaces
+                if after in NOT_SIZE_AFTER:
+                    return False
+    elif nxt not in _PLAIN_AFTER:  # 5'4, 26", 10-15, 100#, 5.4'
+        follows = _FOLLOWS.match(low, end)
+        if follows is not None and follows.lastgroup != "word":
+            if follows.lastgroup == "no":
+                return False
+            ranged = True
     k = start - 1 if low[start - 1] != " " else start - 2
     if k > 0 and low[k] in _HEIGHT_OR_RANGE and low[k - 2 : k].strip()[-1:].isdigit():
         return False  # the inches of 5'4 or 5' 4; the end of a range 34-28
     if cued:
         return True
-    if "-" in value or after in QUANTITY_AFTER or (follows and follows.lastgroup == "range"):
+    if ranged or "-" in value or after in QUANTITY_AFTER:
         return False  # 10-15 lbs, (34-28-36), 2 kids
     j = start
     while j > 0 and low[j - 1] == " ":
@@ -162,7 +168,6 @@ def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
         return False  # "my son is 7"
     if previous[:1].isdigit() and previous.endswith(("ft", "feet", "foot")):
         return False  # 5ft 11
-    nxt = low[end : end + 1]
     if nxt == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
         if "(" not in low[max(0, start - 24) : start]:
             return False  # "1) the blue motif"

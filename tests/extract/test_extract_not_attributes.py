@@ -37,6 +37,8 @@ NOT_ATTRIBUTES = [
     ("knit-as-fabric", "it's a heavier light knit", []),
     ("denim-as-fabric", "the denim was thick with stretch", []),
     ("up-top", "a little loose up top", []),
+    ("slip-into", "it was easy to slip into it", []),
+    ("jean-fabric", "the softest jean fabric i own", []),
     ("brand-cloth-and-stone", "i love cloth & stone clothes", []),
     ("spotted-it", "i spotted this in the store", []),
     ("spot-on", "the fit is spot on", []),

@@ -79,15 +79,15 @@ def _worn(low: str, start: int, end: int, tokens: list[Token]) -> bool:
     return prev is not None and prev[ATTR] == "color" and prev[END] >= start - 2
 
 
-def letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size right after "size" ("size m"), next to another size ("xs and s",
-    "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
+def letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token], cued: bool) -> bool:
+    """A lone s/m/l is a size right after "size" (`cued`: "size m"), next to another size ("xs
+    and s", "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
     if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
         return False  # "m&s", "l'oreal"
+    if cued:
+        return True
     if tokens:
         prev = tokens[-1]
-        if prev[KIND] == "sizecue" and prev[END] >= start - 3:
-            return True
         if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
             prev = tokens[-2]  # "xs and s"
         if prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6:

@@ -311,7 +311,8 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
     append = tokens.append
     get = table.get
     categories = special = mentions = flags = 0
-    drop = False  # colour modifiers and size cues are dropped once used
+    drop = False  # colour modifiers are dropped once used
+    cue_end, cue_at = -9, -1  # the last "size"/"sz": its end, and len(tokens) when it was read
     for m in regex.finditer(low):
         group = m.lastindex  # 1 b, 2 p2, 3 n2 (after punctuation); 4 phrase, 5 number
         if group < 4:
@@ -324,9 +325,7 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             if low[start - 1] in _NOT_BEFORE_NUMBER:
                 continue
             matched = low[start:end]
-            cued = matched[0] == "s" or (
-                bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
-            )
+            cued = matched[0] == "s" or (cue_at == len(tokens) and cue_end >= start - 3)
             parsed = _NUMBERS.get(matched, _UNREAD)
             if parsed is _UNREAD:  # each written form is read once
                 if len(_NUMBERS) >= 10_000:
@@ -398,10 +397,14 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
                 append(["mention", start - 1, end - 1, attribute, value, None, False, None, ""])
                 mentions += 1
         elif kind == "letter":
-            if letter_ok(text, low, start, end, tokens):
+            if letter_ok(
+                text, low, start, end, tokens, cue_at == len(tokens) and cue_end >= start - 3
+            ):
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
-        elif kind != "stop":  # cmp | sizecue | boundary | cmod
+        elif kind == "sizecue":  # kept aside, not as a token: it only cues what follows
+            cue_end, cue_at = end - 1, len(tokens)
+        elif kind != "stop":  # cmp | boundary | cmod
             if (
                 kind == "cmp"
                 and matched[:4] == "size"
@@ -412,7 +415,7 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             special += kind == "cmp"
             append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
     if drop:
-        tokens = [t for t in tokens if t[KIND] not in ("cmod", "sizecue")]
+        tokens = [t for t in tokens if t[KIND] != "cmod"]
     if " with " in low and categories:
         n = len(tokens)
         tokens = drop_pairings(low, tokens)

@@ -19,6 +19,8 @@ from setuptools.command.build_ext import build_ext
 COMPILED = [
     "pipelines/extract/scanner.py",
     "pipelines/extract/extractor.py",
+    "pipelines/extract/sizes.py",  # the number and size-word rules the scanner calls per match
+    "pipelines/extract/context.py",  # the context rules the scanner calls per match
 ]
 
 

@@ -93,6 +93,7 @@ class ColorFamily(StrEnum):
     PURPLE = "purple"
     BROWN = "brown"
     BEIGE = "beige"
+    METALLIC = "metallic"  # gold, silver, copper, bronze, rose gold (LABELLING.md)
 
 
 class Pattern(StrEnum):
@@ -123,6 +124,7 @@ class SizeModifier(StrEnum):
     TALL = "tall"
     PLUS = "plus"
     WIDE = "wide"
+    REGULAR = "regular"  # "30 reg": the regular length, said against petite or tall
 
 
 class Polarity(StrEnum):

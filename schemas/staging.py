@@ -22,8 +22,10 @@ class DemandedItem(_Stg):
     color: str | None = Field(None, description="color family, e.g. blue")
     shade: str | None = Field(None, description="shade as normalised, e.g. navy")
     pattern: str | None = Field(None, description="pattern, e.g. plaid")
-    size: str | None = Field(None, description="normalised size: XS..XXXL, 38, 8.5, 32x30, OS")
-    size_modifier: str | None = Field(None, description="petite, tall, plus or wide")
+    size: str | None = Field(
+        None, description="normalised size: XS..XXXL, 38, 8.5, 32x30, M/L, 10/12, OS"
+    )
+    size_modifier: str | None = Field(None, description="petite, tall, plus, wide or regular")
 
 
 class StgFrontlineNote(_Stg):

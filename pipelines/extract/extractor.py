@@ -46,7 +46,7 @@ from pipelines.extract.scanner import (
 from schemas.enums import LETTER_SIZES, Polarity
 
 #: Bump when rules or lexicons change: every extraction is stamped with it.
-EXTRACTOR_VERSION = "extract-1.1.0"
+EXTRACTOR_VERSION = "extract-1.2.0"
 
 WANTED = Polarity.WANTED.value
 REJECTED = Polarity.REJECTED.value

@@ -36,6 +36,7 @@ CATEGORIES = (
     "coat", "jacket", "blazer", "dress", "skirt", "jeans", "trousers", "shorts", "shirt",
     "blouse", "t-shirt", "sweater", "cardigan", "hoodie", "suit", "shoes", "boots", "sneakers",
     "sandals", "scarf", "hat", "bag",
+    "top", "jumpsuit", "other",  # review vocabulary (tests/data/extract/real/README.md)
 )  # fmt: skip
 
 

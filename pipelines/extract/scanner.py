@@ -2,7 +2,8 @@
 
 Every lexicon phrase (stop phrases, colours, patterns, categories, sizes, cues, comparatives)
 goes into one trie, compiled into one regular expression together with a number rule, the
-boundary punctuation and a catch-all for other words. It runs once over the lower-cased note,
+boundary punctuation and a catch-all for other words (which numbers and size words are sizes:
+``sizes.py``). It runs once over the lower-cased note,
 longest phrase first, so "black friday" is consumed before "black" can match and "medium pink"
 before "medium". Words the lexicons do not know go to a cached rapidfuzz lookup (misspellings
 such as "burgandy", "purpel", "shrit"), but only if they have four or more letters and are not
@@ -18,7 +19,32 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from pipelines.extract.context import (
+    CONTEXT_WORDS,
+    GENERIC_PRINTS,
+    drop_pairings,
+    letter_ok,
+    not_an_attribute,
+)
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
+from pipelines.extract.sizes import (
+    NUMBER_RE,
+    number_ok,
+    read_number,
+    shorthand_sizes,
+)
+from pipelines.extract.tokens import (  # noqa: F401 (the token layout, re-exported)
+    ATTR,
+    CUE,
+    END,
+    KIND,
+    NEEDS,
+    POLARITY,
+    SHADE,
+    START,
+    VALUE,
+    Token,
+)
 from schemas.enums import Polarity
 
 WANTED = Polarity.WANTED.value
@@ -27,42 +53,26 @@ COLOR_MODIFIERS = frozenset(
     "light dark pale bright deep dusty dusky medium mid hot neon pastel soft muted rich vivid "
     "faded washed".split()
 )
-#: Words right before a bare number that make it something other than a size.
-NOT_SIZE_BEFORE = frozenset(
-    "order ref reference no number till age aged table aisle bay door at about approx after "
-    "within call calls ticket receipt invoice case room floor page step".split()
-)
-#: Words right after a bare number that make it a quantity, a time or money.
-NOT_SIZE_AFTER = frozenset(
-    "day days hour hours hr hrs min mins minute minutes week weeks month months year years yr "
-    "yrs am pm items item pairs times shops stores branches people customers calls note notes "
-    "quid pounds pound euros dollars off percent pence p o'clock seconds secs orders boxes "
-    "of".split()
-)
 SIZE_CUES = ("size", "sizes", "sz", "uk", "eu")
 BOUNDARY_WORDS = {"but": "clause", "and": "join", "plus": "join"}
 _ALPHA = re.compile(r"[a-z]+")
 _NOT_BEFORE_NUMBER = frozenset(".£$€#:/-")
 _END = re.compile(r"\s*(?:[.!?,]|$)")
-_DIGIT_NEXT = re.compile(r"\s*\d")
+_DIGITS = re.compile(r"\d+")
+#: Number forms already read ("10", "size 8", "32x30") -> `read_number`'s answer.
+_NUMBERS: dict[str, tuple[str, str | None, bool] | None] = {}
+_UNREAD = ("", None, False)
+_SIZE_NEXT = re.compile(r"\s+(?:xxs|xs|s|m|l|xl|xxl|small|medium|large|\d)\b")
+#: A request a few words before a bare "size up"/"size down" ("wants to size up").
+_ASKED = re.compile(
+    r"\b(?:wants?|wanted|needs?|needed|asked|asking|looking|after|like)\b(?:\s+\S+){0,2}\s*$"
+)
 #: Cue words that mean something else at the end of a clause.
 _AT_END = {
     "no": Cue(Polarity.REJECTED.value, "post", None),  # "we suggested olive, no"
     "only": Cue(Polarity.OFFERED.value, "post", None),  # "the site lists up to 16 only"
 }
 FOOTWEAR = frozenset({"shoes", "boots", "sneakers", "sandals"})
-_NUMBER = re.compile(
-    r"w?(?P<a>\d{1,2}(?:\.5)?)(?:\s?(?:[x/]|\"?\s*(?:in(?:ch)?\s+)?waist[\s,]*)\s?l?(?P<b>\d\d)"
-    r"|[\s,]*l(?P<c>\d\d))?"
-)
-
-
-#: A token is a plain list (creating one costs a fraction of a dataclass):
-#: [kind, start, end, attribute, value, shade, needs_context, cue, polarity]
-#: kind is mention | cue | cmp (comparative) | boundary; for boundaries value is
-#: sentence | clause | join; polarity is filled in by the extractor.
-Token = list
-KIND, START, END, ATTR, VALUE, SHADE, NEEDS, CUE, POLARITY = range(9)
 
 
 #: phrase -> (kind, attribute, value, shade, needs_context, cue)
@@ -148,6 +158,10 @@ def phrase_table() -> dict[str, Entry]:
                    False, None))  # fmt: skip
     for letter in "sml":
         add(letter, ("letter", "size", letter.upper(), None, False, None))
+    for phrase, (value, modifier) in shorthand_sizes().items():
+        kind = "mention" if modifier is None else "sizemod"
+        add(phrase, (kind, "size", value, modifier, False, None))
+    add("regular", ("regular", "size_modifier", "regular", None, False, None))
     for term, cue in lex.cues.items():
         if term in lex.demand_cues:
             cue = replace(cue, demand=lex.demand_cues[term])
@@ -177,11 +191,6 @@ _BOUNDARY_KIND = {c: "sentence" for c in ".;!?\n—"} | {
 #: A number match starts with "s" (size/sz), "w" or a digit: checked first, it saves the regex
 #: engine trying the number rule after every word.
 _NUMBER_START = r"(?=[sw\d])"
-_NUMBER_RE = (
-    r"(?:sz|size)?w?\d{1,2}(?:\.5)?(?:\s?[x/]\s?l?\d\d"
-    r"|\s?(?:\"|in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*\d\d\s*(?:in(?:ch)?\s+)?"
-    r"(?:leg|inseam|length))?|[\s,]*l\d\d)?"
-)
 
 
 @cache
@@ -195,7 +204,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
     lex = load_lexicon()
     table = phrase_table()
     trie = trie_regex(sorted(set(lex.stop_phrases) | set(_all_phrases(lex))))
-    number = rf"{_NUMBER_START}{_NUMBER_RE}"
+    number = rf"{_NUMBER_START}{NUMBER_RE}"
     regex = re.compile(
         rf"[{_SEP}](?:(?<=[{_PUNCT}])(?P<b>)"
         rf"(?:[{_SEP}]*(?:(?P<p2>{trie})|(?P<n2>{number}))\b)?"
@@ -209,7 +218,7 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 def _all_phrases(lex: Lexicon) -> list[str]:
     out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
-    out += [*"sml", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    out += [*"sml", *shorthand_sizes(), "regular", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
 
 
@@ -276,32 +285,6 @@ def _no_changed_letter(word: str, term: str) -> bool:
     return len(word) != len(term) or sorted(word) == sorted(term)
 
 
-def _number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
-    after = low[end : end + 12].split()
-    if after and after[0].strip(",.!?") in NOT_SIZE_AFTER:
-        return False
-    if cued:
-        return True
-    before = low[max(0, start - 14) : start].split()
-    if before and before[-1].strip(",:") in NOT_SIZE_BEFORE:
-        return False
-    return 2 <= float(value) <= 60
-
-
-def _number_value(matched: str) -> tuple[str, bool] | None:
-    """(size, is_waist_by_leg) for a number match: "34x32", "w34 l32", "15.5 collar", "8"."""
-    m = _NUMBER.match(matched)
-    if m is None:
-        return None
-    first, leg = m.group("a"), m.group("b") or m.group("c")
-    if leg is not None:
-        if "." in first or not (22 <= int(first) <= 56 and 24 <= int(leg) <= 38):
-            return None
-        return f"{first}x{leg}", True
-    value = float(first)
-    return (str(int(value)) if value.is_integer() else str(value)), "w" in matched[:1]
-
-
 def scan(text: str) -> list[Token]:
     """Every mention, cue, comparative and boundary in `text`, in order (see `Token`)."""
     return scan_note(text)[0]
@@ -328,7 +311,8 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
     append = tokens.append
     get = table.get
     categories = special = mentions = flags = 0
-    drop = False  # colour modifiers and size cues are dropped once used
+    drop = False  # colour modifiers are dropped once used
+    cue_end, cue_at = -9, -1  # the last "size"/"sz": its end, and len(tokens) when it was read
     for m in regex.finditer(low):
         group = m.lastindex  # 1 b, 2 p2, 3 n2 (after punctuation); 4 phrase, 5 number
         if group < 4:
@@ -341,13 +325,26 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             if low[start - 1] in _NOT_BEFORE_NUMBER:
                 continue
             matched = low[start:end]
-            cued = matched[0] == "s" or (
-                bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3
-            )
-            parsed = _number_value(matched.removeprefix("size").removeprefix("sz"))
-            if parsed is not None and (parsed[1] or _number_ok(low, start, end, parsed[0], cued)):
+            cued = matched[0] == "s" or (cue_at == len(tokens) and cue_end >= start - 3)
+            parsed = _NUMBERS.get(matched, _UNREAD)
+            if parsed is _UNREAD:  # each written form is read once
+                if len(_NUMBERS) >= 10_000:
+                    _NUMBERS.clear()
+                parsed = _NUMBERS[matched] = read_number(
+                    matched.removeprefix("size").removeprefix("sz")
+                )
+            if parsed is not None and (parsed[2] or number_ok(low, start, end, parsed[0], cued)):
+                if "-" in parsed[0]:  # "sizes 4-8": both ends
+                    for d in _DIGITS.finditer(low, start, end):
+                        append(["mention", d.start() - 1, d.end() - 1, "size", d.group(), None,
+                                False, None, ""])  # fmt: skip
+                        mentions += 1
+                    continue
                 append(["mention", start - 1, end - 1, "size", parsed[0], None, False, None, ""])
                 mentions += 1
+                if parsed[1] is not None:  # "2p": size 2, petite
+                    append(["mention", start - 1, end - 1, "size_modifier", parsed[1], None,
+                            False, None, ""])  # fmt: skip
             continue
         matched = low[start:end]
         entry = get(matched) or get(norm_key(matched))
@@ -355,14 +352,24 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             continue
         kind, attribute, value, shade, needs, cue = entry
         if kind == "mention":
-            if value == "OS" and _DIGIT_NEXT.match(low, end):
-                continue  # "the cream one size 10": "size" cues the number, not one size
+            if matched in CONTEXT_WORDS or value == "OS":  # words that are often no attribute
+                if not_an_attribute(low, start, end, matched, value, tokens):
+                    continue
+                if matched in GENERIC_PRINTS and tokens:
+                    prev = tokens[-1]
+                    if prev[ATTR] == "pattern" and prev[END] >= start - 2:
+                        prev[END] = end - 1  # "floral pattern", "zigzag print": one mention
+                        continue
             if attribute == "color" and tokens:
                 prev = tokens[-1]
                 if prev[KIND] == "cmod" or prev[VALUE] == "M":  # "medium pink"
                     start, shade = _merge_modifier(low, tokens, start, value, shade)
                     if prev[KIND] == "mention" and (not tokens or tokens[-1] is not prev):
                         mentions -= 1  # "medium" was read as size M
+                elif prev[ATTR] == "color" and not low[prev[END] + 1 : start].strip(" -"):
+                    prev[END], prev[VALUE] = end - 1, value  # "grey-green", "peachy pink": the
+                    prev[SHADE] = " ".join(low[prev[START] + 1 : end].replace("-", " ").split())
+                    continue  # last colour is the family, the whole phrase the shade
             elif attribute == "category":
                 categories += 1
             special += needs
@@ -376,16 +383,43 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             elif cue.scope == "frame" and cue.polarity == WANTED:
                 flags |= WANTED_FRAME
             append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
+        elif kind == "sizemod":  # "xsp": size XS and modifier petite over the same words
+            append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
+            append(["mention", start - 1, end - 1, "size_modifier", shade, None, False, None, ""])
+            mentions += 1
+        elif kind == "regular":  # "regular xs", "36 regular": only next to a size
+            prev = tokens[-1] if tokens else None
+            if prev is not None and prev[VALUE] == "clause" and len(tokens) > 1:
+                prev = tokens[-2]  # "the size small, regular"
+            if _SIZE_NEXT.match(low, end) or (
+                prev is not None and prev[ATTR] == "size" and prev[END] >= start - 3
+            ):
+                append(["mention", start - 1, end - 1, attribute, value, None, False, None, ""])
+                mentions += 1
         elif kind == "letter":
-            if _letter_ok(text, low, start, tokens):
+            if letter_ok(
+                text, low, start, end, tokens, cue_at == len(tokens) and cue_end >= start - 3
+            ):
                 append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
                 mentions += 1
-        elif kind != "stop":  # cmp | sizecue | boundary | cmod
+        elif kind == "sizecue":  # kept aside, not as a token: it only cues what follows
+            cue_end, cue_at = end - 1, len(tokens)
+        elif kind != "stop":  # cmp | boundary | cmod
+            if (
+                kind == "cmp"
+                and matched[:4] == "size"
+                and not _ASKED.search(low, max(0, start - 40), start)
+            ):
+                continue  # "if in doubt size down", "people said to size up": advice
             drop = drop or kind != "boundary"
             special += kind == "cmp"
             append([kind, start - 1, end - 1, attribute, value, None, False, None, ""])
     if drop:
-        tokens = [t for t in tokens if t[KIND] not in ("cmod", "sizecue")]
+        tokens = [t for t in tokens if t[KIND] != "cmod"]
+    if " with " in low and categories:
+        n = len(tokens)
+        tokens = drop_pairings(low, tokens)
+        mentions -= n - len(tokens)
     if " -" in low or "- " in low:
         for b in _DASHES.finditer(low):
             tokens.append(
@@ -468,12 +502,3 @@ def _word_regex(word: str) -> re.Pattern[str]:
             _WORD_REGEX.clear()
         regex = _WORD_REGEX[word] = re.compile(rf"\b{word}\b")
     return regex
-
-
-def _letter_ok(text: str, low: str, start: int, tokens: list[Token]) -> bool:
-    """A lone s/m/l is a size if written in capitals or right after "size" ("size m")."""
-    if low[start - 1] in "'’&":
-        return False
-    if text[start - 1].isupper():
-        return True
-    return bool(tokens) and tokens[-1][KIND] == "sizecue" and tokens[-1][END] >= start - 3

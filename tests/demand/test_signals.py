@@ -92,7 +92,7 @@ def test_a_lost_sale_without_sku_is_read_from_its_description():
            for s in out]  # fmt: skip
     assert got == [
         ("LS-1#1", "coat", "blue", 2, None),
-        ("LS-2#1", "coat", "green", 2, "extract-1.1.0"),
+        ("LS-2#1", "coat", "green", 2, "extract-1.2.0"),
     ]
 
 

@@ -16,8 +16,8 @@ Three figures:
   generator's templates, and how many templates carry at least one cue of `cues.csv` or
   `demand_cues.csv`;
 - notes read right: demand notes written by `text.demand_note` for catalog skus, and the share in
-  which the current extractor finds exactly the planted category, colour family, pattern and size
-  among the items it says were wanted (what a careful human reader would recover).
+  which the current extractor's wanted items hold exactly the planted category, colour family,
+  pattern and size, nothing more or other (what a careful human reader would recover).
 """
 
 from __future__ import annotations
@@ -31,28 +31,16 @@ from pathlib import Path
 
 from pipelines.generate import phrases as ph
 from pipelines.generate import text
+from pipelines.generate import wording as wd
 from pipelines.generate.catalog import Catalog, Sku, build_catalog
 from pipelines.generate.rand import one
 from pipelines.generate.vocab import SHADES
 from schemas.enums import ColorFamily
 
 LEXICONS = Path(__file__).resolve().parents[1] / "extract" / "lexicons"
-#: Word lists of phrases.py (attribute vocabulary); every other tuple of strings is a template.
-WORD_LISTS = frozenset(
-    {
-        "CATEGORY_WORDS",
-        "PATTERN_WORDS",
-        "COLOR_ABBREVIATIONS",
-        "COLOR_TYPOS",
-        "COLORWAYS",
-        "LETTER_SIZE_WORDS",
-        "FIRST_NAMES",
-        "LAST_NAMES",
-        "PHONES",
-        "ABBREVIATIONS",
-    }
-)
-#: Templates that are not about demand (noise, contact details, till descriptions).
+#: Lists of strings that are not demand templates (noise, contact details, names, lost-sale
+#: reasons, numbers and look-alikes), left out of the cue figures. Dicts are word lists, except
+#: the openers.
 NOT_DEMAND = frozenset(
     {
         "NOISE_NOTES",
@@ -61,10 +49,25 @@ NOT_DEMAND = frozenset(
         "PII_EMAIL",
         "LOST_SALE_PRICE",
         "LOST_SALE_OTHER",
+        "FIRST_NAMES",
+        "LAST_NAMES",
+        "NUMBER_CLAUSES",
+        "DISTRACTORS",
     }
 )
-CLASSES = ("stockout", "stockout", "not_carried", "substituted")
-CHANNELS = ("store", "store", "store", "call_center", "chat", "app", "web")
+CLASSES = ("stockout", "stockout", "stockout", "not_carried", "not_carried", "substituted")
+CHANNELS = (
+    "store",
+    "store",
+    "store",
+    "store",
+    "store",
+    "store",
+    "call_center",
+    "chat",
+    "app",
+    "web",
+)
 
 
 def norm(phrase: str) -> str:
@@ -85,7 +88,7 @@ def _values(table: dict[str, tuple[str, ...]]) -> set[str]:
 
 def attribute_words() -> dict[str, tuple[set[str], str]]:
     """Group name -> (the generator's distinct words, the lexicon file they belong in)."""
-    colorways = _values(getattr(ph, "COLORWAYS", {}))
+    colorways = _values(getattr(wd, "COLORWAYS", {}))
     return {
         "color family words": ({f.value for f in ColorFamily if f.value in SHADES}, "colors.csv"),
         "catalog shade words": (set(SHADES), "colors.csv"),
@@ -94,21 +97,34 @@ def attribute_words() -> dict[str, tuple[set[str], str]]:
             _values(ph.COLOR_ABBREVIATIONS) | _values(ph.COLOR_TYPOS),
             "colors.csv",
         ),
-        "pattern words": (_values(ph.PATTERN_WORDS), "patterns.csv"),
-        "letter size words": (_values(ph.LETTER_SIZE_WORDS), "sizes.csv"),
-        "garment words": (_values(ph.CATEGORY_WORDS), "categories.csv"),
+        "pattern words": (
+            _values(ph.PATTERN_WORDS) | _values(getattr(wd, "STREET_PATTERNS", {})),
+            "patterns.csv",
+        ),
+        "letter size words": (
+            _values(ph.LETTER_SIZE_WORDS) | _values(getattr(wd, "STREET_SIZES", {})),
+            "sizes.csv",
+        ),
+        "garment words": (
+            _values(ph.CATEGORY_WORDS) | _values(getattr(wd, "STREET_GARMENTS", {})),
+            "categories.csv",
+        ),
     }
 
 
 def templates() -> dict[str, tuple[str, ...]]:
-    """Every demand template of phrases.py, by list name."""
-    found: dict[str, tuple[str, ...]] = {
-        f"OPENERS[{channel}]": lines for channel, lines in ph.OPENERS.items()
-    }
-    for name, value in vars(ph).items():
-        if name.isupper() and name not in WORD_LISTS | NOT_DEMAND and isinstance(value, tuple):
-            if value and all(isinstance(item, str) for item in value):
-                found[name] = value
+    """Every demand template of phrases.py and wording.py, by module and list name."""
+    found: dict[str, tuple[str, ...]] = {}
+    for module in (ph, wd):
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, value in vars(module).items():
+            if not name.isupper() or name in NOT_DEMAND:
+                continue
+            if name.endswith("OPENERS") and isinstance(value, dict):
+                for channel, lines in value.items():
+                    found[f"{short}.{name}[{channel}]"] = lines
+            elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+                found[f"{short}.{name}"] = value
     return found
 
 
@@ -162,7 +178,9 @@ def _alternative(rng: random.Random, catalog: Catalog, sku: Sku) -> text.Alterna
 
 
 def read_right(note: str, ask: text.Ask) -> bool:
-    """Whether the extractor's wanted items hold exactly the planted attributes of `ask`."""
+    """Whether the extractor's wanted items say exactly what `ask` planted: every planted category,
+    colour family, pattern and size is on an item, and no item says anything else (an item that
+    repeats part of the ask, "any plans to do it in black?", is fine: it links to the same event)."""
     from pipelines.extract import extract
 
     planted = {
@@ -172,7 +190,13 @@ def read_right(note: str, ask: text.Ask) -> bool:
         "size": ask.size,
     }
     items = extract(note).items
-    return len(items) == 1 and all(getattr(items[0], k) == v for k, v in planted.items())
+    if not items:
+        return False
+    for name, value in planted.items():
+        found = {getattr(item, name) for item in items} - {None}
+        if found != ({value} if value else set()):
+            return False
+    return True
 
 
 def notes_read_right(n: int, seed: int) -> tuple[int, list[str]]:
@@ -183,9 +207,13 @@ def notes_read_right(n: int, seed: int) -> tuple[int, list[str]]:
     for _ in range(n):
         sku = one(rng, catalog.items)
         ask = _ask(rng, sku)
-        note = text.demand_note(
-            rng, ask, one(rng, CLASSES), one(rng, CHANNELS), _alternative(rng, catalog, sku)
-        )
+        classification, channel = one(rng, CLASSES), one(rng, CHANNELS)
+        alternative = _alternative(rng, catalog, sku)
+        if classification == "substituted":  # as events.py plans them: in store or on the phone
+            channel = "call_center" if channel == "call_center" else "store"
+            if alternative is None:  # nothing else of the style to take: a plain stockout
+                classification = "stockout"
+        note = text.demand_note(rng, ask, classification, channel, alternative)
         if read_right(note, ask):
             right += 1
         elif len(wrong) < 8:

@@ -128,6 +128,36 @@ def templates() -> dict[str, tuple[str, ...]]:
     return found
 
 
+def wording_markers() -> re.Pattern[str]:
+    """A regex finding wording.py's own words and template fragments (two words or more, not
+    also in a phrases.py template) in a normalised note."""
+    words = {norm(w) for table in _WORD_TABLES for w in _values(getattr(wd, table, {}))}
+    old = "\n".join(
+        norm(line)
+        for name, group in templates().items()
+        if name.startswith("phrases.")
+        for line in group
+    )
+    lines = [
+        line for name, group in templates().items() if name.startswith("wording.") for line in group
+    ]
+    lines += [*getattr(wd, "NUMBER_CLAUSES", ()), *getattr(wd, "DISTRACTORS", ())]
+    lines += [template for _, template in getattr(wd, "PAIRINGS", ())]
+    fragments = set()
+    for line in lines:
+        for part in re.split(r"\{[a-z]+\}", line):
+            part = norm(re.sub(r"[^a-z0-9' /-]+", " ", part.lower()))
+            if len(part.split()) >= 2 and not _contains(part, old):
+                fragments.add(part)
+    found = sorted(words | fragments, key=len, reverse=True)
+    if not found:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, found)) + r")(?![a-z0-9])")
+
+
+_WORD_TABLES = ("COLORWAYS", "STREET_PATTERNS", "STREET_SIZES", "STREET_GARMENTS")
+
+
 def _contains(phrase: str, text_: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text_) is not None
 
@@ -199,11 +229,13 @@ def read_right(note: str, ask: text.Ask) -> bool:
     return True
 
 
-def notes_read_right(n: int, seed: int) -> tuple[int, list[str]]:
-    """How many of `n` generated demand notes the extractor reads right, and a few it misreads."""
+def notes_read_right(n: int, seed: int) -> tuple[int, int, list[str]]:
+    """How many of `n` generated demand notes the extractor reads right, how many use wording.py's
+    words or constructions, and a few notes it misreads."""
     rng = random.Random(seed)
     catalog = build_catalog(random.Random(seed))
-    right, wrong = 0, []
+    markers = wording_markers()
+    right, beyond, wrong = 0, 0, []
     for _ in range(n):
         sku = one(rng, catalog.items)
         ask = _ask(rng, sku)
@@ -214,13 +246,14 @@ def notes_read_right(n: int, seed: int) -> tuple[int, list[str]]:
             if alternative is None:  # nothing else of the style to take: a plain stockout
                 classification = "stockout"
         note = text.demand_note(rng, ask, classification, channel, alternative)
+        beyond += markers.search(norm(note)) is not None
         if read_right(note, ask):
             right += 1
         elif len(wrong) < 8:
             wrong.append(
                 f"{note}   <- planted {ask.category}/{ask.family}/{ask.pattern}/{ask.size}"
             )
-    return right, wrong
+    return right, beyond, wrong
 
 
 def report(n: int = 2000, seed: int = 1) -> str:
@@ -244,7 +277,10 @@ def report(n: int = 2000, seed: int = 1) -> str:
         f"  templates holding a lexicon cue: {cues.templates_with_a_cue} / {cues.templates} "
         f"({cues.templates_with_a_cue / cues.templates:.1%})"
     )
-    right, wrong = notes_read_right(n, seed)
+    right, beyond, wrong = notes_read_right(n, seed)
+    out.append(
+        f"demand notes using wording.py's words or constructions: {beyond} / {n} ({beyond / n:.1%})"
+    )
     out.append(f"demand notes the extractor reads right: {right} / {n} ({right / n:.1%})")
     out.extend(f"  e.g. {line}" for line in wrong)
     return "\n".join(out)

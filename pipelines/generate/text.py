@@ -36,6 +36,8 @@ _NOT_CARRIED = ph.NOT_CARRIED_OUTCOMES + wd.NOT_CARRIED_OUTCOMES
 _CUSTOMER_NOT_CARRIED = ph.CUSTOMER_NOT_CARRIED + wd.CUSTOMER_NOT_CARRIED
 _CUSTOMER_ALT = ph.CUSTOMER_ALT + wd.CUSTOMER_ALT
 _ABBREVIATIONS = ph.ABBREVIATIONS | wd.ABBREVIATIONS
+#: Placeholders `numbers` fills.
+NUMBER_SLOTS = frozenset({"height", "kg", "lbs", "price", "order", "time", "day", "weeks"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +160,17 @@ def item_phrase(rng: random.Random, ask: Ask, color: str) -> str:
 
 
 def _fill(rng: random.Random, templates: tuple[str, ...], **slots: str) -> str:
-    """A random template whose placeholders all have a value, filled in."""
-    usable = _usable(templates, frozenset(name for name, value in slots.items() if value))
-    return one(rng, usable).format(**slots) if usable else "no luck"
+    """A random template whose placeholders all have a value, filled in (numbers drawn only for a
+    template that has one)."""
+    filled = frozenset(name for name, value in slots.items() if value) | NUMBER_SLOTS
+    usable = _usable(templates, filled)
+    return _format(rng, one(rng, usable), slots) if usable else "no luck"
+
+
+def _format(rng: random.Random, template: str, slots: dict[str, str]) -> str:
+    if NUMBER_SLOTS.isdisjoint(_slots(template)):
+        return template.format(**slots)
+    return template.format(**slots, **numbers(rng))
 
 
 @cache
@@ -168,6 +178,7 @@ def _usable(templates: tuple[str, ...], filled: frozenset[str]) -> tuple[str, ..
     return tuple(t for t in templates if filled.issuperset(_slots(t)))
 
 
+@cache
 def _slots(template: str) -> tuple[str, ...]:
     return tuple(part.split("}")[0] for part in template.split("{")[1:])
 
@@ -194,11 +205,10 @@ def demand_note(
         "pattern": pattern_word(rng, ask.pattern) if ask.pattern else "",
         "noun": one(rng, ph.CATEGORY_WORDS[ask.category]),
         "alt": _alt_word(rng, alternative) if alternative else "",
-        **numbers(rng),
     }
     voice = channel in CUSTOMER_VOICE
     openers = (_OPENERS if classification == "not_carried" else _STOCKOUT_OPENERS)[channel]
-    parts = [one(rng, openers).format(item=item, **slots)]
+    parts = [_format(rng, one(rng, openers), {"item": item, **slots})]
     if classification == "substituted":
         parts.append(_fill(rng, _CUSTOMER_SUBSTITUTED if voice else _SUBSTITUTED, **slots))
         if rng.random() < 0.4:
@@ -224,7 +234,7 @@ def demand_note(
 def _extras(rng: random.Random, ask: Ask, parts: list[str], slots: dict[str, str]) -> None:
     """Now and then a number that is not a size, a look-alike phrase or a paired colour."""
     if rng.random() < NUMBER_RATE:
-        parts.append(one(rng, wd.NUMBER_CLAUSES).format(**slots))
+        parts.append(one(rng, wd.NUMBER_CLAUSES).format(**numbers(rng)))
     if rng.random() < DISTRACTOR_RATE:
         parts.append(one(rng, wd.DISTRACTORS))
     if rng.random() < PAIRING_RATE:

@@ -108,9 +108,14 @@ STOCKOUT_OPENERS: dict[str, tuple[str, ...]] = {
     "store": (
         "cust came to pick up {item} she saw online",
         "lady came in for {item} she had on hold but it was gone",
+        "cust bought {item} last month, came back for another one",
     ),
     "call_center": ("phone: trying to order {item} for delivery",),
-    "chat": ("heyy is {item} back yet", "hi, when will {item} be restocked"),
+    "chat": (
+        "heyy is {item} back yet",
+        "hi, when will {item} be restocked",
+        "hi, got {item} for my birthday and want a second one",
+    ),
     "app": (
         "had {item} in my basket",
         "saved {item} to my wishlist",
@@ -122,6 +127,8 @@ STOCKOUT_OPENERS: dict[str, tuple[str, ...]] = {
         "had the same one last year, went for {item} this time",
         "tried to check out {item}",
         "went to order {item} for my sister",
+        "5 stars for the fit, wanted {item} as well",
+        "love love love {item}, need another",
     ),
 }
 STOCKOUT_OUTCOMES = (
@@ -191,6 +198,9 @@ CUSTOMER_NOT_CARRIED = (
     "i'd buy two tomorrow if you did it",
     "been hoping you'd bring out a {pattern} one",
     "why is there never {noun} in {size}",
+    "gorgeous style but i'd only wear it in {color}",
+    "shame it doesnt come in {color}",
+    "if this came in {size} id have bought it already",
 )
 CUSTOMER_ALT = ("only the {alt} left and thats not for me", "{alt} is all i can see")
 #: Expectation against what arrived (stockouts only: the wanted colour existed and ran out).

@@ -9,7 +9,14 @@ import pytest
 from pipelines.generate import phrases as ph
 from pipelines.generate import wording as wd
 from pipelines.generate.overlap import read_right, templates
-from pipelines.generate.text import Alternative, Ask, color_word, demand_note, numbers
+from pipelines.generate.text import (
+    NUMBER_SLOTS,
+    Alternative,
+    Ask,
+    color_word,
+    demand_note,
+    numbers,
+)
 from pipelines.generate.vocab import SHADES
 from pipelines.ingest.redact import redact
 
@@ -51,7 +58,8 @@ def test_numbers_that_are_not_sizes_are_not_contact_details() -> None:
 
 
 def test_every_template_placeholder_has_a_value() -> None:
-    known = {"item", "alt", "size", "color", "noun", "pattern", *numbers(random.Random(1))}
+    assert set(numbers(random.Random(1))) == NUMBER_SLOTS
+    known = {"item", "alt", "size", "color", "noun", "pattern", *NUMBER_SLOTS}
     for name, lines in templates().items():
         for line in lines:
             names = {part.split("}")[0] for part in line.split("{")[1:]}

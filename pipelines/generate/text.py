@@ -10,11 +10,34 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipelines.generate import phrases as ph
+from pipelines.generate import wording as wd
 from pipelines.generate.rand import between, one
+from pipelines.generate.vocab import SHADES
 from schemas.enums import LETTER_SIZES
 
 CUSTOMER_VOICE = frozenset({"chat", "app", "web"})
 _SEPARATORS = (", ", ", ", " - ", ". ", "; ", " .. ", ", ")
+#: Share of colour, pattern and letter-size words taken from wording.py (beyond the lexicons).
+STREET_RATE = 0.2
+#: Share of garment nouns taken from wording.STREET_GARMENTS where the category has one.
+STREET_GARMENT_RATE = 0.15
+#: Shares of demand notes given a number that is not a size, a look-alike, a paired colour.
+NUMBER_RATE, DISTRACTOR_RATE, PAIRING_RATE = 0.2, 0.05, 0.06
+
+_OPENERS = {channel: lines + wd.OPENERS[channel] for channel, lines in ph.OPENERS.items()}
+_STOCKOUT_OPENERS = {ch: lines + wd.STOCKOUT_OPENERS[ch] for ch, lines in _OPENERS.items()}
+_STOCKOUT_OUTCOMES = ph.STOCKOUT_OUTCOMES + wd.STOCKOUT_OUTCOMES
+_CUSTOMER_STOCKOUT = ph.CUSTOMER_STOCKOUT + wd.CUSTOMER_STOCKOUT
+_ALT_COLOR_CLAUSES = ph.ALT_COLOR_CLAUSES + wd.ALT_COLOR_CLAUSES
+_ALT_SIZE_CLAUSES = ph.ALT_SIZE_CLAUSES + wd.ALT_SIZE_CLAUSES
+_SUBSTITUTED = ph.SUBSTITUTED_CLAUSES + wd.SUBSTITUTED_CLAUSES
+_CUSTOMER_SUBSTITUTED = ph.CUSTOMER_SUBSTITUTED + wd.CUSTOMER_SUBSTITUTED
+_NOT_CARRIED = ph.NOT_CARRIED_OUTCOMES + wd.NOT_CARRIED_OUTCOMES
+_CUSTOMER_NOT_CARRIED = ph.CUSTOMER_NOT_CARRIED + wd.CUSTOMER_NOT_CARRIED
+_CUSTOMER_ALT = ph.CUSTOMER_ALT + wd.CUSTOMER_ALT
+_ABBREVIATIONS = ph.ABBREVIATIONS | wd.ABBREVIATIONS
+#: Placeholders `numbers` fills.
+NUMBER_SLOTS = frozenset({"height", "kg", "lbs", "price", "order", "time", "day", "weeks"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +62,11 @@ class Alternative:
 
 
 def color_word(rng: random.Random, shade: str | None, family: str | None) -> str:
-    """A colour as written: the shade or its family, sometimes abbreviated or misspelt."""
+    """A colour as written: the shade or its family, sometimes a colorway name of the family,
+    abbreviated or misspelt."""
+    street = wd.COLORWAYS.get(family or SHADES.get(shade or "", ""))
+    if street and rng.random() < STREET_RATE:
+        return one(rng, street)
     word = shade if shade and (family is None or rng.random() < 0.65) else family or ""
     if word in ph.COLOR_ABBREVIATIONS and rng.random() < 0.25:
         return one(rng, ph.COLOR_ABBREVIATIONS[word])
@@ -51,7 +78,8 @@ def color_word(rng: random.Random, shade: str | None, family: str | None) -> str
 def size_word(rng: random.Random, size: str) -> str:
     """A size as written, with its lead-in word: 'size m', 'medium', 'eu 39,5', 'w32 l30'."""
     if size in LETTER_SIZES:
-        word = one(rng, ph.LETTER_SIZE_WORDS[size])
+        street = rng.random() < STREET_RATE
+        word = one(rng, (wd.STREET_SIZES if street else ph.LETTER_SIZE_WORDS)[size])
         if len(word) == 1:
             return f"{one(rng, ('size', 'size', 'sz'))} {word}"
         if rng.random() < 0.35:
@@ -59,16 +87,20 @@ def size_word(rng: random.Random, size: str) -> str:
         return word
     if "x" in size:
         waist, leg = size.split("x")
-        return one(
-            rng, (size, size, f"{waist}/{leg}", f"w{waist} l{leg}", f"{waist} waist {leg} leg")
-        )
+        return one(rng, (size, size, f"{waist}/{leg}", f"w{waist} l{leg}",
+                         f"{waist} waist {leg} leg", f"{waist} by {leg}", f"{waist}w {leg}l"))  # fmt: skip
+    if size.endswith(".5") and rng.random() < 0.25:
+        return f"{one(rng, ('size', 'a', 'eu'))} {size[:-2]} and a half"
     shown = size.replace(".", ",") if "." in size and rng.random() < 0.3 else size
     return f"{one(rng, ('size', 'size', 'sz', 'eu', 'a'))} {shown}"
 
 
 def noun_word(rng: random.Random, ask: Ask) -> str:
     """The item noun: a category word, sometimes the style's own noun and material."""
-    if ask.base and rng.random() < 0.25:
+    street = wd.STREET_GARMENTS.get(ask.category)
+    if street and rng.random() < STREET_GARMENT_RATE:
+        noun = one(rng, street)
+    elif ask.base and rng.random() < 0.25:
         noun = ask.base
     else:
         noun = one(rng, ph.CATEGORY_WORDS[ask.category])
@@ -77,10 +109,38 @@ def noun_word(rng: random.Random, ask: Ask) -> str:
     return noun
 
 
+def pattern_word(rng: random.Random, pattern: str) -> str:
+    """A pattern as written, now and then in a word or spelling beyond the lexicon."""
+    street = rng.random() < STREET_RATE
+    return one(rng, (wd.STREET_PATTERNS if street else ph.PATTERN_WORDS)[pattern])
+
+
+def numbers(rng: random.Random) -> dict[str, str]:
+    """Numbers a note may carry that are not sizes: height, weight, budget, order ref, time."""
+    height = one(
+        rng,
+        (
+            f"{between(rng, 4, 7)}'{between(rng, 0, 12)}",
+            f"{between(rng, 5, 7)} ft {between(rng, 0, 12)}",
+            f"{between(rng, 150, 196)}cm",
+        ),
+    )
+    return {
+        "height": height,
+        "kg": str(between(rng, 48, 101)),
+        "lbs": str(between(rng, 105, 231)),
+        "price": str(between(rng, 20, 300)),
+        "order": str(between(rng, 10_000, 1_000_000)),
+        "time": f"{between(rng, 9, 20)}:{one(rng, ('00', '15', '30', '45'))}",
+        "day": str(between(rng, 4, 21)),  # 4th..20th
+        "weeks": str(between(rng, 2, 6)),
+    }
+
+
 def item_phrase(rng: random.Random, ask: Ask, color: str) -> str:
     """The wanted item in one of several word orders: 'the nvy plaid coat sz l'."""
     noun = noun_word(rng, ask)
-    pattern = one(rng, ph.PATTERN_WORDS[ask.pattern]) if ask.pattern else ""
+    pattern = pattern_word(rng, ask.pattern) if ask.pattern else ""
     size = size_word(rng, ask.size) if ask.size else ""
     shape = between(rng, 0, 4)
     if shape == 0 or not color:
@@ -100,9 +160,17 @@ def item_phrase(rng: random.Random, ask: Ask, color: str) -> str:
 
 
 def _fill(rng: random.Random, templates: tuple[str, ...], **slots: str) -> str:
-    """A random template whose placeholders all have a value, filled in."""
-    usable = _usable(templates, frozenset(name for name, value in slots.items() if value))
-    return one(rng, usable).format(**slots) if usable else "no luck"
+    """A random template whose placeholders all have a value, filled in (numbers drawn only for a
+    template that has one)."""
+    filled = frozenset(name for name, value in slots.items() if value) | NUMBER_SLOTS
+    usable = _usable(templates, filled)
+    return _format(rng, one(rng, usable), slots) if usable else "no luck"
+
+
+def _format(rng: random.Random, template: str, slots: dict[str, str]) -> str:
+    if NUMBER_SLOTS.isdisjoint(_slots(template)):
+        return template.format(**slots)
+    return template.format(**slots, **numbers(rng))
 
 
 @cache
@@ -110,6 +178,7 @@ def _usable(templates: tuple[str, ...], filled: frozenset[str]) -> tuple[str, ..
     return tuple(t for t in templates if filled.issuperset(_slots(t)))
 
 
+@cache
 def _slots(template: str) -> tuple[str, ...]:
     return tuple(part.split("}")[0] for part in template.split("{")[1:])
 
@@ -131,32 +200,30 @@ def demand_note(
     color = color_word(rng, ask.shade, ask.family) if (ask.shade or ask.family) else ""
     item = item_phrase(rng, ask, color)
     slots = {
-        "size": size_word(rng, ask.size) if ask.size else "",
+        "size": size_word(rng, ask.size).removeprefix("in ") if ask.size else "",
         "color": color,
+        "pattern": pattern_word(rng, ask.pattern) if ask.pattern else "",
         "noun": one(rng, ph.CATEGORY_WORDS[ask.category]),
         "alt": _alt_word(rng, alternative) if alternative else "",
     }
     voice = channel in CUSTOMER_VOICE
-    opener = one(rng, ph.OPENERS[channel]).format(item=item)
-    parts = [opener]
+    openers = (_OPENERS if classification == "not_carried" else _STOCKOUT_OPENERS)[channel]
+    parts = [_format(rng, one(rng, openers), {"item": item, **slots})]
     if classification == "substituted":
-        parts.append(
-            _fill(rng, ph.CUSTOMER_SUBSTITUTED if voice else ph.SUBSTITUTED_CLAUSES, **slots)
-        )
+        parts.append(_fill(rng, _CUSTOMER_SUBSTITUTED if voice else _SUBSTITUTED, **slots))
         if rng.random() < 0.4:
-            parts.insert(1, _fill(rng, ph.STOCKOUT_OUTCOMES, **slots))
+            parts.insert(1, _fill(rng, _STOCKOUT_OUTCOMES, **slots))
     elif classification == "not_carried":
-        parts.append(
-            _fill(rng, ph.CUSTOMER_NOT_CARRIED if voice else ph.NOT_CARRIED_OUTCOMES, **slots)
-        )
+        parts.append(_fill(rng, _CUSTOMER_NOT_CARRIED if voice else _NOT_CARRIED, **slots))
         if slots["alt"] and rng.random() < 0.5:
             parts.append(_alt_clause(rng, alternative, voice, slots))
     else:
-        parts.append(_fill(rng, ph.CUSTOMER_STOCKOUT if voice else ph.STOCKOUT_OUTCOMES, **slots))
+        parts.append(_fill(rng, _CUSTOMER_STOCKOUT if voice else _STOCKOUT_OUTCOMES, **slots))
         if slots["alt"] and rng.random() < 0.6:
-            parts.append(_alt_clause(rng, alternative, voice, slots))
+            parts.append(_alt_clause(rng, alternative, voice, slots, arrived=color != ""))
     if rng.random() < 0.1:
         parts.append(one(rng, ph.COMPARATIVES))
+    _extras(rng, ask, parts, slots)
     if not voice and classification != "substituted" and rng.random() < 0.3:
         parts.append(one(rng, ph.FOLLOW_UPS))
     if not voice and rng.random() < 0.15 and len(parts) > 2:
@@ -164,13 +231,31 @@ def demand_note(
     return finish(rng, parts)
 
 
+def _extras(rng: random.Random, ask: Ask, parts: list[str], slots: dict[str, str]) -> None:
+    """Now and then a number that is not a size, a look-alike phrase or a paired colour."""
+    if rng.random() < NUMBER_RATE:
+        parts.append(one(rng, wd.NUMBER_CLAUSES).format(**numbers(rng)))
+    if rng.random() < DISTRACTOR_RATE:
+        parts.append(one(rng, wd.DISTRACTORS))
+    if rng.random() < PAIRING_RATE:
+        category, template = one(rng, wd.PAIRINGS)
+        if category != ask.category:
+            family = one(rng, tuple(wd.COLORWAYS))
+            parts.append(template.format(pair=color_word(rng, None, family) or family))
+
+
 def _alt_clause(
-    rng: random.Random, alternative: Alternative | None, voice: bool, slots: dict[str, str]
+    rng: random.Random,
+    alternative: Alternative | None,
+    voice: bool,
+    slots: dict[str, str],
+    arrived: bool = False,
 ) -> str:
-    if voice:
-        return _fill(rng, ph.CUSTOMER_ALT, **slots)
     shade = alternative is not None and alternative.shade
-    return _fill(rng, ph.ALT_COLOR_CLAUSES if shade else ph.ALT_SIZE_CLAUSES, **slots)
+    if voice:
+        pool = _CUSTOMER_ALT + wd.CUSTOMER_ARRIVED if shade and arrived else _CUSTOMER_ALT
+        return _fill(rng, pool, **slots)
+    return _fill(rng, _ALT_COLOR_CLAUSES if shade else _ALT_SIZE_CLAUSES, **slots)
 
 
 def unknown_note(rng: random.Random, channel: str) -> str:
@@ -202,7 +287,7 @@ def finish(rng: random.Random, parts: list[str]) -> str:
         words = text.split(" ")
         if abbreviate:
             for index, word in enumerate(words):
-                short = ph.ABBREVIATIONS.get(word.lower())
+                short = _ABBREVIATIONS.get(word.lower())
                 if short and rng.random() < 0.35:
                     words[index] = short
         if typo:

@@ -3,37 +3,17 @@ duplicate traces, classified right, valued within tolerance."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
-from click.testing import CliRunner
 
-from cli.main import cli
-from pipelines.demand.truth import TruthScore, score
-from pipelines.generate import generate
+from pipelines.demand.truth import TruthScore, end_to_end
 
 pytestmark = pytest.mark.slow  # a whole job on the sample
 
 
 @pytest.fixture(scope="module")
 def truth_score(tmp_path_factory) -> TruthScore:
-    root = tmp_path_factory.mktemp("truth")
-    generate(rows=2500, seed=23, out=root / "inputs", weeks=3, stores=4)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--data-root",
-            str(root / "data"),
-            "--inputs",
-            str(root / "inputs"),
-            "--as-of",
-            "2026-11-25",
-            "--no-report",
-        ],  # fmt: skip
-    )
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(root / "data" / "unmet.duckdb"), read_only=True)
-    return score(con, root / "inputs" / "truth")
+    """Generated, run and scored by `end_to_end`, the function `make eval` prints."""
+    return end_to_end(tmp_path_factory.mktemp("truth"), rows=2500, seed=23, weeks=3, stores=4)
 
 
 def test_most_planted_events_are_recovered_exactly(truth_score):

@@ -112,9 +112,21 @@ def test_catalog_shape(catalog) -> None:
                 "sz medium",
                 "size med",
                 "sz med",
+                # as typed in a hurry (wording.STREET_SIZES)
+                "meduim",
+                "medum",
+                "size meduim",
+                "sz meduim",
+                "in meduim",
+                "size medum",
+                "sz medum",
+                "in medum",
             ),
         ),
-        ("32x30", ("32x30", "32/30", "w32 l30", "32 waist 30 leg")),
+        (
+            "32x30",
+            ("32x30", "32/30", "w32 l30", "32 waist 30 leg", "32 by 30", "32w 30l"),
+        ),
         (
             "39.5",
             (
@@ -126,6 +138,9 @@ def test_catalog_shape(catalog) -> None:
                 "sz 39,5",
                 "eu 39,5",
                 "a 39,5",
+                "size 39 and a half",
+                "a 39 and a half",
+                "eu 39 and a half",
             ),
         ),
     ],

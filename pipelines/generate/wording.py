@@ -27,6 +27,7 @@ COLORWAYS: dict[str, tuple[str, ...]] = {
     "purple": ("iris", "blackcurrant", "purply"),
     "brown": ("pecan", "fudge", "teak", "browny"),
     "beige": ("buff", "sesame", "flax", "porridge"),
+    "metallic": ("gilded", "goldtone", "silvertone"),
 }
 #: Pattern words and misspellings outside the lexicon, by pattern (all usable before a noun).
 STREET_PATTERNS: dict[str, tuple[str, ...]] = {

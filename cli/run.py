@@ -45,6 +45,10 @@ from cli.common import (
 )
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild everything even if no input file is new or changed.")  # fmt: skip
+@click.option("--keep-runs", default=4, show_default=True, type=click.IntRange(1, None),
+              envvar="UNMET_KEEP_RUNS",
+              help="Finished runs kept in DATA_ROOT/runs (the published one always is; env "
+              "UNMET_KEEP_RUNS).")  # fmt: skip
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -55,6 +59,7 @@ def run(
     window_minutes: int,
     no_report: bool,
     full_refresh: bool,
+    keep_runs: int,
 ) -> None:
     """Run the whole job: ingest, demand ledger, checks, publish, DuckDB warehouse, weekly report.
 
@@ -96,7 +101,7 @@ def run(
         result = job.run_job(
             data_root, inputs, as_of=as_of, week=week, window_minutes=window_minutes,
             beam_args=ctx.args, progress=progress, render_report=not no_report,
-            full_refresh=full_refresh,
+            full_refresh=full_refresh, keep_runs=keep_runs,
         )  # fmt: skip
     except Locked as err:
         raise ExitError(str(err), EXIT_LOCKED) from None

@@ -90,6 +90,7 @@ def run_job(
     progress: Callable[[str], None] = lambda _: None,
     render_report: bool = True,
     full_refresh: bool = False,
+    keep_runs: int = publish.KEEP_RUNS,
 ) -> JobResult:
     """Run everything under the run lock; raises on any failure, leaving published data untouched.
 
@@ -104,7 +105,7 @@ def run_job(
     timings: dict[str, float] = {}
     with publish.RunLock(data_root):
         boundary("lock")
-        publish.prune(data_root)
+        publish.prune(data_root, keep_runs)
         prints = fingerprint(inputs_root)
         redelivered = redeliveries(inputs_root, prints)
         kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes)
@@ -155,7 +156,7 @@ def run_job(
         boundary("report")
         _step(timings, "publish", progress, publish.publish, data_root, run_dir)
         boundary("publish")
-        publish.prune(data_root)
+        publish.prune(data_root, keep_runs)
         boundary("prune")
     shown_db = data_root / "unmet.duckdb"
     shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None

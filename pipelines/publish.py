@@ -22,7 +22,7 @@ import os
 import shutil
 from pathlib import Path
 
-KEEP_RUNS = 3
+KEEP_RUNS = 4
 
 
 class Locked(Exception):

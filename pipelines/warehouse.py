@@ -59,13 +59,34 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
+def _parquet_list(run_dir: Path, folder: str, relative: bool) -> str | None:
+    """The SQL list of a dataset's Parquet files: paths relative to the run folder (the folder of
+    the run's DuckDB file) when `relative`, else absolute; None when it has none."""
+    files = sorted((run_dir / folder).rglob("*.parquet"))
+    if not files:
+        return None
+    shown = [f.relative_to(run_dir).as_posix() if relative else f.resolve() for f in files]
+    return "[" + ", ".join(_quote(Path(f)) for f in shown) + "]"
+
+
+def set_search_path(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Resolve the views' relative Parquet paths against the folder the DuckDB file really is in
+    (through the `published` and `unmet.duckdb` links), whatever the reader's working directory.
+    Every connection the product opens on the file does this (docs/queries.md: how analysts do)."""
+    folder = str(Path(os.path.realpath(db_path)).parent).replace("'", "''")
+    con.execute(f"set file_search_path = '{folder}'")
+
+
+def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool = False) -> None:
+    """A view per dataset and exported mart over the run's Parquet, and the report models.
+    With `relative`, the views name their files relative to the run folder (the DuckDB file lives
+    there), so a copied or moved data root keeps working; the connection must search that folder
+    (`set_search_path`)."""
     for name, (folder, model) in DATASETS.items():
-        files = sorted((run_dir / folder).rglob("*.parquet"))
-        if files:
-            paths = ", ".join(_quote(f.resolve()) for f in files)
+        paths = _parquet_list(run_dir, folder, relative)
+        if paths:
             con.execute(
-                f"create or replace view {name} as select * from read_parquet([{paths}], "
+                f"create or replace view {name} as select * from read_parquet({paths}, "
                 "hive_partitioning = false)"
             )
         else:
@@ -76,10 +97,9 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     for name, sql in report_models():
         con.execute(f"create or replace view {name} as {sql}")
     for mart in EXPORTED_MARTS:
-        files = sorted((run_dir / mart).rglob("*.parquet"))
-        if files:
-            paths = ", ".join(_quote(f.resolve()) for f in files)
-            con.execute(f"create or replace view {mart} as select * from read_parquet([{paths}])")
+        paths = _parquet_list(run_dir, mart, relative)
+        if paths:
+            con.execute(f"create or replace view {mart} as select * from read_parquet({paths})")
 
 
 def _counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:
@@ -124,7 +144,11 @@ def build(run_dir: Path, db_path: Path) -> Path:
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        create_views(con, run_dir)
+        if db_path.parent.resolve() == run_dir.resolve():  # relocatable: paths relative to it
+            set_search_path(con, tmp)
+            create_views(con, run_dir, relative=True)
+        else:
+            create_views(con, run_dir)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -133,4 +157,6 @@ def build(run_dir: Path, db_path: Path) -> Path:
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True)
+    set_search_path(con, db_path)
+    return con

@@ -15,12 +15,12 @@ import sys
 import threading
 from pathlib import Path
 
-import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 from cli.common import EXIT_LOCKED
+from pipelines import warehouse
 from pipelines.job import BOUNDARIES, PAUSE_ENV
 from tests.test_job_e2e import AS_OF
 
@@ -80,7 +80,7 @@ def reader_state(data_root: Path) -> str:
     report agree on it (and on its numbers)."""
     run_dir = (data_root / "published").resolve()
     run_id = run_dir.name
-    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(data_root / "unmet.duckdb")
     try:
         views = dict(
             con.execute(
@@ -97,9 +97,13 @@ def reader_state(data_root: Path) -> str:
     finally:
         con.close()
     assert {"demand_signals", "demand_events", "stg_oos_lookups"} <= set(views)
+    # the views name their files relative to the DuckDB file's folder: the file that readers
+    # open must be the published run's own
+    db_run = Path(os.path.realpath(data_root / "unmet.duckdb")).parent.name
+    assert db_run == run_id, f"unmet.duckdb is run {db_run}'s, published is {run_id}"
     for name, sql in views.items():
         runs = set(re.findall(r"/runs/([^/']+)/", sql))
-        assert runs == {run_id}, f"view {name} reads runs {runs}, published is {run_id}"
+        assert runs <= {run_id}, f"view {name} reads runs {runs}, published is {run_id}"
     in_week = sum(
         pc.sum(pc.equal(pq.read_table(f, columns=["iso_week"]).column("iso_week"), WEEK)).as_py()
         or 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from pipelines import warehouse
 
 pytestmark = pytest.mark.slow  # whole job runs
 
@@ -55,7 +55,7 @@ def test_summary_counts_add_up_per_source(published):
 
 def test_quarantine_has_a_readable_reason_for_each_bad_line(published):
     data_root, _ = published
-    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(data_root / "unmet.duckdb")
     rows = con.execute("select source, source_line, reason from rejects order by all").fetchall()
     assert rows == [
         (
@@ -78,7 +78,7 @@ def test_quarantine_has_a_readable_reason_for_each_bad_line(published):
 
 def test_demand_events_are_linked_classified_and_valued(published):
     data_root, _ = published
-    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(data_root / "unmet.duckdb")
     rows = con.execute(
         "select event_id, store_id, category, color, size, classification, n_signals, lost_units, "
         "lost_revenue_eur, price_basis, estimated_revenue_eur from demand_events order by event_id"
@@ -171,3 +171,34 @@ def test_marts_export_under_a_small_memory_limit_writes_the_same_bytes_quietly(
     assert {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in marts} == marts
     assert capfd.readouterr().err == ""  # no DuckDB progress bar in the job's log
     assert list(spill.iterdir()) == []  # the spill folder is gone
+
+
+def test_every_view_survives_a_moved_data_root(published, tmp_path, monkeypatch):
+    """Copy the data root elsewhere and remove the original: every view still reads its Parquet,
+    through the product's connections and through `unmet query` run from another directory."""
+    import shutil
+
+    data_root, _ = published
+    moved = tmp_path / "elsewhere" / "data"
+    shutil.copytree(data_root, moved, symlinks=True)
+    shutil.rmtree(data_root)
+    monkeypatch.chdir(tmp_path)
+    con = warehouse.connect_read_only(moved / "unmet.duckdb")
+    views = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables order by table_name"
+        ).fetchall()
+    ]
+    assert {"stg_catalog", "demand_events", "mart_unmet_demand", "rpt_weekly_headline"} <= set(
+        views
+    )
+    counts = {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in views}
+    assert counts["demand_events"] > 0 and counts["mart_unmet_demand"] > 0
+    con.close()
+    result = CliRunner().invoke(
+        cli,
+        ["query", "--data-root", str(moved), "select count(*) as n from demand_events"],
+    )
+    assert result.exit_code == 0, result.output
+    assert str(counts["demand_events"]) in result.output

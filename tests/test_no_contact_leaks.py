@@ -18,10 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines import warehouse
 from schemas import raw
 
 pytestmark = pytest.mark.slow
@@ -204,7 +204,7 @@ def test_no_duckdb_table_or_view_holds_a_planted_value(runs):
     files = sorted({p.resolve() for p in root.rglob("*.duckdb")})
     assert files
     for path in files:
-        con = duckdb.connect(str(path), read_only=True)
+        con = warehouse.connect_read_only(path)
         try:
             names = [r[0] for r in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'main'"

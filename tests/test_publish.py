@@ -83,3 +83,16 @@ def test_a_stopped_run_is_stripped_to_its_validation(tmp_path):
     (partial / "validation.json").write_text("{}")
     publish.strip_stopped(partial)
     assert [p.name for p in partial.iterdir()] == ["validation.json"]
+
+
+def test_only_the_newest_runs_are_kept_and_never_the_published_one(tmp_path):
+    """`unmet run --keep-runs N`: crashed runs go, finished runs beyond the newest N go, the
+    published run stays even when it is older."""
+    runs = [fake_run(tmp_path, f"2026120{i}T000000Z", str(i)) for i in range(1, 7)]
+    publish.publish(tmp_path, runs[0])  # an old run is the one readers see (e.g. a rollback)
+    (tmp_path / "runs" / "20261207T000000Z.partial").mkdir()
+    removed = publish.prune(tmp_path, keep=2)
+    left = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert left == ["20261201T000000Z", "20261205T000000Z", "20261206T000000Z"]
+    assert len(removed) == 4
+    assert seen(tmp_path)[1:] == ("db 1", "report 1")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import warehouse
+
 SQL = """
 create or replace temp table truth_events as
   select * from read_csv(?, all_varchar = true);
@@ -133,7 +135,7 @@ def end_to_end(
     inputs, data_root = workdir / "inputs", workdir / "data"
     generate(rows, seed, inputs, weeks=weeks, stores=stores)
     run_job(data_root, inputs, as_of=EVAL_AS_OF, render_report=False)
-    con = duckdb.connect(str(data_root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(data_root / "unmet.duckdb")
     try:
         return score(con, inputs / "truth")
     finally:
@@ -157,7 +159,7 @@ def main(argv: list[str]) -> str:
         with tempfile.TemporaryDirectory(prefix="unmet-e2e-") as folder:
             result = end_to_end(Path(folder), rows, seed)
         return f"end to end on {rows} generated records (seed {seed}):\n{render(result)}"
-    con = duckdb.connect(argv[0], read_only=True)
+    con = warehouse.connect_read_only(Path(argv[0]))
     try:
         return render(score(con, Path(argv[1]) / "truth"))
     finally:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.reports.glossary import GLOSSARY
 from pipelines.warehouse import DATASETS, report_models
 
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.is_file():
         print(f"no DuckDB file at {args.db}: run `unmet run` first", file=sys.stderr)
         return 1
-    con = duckdb.connect(str(args.db), read_only=True)
+    con = warehouse.connect_read_only(args.db)
     try:
         text = render(con)
     finally:

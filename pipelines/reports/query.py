@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.reports.tables import Table, csv_cell
+from pipelines.warehouse import set_search_path
 
 FORMATS = ("table", "csv", "json", "parquet")
 READ_ONLY_TYPES = frozenset({"SELECT", "EXPLAIN"})
@@ -61,9 +62,11 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     if not db_path.is_file():
         raise QueryError(f"no DuckDB file at {db_path}: run `unmet run` first")
     try:
-        return duckdb.connect(str(db_path), read_only=True, config=dict(OFFLINE))
+        con = duckdb.connect(str(db_path), read_only=True, config=dict(OFFLINE))
     except duckdb.Error as err:
         raise QueryError(f"cannot open {db_path} read-only: {err}") from None
+    set_search_path(con, db_path)
+    return con
 
 
 def run(db_path: Path, sql: str) -> pa.Table:

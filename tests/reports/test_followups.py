@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 from reports_golden import STORES, event, make_db
 
 from cli.main import cli
+from pipelines import warehouse
 from pipelines.ingest.validate import Reference, Refused, catalog_row
 from pipelines.reports.catalog_file import load_catalog
 from pipelines.reports.followups import find_followups
@@ -287,7 +287,7 @@ def test_styles_are_capped_and_ranked(root: Path, tmp_path: Path):
     lines = [f"S-{i}{s},Style {i},coat,navy,solid,{s},100\n" for i in range(7) for s in "LM"]
     lines += [f"X-{n:02d},Style 9,coat,cobalt,solid,L,100\n" for n in range(12)]
     path.write_text(HEADER + "".join(lines))
-    con = duckdb.connect(str(root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(root / "unmet.duckdb")
     try:
         found = find_followups(con, load_catalog(path).table(), ["P-1"], weeks=4)
     finally:
@@ -308,7 +308,7 @@ def test_a_color_without_shade_ranks_like_any_other_shade(root: Path, tmp_path: 
         HEADER + "A-1,Belted coat,coat,Cobalt,solid,L,1\n"
         "A-2,Anorak,coat,Blue,solid,L,1\nA-3,Toggle coat,coat,Navy,solid,L,1\n"
     )
-    con = duckdb.connect(str(root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(root / "unmet.duckdb")
     try:
         rows = find_followups(con, load_catalog(path).table(), [], weeks=4).table.dicts()
     finally:
@@ -320,7 +320,7 @@ def test_a_color_without_shade_ranks_like_any_other_shade(root: Path, tmp_path: 
 def test_style_with_many_skus_lists_ten(root: Path, tmp_path: Path):
     path = tmp_path / "wide.csv"
     path.write_text(HEADER + "".join(f"X-{n:02d},Big,coat,navy,solid,L,1\n" for n in range(12)))
-    con = duckdb.connect(str(root / "unmet.duckdb"), read_only=True)
+    con = warehouse.connect_read_only(root / "unmet.duckdb")
     try:
         rows = find_followups(con, load_catalog(path).table(), [], weeks=4).table.dicts()
     finally:

@@ -10,7 +10,6 @@ docs/data-quality.md explains how to read it.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import functools
 import json
@@ -157,26 +156,6 @@ def _shown_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return plain(shown)
 
 
-@contextlib.contextmanager
-def _no_frame_fingerprints() -> Iterator[None]:
-    """Skip the md5 of each whole frame GE's pandas engine takes for its batch metadata
-    (`pandas_data_fingerprint`, for frames under HASH_THRESHOLD bytes). Nothing the gate reports
-    uses it, and it costs as much as all the column-map expectations on that frame. It is a
-    module constant of GE 1.24's engine, set back on the way out; if it is gone, nothing changes.
-    """
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-
-    saved = getattr(engine, "HASH_THRESHOLD", None)
-    if saved is None:
-        yield
-        return
-    engine.HASH_THRESHOLD = 0
-    try:
-        yield
-    finally:
-        engine.HASH_THRESHOLD = saved
-
-
 #: Rows of one dataset validated at a time: memory is bounded by a chunk, whatever the size of the
 #: run. At 1M input records the staging tables are one chunk each, signals and events two, the mart
 #: (1.5M rows) three; each extra chunk costs ~8 ms per expectation of its suite. 1M-row chunks
@@ -211,12 +190,11 @@ def validate(
     }
     outcomes: list[Outcome] = []
     rows: dict[str, int] = {}
-    with _no_frame_fingerprints():
-        for suite in suite_list:
-            suite_outcomes, rows[suite.dataset] = _validate_suite(
-                source, suite, chunks(suite.dataset), result_format
-            )
-            outcomes.extend(suite_outcomes)
+    for suite in suite_list:
+        suite_outcomes, rows[suite.dataset] = _validate_suite(
+            source, suite, chunks(suite.dataset), result_format
+        )
+        outcomes.extend(suite_outcomes)
     done = time.perf_counter()
     return (
         outcomes,

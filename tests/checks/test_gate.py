@@ -117,15 +117,6 @@ def test_every_rule_becomes_an_expectation_even_a_repeated_one():
     assert [e.meta["rule"] for e in ge_suite.expectations] == [0, 1]
 
 
-def test_frame_fingerprints_are_skipped_only_while_validating():
-    from great_expectations.execution_engine import pandas_execution_engine as engine
-
-    before = engine.HASH_THRESHOLD
-    with checks_run._no_frame_fingerprints():
-        assert engine.HASH_THRESHOLD == 0
-    assert engine.HASH_THRESHOLD == before > 0
-
-
 # --- the gate in the job ----------------------------------------------------------------------
 
 

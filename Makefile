@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_ROOT ?= data
 
-.PHONY: help setup run test check lint format eval bench clean
+.PHONY: help setup run test check lint format eval train bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,8 +46,11 @@ format: setup ## format the code with ruff
 
 check: lint test ## lint, format check and tests
 
-eval: setup ## score the attribute extractor on the labelled development set
+eval: setup ## score the extractor on the real-text test part, associate notes, 5-fold CV, speed
 	$(BIN)/python -m pipelines.extract.evaluate
+
+train: setup ## refit the extractor's polarity model from the training part of the corpus
+	$(BIN)/python -m pipelines.extract.train
 
 bench: setup ## benchmark the job against a plain-DuckDB baseline (not part of make test)
 	$(BIN)/python -m pipelines.bench

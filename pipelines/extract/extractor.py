@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.extract.lexicon import Cue
+from pipelines.extract.polarity import NONE, PolarityModel, assign_model_polarity, default_model
 from pipelines.extract.scanner import (
     ATTR,
     CUE,
@@ -45,8 +46,9 @@ from pipelines.extract.scanner import (
 )
 from schemas.enums import LETTER_SIZES, Polarity
 
-#: Bump when rules or lexicons change: every extraction is stamped with it.
-EXTRACTOR_VERSION = "extract-1.1.0"
+#: Bump when rules or lexicons change: every extraction is stamped with it. The part after "+"
+#: is the polarity model file's hash (``make train`` changes it).
+EXTRACTOR_VERSION = f"extract-2.0.0+{default_model().digest}"
 
 WANTED = Polarity.WANTED.value
 REJECTED = Polarity.REJECTED.value
@@ -343,16 +345,34 @@ def drop_bare_items(
     return kept
 
 
-def extract(text: str) -> Extraction:
-    """The attributes mentioned in `text`, each with its polarity, the demanded items and
-    whether the note expresses demand at all."""
+def rule_tokens(text: str) -> tuple[list[Token], int, int, int, int]:
+    """The scanner's tokens with the rules' polarity (steps 1-3): what the polarity model reads.
+
+    Returns (tokens, categories, special, mentions, flags) as :func:`scan_note` does."""
     tokens, categories, special, mentions, flags = scan_note(text)
-    cued, asks = flags >= DEMAND_CUE, flags != 0
     if not mentions:
-        return _EMPTY_DEMAND if cued else _EMPTY
+        return tokens, categories, special, mentions, flags
     if special or categories > 1:
         tokens = apply_context(text, tokens)
     assign_polarity(tokens)
+    return tokens, categories, special, mentions, flags
+
+
+def extract(text: str, model: PolarityModel | None = None) -> Extraction:
+    """The attributes mentioned in `text`, each with its polarity, the demanded items and
+    whether the note expresses demand at all. `model` replaces the shipped polarity model
+    (cross-validation uses it)."""
+    tokens, categories, special, mentions, flags = rule_tokens(text)
+    cued, asks = flags >= DEMAND_CUE, flags != 0
+    if not mentions:
+        return _EMPTY_DEMAND if cued else _EMPTY
+    assign_model_polarity(text, tokens, model if model is not None else default_model())
+    kept = [t for t in tokens if t[POLARITY] != NONE]
+    if len(kept) != len(tokens):  # the model read some mentions as not an attribute
+        tokens = kept
+        categories = sum(t[KIND] == "mention" and t[ATTR] == "category" for t in tokens)
+        if not any(t[KIND] == "mention" for t in tokens):
+            return _EMPTY_DEMAND if cued else _EMPTY
     if special and any(t[KIND] == "cmp" for t in tokens):
         tokens = resolve_comparatives(text, tokens)
     items = group_items(tokens)

@@ -96,7 +96,7 @@ def label_spans(line: dict) -> list[tuple[int, int, str, str, str]]:
         if at < 0:
             continue
         out.append((at, at + len(words), m["attribute"], str(m["value"]), m["polarity"]))
-        cursor = at + 1
+        cursor = at + len(words)
     return out
 
 

@@ -44,6 +44,7 @@ NONE = "none"
 #: How many words of the clause (and of the rest of the sentence) before and after a mention
 #: become features.
 WINDOW = 6
+_QUOTES = "'\"‘“"
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 #: Word groups that carry polarity in reviews and notes (a word may sit in several groups).
@@ -195,6 +196,7 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
     cues = [t for t in tokens if t[KIND] == "cue"]
     out: list[Parts] = []
     seen_in_sentence: dict[tuple[int, str], int] = {}
+    quoted_before: tuple[int, str] | None = None
     for position, i in enumerate(mentions):
         tok = tokens[i]
         attr, rule, start, end = tok[ATTR], tok[POLARITY], tok[START], tok[END]
@@ -240,8 +242,12 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         nxt = tokens[mentions[position + 1]] if position + 1 < len(mentions) else None
         if nxt is not None and nxt[START] <= end + 4 and nxt[END] <= sent_end:
             f.append(f"next={nxt[ATTR]}")
-        if start and low[start - 1] in "'\"‘“":
+        if start and low[start - 1] in _QUOTES:
             f.append("quoted")
+        if quoted_before is not None and quoted_before[0] == sent and quoted_before[1] == attr:
+            f.append("after_quoted")  # "the 'cream' is really a pale yellow"
+        if start and low[start - 1] in _QUOTES:
+            quoted_before = (sent, attr)
         if "?" in low[start:sent_end]:
             f.append("question")
         if start <= clause + 1:
@@ -252,10 +258,14 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
 
 def assign_model_polarity(text: str, tokens: list[Token], model: PolarityModel) -> None:
     """Set the polarity of every mention token from `model`, in place (``none``: not an
-    attribute; the extractor drops it)."""
+    attribute; the extractor drops it). A size modifier is never dropped."""
     features = mention_features(text, tokens)
     k = 0
     for tok in tokens:
         if tok[KIND] == "mention":
-            tok[POLARITY] = model.predict(features[k])
+            polarity = model.predict(features[k])
             k += 1
+            if polarity != NONE or tok[ATTR] != "size_modifier":
+                tok[POLARITY] = polarity
+            # else: labellers mark modifiers only on a size ("xsp"), so "none" for a lone
+            # modifier ("plus size jeans") is not learned: it keeps the rules' reading

@@ -37,6 +37,7 @@ from pipelines.extract.corpus import (
 )
 from pipelines.extract.extractor import rule_tokens
 from pipelines.extract.polarity import MODEL_FILE, PolarityModel, flat, mention_features
+from pipelines.extract.scanner import ATTR, KIND
 
 MODEL_PATH = Path(__file__).resolve().with_name(MODEL_FILE)
 MIN_COUNT = 2
@@ -58,7 +59,12 @@ def real_examples(lines: Sequence[dict]) -> tuple[list[Example], int]:
         missed += max(0, len(line.get("mentions", [])) - found)
         if labels:
             features = mention_features(line["text"], tokens)
-            out += [(flat(f), y, group_key(line)) for f, y in zip(features, labels, strict=True)]
+            attributes = [t[ATTR] for t in tokens if t[KIND] == "mention"]
+            out += [
+                (flat(f), y, group_key(line))
+                for f, y, a in zip(features, labels, attributes, strict=True)
+                if not (a == "size_modifier" and y == "none")  # modifiers: only on a size
+            ]
     return out, missed
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -44,6 +43,7 @@ NONE = "none"
 #: How many words of the clause (and of the rest of the sentence) before and after a mention
 #: become features.
 WINDOW = 6
+_FIRST_PERSON = frozenset("i i'm im i've ive i'd id my me mine".split())
 _QUOTES = "'\"‘“"
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -84,24 +84,44 @@ for _name, _words in sorted(GROUPS.items()):
         _WORD_GROUPS[_w] = (*_WORD_GROUPS.get(_w, ()), _name)
 
 
-@dataclass(frozen=True, slots=True)
+#: Features of one mention: (named features, and the words before it in its clause, before it
+#: in the rest of its sentence, after it in its clause, after it in the rest of its sentence).
+#: The words become features "bc=<word>", "bs=...", "ac=...", "as=..." (:func:`flat`); the
+#: model looks them up per template without building those strings (the hot path).
+Parts = tuple[list[str], list[str], list[str], list[str], list[str]]
+BAGS = ("bc", "bs", "ac", "as")
+
+
+def flat(parts: Parts) -> list[str]:
+    """All the features of one mention as strings (what the model file's keys are)."""
+    named, *bags = parts
+    return named + [f"{t}={w}" for t, words in zip(BAGS, bags, strict=True) for w in words]
+
+
 class PolarityModel:
-    """A fitted multinomial logistic regression over string features."""
+    """A fitted multinomial logistic regression over string features (read-only once built)."""
 
-    classes: tuple[str, ...]
-    intercepts: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
-    digest: str  # first 12 hex digits of the model file's sha256
-    #: the bag-of-words rows by template ("bc" -> word -> row), split out of `weights`
-    bags: tuple[dict[str, tuple[float, ...]], ...] = ()
+    __slots__ = ("classes", "intercepts", "weights", "digest", "bags")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        classes: tuple[str, ...],
+        intercepts: tuple[float, ...],
+        weights: dict[str, tuple[float, ...]],
+        digest: str,
+    ) -> None:
+        self.classes = classes
+        self.intercepts = intercepts
+        self.weights = weights
+        #: first 12 hex digits of the model file's sha256
+        self.digest = digest
+        #: the bag-of-words rows by template ("bc" -> word -> row), split out of `weights`
         bags: tuple[dict[str, tuple[float, ...]], ...] = tuple({} for _ in BAGS)
-        for feature, row in self.weights.items():
+        for feature, row in weights.items():
             template, _, word = feature.partition("=")
             if template in BAGS:
                 bags[BAGS.index(template)][word] = row
-        object.__setattr__(self, "bags", bags)
+        self.bags = bags
 
     @classmethod
     def from_json(cls, text: str) -> PolarityModel:
@@ -172,20 +192,6 @@ def _groups(words: list[str]) -> set[str]:
     return found
 
 
-#: Features of one mention: (named features, and the words before it in its clause, before it
-#: in the rest of its sentence, after it in its clause, after it in the rest of its sentence).
-#: The words become features "bc=<word>", "bs=...", "ac=...", "as=..." (:func:`flat`); the
-#: model looks them up per template without building those strings (the hot path).
-Parts = tuple[list[str], list[str], list[str], list[str], list[str]]
-BAGS = ("bc", "bs", "ac", "as")
-
-
-def flat(parts: Parts) -> list[str]:
-    """All the features of one mention as strings (what the model file's keys are)."""
-    named, *bags = parts
-    return named + [f"{t}={w}" for t, words in zip(BAGS, bags, strict=True) for w in words]
-
-
 def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
     """The features of every mention token of `tokens` (rule polarity already assigned),
     in token order."""
@@ -194,6 +200,11 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
     spans = _spans(tokens, len(low))
     mentions = [i for i, t in enumerate(tokens) if t[KIND] == "mention"]
     cues = [t for t in tokens if t[KIND] == "cue"]
+    # the voice of the note: an associate's third-person note ("cust wanted...") or a customer's
+    # own words ("i ordered..."); the same words mean different things in each
+    words = findall(low, 0, 80)
+    first = words[0] if words else "^"
+    voice = "i" if _FIRST_PERSON.intersection(words) else "3"
     out: list[Parts] = []
     seen_in_sentence: dict[tuple[int, str], int] = {}
     quoted_before: tuple[int, str] | None = None
@@ -201,7 +212,8 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         tok = tokens[i]
         attr, rule, start, end = tok[ATTR], tok[POLARITY], tok[START], tok[END]
         sent, clause, clause_end, sent_end = spans[i]
-        f = [f"a={attr}", f"r={rule}", f"ar={attr}|{rule}", f"raw={attr}|{low[start:end]}"]
+        f = [f"a={attr}", f"r={rule}", f"ar={attr}|{rule}", f"raw={attr}|{low[start:end]}",
+             f"w0={first}", f"v={voice}|{attr}", f"vr={voice}|{rule}"]  # fmt: skip
         if attr == "size":
             f.append("sz=num" if tok[VALUE][:1].isdigit() else "sz=letter")
         # the words of the clause and of the rest of the sentence, before and after
@@ -217,7 +229,7 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         n2 = after[1] if len(after) > 1 else "$"
         f += [f"p1={p1}", f"p2={p2}", f"p21={p2} {p1}", f"n1={n1}", f"n2={n2}", f"n12={n1} {n2}"]
         for where, words in (("bc", bc), ("bs", bs), ("ac", ac), ("as", as_)):
-            for g in _groups(words):
+            for g in sorted(_groups(words)):  # sorted: the same sum order in every process
                 f += [f"g{where}={g}", f"g{where}={g}|{attr}"]
         for cue_tok in cues:
             if cue_tok[END] <= start and cue_tok[START] >= sent:

@@ -199,7 +199,17 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
     findall = _WORD.findall
     spans = _spans(tokens, len(low))
     mentions = [i for i, t in enumerate(tokens) if t[KIND] == "mention"]
-    cues = [t for t in tokens if t[KIND] == "cue"]
+    cues = [
+        (
+            t[START],
+            t[END],
+            f"={c.polarity}:{c.scope}:{c.attribute or ''}",
+            "=" + low[t[START] : t[END]],
+        )
+        for t in tokens
+        if t[KIND] == "cue"
+        for c in (t[CUE],)
+    ]
     # the voice of the note: an associate's third-person note ("cust wanted...") or a customer's
     # own words ("i ordered..."); the same words mean different things in each
     words = findall(low, 0, 80)
@@ -228,19 +238,21 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         n1 = after[0] if after else "$"
         n2 = after[1] if len(after) > 1 else "$"
         f += [f"p1={p1}", f"p2={p2}", f"p21={p2} {p1}", f"n1={n1}", f"n2={n2}", f"n12={n1} {n2}"]
-        for where, words in (("bc", bc), ("bs", bs), ("ac", ac), ("as", as_)):
-            for g in sorted(_groups(words)):  # sorted: the same sum order in every process
-                f += [f"g{where}={g}", f"g{where}={g}|{attr}"]
-        for cue_tok in cues:
-            if cue_tok[END] <= start and cue_tok[START] >= sent:
-                where = "bc" if cue_tok[START] >= clause else "bs"
-            elif cue_tok[START] >= end and cue_tok[END] <= sent_end:
-                where = "ac" if cue_tok[END] <= clause_end else "as"
+        suffix = "|" + attr
+        for where, words in (("gbc=", bc), ("gbs=", bs), ("gac=", ac), ("gas=", as_)):
+            if words:
+                for g in sorted(_groups(words)):  # sorted: the same sum order in every process
+                    key = where + g
+                    f += [key, key + suffix]
+        for cue_start, cue_end, cue_kind, cue_phrase in cues:
+            if cue_end <= start and cue_start >= sent:
+                where = "bc" if cue_start >= clause else "bs"
+            elif cue_start >= end and cue_end <= sent_end:
+                where = "ac" if cue_end <= clause_end else "as"
             else:
                 continue
-            cue = cue_tok[CUE]
-            f.append(f"c{where}={cue.polarity}:{cue.scope}:{cue.attribute or ''}")
-            f.append(f"cp{where}={low[cue_tok[START] : cue_tok[END]]}")
+            f.append("c" + where + cue_kind)
+            f.append("cp" + where + cue_phrase)
         # the mention among the others
         key = (sent, attr)
         nth = seen_in_sentence.get(key, 0)

@@ -15,7 +15,7 @@ help: ## list the targets
 
 # setup.py compiles these modules with Cython: editing one rebuilds its extension (which Python
 # would otherwise import in place of the edited source)
-COMPILED := pipelines/extract/scanner.py pipelines/extract/extractor.py
+COMPILED := pipelines/extract/scanner.py pipelines/extract/extractor.py pipelines/extract/polarity.py
 
 $(STAMP): pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)

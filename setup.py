@@ -19,6 +19,8 @@ from setuptools.command.build_ext import build_ext
 COMPILED = [
     "pipelines/extract/scanner.py",
     "pipelines/extract/extractor.py",
+    # the polarity model's features and dot product run once per mention (docs/extraction.md)
+    "pipelines/extract/polarity.py",
 ]
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import extractor, scanner
+from pipelines.extract import extractor, polarity, scanner
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPILED = (scanner, extractor)
+COMPILED = (scanner, extractor, polarity)
 NOTE_FILES = [
     *sorted((ROOT / "tests" / "data" / "extract").glob("*.jsonl")),
     *sorted((ROOT / "data" / "sample" / "frontline_notes").glob("*.jsonl")),
@@ -37,13 +37,14 @@ root = sys.argv[1]
 class PureSource:
     @staticmethod
     def find_spec(name, path=None, target=None):
-        if name in ("pipelines.extract.scanner", "pipelines.extract.extractor"):
+        if name in ("pipelines.extract.scanner", "pipelines.extract.extractor",
+                    "pipelines.extract.polarity"):
             file = root + "/" + name.replace(".", "/") + ".py"
             return importlib.util.spec_from_file_location(name, file)
         return None
 sys.meta_path.insert(0, PureSource)
-from pipelines.extract import extractor, scanner
-assert scanner.__file__.endswith(".py") and extractor.__file__.endswith(".py")
+from pipelines.extract import extractor, polarity, scanner
+assert all(m.__file__.endswith(".py") for m in (scanner, extractor, polarity))
 notes = json.load(sys.stdin)
 print(json.dumps([repr(extractor.extract(t)) for t in notes]))
 """

@@ -13,6 +13,10 @@ The rules, in order (see docs/extraction.md):
    the end of the sentence; a *local* cue ("not the", "no", "hates") holds until the next comma;
    a *post* cue ("too small", "said no") turns the mentions just before it into rejections.
    Mentions before any cue are wanted: a note records what a customer asked for.
+3b. The polarity model (:mod:`~pipelines.extract.polarity`, fitted by ``make train`` on the
+   labelled corpus) re-decides every mention from its context, the rules' reading among its
+   features: wanted, rejected, offered, mentioned, or ``none`` (not an attribute: dropped).
+   A garment follows its wanted attributes (:func:`garments_follow_their_attributes`).
 4. Comparatives ("one size up from the M", "a size smaller") become a size one step away.
 5. Wanted mentions are grouped into demanded items at category and "and a ..." boundaries. An
    item that is only a garment word ("tidied the denim wall") needs a cue in the note that asks

@@ -152,3 +152,41 @@ def test_training_is_deterministic_and_round_trips():
     keys = [line.split('":', 1)[0] for line in first.splitlines()[1:-1]]
     assert keys == sorted(keys)
     assert MODEL_FILE.endswith(".json")
+
+
+def test_make_train_writes_the_same_bytes_twice(tmp_path):
+    """`make train` (train.main) on the same inputs writes the same model file."""
+    from pipelines.extract.train import main
+
+    real = tmp_path / "real"
+    real.mkdir()
+    lines = [
+        {"id": f"assoc-{i:04d}", "source": "associate", "text": text, "mentions": mentions}
+        for i, (text, mentions) in enumerate(
+            [
+                ("lady wanted the navy coat, we only had black",
+                 [{"attribute": "color", "text": "navy", "value": "blue", "polarity": "wanted"},
+                  {"attribute": "category", "text": "coat", "value": "coat", "polarity": "wanted"},
+                  {"attribute": "color", "text": "black", "value": "black",
+                   "polarity": "offered"}]),
+                ("returned the red dress, too tight",
+                 [{"attribute": "color", "text": "red", "value": "red", "polarity": "rejected"},
+                  {"attribute": "category", "text": "dress", "value": "dress",
+                   "polarity": "rejected"}]),
+            ]
+        )
+    ]  # fmt: skip
+    (real / "associate.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["--real", str(real), "--out", str(first)]) == 0
+    assert main(["--real", str(real), "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    model = PolarityModel.from_json(first.read_text())
+    assert set(model.classes) >= {"wanted", "rejected", "offered", "mentioned"}
+
+
+def test_a_demanded_items_garment_follows_its_wanted_attributes():
+    """A garment named with a wanted colour or size is the item's category, even where the
+    model alone reads the garment word as merely mentioned (reviews lean that way)."""
+    e = extract("was trying to buy yellow shorts, medium. is it coming back?")
+    assert [(i.category, i.color, i.size) for i in e.items] == [("shorts", "yellow", "M")]

@@ -137,20 +137,24 @@ class PolarityModel:
 
     def scores(self, parts: Parts) -> list[float]:
         """The class scores (log-odds up to a constant) for one mention's features."""
-        named, *bags = parts
-        rows = [row for row in map(self.weights.get, named) if row is not None]
-        for table, words in zip(self.bags, bags, strict=True):
-            if words:
-                rows += [row for row in map(table.get, words) if row is not None]
+        named, bc, bs, ac, as_ = parts
+        # filter(None, ...) drops the misses (None; every row is a non-empty tuple) in C
+        rows = list(filter(None, map(self.weights.get, named)))
+        bags = self.bags
+        if bc:
+            rows.extend(filter(None, map(bags[0].get, bc)))
+        if bs:
+            rows.extend(filter(None, map(bags[1].get, bs)))
+        if ac:
+            rows.extend(filter(None, map(bags[2].get, ac)))
+        if as_:
+            rows.extend(filter(None, map(bags[3].get, as_)))
         return list(map(sum, zip(self.intercepts, *rows, strict=False)))
 
     def predict(self, parts: Parts) -> str:
         total = self.scores(parts)
-        best = 0
-        for k in range(1, len(total)):
-            if total[k] > total[best]:  # ties go to the first class, deterministically
-                best = k
-        return self.classes[best]
+        # max returns the first of equal scores: ties go to the first class, deterministically
+        return self.classes[max(range(len(total)), key=total.__getitem__)]
 
 
 @cache

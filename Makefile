@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_ROOT ?= data
 
-.PHONY: help setup run test test-fast check lint format eval bench clean
+.PHONY: help setup run test test-fast check lint format eval train bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -17,7 +17,7 @@ help: ## list the targets
 # setup.py compiles these modules with Cython: editing one rebuilds its extension (which Python
 # would otherwise import in place of the edited source)
 COMPILED := pipelines/extract/scanner.py pipelines/extract/extractor.py \
-	pipelines/extract/sizes.py pipelines/extract/context.py
+	pipelines/extract/sizes.py pipelines/extract/context.py pipelines/extract/polarity.py
 
 $(STAMP): pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,11 @@ format: setup ## format the code with ruff
 
 check: lint test ## lint, format check and tests
 
-eval: setup ## score the attribute extractor on the labelled development set
+eval: setup ## score the extractor on the real-text test part, associate notes, 5-fold CV, speed
 	$(BIN)/python -m pipelines.extract.evaluate
+
+train: setup ## refit the extractor's polarity model from the training part of the corpus
+	$(BIN)/python -m pipelines.extract.train
 
 bench: setup ## benchmark the job against a plain-DuckDB baseline (not part of make test)
 	$(BIN)/python -m pipelines.bench

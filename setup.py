@@ -21,6 +21,8 @@ COMPILED = [
     "pipelines/extract/extractor.py",
     "pipelines/extract/sizes.py",  # the number and size-word rules the scanner calls per match
     "pipelines/extract/context.py",  # the context rules the scanner calls per match
+    # the polarity model's features and dot product run once per mention (docs/extraction.md)
+    "pipelines/extract/polarity.py",
 ]
 
 

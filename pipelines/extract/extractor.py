@@ -13,6 +13,10 @@ The rules, in order (see docs/extraction.md):
    the end of the sentence; a *local* cue ("not the", "no", "hates") holds until the next comma;
    a *post* cue ("too small", "said no") turns the mentions just before it into rejections.
    Mentions before any cue are wanted: a note records what a customer asked for.
+3b. The polarity model (:mod:`~pipelines.extract.polarity`, fitted by ``make train`` on the
+   labelled corpus) re-decides every mention from its context, the rules' reading among its
+   features: wanted, rejected, offered, mentioned, or ``none`` (not an attribute: dropped).
+   A garment follows its wanted attributes (:func:`garments_follow_their_attributes`).
 4. Comparatives ("one size up from the M", "a size smaller") become a size one step away.
 5. Wanted mentions are grouped into demanded items at category and "and a ..." boundaries. An
    item that is only a garment word ("tidied the denim wall") needs a cue in the note that asks
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.extract.lexicon import Cue
+from pipelines.extract.polarity import NONE, PolarityModel, assign_model_polarity, default_model
 from pipelines.extract.scanner import (
     ATTR,
     CUE,
@@ -45,8 +50,9 @@ from pipelines.extract.scanner import (
 )
 from schemas.enums import LETTER_SIZES, Polarity
 
-#: Bump when rules or lexicons change: every extraction is stamped with it.
-EXTRACTOR_VERSION = "extract-1.2.0"
+#: Bump when rules or lexicons change: every extraction is stamped with it. The part after "+"
+#: is the polarity model file's hash (``make train`` changes it).
+EXTRACTOR_VERSION = f"extract-2.0.0+{default_model().digest}"
 
 WANTED = Polarity.WANTED.value
 REJECTED = Polarity.REJECTED.value
@@ -343,16 +349,66 @@ def drop_bare_items(
     return kept
 
 
-def extract(text: str) -> Extraction:
-    """The attributes mentioned in `text`, each with its polarity, the demanded items and
-    whether the note expresses demand at all."""
+def rule_tokens(text: str) -> tuple[list[Token], int, int, int, int]:
+    """The scanner's tokens with the rules' polarity (steps 1-3): what the polarity model reads.
+
+    Returns (tokens, categories, special, mentions, flags) as :func:`scan_note` does."""
     tokens, categories, special, mentions, flags = scan_note(text)
-    cued, asks = flags >= DEMAND_CUE, flags != 0
     if not mentions:
-        return _EMPTY_DEMAND if cued else _EMPTY
+        return tokens, categories, special, mentions, flags
     if special or categories > 1:
         tokens = apply_context(text, tokens)
     assign_polarity(tokens)
+    return tokens, categories, special, mentions, flags
+
+
+def garments_follow_their_attributes(tokens: list[Token]) -> None:
+    """A garment word read as `mentioned` is wanted when a colour, pattern or size in its
+    sentence is wanted, and one read as `none` when one in its clause is ("was trying to buy
+    yellow shorts, medium": the shorts are the item the yellow and the size describe). Reviews
+    name garments without preference so often that the model leans to `mentioned` for them;
+    a demanded item's category must follow its attributes."""
+    clause: list[Token] = []
+    sentence: list[Token] = []
+    clause_wanted = sentence_wanted = False
+    for tok in [*tokens, None]:
+        ends_sentence = tok is None or (tok[KIND] == "boundary" and tok[VALUE] == "sentence")
+        if ends_sentence or (tok[KIND] == "boundary" and tok[VALUE] == "clause"):
+            if clause_wanted:
+                for t in clause:
+                    if t[ATTR] == "category" and t[POLARITY] == NONE:
+                        t[POLARITY] = WANTED
+            clause, clause_wanted = [], False
+        if ends_sentence:
+            if sentence_wanted:
+                for t in sentence:
+                    if t[ATTR] == "category" and t[POLARITY] == MENTIONED:
+                        t[POLARITY] = WANTED
+            sentence, sentence_wanted = [], False
+        elif tok[KIND] == "mention":
+            clause.append(tok)
+            sentence.append(tok)
+            if tok[ATTR] != "category" and tok[POLARITY] == WANTED:
+                clause_wanted = sentence_wanted = True
+
+
+def extract(text: str, model: PolarityModel | None = None) -> Extraction:
+    """The attributes mentioned in `text`, each with its polarity, the demanded items and
+    whether the note expresses demand at all. `model` replaces the shipped polarity model
+    (cross-validation uses it)."""
+    tokens, categories, special, mentions, flags = rule_tokens(text)
+    cued, asks = flags >= DEMAND_CUE, flags != 0
+    if not mentions:
+        return _EMPTY_DEMAND if cued else _EMPTY
+    assign_model_polarity(text, tokens, model if model is not None else default_model())
+    if categories:
+        garments_follow_their_attributes(tokens)
+    kept = [t for t in tokens if t[POLARITY] != NONE]
+    if len(kept) != len(tokens):  # the model read some mentions as not an attribute
+        tokens = kept
+        categories = sum(t[KIND] == "mention" and t[ATTR] == "category" for t in tokens)
+        if not any(t[KIND] == "mention" for t in tokens):
+            return _EMPTY_DEMAND if cued else _EMPTY
     if special and any(t[KIND] == "cmp" for t in tokens):
         tokens = resolve_comparatives(text, tokens)
     items = group_items(tokens)

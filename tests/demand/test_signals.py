@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 
 from pipelines.demand.signals import SIGNAL_IN_SCHEMA, described, signals_table
+from pipelines.extract import EXTRACTOR_VERSION
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog, StgFrontlineNote, StgLostSale, StgOosLookup
 
@@ -92,7 +93,7 @@ def test_a_lost_sale_without_sku_is_read_from_its_description():
            for s in out]  # fmt: skip
     assert got == [
         ("LS-1#1", "coat", "blue", 2, None),
-        ("LS-2#1", "coat", "green", 2, "extract-1.2.0"),
+        ("LS-2#1", "coat", "green", 2, EXTRACTOR_VERSION),
     ]
 
 

@@ -68,3 +68,19 @@ def test_installed_command_reads_stdin():
                           capture_output=True, cwd=ROOT, timeout=60, check=True)  # fmt: skip
     row = json.loads(done.stdout)
     assert row["wanted"]["color"] == ["blue", "red"]
+
+
+def test_reads_standard_input_in_a_real_process():
+    """`unmet extract` with no FILE reads stdin (a pipe, as in the README's example)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from cli.main import cli; cli()", "extract"],
+        input="wanted the wool coat in sage green, size L\nmade do with grey\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2]
+    assert rows[0]["wanted"] == {"color": ["green"], "pattern": [], "size": ["L"]}
+    assert rows[1]["wanted"]["color"] == []

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract import extract
+from pipelines.extract.extractor import rule_tokens
+from pipelines.extract.tokens import ATTR, KIND, VALUE
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    return [(m.attribute, m.value) for m in extract(text).mentions]
+    """Mention detection (the scanner and the rules), before the polarity model reads each
+    mention: what this file's rules are about."""
+    return [(t[ATTR], t[VALUE]) for t in rule_tokens(text)[0] if t[KIND] == "mention"]
 
 
 NOT_ATTRIBUTES = [

@@ -84,11 +84,6 @@ def test_polarity_classes(text, expected):
             )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scanner: 'plain' counts only before a colour, garment or pattern word, so 'a plain "
-    "one' yields no mention for the model to read (mention detection, branch extract-rules)",
-)
 def test_wish_for_a_plain_one():
     assert extract("hoping for a plain one next season").wanted("pattern") == ["solid"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -18,6 +18,17 @@ from cli.common import (
     parse_as_of,
     quiet_libraries,
 )
+
+
+def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:
+    """Why the run reported `chosen`, in words for the cron log."""
+    from pipelines import job
+
+    if given is not None:
+        return "asked for with --week"
+    if chosen == job.last_complete_week(as_of or datetime.now(UTC)):
+        return "the last complete ISO week"
+    return "the latest week with data; the last complete ISO week has none"
 
 
 @click.command(
@@ -127,5 +138,14 @@ def run(
     click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
     click.echo(f"DuckDB:   {result.db_path}")
     if result.report_dir is not None:
-        click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
+        click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week}: "
+                   f"{_why_week(week, result.week, as_of)})")  # fmt: skip
     click.echo(f"log:      {log_path}")
+    if week is None and result.week is not None:
+        target = job.last_complete_week(as_of or datetime.now(UTC))
+        if result.week != target:
+            click.echo(
+                f"warning: the last complete ISO week, {target}, has no demand data (a late "
+                f"feed?); the report is for {result.week}, the latest week with data",
+                err=True,
+            )

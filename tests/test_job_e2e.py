@@ -202,3 +202,19 @@ def test_every_view_survives_a_moved_data_root(published, tmp_path, monkeypatch)
     )
     assert result.exit_code == 0, result.output
     assert str(counts["demand_events"]) in result.output
+
+
+def test_the_run_says_which_week_it_reports_and_warns_when_the_last_week_is_empty(
+    tiny_inputs, data_root
+):
+    """Cron: a late feed must not silently re-publish last week's report under this week's run."""
+    result = CliRunner().invoke(
+        cli,
+        ["run", "--data-root", str(data_root), "--inputs", str(tiny_inputs),
+         "--as-of", "2026-12-09T12:00:00+00:00"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "(week 2026-W47: the latest week with data; the last complete ISO week has none)" in (
+        result.output
+    )
+    assert "warning: the last complete ISO week, 2026-W49, has no demand data" in result.stderr

@@ -51,8 +51,9 @@ format: setup ## format the code with ruff
 
 check: lint test ## lint, format check and tests
 
-eval: setup ## score the extractor on the real-text test part, associate notes, 5-fold CV, speed
+eval: setup ## score the extractor on real text (test part, associate notes, 5-fold CV, speed) and the whole job against a planted truth
 	$(BIN)/python -m pipelines.extract.evaluate
+	$(BIN)/python -m pipelines.demand.truth --end-to-end
 
 train: setup ## refit the extractor's polarity model from the training part of the corpus
 	$(BIN)/python -m pipelines.extract.train

@@ -22,6 +22,8 @@ import pytest
 #: The virtualenv running the tests: its `bin` holds `dask`, `unmet` and the `python` that Beam's
 #: worker pool starts SDK workers with.
 VENV_BIN = Path(sys.executable).parent
+#: This checkout (the workers must run its code).
+ROOT = Path(__file__).resolve().parents[1]
 DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 #: How long a cluster may take to come up on a busy 2-core machine before the test fails.
 STARTUP_S = 180
@@ -83,7 +85,13 @@ def binary(name: str) -> Path:
 def venv_env() -> dict[str, str]:
     """The environment with the virtualenv's bin first on PATH (Beam's worker pool starts SDK
     workers as `python -c ...` from PATH)."""
-    return {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    path = os.environ.get("PYTHONPATH")
+    return {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        # the workers import this checkout's code, whatever checkout the virtualenv was made from
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{path}" if path else str(ROOT),
+    }
 
 
 def start(args: list, log: Path, workdir: Path) -> subprocess.Popen:

@@ -275,6 +275,9 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         n2 = after[1] if len(after) > 1 else "$"
         f += [f"p1={p1}", f"p2={p2}", f"p21={p2} {p1}", f"n1={n1}", f"n2={n2}", f"n12={n1} {n2}"]
         suffix = "|" + attr
+        f += [f"ap1={p1}{suffix}", f"an1={n1}{suffix}"]
+        if "if" in before or "unless" in before:
+            f.append("cond" + suffix)  # "if the olive had been in stock in a large ..."
         f += _near_features(bc, ac, suffix)
         if voice == "i" and _FIRST_PERSON.intersection(bc) and "buy" in _groups(bc):
             f.append("ibuy" + suffix)  # "i ordered/got/kept the X"

@@ -78,6 +78,7 @@ GROUPS: dict[str, frozenset[str]] = {
         "size": "size sizes sized sizing",
     }.items()
 }
+_NEGATION = GROUPS["negation"]
 _WORD_GROUPS: dict[str, tuple[str, ...]] = {}
 for _name, _words in sorted(GROUPS.items()):
     for _w in _words:
@@ -196,6 +197,37 @@ def _groups(words: list[str]) -> set[str]:
     return found
 
 
+def _near_features(bc: list[str], ac: list[str], suffix: str) -> list[str]:
+    """The clause's nearest word groups on each side of a mention (the verb that governs it,
+    or what it does), comparison ("more X than Y"), negation scope, "the X one"."""
+    out: list[str] = []
+    get = _WORD_GROUPS.get
+    for word in reversed(bc):
+        hit = get(word)
+        if hit is not None:
+            for g in hit:
+                out += ["nb=" + g, "nb=" + g + suffix]
+            break
+    for word in ac:
+        hit = get(word)
+        if hit is not None:
+            for g in hit:
+                out += ["na=" + g, "na=" + g + suffix]
+            break
+    near = bc[-3:]
+    if "than" in near:
+        out.append("cmp=than" + suffix)  # "more yellow than beige": beige was expected
+    elif "more" in near or "less" in near:
+        out.append("cmp=more" + suffix)  # "more of a hot pink": what it looks like
+    if any(w in _NEGATION for w in near):
+        out.append("neg3" + suffix)
+    if ac[:1] == ["one"] or ac[:1] == ["ones"]:
+        out.append("one" + suffix)  # "the grey one"
+    if bc[-1:] == ["in"]:
+        out.append("in" + suffix)  # "ordered it in bottle green"
+    return out
+
+
 def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
     """The features of every mention token of `tokens` (rule polarity already assigned),
     in token order."""
@@ -243,6 +275,12 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
         n2 = after[1] if len(after) > 1 else "$"
         f += [f"p1={p1}", f"p2={p2}", f"p21={p2} {p1}", f"n1={n1}", f"n2={n2}", f"n12={n1} {n2}"]
         suffix = "|" + attr
+        f += [f"ap1={p1}{suffix}", f"an1={n1}{suffix}"]
+        if "if" in before or "unless" in before:
+            f.append("cond" + suffix)  # "if the olive had been in stock in a large ..."
+        f += _near_features(bc, ac, suffix)
+        if voice == "i" and _FIRST_PERSON.intersection(bc) and "buy" in _groups(bc):
+            f.append("ibuy" + suffix)  # "i ordered/got/kept the X"
         for where, words in (("gbc=", bc), ("gbs=", bs), ("gac=", ac), ("gas=", as_)):
             if words:
                 for g in sorted(_groups(words)):  # sorted: the same sum order in every process

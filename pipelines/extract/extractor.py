@@ -93,7 +93,8 @@ class Extraction:
     #: the note says a customer asked for, wanted or could not find or get something
     demand: bool = False
 
-    def _values(self, attribute: str, polarity: str) -> list[str]:
+    def values(self, attribute: str, polarity: str) -> list[str]:
+        """Distinct values of `attribute` read with `polarity`, in text order."""
         seen: list[str] = []
         for m in self.mentions:
             if m.attribute == attribute and m.polarity == polarity and m.value not in seen:
@@ -102,11 +103,11 @@ class Extraction:
 
     def wanted(self, attribute: str) -> list[str]:
         """Distinct normalised values the customer wanted, in text order."""
-        return self._values(attribute, WANTED)
+        return self.values(attribute, WANTED)
 
     def rejected(self, attribute: str) -> list[str]:
         """Distinct normalised values the customer turned down, in text order."""
-        return self._values(attribute, REJECTED)
+        return self.values(attribute, REJECTED)
 
     def to_dict(self, id: object = None) -> dict[str, Any]:
         """The `unmet extract` JSON object for this note."""

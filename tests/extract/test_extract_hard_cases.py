@@ -184,9 +184,7 @@ CASES = [
     ids=[case[0] for case in CASES],
 )
 def test_hard_case(note, attribute, polarity, expected):
-    found = [m.value for m in extract(note).mentions
-             if m.attribute == attribute and m.polarity == polarity]  # fmt: skip
-    assert list(dict.fromkeys(found)) == expected
+    assert extract(note).values(attribute, polarity) == expected
 
 
 def test_medium_pink_is_a_shade_not_a_size():

@@ -64,20 +64,12 @@ SUBSTITUTES = {
 }
 
 
-def _values(e, attribute: str, polarity: str) -> list[str]:
-    out: list[str] = []
-    for m in e.mentions:
-        if m.attribute == attribute and m.polarity == polarity and m.value not in out:
-            out.append(m.value)
-    return out
-
-
 @pytest.mark.parametrize(("text", "expected"), CASES.items(), ids=list(CASES))
 def test_polarity_classes(text, expected):
     e = extract(text)
     for attribute in {a for a, _ in expected}:
         for polarity in ("wanted", "rejected"):
-            assert _values(e, attribute, polarity) == expected.get((attribute, polarity), []), (
+            assert e.values(attribute, polarity) == expected.get((attribute, polarity), []), (
                 attribute,
                 polarity,
                 [(m.raw, m.polarity) for m in e.mentions],
@@ -92,7 +84,7 @@ def test_wish_for_a_plain_one():
 def test_substitutes_are_offered(text, mention):
     attribute, value = mention
     e = extract(text)
-    assert _values(e, attribute, "offered") == [value]
+    assert e.values(attribute, "offered") == [value]
     assert e.wanted(attribute) == []
 
 

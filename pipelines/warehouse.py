@@ -139,16 +139,14 @@ def export_marts(run_dir: Path) -> None:
 
 
 def build(run_dir: Path, db_path: Path) -> Path:
-    """Build the DuckDB file for a run and move it into place atomically."""
+    """Build the DuckDB file for a run (`db_path` inside `run_dir`: its views name their files
+    relative to that folder) and move it into place atomically."""
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        if db_path.parent.resolve() == run_dir.resolve():  # relocatable: paths relative to it
-            set_search_path(con, tmp)
-            create_views(con, run_dir, relative=True)
-        else:
-            create_views(con, run_dir)
+        set_search_path(con, tmp)  # the views name their files relative to the run folder
+        create_views(con, run_dir, relative=True)
         con.execute("checkpoint")
     finally:
         con.close()

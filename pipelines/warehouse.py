@@ -17,19 +17,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from schemas.arrow import arrow_schema
-from schemas.marts import DemandEvent, DemandSignal, UnmetDemandRow
-from schemas.staging import STAGING_TABLES, FileStat, Reject
+from schemas import datasets
+from schemas.arrow import dataset_schema
 
-#: Every published dataset: name -> (folder in the run, pydantic model of its rows).
-DATASETS: dict[str, tuple[str, type]] = {
-    **{f"stg_{name}": (f"stg_{name}", model) for name, model in STAGING_TABLES.items()},
-    "rejects": ("rejects", Reject),
-    "ingest_files": ("ingest_files", FileStat),
-    "demand_signals": ("demand_signals", DemandSignal),
-    "demand_events": ("demand_events", DemandEvent),
-    "mart_unmet_demand": ("mart_unmet_demand", UnmetDemandRow),
-}
+#: Every published dataset: name -> (folder in the run, pydantic model of its rows); derived from
+#: the registry (schemas/datasets.py), one view each.
+DATASETS: dict[str, tuple[str, type]] = {d.name: (d.name, d.model) for d in datasets.published()}
 
 
 #: DuckDB's memory limit while it exports the marts (past it, it spills to a temporary folder).
@@ -82,7 +75,7 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool =
     With `relative`, the views name their files relative to the run folder (the DuckDB file lives
     there), so a copied or moved data root keeps working; the connection must search that folder
     (`set_search_path`)."""
-    for name, (folder, model) in DATASETS.items():
+    for name, (folder, _) in DATASETS.items():
         paths = _parquet_list(run_dir, folder, relative)
         if paths:
             con.execute(
@@ -90,7 +83,7 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool =
                 "hive_partitioning = false)"
             )
         else:
-            empty = pa.table({f.name: pa.array([], f.type) for f in arrow_schema(model)})
+            empty = pa.table({f.name: pa.array([], f.type) for f in dataset_schema(name)})
             con.register("_empty", empty)
             con.execute(f"create or replace table {name} as select * from _empty")
             con.unregister("_empty")

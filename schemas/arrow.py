@@ -1,4 +1,8 @@
-"""Arrow (Parquet) schemas derived from the pydantic models, so each record type is declared once."""
+"""Arrow (Parquet) schemas derived from the pydantic models, so each record type is declared once.
+
+Enum fields are strings; a dataset's schema is that of its model in the registry
+(schemas/datasets.py, `dataset_schema`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from functools import cache
 
 import pyarrow as pa
 from pydantic import BaseModel
+
+from schemas.datasets import dataset
 
 _SCALARS: dict[type, pa.DataType] = {
     str: pa.string(),
@@ -72,3 +78,8 @@ def arrow_schema(model: type[BaseModel], described: bool = True) -> pa.Schema:
             pa.field(name, arrow_type(info.annotation), nullable=optional, metadata=metadata)
         )
     return pa.schema(fields)
+
+
+def dataset_schema(name: str, described: bool = True) -> pa.Schema:
+    """The Arrow schema of a dataset of the registry (schemas/datasets.py), by name."""
+    return arrow_schema(dataset(name).model, described)

@@ -61,6 +61,25 @@ class Classification(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Level(StrEnum):
+    """The level of a mart row: one store, or the whole chain (store_id ALL)."""
+
+    STORE = "store"
+    CHAIN = "chain"
+
+
+class Attribute(StrEnum):
+    """What a mart_unmet_demand row groups by (docs/metrics.md); `total` counts every event once.
+    pipelines/demand/aggregate.py DEFAULT_ATTRIBUTES lists the same values (a test checks)."""
+
+    TOTAL = "total"
+    COLOR = "color"
+    PATTERN = "pattern"
+    SIZE = "size"
+    COLOR_SIZE = "color+size"
+    COLOR_PATTERN = "color+pattern"
+
+
 class PriceBasis(StrEnum):
     """How an event's unit price was found (docs/metrics.md, "Pricing")."""
 

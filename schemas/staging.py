@@ -1,7 +1,10 @@
 """Staging tables (`stg_*`): validated, typed, redacted input records, one table per source.
 
 Every staging row keeps `source_file` and `source_line`, so any number traces back to an input line.
-Timestamps are UTC; `event_date` and `iso_week` are the store's local date and ISO week.
+Timestamps are UTC; `event_date` and `iso_week` are the store's local date and ISO week. The
+constraints of the input models (schemas/raw.py) carry over to the staging columns of the same name;
+the ones declared here are those staging adds. Which staging table stages which input is declared in
+schemas/datasets.py.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.enums import ColorFamily, Pattern
 
 
 class _Stg(BaseModel):
@@ -37,7 +42,9 @@ class StgFrontlineNote(_Stg):
     event_date: date = Field(description="local date at the store")
     iso_week: str = Field(description="ISO week of event_date, e.g. 2026-W47")
     text: str = Field(description="note text with phone numbers, e-mails and card numbers redacted")
-    redactions: int = Field(description="how many personal details were redacted from the text")
+    redactions: int = Field(
+        ge=0, description="how many personal details were redacted from the text"
+    )
     sku: str | None
     customer_ref: str | None = Field(description="customer reference, only where consent is true")
     customer_consent: bool
@@ -79,7 +86,7 @@ class StgLostSale(_Stg):
     iso_week: str
     substitute_sku: str | None
     description: str | None = Field(description="free text, redacted")
-    redactions: int
+    redactions: int = Field(ge=0)
     source_file: str
     source_line: int
 
@@ -91,12 +98,15 @@ class StgCatalog(_Stg):
         description="category read with the notes' lexicon, e.g. coat (Coat, Dresss -> dress)"
     )
     color: str = Field(description="color as the catalog writes it, e.g. navy")
-    color_family: str | None = Field(description="normalised color family, e.g. blue")
-    pattern: str = Field(description="pattern read with the notes' lexicon (Solid, plain -> solid)")
+    color_family: ColorFamily | None = Field(description="normalised color family, e.g. blue")
+    pattern: Pattern = Field(
+        description="pattern read with the notes' lexicon (Solid, plain -> solid)"
+    )
     size: str = Field(
         description="size read with the notes' lexicon (Medium -> M, UK 8 -> 8, W32 L30 -> 32x30)"
     )
-    list_price: float = Field(description="list price, EUR")
+    # Above 0, though the input allows 0: a free sku would value its lost sales at 0.
+    list_price: float = Field(gt=0, description="list price, EUR")
     source_file: str
     source_line: int
 
@@ -147,12 +157,3 @@ class FileStat(_Stg):
         "lines_read = lines_skipped + lines_parsed + lines_rejected"
     )
     note: str | None = Field(description="e.g. 'file is empty'")
-
-
-STAGING_TABLES: dict[str, type[_Stg]] = {
-    "frontline_notes": StgFrontlineNote,
-    "oos_lookups": StgOosLookup,
-    "lost_sales": StgLostSale,
-    "catalog": StgCatalog,
-    "stores": StgStore,
-}

@@ -23,17 +23,17 @@ import pyarrow.compute as pc
 from pipelines import io
 from pipelines.checks.suites import DATASETS
 from pipelines.demand.aggregate import MISSING, TOTAL
+from schemas import datasets
 from schemas.arrow import arrow_schema
 
 #: DuckDB's memory limit for the facts (it spills past it) and its threads (the machine's cores).
 MEMORY_LIMIT = "256MB"
 THREADS = 2
 
-#: The staging table and id column each demand signal's `source` refers to.
+#: The staging table and id column each demand signal's `source` refers to (from the registry).
 SIGNAL_SOURCES = {
-    "frontline_notes": ("stg_frontline_notes", "note_id"),
-    "oos_lookups": ("stg_oos_lookups", "lookup_id"),
-    "lost_sales": ("stg_lost_sales", "sale_id"),
+    raw.name: (datasets.staging_of(raw.name).name, datasets.staging_of(raw.name).keys[0])
+    for raw in datasets.signal_sources()
 }
 
 

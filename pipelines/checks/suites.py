@@ -5,10 +5,15 @@ Pure Python: a suite is a list of `Rule`s (a Great Expectations expectation name
 and a readable sentence). `to_ge_suite` turns one into a `great_expectations.ExpectationSuite`;
 only it imports Great Expectations (~3 s), so building and testing the rules stays fast.
 
-Derived from the models (schemas/staging.py, schemas/marts.py, schemas/raw.py):
+Which datasets have a suite, their keys and the input model whose constraints carry over to
+staging come from the dataset registry (schemas/datasets.py: every dataset of the staging, ledger
+and mart layers). Derived from the models (schemas/staging.py, schemas/marts.py, schemas/raw.py),
+read with schemas.rules:
 - every field whose annotation does not admit None is never null;
 - a staging field whose input field is an enumeration is in that enumeration's values;
 - a staging field whose input field has numeric bounds (ge/le/gt/lt) or a regex stays in them;
+- a field whose own type is an enumeration is in its values, and a field with its own numeric
+  bounds stays in them (the ledger and the mart declare theirs on their models);
 - every datetime column is not after the run's as-of, every date column not after its next day
   (a store's local date can run up to 14 hours ahead of UTC).
 Business rules are listed per dataset in `BUSINESS_RULES`; columns starting with `chk_` are derived
@@ -23,21 +28,14 @@ is not row-local (an aggregate, a `mostly`) is validated on a narrow frame of on
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
 from typing import Any
 
-import annotated_types
 from pydantic import BaseModel, StringConstraints
 
-from pipelines.demand.aggregate import CLASSES, DEFAULT_ATTRIBUTES
-from schemas import enums, raw
-from schemas.marts import DemandEvent, DemandSignal, UnmetDemandRow
-from schemas.staging import StgCatalog, StgFrontlineNote, StgLostSale, StgOosLookup, StgStore
+from schemas import datasets, enums, raw, rules
 
 #: How many unexpected values a result keeps (validation.json and the failure summary).
 PARTIAL_UNEXPECTED = 5
@@ -49,15 +47,9 @@ PERSONAL_COLUMNS = frozenset(
     {
         *(
             name
-            for model in (
-                raw.FrontlineNote,
-                raw.OosLookup,
-                raw.LostSale,
-                raw.CatalogItem,
-                raw.Store,
-            )
-            for name in model.model_fields
-            if raw.field_kind(model, name) == raw.FREE_TEXT
+            for source in datasets.of_layer(datasets.Layer.RAW)
+            for name in source.model.model_fields
+            if raw.field_kind(source.model, name) == raw.FREE_TEXT
         ),
         "associate_id",
         "customer_ref",
@@ -134,76 +126,10 @@ class Suite:
         return tuple(seen)
 
 
-#: Dataset -> (model of its rows, key columns, input model whose constraints carry over).
+#: Dataset -> (model of its rows, key columns, input model whose constraints carry over): every
+#: dataset the registry gates (schemas/datasets.py), in its order.
 DATASETS: dict[str, tuple[type[BaseModel], tuple[str, ...], type[BaseModel] | None]] = {
-    "stg_frontline_notes": (StgFrontlineNote, ("note_id",), raw.FrontlineNote),
-    "stg_oos_lookups": (StgOosLookup, ("lookup_id",), raw.OosLookup),
-    "stg_lost_sales": (StgLostSale, ("sale_id",), raw.LostSale),
-    "stg_catalog": (StgCatalog, ("sku",), raw.CatalogItem),
-    "stg_stores": (StgStore, ("store_id",), raw.Store),
-    "demand_signals": (DemandSignal, ("signal_id",), None),
-    "demand_events": (DemandEvent, ("event_id",), None),
-    "mart_unmet_demand": (
-        UnmetDemandRow,
-        ("iso_week", "level", "store_id", "category", "attribute", "value"),
-        None,
-    ),
-}
-
-#: Enumerations of columns that have no input model (the ledger and the mart).
-LEDGER_SETS: dict[str, dict[str, list[str]]] = {
-    "stg_catalog": {
-        "color_family": enums.values(enums.ColorFamily),
-        "pattern": enums.values(enums.Pattern),
-    },
-    "demand_signals": {
-        "source": enums.values(enums.Source),
-        "channel": enums.values(enums.Channel),
-        "color": enums.values(enums.ColorFamily),
-        "pattern": enums.values(enums.Pattern),
-    },
-    "demand_events": {
-        "classification": list(CLASSES),
-        "color": enums.values(enums.ColorFamily),
-        "pattern": enums.values(enums.Pattern),
-        "substitute_color": enums.values(enums.ColorFamily),
-        "substitute_pattern": enums.values(enums.Pattern),
-        "price_basis": enums.values(enums.PriceBasis),
-        "price_rule": enums.values(enums.PriceRule),
-    },
-    "mart_unmet_demand": {
-        "level": ["store", "chain"],
-        "attribute": list(DEFAULT_ATTRIBUTES),
-        "chk_color_value": enums.values(enums.ColorFamily),
-        "chk_pattern_value": enums.values(enums.Pattern),
-    },
-}
-
-#: Numeric ranges of the ledger and the mart (inclusive; None = open).
-LEDGER_RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
-    "demand_signals": {"item_no": (1, None), "quantity": (1, 1000), "unit_price_eur": (0, 100_000)},
-    "demand_events": {
-        "n_signals": (1, None),
-        "n_notes": (0, None),
-        "n_lookups": (0, None),
-        "n_lost_sales": (0, None),
-        "lost_units": (1, 1000),
-        "unit_price_eur": (0, 100_000),
-        "lost_revenue_eur": (0, None),
-        "estimated_revenue_eur": (0, None),
-        "price_comparables": (1, None),
-    },
-    "mart_unmet_demand": {
-        "events": (1, None),
-        "customers": (0, None),
-        "lost_units": (1, None),
-        "lost_revenue_eur": (0, None),
-        "estimated_revenue_eur": (0, None),
-        "stockout_events": (0, None),
-        "not_carried_events": (0, None),
-        "substituted_events": (0, None),
-        "unknown_events": (0, None),
-    },
+    d.name: (d.model, d.keys, datasets.input_model(d)) for d in datasets.gated()
 }
 
 #: An e-mail address left in stored free text (the redactor should have caught it).
@@ -223,6 +149,28 @@ def _equal(a: str, b: str, why: str) -> Rule:
     return Rule("ExpectColumnPairValuesToBeEqual", {"column_A": a, "column_B": b}, why)
 
 
+def _in_set(column: str, values: list[str]) -> Rule:
+    return Rule(
+        "ExpectColumnValuesToBeInSet",
+        {"column": column, "value_set": values},
+        f"{column} is one of {', '.join(values)}",
+    )
+
+
+def _between(column: str, bounds: rules.Bounds) -> Rule:
+    """A column stays within `bounds` (GE's kwargs as floats, strict where the model says gt/lt)."""
+    kwargs: dict[str, Any] = {"column": column}
+    if bounds.low is not None:
+        kwargs["min_value"] = float(bounds.low)
+        if bounds.strict_low:
+            kwargs["strict_min"] = True
+    if bounds.high is not None:
+        kwargs["max_value"] = float(bounds.high)
+        if bounds.strict_high:
+            kwargs["strict_max"] = True
+    return Rule("ExpectColumnValuesToBeBetween", kwargs, f"{column} is {_range_text(bounds)}")
+
+
 def _iso_week_rule() -> Rule:
     return _equal("iso_week", "chk_iso_week", "iso_week is the ISO week of event_date")
 
@@ -233,11 +181,6 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
         _null(
             "chk_customer_ref_without_consent",
             "customer_ref is kept only where customer_consent is true",
-        ),
-        Rule(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "redactions", "min_value": 0},
-            "redactions is a count (>= 0)",
         ),
         Rule(
             "ExpectColumnValuesToNotMatchRegex",
@@ -254,23 +197,11 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
             "only EUR amounts are staged",
         ),
         Rule(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "redactions", "min_value": 0},
-            "redactions is a count (>= 0)",
-        ),
-        Rule(
             "ExpectColumnValuesToNotMatchRegex",
             {"column": "description", "regex": EMAIL_LEFT},
             "no e-mail address is left in lost-sale descriptions",
         ),
         _iso_week_rule(),
-    ),
-    "stg_catalog": (
-        Rule(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "list_price", "min_value": 0, "strict_min": True},
-            "every catalog sku has a price above 0 (a free sku values lost sales at 0)",
-        ),
     ),
     "demand_signals": (
         _null(
@@ -292,6 +223,8 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
         _iso_week_rule(),
     ),
     "mart_unmet_demand": (
+        _in_set("chk_color_value", enums.values(enums.ColorFamily)),
+        _in_set("chk_pattern_value", enums.values(enums.Pattern)),
         _equal(
             "events",
             "chk_events_by_class",
@@ -319,29 +252,8 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def _unwrap(annotation: object) -> tuple[object, bool, list[object]]:
-    """(inner type, admits None, Annotated metadata) of an annotation."""
-    metadata: list[object] = []
-    optional = False
-    for _ in range(3):
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation, *extra = typing.get_args(annotation)
-            metadata.extend(extra)
-        elif origin in (typing.Union, types.UnionType):
-            args = typing.get_args(annotation)
-            optional = optional or type(None) in args
-            rest = [a for a in args if a is not type(None)]
-            if len(rest) != 1:
-                break
-            annotation = rest[0]
-        else:
-            break
-    return annotation, optional, metadata
-
-
 def admits_none(model: type[BaseModel], name: str) -> bool:
-    return _unwrap(model.model_fields[name].annotation)[1]
+    return rules.unwrap(model.model_fields[name].annotation)[1]
 
 
 def not_null_fields(model: type[BaseModel]) -> list[str]:
@@ -349,75 +261,67 @@ def not_null_fields(model: type[BaseModel]) -> list[str]:
     return [name for name in model.model_fields if not admits_none(model, name)]
 
 
-def _bounds(metadata: list[object]) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
-    for item in metadata:
-        if isinstance(item, annotated_types.Ge):
-            kwargs["min_value"] = item.ge
-        elif isinstance(item, annotated_types.Gt):
-            kwargs.update(min_value=item.gt, strict_min=True)
-        elif isinstance(item, annotated_types.Le):
-            kwargs["max_value"] = item.le
-        elif isinstance(item, annotated_types.Lt):
-            kwargs.update(max_value=item.lt, strict_max=True)
-    return {k: float(v) if not isinstance(v, bool) else v for k, v in kwargs.items()}
-
-
 def input_rules(staging: type[BaseModel], source: type[BaseModel]) -> list[Rule]:
     """Enumerations, numeric bounds and regexes of the input model, for the staging columns that
     carry an input field of the same name."""
-    rules = []
-    for name, info in source.model_fields.items():
+    found = []
+    for name in source.model_fields:
         if name not in staging.model_fields:
             continue
-        inner, _, metadata = _unwrap(info.annotation)
-        metadata = [*info.metadata, *metadata]
-        if isinstance(inner, type) and issubclass(inner, Enum):
-            values = [m.value for m in inner]
-            rules.append(
-                Rule(
-                    "ExpectColumnValuesToBeInSet",
-                    {"column": name, "value_set": values},
-                    f"{name} is one of {', '.join(values)}",
-                )
-            )
+        metadata = rules.metadata(source, name)
+        values = rules.allowed_values(source, name)
+        if values is not None:
+            found.append(_in_set(name, values))
         if any(item is raw.IDENTIFIER for item in metadata):
-            rules.append(
+            found.append(
                 Rule(
                     "ExpectColumnValuesToMatchRegex",
                     {"column": name, "regex": raw.ID_PATTERN},
                     f"{name} is an identifier (letters, digits and - _ . : /)",
                 )
             )
-        bounds = _bounds(metadata)
-        if bounds:
-            shown = _range_text(bounds.get("min_value"), bounds.get("max_value"))
-            rules.append(
-                Rule(
-                    "ExpectColumnValuesToBeBetween",
-                    {"column": name, **bounds},
-                    f"{name} is {shown}",
-                )
-            )
+        bounds = rules.bounds_in(metadata)
+        if bounds is not None:
+            found.append(_between(name, bounds))
         for item in metadata:
             if isinstance(item, StringConstraints) and item.pattern:
-                rules.append(
+                found.append(
                     Rule(
                         "ExpectColumnValuesToMatchRegex",
                         {"column": name, "regex": item.pattern},
                         f"{name} matches {item.pattern}",
                     )
                 )
-    return rules
+    return found
 
 
-def _range_text(low: float | None, high: float | None) -> str:
+def model_rules(model: type[BaseModel]) -> list[Rule]:
+    """The model's own constraints: each enumeration-typed field is in its values, then each field
+    with numeric bounds (`Field(ge=..., le=...)`) stays in them, in declaration order."""
+    sets = [
+        _in_set(name, values)
+        for name in model.model_fields
+        if (values := rules.allowed_values(model, name)) is not None
+    ]
+    ranges = [
+        _between(name, bounds)
+        for name in model.model_fields
+        if (bounds := rules.bounds(model, name)) is not None
+    ]
+    return sets + ranges
+
+
+def _range_text(bounds: rules.Bounds) -> str:
     def fmt(v: float) -> str:
         return f"{int(v):,}" if float(v).is_integer() else f"{v:,}"
 
-    if low is not None and high is not None:
-        return f"between {fmt(low)} and {fmt(high)}"
-    return f">= {fmt(low)}" if low is not None else f"<= {fmt(high)}"  # type: ignore[arg-type]
+    low = None if bounds.low is None else ("> " if bounds.strict_low else ">= ") + fmt(bounds.low)
+    high = (
+        None if bounds.high is None else ("< " if bounds.strict_high else "<= ") + fmt(bounds.high)
+    )
+    if low is not None and high is not None and not (bounds.strict_low or bounds.strict_high):
+        return f"between {fmt(bounds.low)} and {fmt(bounds.high)}"  # type: ignore[arg-type]
+    return " and ".join(text for text in (low, high) if text is not None)
 
 
 def time_rules(model: type[BaseModel], as_of: datetime) -> list[Rule]:
@@ -425,11 +329,11 @@ def time_rules(model: type[BaseModel], as_of: datetime) -> list[Rule]:
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
     as_of = as_of.astimezone(UTC)
     latest_day = as_of.date() + timedelta(days=1)
-    rules = []
+    found = []
     for name, info in model.model_fields.items():
-        inner, _, _ = _unwrap(info.annotation)
+        inner, _, _ = rules.unwrap(info.annotation)
         if inner is datetime:
-            rules.append(
+            found.append(
                 Rule(
                     "ExpectColumnValuesToBeBetween",
                     {"column": name, "max_value": as_of},
@@ -437,14 +341,14 @@ def time_rules(model: type[BaseModel], as_of: datetime) -> list[Rule]:
                 )
             )
         elif inner is date:
-            rules.append(
+            found.append(
                 Rule(
                     "ExpectColumnValuesToBeBetween",
                     {"column": name, "max_value": latest_day},
                     f"{name} is not after {latest_day} (as-of date + 1 day)",
                 )
             )
-    return rules
+    return found
 
 
 def dataset_suite(dataset: str, as_of: datetime) -> Suite:
@@ -452,33 +356,17 @@ def dataset_suite(dataset: str, as_of: datetime) -> Suite:
     # The key's uniqueness needs every row at once: facts.py finds the duplicated keys over the key
     # columns alone, and every row whose key occurs more than once has it in chk_duplicate_*.
     unique = f"{keys[0]} is unique" if len(keys) == 1 else f"({', '.join(keys)}) is unique"
-    rules: list[Rule] = [_null(duplicate_column(keys), unique)]
+    found: list[Rule] = [_null(duplicate_column(keys), unique)]
     for name in not_null_fields(model):
-        rules.append(
+        found.append(
             Rule("ExpectColumnValuesToNotBeNull", {"column": name}, f"{name} is never null")
         )
     if source is not None:
-        rules.extend(input_rules(model, source))
-    for column, values in LEDGER_SETS.get(dataset, {}).items():
-        rules.append(
-            Rule(
-                "ExpectColumnValuesToBeInSet",
-                {"column": column, "value_set": values},
-                f"{column} is one of {', '.join(values)}",
-            )
-        )
-    for column, (low, high) in LEDGER_RANGES.get(dataset, {}).items():
-        bounds = {k: v for k, v in (("min_value", low), ("max_value", high)) if v is not None}
-        rules.append(
-            Rule(
-                "ExpectColumnValuesToBeBetween",
-                {"column": column, **bounds},
-                f"{column} is {_range_text(low, high)}",
-            )
-        )
-    rules.extend(time_rules(model, as_of))
-    rules.extend(BUSINESS_RULES.get(dataset, ()))
-    return Suite(dataset, tuple(rules))
+        found.extend(input_rules(model, source))
+    found.extend(model_rules(model))
+    found.extend(time_rules(model, as_of))
+    found.extend(BUSINESS_RULES.get(dataset, ()))
+    return Suite(dataset, tuple(found))
 
 
 def build_suites(as_of: datetime) -> list[Suite]:

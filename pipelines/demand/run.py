@@ -21,10 +21,12 @@ from pipelines.demand.transforms import (
 )
 from pipelines.flow import Select
 from pipelines.options import pipeline_options
+from schemas import datasets
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
 
-FACT_TABLES = ("frontline_notes", "oos_lookups", "lost_sales")
+#: The sources whose staged rows become demand signals (the registry's signal sources).
+FACT_TABLES = tuple(d.name for d in datasets.signal_sources())
 #: About how many staged fact rows one unit of work (an ISO week's store group) holds: a week with
 #: more is split into that many more store groups, so linking and aggregating a unit takes memory
 #: in proportion to this, not to the week. (At 1M generated records a week has ~125k rows.)

@@ -12,6 +12,10 @@ repeated field, a parse error) goes wholly to the exact path.
 Per record, only what has no column form stays in Python: redaction of free text and, for notes,
 attribute extraction (`validate.note_text_fields`, the same function the exact path calls).
 
+The rules it checks are read from the input models (schemas/raw.py) with schemas.rules: the allowed
+values of an enumeration, the bounds of a number (`Field(ge=1, le=1000)`) and the digits a price may
+have, so a bound changed on the model changes both paths.
+
 tests/ingest/test_fast.py runs both paths over the hostile corpus and the sample and checks that
 they give identical staging rows and rejects.
 """
@@ -29,14 +33,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
+from pydantic import BaseModel
 
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import readers
 from pipelines.ingest.redact import ID_MAYBE_CONTACT, redact
 from pipelines.ingest.validate import Reference, note_text_fields
+from schemas import rules
 from schemas.arrow import arrow_schema
-from schemas.enums import Channel, LookupResult, ReasonCode, values
-from schemas.raw import MAX_TEXT_CHARS
+from schemas.raw import MAX_TEXT_CHARS, FrontlineNote, LostSale, OosLookup
 from schemas.staging import StgFrontlineNote
 
 #: An id as the plainest input writes it: schemas.raw.ID_PATTERN, 1-64 characters.
@@ -44,9 +49,9 @@ _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
 #: An id that might be a phone, card or IBAN: left to the exact path, which refuses it if it is one.
 _CONTACT_LIKE = ID_MAYBE_CONTACT.pattern
 _TIMESTAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-](0\d|1\d|2[0-3]):[0-5]\d)$"
-_QUANTITY = r"^[1-9]\d{0,3}$"
-_ON_HAND = r"^(0|[1-9]\d{0,6})$"
-_PRICE = r"^(0|[1-9]\d{0,5})(\.\d{1,2})?$"
+#: Most integer digits a number may have on the fast path when its model sets no upper bound (an
+#: int64 holds 18 digits).
+_MAX_DIGITS = 18
 #: Every character Python's str.strip() removes: a field starting or ending with one is left to
 #: pydantic (which strips it).
 _SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace())
@@ -104,21 +109,45 @@ class _Rows:
         self.require(pc.is_in(values_, value_set=pa.array(allowed, pa.string())))
         return values_
 
-    def integer(self, name: str, pattern: str, high: int) -> pa.Array:
+    def member(self, name: str, model: type[BaseModel]) -> pa.Array:
+        """A field whose type on `model` is an enumeration: one of its values."""
+        allowed = rules.allowed_values(model, name)
+        if allowed is None:
+            raise TypeError(f"{model.__name__}.{name} is not an enumeration")
+        return self.one_of(name, sorted(allowed))
+
+    def within(self, name: str, number: pa.Array, model: type[BaseModel]) -> None:
+        """Require `number` to be within the bounds `model` declares for `name`."""
+        found = rules.bounds(model, name) or rules.Bounds()
+        if found.low is not None:
+            low = pc.greater if found.strict_low else pc.greater_equal
+            self.require(low(number, found.low))
+        if found.high is not None:
+            high = pc.less if found.strict_high else pc.less_equal
+            self.require(high(number, found.high))
+
+    def integer(self, name: str, model: type[BaseModel]) -> pa.Array:
+        """A whole number written plainly (no sign, no leading zero, at most the digits of the
+        model's upper bound), within the model's bounds for `name`."""
         values_ = self.col(name)
-        plain = pc.match_substring_regex(values_, pattern)
+        plain = pc.match_substring_regex(values_, rf"^(0|[1-9]\d{{0,{_digits(model, name) - 1}}})$")
         self.require(plain)
         number = pc.cast(pc.if_else(plain, values_, "0"), pa.int64())
-        self.require(pc.less_equal(number, high))
+        self.within(name, number, model)
         return number
 
-    def price(self, name: str) -> pa.Array:
+    def price(self, name: str, model: type[BaseModel]) -> pa.Array:
+        """An optional decimal written plainly, with at most the model's decimal places, within
+        the model's bounds for `name`."""
         values_ = self.col(name)
         blank = pc.equal(values_, "")
-        plain = pc.match_substring_regex(values_, _PRICE)
+        places = rules.decimal_places(model, name) or 0
+        fraction = rf"(\.\d{{1,{places}}})?" if places else ""
+        pattern = rf"^(0|[1-9]\d{{0,{_digits(model, name) - 1}}}){fraction}$"
+        plain = pc.match_substring_regex(values_, pattern)
         self.require(pc.or_kleene(blank, plain))
         number = pc.cast(pc.if_else(plain, values_, "0"), pa.float64())
-        self.require(pc.less_equal(number, 100_000))
+        self.within(name, number, model)
         return pc.if_else(plain, number, None)
 
     def text(self, name: str) -> pa.Array:
@@ -171,18 +200,29 @@ class _Rows:
         }
 
 
+def _digits(model: type[BaseModel], name: str) -> int:
+    """The most integer digits a plain number of `model.name` may have on the fast path: those of
+    its upper bound, fewer if its max_digits and decimal_places say so."""
+    found = rules.bounds(model, name)
+    digits = len(str(int(found.high))) if found and found.high is not None else _MAX_DIGITS
+    total, places = rules.max_digits(model, name), rules.decimal_places(model, name)
+    if total is not None:
+        digits = min(digits, total - (places or 0))
+    return max(1, min(digits, _MAX_DIGITS))
+
+
 def _lookups(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     when = rows.timestamp("looked_up_at", ref.as_of)
     return {
         "lookup_id": rows.id("lookup_id"),
         "store_id": rows.id("store_id", ref.stores),
-        "channel": rows.one_of("channel", sorted(values(Channel))),
+        "channel": rows.member("channel", OosLookup),
         "sku": rows.id("sku", ref.skus),
         "looked_up_at": when["utc"],
         "event_date": when["event_date"],
         "iso_week": when["iso_week"],
-        "result": rows.one_of("result", sorted(values(LookupResult))),
-        "on_hand_qty": rows.integer("on_hand_qty", _ON_HAND, 1_000_000),
+        "result": rows.member("result", OosLookup),
+        "on_hand_qty": rows.integer("on_hand_qty", OosLookup),
     }
 
 
@@ -193,9 +233,9 @@ def _lost_sales(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
         "sale_id": rows.id("sale_id"),
         "store_id": rows.id("store_id", ref.stores),
         "sku": rows.optional_id("sku", ref.skus),
-        "reason_code": rows.one_of("reason_code", sorted(values(ReasonCode))),
-        "quantity": rows.integer("quantity", _QUANTITY, 1000),
-        "unit_price": rows.price("unit_price"),
+        "reason_code": rows.member("reason_code", LostSale),
+        "quantity": rows.integer("quantity", LostSale),
+        "unit_price": rows.price("unit_price", LostSale),
         "currency": rows.col("currency"),
         "occurred_at": when["utc"],
         "event_date": when["event_date"],
@@ -216,7 +256,7 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     return {
         "note_id": rows.id("note_id"),
         "store_id": rows.id("store_id", ref.stores),
-        "channel": rows.one_of("channel", sorted(values(Channel))),
+        "channel": rows.member("channel", FrontlineNote),
         "associate_id": rows.optional_id("associate_id"),
         "captured_at": when["utc"],
         "event_date": when["event_date"],

@@ -1,4 +1,8 @@
-"""The input sources: where their files live under the inputs folder, their format and their rows."""
+"""The input sources: where their files live under the inputs folder, their format and their rows.
+
+Derived from the dataset registry (schemas/datasets.py): each raw dataset there is a source here,
+with its staging dataset; this module adds only the row function that validates one record.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from pipelines.ingest import validate
-from schemas import raw, staging
+from schemas import datasets
 
 
 @dataclass(frozen=True)
@@ -32,30 +36,38 @@ class SourceSpec:
         return f"stg_{self.name}"
 
 
-FRONTLINE_NOTES = SourceSpec(
-    "frontline_notes", "frontline_notes", "*.jsonl", "jsonl", raw.FrontlineNote,
-    staging.StgFrontlineNote, "note_id", validate.note_row, True,
-)  # fmt: skip
-OOS_LOOKUPS = SourceSpec(
-    "oos_lookups", "oos_lookups", "*.csv", "csv", raw.OosLookup,
-    staging.StgOosLookup, "lookup_id", validate.lookup_row, True,
-)  # fmt: skip
-LOST_SALES = SourceSpec(
-    "lost_sales", "lost_sales", "*.csv", "csv", raw.LostSale,
-    staging.StgLostSale, "sale_id", validate.lost_sale_row, True,
-)  # fmt: skip
-CATALOG = SourceSpec(
-    "catalog", "catalog", "*.csv", "csv", raw.CatalogItem,
-    staging.StgCatalog, "sku", validate.catalog_row, False,
-)  # fmt: skip
-STORES = SourceSpec(
-    "stores", "stores", "*.csv", "csv", raw.Store,
-    staging.StgStore, "store_id", validate.store_row, False, ("timezone",),
-)  # fmt: skip
+#: The function that turns one validated record of each source into its staging row.
+ROWS: dict[str, validate.RowFn] = {
+    "catalog": validate.catalog_row,
+    "stores": validate.store_row,
+    "frontline_notes": validate.note_row,
+    "oos_lookups": validate.lookup_row,
+    "lost_sales": validate.lost_sale_row,
+}
+
+
+def _spec(raw: datasets.Dataset) -> SourceSpec:
+    assert raw.input is not None, raw.name
+    staged = datasets.staging_of(raw.name)
+    assert staged.name == f"stg_{raw.name}", staged.name  # SourceSpec.table names it so
+    (id_field,) = raw.keys
+    return SourceSpec(
+        name=raw.name,
+        folder=raw.input.folder,
+        glob=raw.input.glob,
+        format=raw.input.format,
+        input_model=raw.model,
+        staging_model=staged.model,
+        id_field=id_field,
+        row=ROWS[raw.name],
+        partitioned=staged.partitioning is datasets.Partitioning.EVENT_DATE,
+        optional=raw.input.optional,
+    )
+
 
 #: Reference data, read first: the facts are checked against it.
-REFERENCE = (CATALOG, STORES)
+REFERENCE = tuple(_spec(d) for d in datasets.reference_sources())
 #: The three demand signals.
-FACTS = (FRONTLINE_NOTES, OOS_LOOKUPS, LOST_SALES)
+FACTS = tuple(_spec(d) for d in datasets.signal_sources())
 ALL = REFERENCE + FACTS
 BY_NAME = {s.name: s for s in ALL}

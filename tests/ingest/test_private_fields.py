@@ -148,10 +148,9 @@ def test_the_fast_path_leaves_contact_like_ids_to_the_exact_path():
              for lid in ("L-0000042", "0612345678", "DE89370400440532013000", "a@b.c")]  # fmt: skip
     data = ("\n".join([header, *lines]) + "\n").encode()
     spec = next(s for s in ALL if s.name == "oos_lookups")
-    from schemas.arrow import arrow_schema
-    from schemas.staging import STAGING_TABLES
+    from schemas.arrow import dataset_schema
 
-    schema = arrow_schema(STAGING_TABLES["oos_lookups"])
+    schema = dataset_schema("stg_oos_lookups")
     result = fast.parse("oos_lookups", "csv", data, spec.columns, REF, schema)
     assert result is not None
     assert result.table.column("lookup_id").to_pylist() == ["L-0000042"]

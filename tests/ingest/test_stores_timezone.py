@@ -9,7 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from pipelines.ingest import readers, validate
-from pipelines.ingest.sources import STORES
+from pipelines.ingest.sources import BY_NAME
+
+STORES = BY_NAME["stores"]
 
 REF = validate.Reference(as_of=datetime(2026, 11, 25, tzinfo=UTC))
 

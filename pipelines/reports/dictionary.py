@@ -2,8 +2,9 @@
 
     python -m pipelines.reports.dictionary [--db data/unmet.duckdb] [--out docs/data-dictionary.md]
 
-Column lists and types come from the database itself; meanings come from the pydantic field
-descriptions of the datasets, then the report glossary, then `NOTES` below. A test checks that the
+Column lists and types come from the database itself; a dataset's description from the dataset
+registry (schemas/datasets.py); meanings come from the pydantic field descriptions of the datasets,
+then the report glossary, then `NOTES` below. A test checks that the
 committed file names every column of every view.
 """
 
@@ -18,6 +19,7 @@ import duckdb
 from pipelines import warehouse
 from pipelines.reports.glossary import GLOSSARY
 from pipelines.warehouse import DATASETS, report_models
+from schemas.datasets import dataset
 
 #: Meanings of dataset columns that have no pydantic description and no glossary entry.
 NOTES: dict[str, str] = {
@@ -63,16 +65,6 @@ NOTES: dict[str, str] = {
     "source": "Input source: frontline_notes, oos_lookups or lost_sales (rejects: also catalog, "
     "stores).",
 }
-#: Descriptions of datasets whose pydantic model has no docstring.
-VIEW_NOTES: dict[str, str] = {
-    "stg_frontline_notes": "Frontline notes: what a customer asked for, written by an associate; "
-    "validated, redacted, with the extracted attributes.",
-    "stg_oos_lookups": "Out-of-stock lookups made at the stores' terminals.",
-    "stg_lost_sales": "Lost-sale lines logged at the till, with their reason.",
-    "stg_catalog": "The product catalog: one row per sku; category, pattern and size read "
-    "with the notes' lexicon, color normalised to a family.",
-    "stg_stores": "The stores of the chain.",
-}
 HEADER = """# Data dictionary
 
 Every view of `unmet.duckdb` (open it read-only, or use `unmet query`), with every column and
@@ -82,15 +74,8 @@ are in `docs/metrics.md`; example questions in `docs/queries.md`.
 """
 
 
-def _first_paragraph(text: str | None) -> str:
-    return " ".join((text or "").strip().split("\n\n")[0].split())
-
-
 def view_descriptions() -> dict[str, str]:
-    out = {
-        name: VIEW_NOTES.get(name) or _first_paragraph(model.__doc__)
-        for name, (_, model) in DATASETS.items()
-    }
+    out = {name: dataset(name).description for name in DATASETS}
     for name, sql in report_models():
         comment = [
             line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--")

@@ -20,6 +20,7 @@ from pipelines import summary
 from pipelines.checks import run as checks_run
 from pipelines.checks import suites
 from pipelines.checks.suites import Rule
+from schemas import rules
 from schemas.staging import StgLostSale
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -88,6 +89,51 @@ def test_input_constraints_carry_over_to_staging(built):
             for r in _rules(built["stg_oos_lookups"], "ExpectColumnValuesToBeInSet")}  # fmt: skip
     assert sets["result"] == ["in_stock", "out_of_stock", "not_carried"]
     assert "store" in sets["channel"]
+
+
+def test_ledger_and_mart_rules_are_read_from_their_models(built):
+    """Every enumeration-typed field of a gated model is checked against its values and every
+    field with bounds against them: the model is the one place they are declared."""
+    for name, (model, _, _) in suites.DATASETS.items():
+        checked = {
+            (r.kwargs["column"], r.expectation): r.kwargs
+            for r in built[name].rules
+            if "column" in r.kwargs
+        }
+        for field in model.model_fields:
+            values = rules.allowed_values(model, field)
+            if values is not None:
+                rule = checked[(field, "ExpectColumnValuesToBeInSet")]
+                assert rule["value_set"] == values, (name, field)
+            bounds = rules.bounds(model, field)
+            if bounds is not None:
+                rule = checked[(field, "ExpectColumnValuesToBeBetween")]
+                assert rule.get("min_value") == bounds.low, (name, field)
+                assert rule.get("max_value") == bounds.high, (name, field)
+                assert rule.get("strict_min", False) == bounds.strict_low, (name, field)
+    quantity = checked_rule(built["demand_signals"], "quantity", "ExpectColumnValuesToBeBetween")
+    assert quantity.kwargs == {"column": "quantity", "min_value": 1.0, "max_value": 1000.0}
+    level = checked_rule(built["mart_unmet_demand"], "level", "ExpectColumnValuesToBeInSet")
+    assert level.kwargs["value_set"] == ["store", "chain"]
+    price = checked_rule(built["stg_catalog"], "list_price", "ExpectColumnValuesToBeBetween")
+    assert price.kwargs == {"column": "list_price", "min_value": 0.0, "max_value": 100_000.0}
+    above = [r for r in built["stg_catalog"].rules if r.kwargs.get("strict_min")]
+    assert [(r.kwargs["column"], r.why) for r in above] == [("list_price", "list_price is > 0")]
+
+
+def checked_rule(suite: suites.Suite, column: str, expectation: str) -> Rule:
+    (found,) = [
+        r for r in suite.rules if r.kwargs.get("column") == column and r.expectation == expectation
+        and not r.kwargs.get("strict_min")
+    ]  # fmt: skip
+    return found
+
+
+def test_no_suite_checks_the_same_thing_twice(built):
+    """The input model's constraints and the staging model's own never overlap."""
+    for suite in built.values():
+        keys = [(r.expectation, repr(sorted(r.kwargs.items()))) for r in suite.rules]
+        assert len(keys) == len(set(keys)), suite.dataset
 
 
 def test_timestamps_may_not_be_after_the_as_of(built):

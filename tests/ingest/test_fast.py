@@ -219,3 +219,71 @@ def test_repeated_note_texts_are_extracted_once_with_the_same_fields(tmp_path, m
     assert sorted(seen) == sorted(set(texts))  # one call per distinct text, on the fast path
     rows = exact[0]
     assert rows[0]["demanded"] == rows[2]["demanded"] == rows[5]["demanded"] != []
+
+
+#: Numbers at and around the bounds the input models declare (quantity 1..1000, unit_price
+#: 0..100,000 with 2 decimals, on_hand_qty 0..1,000,000).
+BOUND_VALUES = {
+    "quantity": ["0", "1", "999", "1000", "1001", "9999", "10000"],
+    "unit_price": ["0", "0.5", "99999.99", "100000", "100000.00", "100000.01", "1.234"],
+}
+
+
+def test_fast_path_takes_a_number_exactly_when_the_model_bounds_allow_it(tmp_path: Path) -> None:
+    """Every value the exact path (pydantic) accepts within the bounds is taken by the fast path;
+    every value outside them is left to the exact path, which refuses it: same rows either way."""
+    header = "sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,"
+    lines = [header + "substitute_sku,description"]
+    cases = [("quantity", v, f"{v},129.00") for v in BOUND_VALUES["quantity"]]
+    cases += [("unit_price", v, f"1,{v}") for v in BOUND_VALUES["unit_price"]]
+    lines += [
+        f"B-{n},S001,SKU-1,size_unavailable,{fields},EUR,2026-11-17T14:09:40+01:00,,"
+        for n, (_, _, fields) in enumerate(cases)
+    ]
+    path = _one_file_root(tmp_path, "lost_sales/bounds.csv", lines)
+    exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
+    assert _parse(tmp_path, path, "lost_sales", True)[:2] == (exact_rows, exact_rejects)
+    accepted = {int(r["sale_id"].removeprefix("B-")) for r in exact_rows}
+    spec = BY_NAME["lost_sales"]
+    ref = Reference(AS_OF, frozenset({"S001"}), frozenset({"SKU-1"}))
+    schema = arrow_schema(spec.staging_model, described=False)
+    result = fast.parse("lost_sales", "csv", path.read_bytes(), spec.columns, ref, schema)
+    assert result is not None
+    taken = {int(i.removeprefix("B-")) for i in result.table.column("sale_id").to_pylist()}
+    assert taken == accepted  # the fast path takes every in-bounds record, and no other
+    inside = {("quantity", "1"), ("quantity", "1000"), ("unit_price", "100000.00")}
+    outside = {("quantity", "0"), ("quantity", "1001"), ("unit_price", "100000.01")}
+    shown = {(column, value): n for n, (column, value, _) in enumerate(cases)}
+    assert {shown[c] for c in inside} <= accepted
+    assert not {shown[c] for c in outside} & accepted
+
+
+def test_the_fast_path_reads_its_bounds_and_values_from_the_model() -> None:
+    """A model with other bounds and another enumeration gives other verdicts: nothing about
+    them is written into fast.py."""
+    from enum import StrEnum
+
+    import pyarrow as pa
+    from pydantic import BaseModel, Field
+
+    class Size(StrEnum):
+        SMALL = "S"
+        LARGE = "L"
+
+    class Model(BaseModel):
+        n: int = Field(ge=5, le=50)
+        price: float | None = Field(default=None, gt=0, le=20, decimal_places=1)
+        size: Size
+
+    table = pa.table(
+        {
+            "n": ["4", "5", "50", "51", "007", "5", "5", "5"],
+            "price": ["1", "1", "1", "1", "1", "0", "20.0", "2.25"],
+            "size": ["S", "S", "L", "S", "S", "S", "M", "S"],
+        }
+    )
+    rows = fast._Rows(table)
+    rows.integer("n", Model)
+    rows.price("price", Model)
+    rows.member("size", Model)
+    assert rows.ok.to_pylist() == [False, True, True, False, False, False, False, False]

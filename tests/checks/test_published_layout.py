@@ -1,0 +1,40 @@
+"""A published run is laid out as the dataset registry (schemas/datasets.py) says: a folder per
+dataset, split by its partitioning column, its files in the registry's Arrow schema; no Parquet
+dataset that the registry (or the report marts) does not declare. Checked on the hostile-corpus
+run, the one run of the suite that has rows in every dataset, quarantine included."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.warehouse import EXPORTED_MARTS
+from schemas import datasets
+from schemas.arrow import dataset_schema
+
+pytestmark = pytest.mark.slow  # reads the corpus run (one whole job for the session)
+
+
+def test_the_run_has_a_folder_for_every_published_dataset_and_no_other(corpus_run) -> None:
+    assert corpus_run.result.exit_code == 0, corpus_run.result.output
+    with_parquet = {
+        p.relative_to(corpus_run.run_dir).parts[0] for p in corpus_run.run_dir.rglob("*.parquet")
+    }
+    declared = {d.name for d in datasets.published()}
+    assert with_parquet == declared | set(EXPORTED_MARTS)
+
+
+@pytest.mark.parametrize("ds", datasets.published(), ids=lambda d: d.name)
+def test_files_are_partitioned_and_typed_as_declared(corpus_run, ds) -> None:
+    files = sorted((corpus_run.run_dir / ds.name).rglob("*.parquet"))
+    assert files, ds.name
+    expected = dataset_schema(ds.name)
+    for path in files:
+        folders = path.relative_to(corpus_run.run_dir / ds.name).parts[:-1]
+        if ds.partitioning is None:
+            assert folders == (), path
+        else:
+            assert len(folders) == 1 and folders[0].startswith(f"{ds.partitioning.value}="), path
+        written = pq.read_schema(path)
+        assert written.equals(expected, check_metadata=False), path
+        assert [f.metadata for f in written] == [f.metadata for f in expected], path

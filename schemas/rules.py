@@ -93,6 +93,15 @@ def allowed_values(model: type[BaseModel], field: str) -> list[str] | None:
     return None if enum is None else [member.value for member in enum]
 
 
+def max_length(model: type[BaseModel], field: str) -> int | None:
+    """The most characters a string field allows (`StringConstraints(max_length=...)`)."""
+    for item in metadata(model, field):
+        length = getattr(item, "max_length", None)
+        if length is not None:
+            return int(length)
+    return None
+
+
 def decimal_places(model: type[BaseModel], field: str) -> int | None:
     """The most digits after the point a decimal field allows (`Field(decimal_places=2)`)."""
     for item in metadata(model, field):

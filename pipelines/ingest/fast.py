@@ -41,11 +41,10 @@ from pipelines.ingest.redact import ID_MAYBE_CONTACT, redact
 from pipelines.ingest.validate import Reference, note_text_fields
 from schemas import rules
 from schemas.arrow import arrow_schema
-from schemas.raw import MAX_TEXT_CHARS, FrontlineNote, LostSale, OosLookup
+from schemas.datasets import dataset
+from schemas.raw import ID_PATTERN, MAX_TEXT_CHARS
 from schemas.staging import StgFrontlineNote
 
-#: An id as the plainest input writes it: schemas.raw.ID_PATTERN, 1-64 characters.
-_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
 #: An id that might be a phone, card or IBAN: left to the exact path, which refuses it if it is one.
 _CONTACT_LIKE = ID_MAYBE_CONTACT.pattern
 _TIMESTAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-](0\d|1\d|2[0-3]):[0-5]\d)$"
@@ -69,10 +68,12 @@ class FastResult:
 
 
 class _Rows:
-    """The string columns of a file and a running mask of the rows still on the fast path."""
+    """The string columns of a file, the input model of its records (whose constraints each check
+    reads) and a running mask of the rows still on the fast path."""
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, model: type[BaseModel]) -> None:
         self.table = table
+        self.model = model
         self.ok = pa.array([True] * table.num_rows)
 
     def col(self, name: str) -> pa.Array:
@@ -81,9 +82,17 @@ class _Rows:
     def require(self, condition: pa.Array) -> None:
         self.ok = pc.and_(self.ok, pc.fill_null(condition, False))
 
+    def _plain_id(self, name: str, values_: pa.Array) -> pa.Array:
+        """An identifier as the plainest input writes it: ID_PATTERN, at most the model's length."""
+        plain = pc.match_substring_regex(values_, ID_PATTERN)
+        longest = rules.max_length(self.model, name)
+        if longest is None:
+            return plain
+        return pc.and_(plain, pc.less_equal(pc.utf8_length(values_), longest))
+
     def id(self, name: str, known: frozenset[str] | None = None) -> pa.Array:
         values_ = self.col(name)
-        self.require(pc.match_substring_regex(values_, _ID))
+        self.require(self._plain_id(name, values_))
         self.require(pc.invert(pc.match_substring_regex(values_, _CONTACT_LIKE)))
         if known is not None:
             self.require(pc.is_in(values_, value_set=pa.array(sorted(known), pa.string())))
@@ -96,7 +105,7 @@ class _Rows:
         values_ = self.col(name)
         blank = pc.fill_null(pc.equal(values_, ""), True)
         ok = pc.and_(
-            pc.match_substring_regex(values_, _ID),
+            self._plain_id(name, values_),
             pc.invert(pc.match_substring_regex(values_, _CONTACT_LIKE)),
         )
         if known is not None:
@@ -109,16 +118,16 @@ class _Rows:
         self.require(pc.is_in(values_, value_set=pa.array(allowed, pa.string())))
         return values_
 
-    def member(self, name: str, model: type[BaseModel]) -> pa.Array:
-        """A field whose type on `model` is an enumeration: one of its values."""
-        allowed = rules.allowed_values(model, name)
+    def member(self, name: str) -> pa.Array:
+        """A field whose type on the model is an enumeration: one of its values."""
+        allowed = rules.allowed_values(self.model, name)
         if allowed is None:
-            raise TypeError(f"{model.__name__}.{name} is not an enumeration")
+            raise TypeError(f"{self.model.__name__}.{name} is not an enumeration")
         return self.one_of(name, sorted(allowed))
 
-    def within(self, name: str, number: pa.Array, model: type[BaseModel]) -> None:
-        """Require `number` to be within the bounds `model` declares for `name`."""
-        found = rules.bounds(model, name) or rules.Bounds()
+    def within(self, name: str, number: pa.Array) -> None:
+        """Require `number` to be within the bounds the model declares for `name`."""
+        found = rules.bounds(self.model, name) or rules.Bounds()
         if found.low is not None:
             low = pc.greater if found.strict_low else pc.greater_equal
             self.require(low(number, found.low))
@@ -126,28 +135,29 @@ class _Rows:
             high = pc.less if found.strict_high else pc.less_equal
             self.require(high(number, found.high))
 
-    def integer(self, name: str, model: type[BaseModel]) -> pa.Array:
+    def integer(self, name: str) -> pa.Array:
         """A whole number written plainly (no sign, no leading zero, at most the digits of the
         model's upper bound), within the model's bounds for `name`."""
         values_ = self.col(name)
-        plain = pc.match_substring_regex(values_, rf"^(0|[1-9]\d{{0,{_digits(model, name) - 1}}})$")
+        digits = _digits(self.model, name)
+        plain = pc.match_substring_regex(values_, rf"^(0|[1-9]\d{{0,{digits - 1}}})$")
         self.require(plain)
         number = pc.cast(pc.if_else(plain, values_, "0"), pa.int64())
-        self.within(name, number, model)
+        self.within(name, number)
         return number
 
-    def price(self, name: str, model: type[BaseModel]) -> pa.Array:
+    def price(self, name: str) -> pa.Array:
         """An optional decimal written plainly, with at most the model's decimal places, within
         the model's bounds for `name`."""
         values_ = self.col(name)
         blank = pc.equal(values_, "")
-        places = rules.decimal_places(model, name) or 0
+        places = rules.decimal_places(self.model, name) or 0
         fraction = rf"(\.\d{{1,{places}}})?" if places else ""
-        pattern = rf"^(0|[1-9]\d{{0,{_digits(model, name) - 1}}}){fraction}$"
+        pattern = rf"^(0|[1-9]\d{{0,{_digits(self.model, name) - 1}}}){fraction}$"
         plain = pc.match_substring_regex(values_, pattern)
         self.require(pc.or_kleene(blank, plain))
         number = pc.cast(pc.if_else(plain, values_, "0"), pa.float64())
-        self.within(name, number, model)
+        self.within(name, number)
         return pc.if_else(plain, number, None)
 
     def text(self, name: str) -> pa.Array:
@@ -216,13 +226,13 @@ def _lookups(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     return {
         "lookup_id": rows.id("lookup_id"),
         "store_id": rows.id("store_id", ref.stores),
-        "channel": rows.member("channel", OosLookup),
+        "channel": rows.member("channel"),
         "sku": rows.id("sku", ref.skus),
         "looked_up_at": when["utc"],
         "event_date": when["event_date"],
         "iso_week": when["iso_week"],
-        "result": rows.member("result", OosLookup),
-        "on_hand_qty": rows.integer("on_hand_qty", OosLookup),
+        "result": rows.member("result"),
+        "on_hand_qty": rows.integer("on_hand_qty"),
     }
 
 
@@ -233,9 +243,9 @@ def _lost_sales(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
         "sale_id": rows.id("sale_id"),
         "store_id": rows.id("store_id", ref.stores),
         "sku": rows.optional_id("sku", ref.skus),
-        "reason_code": rows.member("reason_code", LostSale),
-        "quantity": rows.integer("quantity", LostSale),
-        "unit_price": rows.price("unit_price", LostSale),
+        "reason_code": rows.member("reason_code"),
+        "quantity": rows.integer("quantity"),
+        "unit_price": rows.price("unit_price"),
         "currency": rows.col("currency"),
         "occurred_at": when["utc"],
         "event_date": when["event_date"],
@@ -256,7 +266,7 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     return {
         "note_id": rows.id("note_id"),
         "store_id": rows.id("store_id", ref.stores),
-        "channel": rows.member("channel", FrontlineNote),
+        "channel": rows.member("channel"),
         "associate_id": rows.optional_id("associate_id"),
         "captured_at": when["utc"],
         "event_date": when["event_date"],
@@ -423,7 +433,7 @@ def _finish(
     schema: pa.Schema,
 ) -> FastResult:
     """Validate the columns; records of lines holding `escape` (a quote, a backslash) go slow."""
-    rows = _Rows(table)
+    rows = _Rows(table, dataset(source).model)
     build, after = COLUMNS[source]
     built = build(rows, ref)
     rows.require(pc.invert(pa.array([escape in line for line in lines])))

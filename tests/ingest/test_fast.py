@@ -262,9 +262,10 @@ def test_the_fast_path_reads_its_bounds_and_values_from_the_model() -> None:
     """A model with other bounds and another enumeration gives other verdicts: nothing about
     them is written into fast.py."""
     from enum import StrEnum
+    from typing import Annotated
 
     import pyarrow as pa
-    from pydantic import BaseModel, Field
+    from pydantic import BaseModel, Field, StringConstraints
 
     class Size(StrEnum):
         SMALL = "S"
@@ -274,16 +275,19 @@ def test_the_fast_path_reads_its_bounds_and_values_from_the_model() -> None:
         n: int = Field(ge=5, le=50)
         price: float | None = Field(default=None, gt=0, le=20, decimal_places=1)
         size: Size
+        code: Annotated[str, StringConstraints(max_length=3)]
 
     table = pa.table(
         {
-            "n": ["4", "5", "50", "51", "007", "5", "5", "5"],
-            "price": ["1", "1", "1", "1", "1", "0", "20.0", "2.25"],
-            "size": ["S", "S", "L", "S", "S", "S", "M", "S"],
+            "n": ["4", "5", "50", "51", "007", "5", "5", "5", "5"],
+            "price": ["1", "1", "1", "1", "1", "0", "20.0", "2.25", "1"],
+            "size": ["S", "S", "L", "S", "S", "S", "M", "S", "S"],
+            "code": ["A", "AB", "ABC", "A", "A", "A", "A", "A", "ABCD"],
         }
     )
-    rows = fast._Rows(table)
-    rows.integer("n", Model)
-    rows.price("price", Model)
-    rows.member("size", Model)
-    assert rows.ok.to_pylist() == [False, True, True, False, False, False, False, False]
+    rows = fast._Rows(table, Model)
+    rows.integer("n")
+    rows.price("price")
+    rows.member("size")
+    rows.id("code")
+    assert rows.ok.to_pylist() == [False, True, True, False, False, False, False, False, False]

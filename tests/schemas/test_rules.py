@@ -69,6 +69,13 @@ def test_digits_of_a_decimal() -> None:
     assert rules.decimal_places(raw.LostSale, "quantity") is None
 
 
+def test_longest_string() -> None:
+    assert rules.max_length(raw.OosLookup, "lookup_id") == 64  # an Id
+    assert rules.max_length(raw.LostSale, "sku") == 64  # an OptionalId
+    assert rules.max_length(raw.FrontlineNote, "text") == raw.MAX_TEXT_CHARS
+    assert rules.max_length(raw.LostSale, "quantity") is None
+
+
 def test_unwrap_sees_through_optional_and_annotated() -> None:
     inner, optional, metadata = rules.unwrap(raw.OptionalId)
     assert inner is str and optional

@@ -18,6 +18,14 @@ from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
+class Why:
+    """A field's bounds in words, as Annotated metadata (`Annotated[float, Why("...")]`): the
+    sentence the gate shows for them instead of the generated "x is between a and b"."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Bounds:
     """A field's numeric range: `low` and `high` are inclusive unless `strict_low`/`strict_high`
     (gt/lt); None is open."""
@@ -79,6 +87,14 @@ def bounds(model: type[BaseModel], field: str) -> Bounds | None:
     Bounds(low=1, high=1000, strict_low=False, strict_high=False)
     """
     return bounds_in(metadata(model, field))
+
+
+def why(model: type[BaseModel], field: str) -> str | None:
+    """The sentence a field's bounds are explained with (its `Why` metadata), if it has one."""
+    for item in metadata(model, field):
+        if isinstance(item, Why):
+            return item.text
+    return None
 
 
 def enum_of(model: type[BaseModel], field: str) -> type[Enum] | None:

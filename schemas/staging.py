@@ -10,10 +10,15 @@ schemas/datasets.py.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.enums import ColorFamily, Pattern
+from schemas.rules import Why
+
+#: A count of personal details redacted from a text.
+RedactionCount = Annotated[int, Why("redactions is a count (>= 0)")]
 
 
 class _Stg(BaseModel):
@@ -42,7 +47,7 @@ class StgFrontlineNote(_Stg):
     event_date: date = Field(description="local date at the store")
     iso_week: str = Field(description="ISO week of event_date, e.g. 2026-W47")
     text: str = Field(description="note text with phone numbers, e-mails and card numbers redacted")
-    redactions: int = Field(
+    redactions: RedactionCount = Field(
         ge=0, description="how many personal details were redacted from the text"
     )
     sku: str | None
@@ -86,7 +91,7 @@ class StgLostSale(_Stg):
     iso_week: str
     substitute_sku: str | None
     description: str | None = Field(description="free text, redacted")
-    redactions: int = Field(ge=0)
+    redactions: RedactionCount = Field(ge=0)
     source_file: str
     source_line: int
 
@@ -105,8 +110,10 @@ class StgCatalog(_Stg):
     size: str = Field(
         description="size read with the notes' lexicon (Medium -> M, UK 8 -> 8, W32 L30 -> 32x30)"
     )
-    # Above 0, though the input allows 0: a free sku would value its lost sales at 0.
-    list_price: float = Field(gt=0, description="list price, EUR")
+    # Above 0, though the input allows 0.
+    list_price: Annotated[
+        float, Why("every catalog sku has a price above 0 (a free sku values lost sales at 0)")
+    ] = Field(gt=0, description="list price, EUR")
     source_file: str
     source_line: int
 

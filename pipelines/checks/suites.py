@@ -157,7 +157,7 @@ def _in_set(column: str, values: list[str]) -> Rule:
     )
 
 
-def _between(column: str, bounds: rules.Bounds) -> Rule:
+def _between(column: str, bounds: rules.Bounds, why: str | None = None) -> Rule:
     """A column stays within `bounds` (GE's kwargs as floats, strict where the model says gt/lt)."""
     kwargs: dict[str, Any] = {"column": column}
     if bounds.low is not None:
@@ -168,7 +168,9 @@ def _between(column: str, bounds: rules.Bounds) -> Rule:
         kwargs["max_value"] = float(bounds.high)
         if bounds.strict_high:
             kwargs["strict_max"] = True
-    return Rule("ExpectColumnValuesToBeBetween", kwargs, f"{column} is {_range_text(bounds)}")
+    return Rule(
+        "ExpectColumnValuesToBeBetween", kwargs, why or f"{column} is {_range_text(bounds)}"
+    )
 
 
 def _iso_week_rule() -> Rule:
@@ -297,14 +299,15 @@ def input_rules(staging: type[BaseModel], source: type[BaseModel]) -> list[Rule]
 
 def model_rules(model: type[BaseModel]) -> list[Rule]:
     """The model's own constraints: each enumeration-typed field is in its values, then each field
-    with numeric bounds (`Field(ge=..., le=...)`) stays in them, in declaration order."""
+    with numeric bounds (`Field(ge=..., le=...)`) stays in them (said in the field's `Why`, if it
+    has one), in declaration order."""
     sets = [
         _in_set(name, values)
         for name in model.model_fields
         if (values := rules.allowed_values(model, name)) is not None
     ]
     ranges = [
-        _between(name, bounds)
+        _between(name, bounds, rules.why(model, name))
         for name in model.model_fields
         if (bounds := rules.bounds(model, name)) is not None
     ]

@@ -118,7 +118,13 @@ def test_ledger_and_mart_rules_are_read_from_their_models(built):
     price = checked_rule(built["stg_catalog"], "list_price", "ExpectColumnValuesToBeBetween")
     assert price.kwargs == {"column": "list_price", "min_value": 0.0, "max_value": 100_000.0}
     above = [r for r in built["stg_catalog"].rules if r.kwargs.get("strict_min")]
-    assert [(r.kwargs["column"], r.why) for r in above] == [("list_price", "list_price is > 0")]
+    assert [(r.kwargs["column"], r.why) for r in above] == [
+        ("list_price", "every catalog sku has a price above 0 (a free sku values lost sales at 0)")
+    ]
+    redactions = checked_rule(
+        built["stg_lost_sales"], "redactions", "ExpectColumnValuesToBeBetween"
+    )
+    assert (redactions.kwargs["min_value"], redactions.why) == (0, "redactions is a count (>= 0)")
 
 
 def checked_rule(suite: suites.Suite, column: str, expectation: str) -> Rule:

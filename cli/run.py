@@ -43,7 +43,11 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
     help="Folder with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and stores/ "
     "(env UNMET_INPUTS; default: DATA_ROOT/sample).",
 )
-@click.option("--week", help="ISO week to report, e.g. 2026-W47 (default: the last complete week).")
+@click.option(
+    "--week",
+    help="ISO week to report, e.g. 2026-W47 (default: the last complete week). A week without "
+    "data: the run is published, the report refused (exit 1, the weeks with data listed).",
+)
 @click.option(
     "--as-of",
     callback=parse_as_of,
@@ -141,6 +145,12 @@ def run(
         click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week}: "
                    f"{_why_week(week, result.week, as_of)})")  # fmt: skip
     click.echo(f"log:      {log_path}")
+    if result.no_report is not None:
+        # as `unmet report --week` refuses it; the data itself was published (README "Cron")
+        raise ExitError(
+            f"{result.no_report}\nno report was written; the run's data was published (run "
+            f"{result.run_id}), and `unmet report --week WEEK` writes the report of a week with data"
+        )
     if week is None and result.week is not None:
         target = job.last_complete_week(as_of or datetime.now(UTC))
         if result.week != target:

@@ -41,6 +41,7 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing new to ingest: the published run was kept
     redelivered: dict[str, str] = field(default_factory=dict)  # file -> earlier file, same bytes
+    no_report: str | None = None  # why the --week asked for got no report (it has no data)
 
 
 def last_complete_week(as_of: datetime) -> str:
@@ -151,7 +152,8 @@ def run_job(
         chosen = week or default_week(db_path, as_of)
         (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
         report_dir = None
-        if render_report and chosen is not None:
+        no_report = _without_data(db_path, week) if render_report else None
+        if render_report and chosen is not None and no_report is None:
             report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen)
         boundary("report")
         _step(timings, "publish", progress, publish.publish, data_root, run_dir)
@@ -161,7 +163,25 @@ def run_job(
     shown_db = data_root / "unmet.duckdb"
     shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None
     return JobResult(run_id, run_dir, counts, chosen, shown_db, shown_report, timings,
-                     redelivered=redelivered)  # fmt: skip
+                     redelivered=redelivered, no_report=no_report)  # fmt: skip
+
+
+def _without_data(db_path: Path, week: str | None) -> str | None:
+    """Why the week asked for with --week gets no report (it has no demand events: the message
+    lists the weeks that have), as `unmet report --week` refuses it; None if it has data or none
+    was asked for. The run is still published: its data does not depend on the week."""
+    if week is None:
+        return None
+    from pipelines.reports.weekly_data import NoDataForWeek, check_week
+
+    con = warehouse.connect_read_only(db_path)
+    try:
+        check_week(con, week)
+    except NoDataForWeek as err:
+        return str(err)
+    finally:
+        con.close()
+    return None
 
 
 def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
@@ -222,7 +242,8 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
     db_path = data_root / "unmet.duckdb"
     chosen = week or default_week(db_path, as_of)
     report_dir = None
-    if render_report and chosen is not None:
+    no_report = _without_data(db_path, week) if render_report else None
+    if render_report and chosen is not None and no_report is None:
         report_dir = data_root / "reports" / chosen
         if week is not None or not (report_dir / "report.html").exists():
             from pipelines.reports import render
@@ -230,7 +251,7 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
             # into the published run's own folder (DATA_ROOT/reports is a link to it)
             render.write_weekly(run_dir / "unmet.duckdb", run_dir / "reports", chosen)
     return JobResult(manifest["run_id"], run_dir, counts, chosen, db_path, report_dir,
-                     up_to_date=True, redelivered=redelivered)  # fmt: skip
+                     up_to_date=True, redelivered=redelivered, no_report=no_report)  # fmt: skip
 
 
 def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:

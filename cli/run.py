@@ -18,6 +18,7 @@ from cli.common import (
     parse_as_of,
     quiet_libraries,
 )
+from cli.progress import Display
 
 
 def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:
@@ -105,12 +106,7 @@ def run(
             job.parse_week(week)
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--week") from None
-    tty = sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        stamp = datetime.now().strftime("%H:%M:%S")
-        click.echo(f"[{stamp}] {message}" if not tty else f"  {message}", err=True)
-        log.info(message)
+    progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
 
     try:
         result = job.run_job(

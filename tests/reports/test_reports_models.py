@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -358,3 +359,33 @@ def test_store_followups_quote_the_note_and_drop_unknown_items(tmp_path):
     # O6 (consenting C2, "something warm") names neither a sku nor a category: nothing to offer
     assert got == [("C1", "coat", "K1", "Wool coat", "navy wool coat in M, call back", "O1")]
     assert rows(con, "select count(*) from rpt_consenting_demand") == [(2,)]
+
+
+def test_combinations_are_written_as_people_write_them(synthetic_root, tmp_path):
+    """The mart joins a combination's values with '|' (a dataset key); every report model, the
+    report and the store page write them as people do: 'grey, solid'."""
+    from pipelines.reports import render, store
+
+    db = synthetic_root / "unmet.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        joined = rows(con, "select value from mart_unmet_demand where attribute like '%+%'")
+        assert joined and all("|" in v for (v,) in joined)
+        shown = []
+        for view in ("rpt_top_attributes", "rpt_store_attributes"):
+            values = rows(con, f"select value from {view} where attribute like '%+%'")
+            assert values, view
+            shown += [v for (v,) in values]
+        assert all(", " in v and "|" not in v for v in shown), shown
+        stores = [s for (s,) in rows(con, "select distinct store_id from rpt_store_attributes")]
+    finally:
+        con.close()
+    week = "2026-W47"
+    pages = [
+        render.write_weekly(db, tmp_path, week) / "report.html",
+        store.write_store(db, tmp_path, week, stores[0]),
+    ]
+    for page in pages:
+        text = page.read_text()
+        assert not re.search(r"[a-z0-9]\|[a-z0-9]", text, re.I), page
+    assert any(v in pages[0].read_text() for v in shown)

@@ -283,7 +283,7 @@ def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped
     sku), in-stock lookups at other stores, and consenting customers' notes."""
     from datetime import datetime
 
-    from reports_golden import event, make_db, signal
+    from reports_golden import STORES, event, make_db, signal
 
     ev = [
         event("O1", sku="K1", customer_ref="C1"),
@@ -324,6 +324,7 @@ def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped
             "stg_frontline_notes": notes,
             "stg_catalog": catalog,
             "stg_oos_lookups": lookups,
+            "stg_stores": STORES,
         },
     )
     return duckdb.connect(str(path), read_only=True)
@@ -389,3 +390,20 @@ def test_combinations_are_written_as_people_write_them(synthetic_root, tmp_path)
         text = page.read_text()
         assert not re.search(r"[a-z0-9]\|[a-z0-9]", text, re.I), page
     assert any(v in pages[0].read_text() for v in shown)
+
+
+def test_store_page_lists_the_skus_and_styles_to_reorder(tmp_path):
+    """The store view names what to re-order or transfer: sku, style, and the other stores that
+    have it in stock (S002 found K1), on the page and in its CSV."""
+    import csv
+
+    from pipelines.reports import store
+
+    _stock_db(tmp_path).close()
+    page = store.write_store(tmp_path / "stock.duckdb", tmp_path / "reports", "2026-W47", "s001")
+    html = page.read_text()
+    section = html.split("re-order or transfer", 1)[1].split("<h2>", 1)[0]
+    assert re.search(r">K1<.*>Wool coat<", section, re.S) and ">K9<" in section
+    with page.with_name("S001.reorder.csv").open() as handle:
+        got = [(r["sku"], r["style"], r["stores_in_stock"]) for r in csv.DictReader(handle)]
+    assert got == [("K1", "Wool coat", "1"), ("K9", "(not in catalog)", "0")]

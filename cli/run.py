@@ -143,9 +143,14 @@ def run(
     click.echo(f"log:      {log_path}")
     if result.no_report is not None:
         # as `unmet report --week` refuses it; the data itself was published (README "Cron")
+        data = (
+            f"the published run ({result.run_id}) is kept"
+            if result.up_to_date
+            else f"the run's data was published (run {result.run_id})"
+        )
         raise ExitError(
-            f"{result.no_report}\nno report was written; the run's data was published (run "
-            f"{result.run_id}), and `unmet report --week WEEK` writes the report of a week with data"
+            f"{result.no_report}\nno report was written; {data}, and `unmet report --week WEEK` "
+            "writes the report of a week with data"
         )
     if week is None and result.week is not None:
         target = job.last_complete_week(as_of or datetime.now(UTC))

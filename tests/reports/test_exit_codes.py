@@ -78,7 +78,9 @@ def test_run_with_a_week_without_data_publishes_the_data_and_refuses_the_report(
     # the same week again, now that the inputs are up to date: the same refusal, nothing rendered
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1, again.output
-    assert "up to date" in again.output
+    assert "up to date" in again.output and f"the published run ({published.name}) is kept" in (
+        again.output
+    )
     assert "Error: no demand events in week 2020-W10; weeks with data: 2026-W47" in again.output
     assert (data_root / "published").resolve() == published
     assert not (data_root / "reports" / "2020-W10").exists()

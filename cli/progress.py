@@ -40,13 +40,14 @@ def wants_bar(stream: IO[str]) -> bool:
     return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
 
 
-def width(stream: IO[str]) -> int:
-    """The terminal's width; 100 if it says 0 or cannot be asked (a pseudo-terminal without a
-    size, e.g. under `script`, where tqdm would otherwise draw nothing)."""
+def width(stream: IO[str]) -> int | None:
+    """The terminal's width (tqdm cuts the line there); 100 if it says 0 (a pseudo-terminal
+    without a size, e.g. under `script`, where tqdm would otherwise draw nothing); None if the
+    stream is no terminal (UNMET_PROGRESS=bar into a pipe or a file: the line is not cut)."""
     try:
         return os.get_terminal_size(stream.fileno()).columns or 100
     except (OSError, ValueError, AttributeError):
-        return 100
+        return None
 
 
 def left(seconds: float) -> str:

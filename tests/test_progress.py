@@ -201,3 +201,7 @@ def test_a_probe_that_meets_a_vanished_folder_reports_nothing_instead_of_failing
         raise FileNotFoundError("the commit step removed it")
 
     assert progress.safe(vanished)() is None
+
+
+def test_a_bar_drawn_into_a_pipe_or_file_is_not_cut_to_a_guessed_width():
+    assert display.width(io.StringIO()) is None

@@ -407,3 +407,33 @@ def test_store_page_lists_the_skus_and_styles_to_reorder(tmp_path):
     with page.with_name("S001.reorder.csv").open() as handle:
         got = [(r["sku"], r["style"], r["stores_in_stock"]) for r in csv.DictReader(handle)]
     assert got == [("K1", "Wool coat", "1"), ("K9", "(not in catalog)", "0")]
+
+
+def test_store_page_cards_compare_with_last_week_and_the_chain_median(synthetic_root, tmp_path):
+    """The store view's cards: events vs the week before, and the capture rate beside the chain
+    median and the store's rank (numbers from rpt_store_ranking)."""
+    from pipelines.reports import store
+
+    db = synthetic_root / "unmet.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        store_id = rows(con, "select min(store_id) from rpt_store_ranking")[0][0]
+        (_, before, *_), (_, now, rate, median, rank) = con.execute(
+            "select iso_week, events, capture_rate, chain_median_capture_rate, "
+            "rank_by_capture_rate from rpt_store_ranking where store_id = ? "
+            "and iso_week in ('2026-W46', '2026-W47') order by iso_week",
+            [store_id],
+        ).fetchall()
+    finally:
+        con.close()
+    html = store.write_store(db, tmp_path, "2026-W47", store_id.lower()).read_text()
+    cards = {
+        label: (value, detail)
+        for label, value, detail in re.findall(
+            r">([^<>]+)</div><div class='v'>([^<]*)</div><div class='d[^']*'>([^<]*)</div>", html
+        )
+    }
+    assert cards["Capture rate"] == (f"{rate:.2f}", f"chain median {median:.2f} · rank {rank}")
+    change = now - before
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    assert cards["Unmet events"][1] == f"{sign}{abs(change)} vs prev. week", cards

@@ -155,6 +155,7 @@ def ingest(inputs_root: str, out_root: str, batch_bytes: int | None = None) -> P
     step = batch_bytes or BATCH_BYTES
     rows = _Rows(_arrow_rows)
     known: dict[str, object] = {}
+    seen = {"records": 0, "share": 0.0}
 
     def probe() -> Snapshot | None:
         if "files" not in known:
@@ -194,8 +195,10 @@ def ingest(inputs_root: str, out_root: str, batch_bytes: int | None = None) -> P
             size if key in done else min(size, parts.get(key, 0) * step)
             for key, size in sizes.items()
         )
-        written = len(staged) / len(parsed) if parsed else 0.0
-        share = 0.7 * parsed_bytes / all_bytes + 0.3 * written
+        written = min(1.0, len(staged) / len(parsed)) if parsed else 0.0
+        # the commit step removes the parts before it writes its record: keep what was seen
+        seen["records"] = accepted = max(seen["records"], accepted)
+        seen["share"] = share = max(seen["share"], 0.7 * parsed_bytes / all_bytes + 0.3 * written)
         return Snapshot(len(done), total, "files", (("records", accepted),), share)
 
     return safe(probe)

@@ -155,6 +155,14 @@ def test_the_ingest_probe_counts_parsed_files_and_rows_and_skips_a_half_written_
     assert (seen.done, seen.total, seen.counts) == (1, 5, (("records", 7),))
     assert 0 < seen.share < 0.7
     assert "1 of 5 files, 7 records" in display.line("ingest", seen, 1.0)
+    # the commit step removes the parts before it writes its record: nothing goes backwards
+    import shutil
+
+    shutil.rmtree(out / pio.PARTS_FOLDER)
+    pio.write_parquet(str(out / "stg_lost_sales" / "part-00000.parquet"), _rows(4))
+    after = probe()
+    assert after is not None and after.counts == (("records", 7),) and after.done == 1
+    assert after.share >= seen.share
 
 
 def test_the_ingest_probe_ends_with_the_commit_record(tmp_path):

@@ -18,6 +18,7 @@ from cli.common import (
     parse_as_of,
     quiet_libraries,
 )
+from cli.progress import Display
 
 
 def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:
@@ -43,7 +44,11 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
     help="Folder with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and stores/ "
     "(env UNMET_INPUTS; default: DATA_ROOT/sample).",
 )
-@click.option("--week", help="ISO week to report, e.g. 2026-W47 (default: the last complete week).")
+@click.option(
+    "--week",
+    help="ISO week to report, e.g. 2026-W47 (default: the last complete week). A week without "
+    "data: the run is published, the report refused (exit 1, the weeks with data listed).",
+)
 @click.option(
     "--as-of",
     callback=parse_as_of,
@@ -101,12 +106,7 @@ def run(
             job.parse_week(week)
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--week") from None
-    tty = sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        stamp = datetime.now().strftime("%H:%M:%S")
-        click.echo(f"[{stamp}] {message}" if not tty else f"  {message}", err=True)
-        log.info(message)
+    progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
 
     try:
         result = job.run_job(
@@ -141,6 +141,17 @@ def run(
         click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week}: "
                    f"{_why_week(week, result.week, as_of)})")  # fmt: skip
     click.echo(f"log:      {log_path}")
+    if result.no_report is not None:
+        # as `unmet report --week` refuses it; the data itself was published (README "Cron")
+        data = (
+            f"the published run ({result.run_id}) is kept"
+            if result.up_to_date
+            else f"the run's data was published (run {result.run_id})"
+        )
+        raise ExitError(
+            f"{result.no_report}\nno report was written; {data}, and `unmet report --week WEEK` "
+            "writes the report of a week with data"
+        )
     if week is None and result.week is not None:
         target = job.last_complete_week(as_of or datetime.now(UTC))
         if result.week != target:

@@ -18,10 +18,12 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pipelines import progress as watching
 from pipelines import publish, summary, warehouse
 from pipelines.demand import run as demand_run
 from pipelines.ingest import inputs
@@ -41,6 +43,7 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing new to ingest: the published run was kept
     redelivered: dict[str, str] = field(default_factory=dict)  # file -> earlier file, same bytes
+    no_report: str | None = None  # why the --week asked for got no report (it has no data)
 
 
 def last_complete_week(as_of: datetime) -> str:
@@ -69,13 +72,19 @@ def boundary(name: str) -> None:
         threading.Event().wait()
 
 
-def _step(timings: dict[str, float], name: str, progress: Callable[[str], None], fn, *args):  # type: ignore[no-untyped-def]
+def _step(timings: dict[str, float], name: str, progress: Callable[[str], None], fn, *args,  # type: ignore[no-untyped-def]
+          probe: watching.Probe | None = None):  # fmt: skip
+    """Run one step, saying when it starts and ends (with its counts, if it has a probe); a
+    watching.Reporter also shows the probe while the step runs (pipelines/progress.py)."""
     started = datetime.now(UTC)
     progress(f"{name} ...")
-    result = fn(*args)
+    live = isinstance(progress, watching.Reporter) and probe is not None
+    with progress.watch(name, probe) if live else nullcontext():  # type: ignore[union-attr,arg-type]
+        result = fn(*args)
     seconds = (datetime.now(UTC) - started).total_seconds()
     timings[name] = round(seconds, 2)
-    progress(f"{name} done in {seconds:.1f}s")
+    done = probe() if probe is not None else None
+    progress(f"{name} done in {seconds:.1f}s" + (f": {done.describe(exact=True)}" if done else ""))
     return result
 
 
@@ -116,16 +125,19 @@ def run_job(
         partial = data_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run,
-                      str(inputs_root), str(partial), as_of, beam_args)  # fmt: skip
+                      str(inputs_root), str(partial), as_of, beam_args,
+                      probe=watching.ingest(str(inputs_root), str(partial)))  # fmt: skip
         counts = summary.count(str(partial))
         summary.check(counts)
         boundary("ingest")
         _step(timings, "demand", progress, demand_run.run,
-              str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
+              str(partial), str(partial), window_minutes, beam_args,
+              probe=watching.demand(str(partial)))  # fmt: skip
         boundary("demand")
         _step(timings, "checks", progress, _checks, partial, counts, as_of)
         boundary("checks")
-        _step(timings, "marts", progress, warehouse.export_marts, partial)
+        _step(timings, "marts", progress, warehouse.export_marts, partial,
+              probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
         boundary("marts")
         manifest = {
             "run_id": run_id,
@@ -151,8 +163,11 @@ def run_job(
         chosen = week or default_week(db_path, as_of)
         (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
         report_dir = None
-        if render_report and chosen is not None:
-            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen)
+        no_report = _without_data(db_path, week) if render_report else None
+        if render_report and chosen is not None and no_report is None:
+            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
+                               probe=watching.reports(run_dir / "reports",
+                                                      _report_weeks(data_root, chosen)))  # fmt: skip
         boundary("report")
         _step(timings, "publish", progress, publish.publish, data_root, run_dir)
         boundary("publish")
@@ -161,7 +176,25 @@ def run_job(
     shown_db = data_root / "unmet.duckdb"
     shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None
     return JobResult(run_id, run_dir, counts, chosen, shown_db, shown_report, timings,
-                     redelivered=redelivered)  # fmt: skip
+                     redelivered=redelivered, no_report=no_report)  # fmt: skip
+
+
+def _without_data(db_path: Path, week: str | None) -> str | None:
+    """Why the week asked for with --week gets no report (it has no demand events: the message
+    lists the weeks that have), as `unmet report --week` refuses it; None if it has data or none
+    was asked for. The run is still published: its data does not depend on the week."""
+    if week is None:
+        return None
+    from pipelines.reports.weekly_data import NoDataForWeek, check_week
+
+    con = warehouse.connect_read_only(db_path)
+    try:
+        check_week(con, week)
+    except NoDataForWeek as err:
+        return str(err)
+    finally:
+        con.close()
+    return None
 
 
 def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
@@ -170,13 +203,17 @@ def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
     from pipelines.reports import render
 
     folder = run_dir / "reports"
+    db_path = run_dir / "unmet.duckdb"
+    for other in _report_weeks(data_root, week)[:-1]:
+        render.write_weekly(db_path, folder, other)
+    return render.write_weekly(db_path, folder, week)
+
+
+def _report_weeks(data_root: Path, week: str) -> list[str]:
+    """The weeks _reports renders, `week` last: every week the published run has a report of."""
     shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
     earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
-    db_path = run_dir / "unmet.duckdb"
-    for other in earlier:
-        if other != week and _is_week(other):
-            render.write_weekly(db_path, folder, other)
-    return render.write_weekly(db_path, folder, week)
+    return [other for other in earlier if other != week and _is_week(other)] + [week]
 
 
 def _is_week(text: str) -> bool:
@@ -222,7 +259,8 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
     db_path = data_root / "unmet.duckdb"
     chosen = week or default_week(db_path, as_of)
     report_dir = None
-    if render_report and chosen is not None:
+    no_report = _without_data(db_path, week) if render_report else None
+    if render_report and chosen is not None and no_report is None:
         report_dir = data_root / "reports" / chosen
         if week is not None or not (report_dir / "report.html").exists():
             from pipelines.reports import render
@@ -230,7 +268,7 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
             # into the published run's own folder (DATA_ROOT/reports is a link to it)
             render.write_weekly(run_dir / "unmet.duckdb", run_dir / "reports", chosen)
     return JobResult(manifest["run_id"], run_dir, counts, chosen, db_path, report_dir,
-                     up_to_date=True, redelivered=redelivered)  # fmt: skip
+                     up_to_date=True, redelivered=redelivered, no_report=no_report)  # fmt: skip
 
 
 def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:

@@ -36,3 +36,21 @@ def test_architecture_doc_names_every_pipeline_stage():
         p.name for p in (ROOT / "pipelines").iterdir() if p.is_dir() and p.name != "__pycache__"
     ):
         assert f"pipelines/{stage}/" in text, stage
+
+
+def test_every_input_field_is_in_the_formats_doc():
+    """docs/formats.md documents every column of every input model, optional ones included
+    (its `## ... (`Model`)` sections)."""
+    from schemas import raw
+
+    text = (ROOT / "docs" / "formats.md").read_text()
+    sections = re.findall(r"^## [^\n]*\(`(\w+)`\)\n(.*?)(?=^## |^# |\Z)", text, re.M | re.S)
+    assert {name for name, _ in sections} >= {"FrontlineNote", "OosLookup", "LostSale",
+                                               "CatalogItem", "Store"}  # fmt: skip
+    missing = [
+        f"{name}.{field}"
+        for name, body in sections
+        for field in getattr(raw, name).model_fields
+        if f"| `{field}` |" not in body
+    ]
+    assert missing == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,39 @@ def test_the_run_says_which_week_it_reports_and_warns_when_the_last_week_is_empt
         result.output
     )
     assert "warning: the last complete ISO week, 2026-W49, has no demand data" in result.stderr
+
+
+def test_off_a_terminal_each_step_ends_with_a_time_stamped_line_with_its_counts(published):
+    _, result = published
+    stamp = r"\[\d\d:\d\d:\d\d\] "
+    expected = {
+        "ingest": r"5 of 5 files, 21 records read",
+        "demand": r"\d+ of \d+ staged files, \d+ signals, \d+ events",
+        "marts": r"5 of 5 marts",
+        "report": r"1 of 1 reports",
+    }
+    for step, counts in expected.items():
+        assert re.search(rf"^{stamp}{step} done in \d+\.\ds: {counts}$", result.stderr, re.M), (
+            step,
+            result.stderr,
+        )
+    assert re.search(rf"^{stamp}checks done in \d+\.\ds$", result.stderr, re.M)  # no probe
+    assert "%|" not in result.stderr and "\r" not in result.stderr  # no bar in a cron log
+
+
+def test_a_run_drawn_as_on_a_terminal_shows_bars_and_writes_the_same_bytes(
+    published, tiny_inputs, monkeypatch
+):
+    """UNMET_PROGRESS=bar draws what a terminal shows (tqdm bars, redrawn with \\r) into the
+    captured stderr; watching the steps' files while they are written changes no output byte."""
+    data_root, _ = published
+    before = parquet_digests((data_root / "published").resolve())
+    monkeypatch.setenv("UNMET_PROGRESS", "bar")
+    result = run_cli(data_root, tiny_inputs, "--full-refresh")
+    assert result.exit_code == 0, result.output
+    frames = result.stderr.split("\r")
+    for step in ("ingest", "demand", "marts", "report"):
+        assert any(re.match(rf"  {step}: 100%\|█+\|", f) for f in frames), (step, frames)
+    # the bar is erased (\r), then the step's end is written over it, without a time stamp
+    assert re.search(r"\r  ingest done in \d+\.\ds: 5 of 5 files", result.stderr)
+    assert parquet_digests((data_root / "published").resolve()) == before

@@ -11,6 +11,7 @@ committed file names every column of every view.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import duckdb
 
 from pipelines import warehouse
 from pipelines.reports.glossary import GLOSSARY
-from pipelines.warehouse import DATASETS, report_models
+from pipelines.warehouse import DATASETS, EXPORTED_MARTS, report_models
 from schemas.datasets import dataset
 
 #: Meanings of dataset columns that have no pydantic description and no glossary entry.
@@ -69,7 +70,7 @@ HEADER = """# Data dictionary
 
 Every view of `unmet.duckdb` (open it read-only, or use `unmet query`), with every column and
 what it means. Generated from the live database by `python -m pipelines.reports.dictionary`; do
-not edit by hand (`tests/reports/test_dictionary.py` fails when a column is missing). Metric rules
+not edit by hand (`tests/reports/test_reports_docs.py` fails when a column is missing). Metric rules
 are in `docs/metrics.md`; example questions in `docs/queries.md`.
 """
 
@@ -81,6 +82,27 @@ def view_descriptions() -> dict[str, str]:
             line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--")
         ]
         out[name] = " ".join(comment)
+    for mart, model in EXPORTED_MARTS.items():
+        out[mart] = (
+            f"The `{model}` report model, written as a Parquet dataset of the run "
+            f"(`{mart}/part-00000.parquet`) for readers of the files without DuckDB. "
+            + out.get(model, "")
+        ).strip()
+    return out
+
+
+#: What the glossary says of color, pattern and size when the customer did not say: true of the
+#: report models that write '-' there (`coalesce(color, '-') as color`); the datasets and the
+#: other models hold NULL.
+NOT_SAID = "('-' when the customer did not say)"
+_DASHED = re.compile(r"coalesce\(\w+, '-'\) as (\w+)")
+
+
+def dashed_columns() -> dict[str, set[str]]:
+    """view -> the columns its SQL writes as '-' when not stated (an exported mart: its model's)."""
+    out = {name: set(_DASHED.findall(sql)) for name, sql in report_models()}
+    for mart, model in EXPORTED_MARTS.items():
+        out[mart] = out.get(model, set())
     return out
 
 
@@ -89,9 +111,13 @@ def meaning(view: str, column: str) -> str:
     field = getattr(model, "model_fields", {}).get(column) if model else None
     if field is not None and field.description:
         return field.description
-    if column in GLOSSARY:
-        return GLOSSARY[column][1]
-    return NOTES.get(column, "")
+    text = GLOSSARY[column][1] if column in GLOSSARY else NOTES.get(column, "")
+    dashed = column in dashed_columns().get(view, set())
+    if NOT_SAID in text and not dashed:
+        return text.replace(NOT_SAID, "(NULL when the customer did not say)")
+    if dashed and "'-'" not in text:
+        return text.rstrip(".") + " ('-' when not stated)."
+    return text
 
 
 def columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:

@@ -56,3 +56,35 @@ def test_a_week_without_data_names_the_weeks_that_have_data(
     assert result.exit_code == 1
     assert "no demand events in week 2020-W10; weeks with data: " in result.output
     assert "2026-W38" in result.output and "2026-W47" in result.output
+
+
+@pytest.mark.slow  # two whole runs on the tiny inputs
+def test_run_with_a_week_without_data_publishes_the_data_and_refuses_the_report(
+    tiny_inputs: Path, data_root: Path
+):
+    """`unmet run --week W` refuses a week with no data as `unmet report --week W` does (exit 1,
+    the weeks that have data listed), after publishing the run: the data does not depend on the
+    week, and the next cron run would only redo the same work."""
+    args = ["run", "--data-root", str(data_root), "--inputs", str(tiny_inputs),
+            "--as-of", "2026-11-25T00:00:00+00:00", "--week", "2020-W10"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "Error: no demand events in week 2020-W10; weeks with data: 2026-W47" in result.output
+    assert "the run's data was published" in result.output
+    published = (data_root / "published").resolve()
+    assert (published / "unmet.duckdb").is_file()
+    assert not (data_root / "reports" / "2020-W10").exists()
+    # the same week again, now that the inputs are up to date: the same refusal, nothing rendered
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1, again.output
+    assert "up to date" in again.output and f"the published run ({published.name}) is kept" in (
+        again.output
+    )
+    assert "Error: no demand events in week 2020-W10; weeks with data: 2026-W47" in again.output
+    assert (data_root / "published").resolve() == published
+    assert not (data_root / "reports" / "2020-W10").exists()
+    # a week with data is reported by the same command
+    good = CliRunner().invoke(cli, [*args[:-1], "2026-W47"])
+    assert good.exit_code == 0, good.output
+    assert (data_root / "reports" / "2026-W47" / "report.html").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -282,7 +283,7 @@ def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped
     sku), in-stock lookups at other stores, and consenting customers' notes."""
     from datetime import datetime
 
-    from reports_golden import event, make_db, signal
+    from reports_golden import STORES, event, make_db, signal
 
     ev = [
         event("O1", sku="K1", customer_ref="C1"),
@@ -323,6 +324,7 @@ def _stock_db(tmp_path) -> duckdb.DuckDBPyConnection:  # type: ignore[no-untyped
             "stg_frontline_notes": notes,
             "stg_catalog": catalog,
             "stg_oos_lookups": lookups,
+            "stg_stores": STORES,
         },
     )
     return duckdb.connect(str(path), read_only=True)
@@ -358,3 +360,80 @@ def test_store_followups_quote_the_note_and_drop_unknown_items(tmp_path):
     # O6 (consenting C2, "something warm") names neither a sku nor a category: nothing to offer
     assert got == [("C1", "coat", "K1", "Wool coat", "navy wool coat in M, call back", "O1")]
     assert rows(con, "select count(*) from rpt_consenting_demand") == [(2,)]
+
+
+def test_combinations_are_written_as_people_write_them(synthetic_root, tmp_path):
+    """The mart joins a combination's values with '|' (a dataset key); every report model, the
+    report and the store page write them as people do: 'grey, solid'."""
+    from pipelines.reports import render, store
+
+    db = synthetic_root / "unmet.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        joined = rows(con, "select value from mart_unmet_demand where attribute like '%+%'")
+        assert joined and all("|" in v for (v,) in joined)
+        shown = []
+        for view in ("rpt_top_attributes", "rpt_store_attributes"):
+            values = rows(con, f"select value from {view} where attribute like '%+%'")
+            assert values, view
+            shown += [v for (v,) in values]
+        assert all(", " in v and "|" not in v for v in shown), shown
+        stores = [s for (s,) in rows(con, "select distinct store_id from rpt_store_attributes")]
+    finally:
+        con.close()
+    week = "2026-W47"
+    pages = [
+        render.write_weekly(db, tmp_path, week) / "report.html",
+        store.write_store(db, tmp_path, week, stores[0]),
+    ]
+    for page in pages:
+        text = page.read_text()
+        assert not re.search(r"[a-z0-9]\|[a-z0-9]", text, re.I), page
+    assert any(v in pages[0].read_text() for v in shown)
+
+
+def test_store_page_lists_the_skus_and_styles_to_reorder(tmp_path):
+    """The store view names what to re-order or transfer: sku, style, and the other stores that
+    have it in stock (S002 found K1), on the page and in its CSV."""
+    import csv
+
+    from pipelines.reports import store
+
+    _stock_db(tmp_path).close()
+    page = store.write_store(tmp_path / "stock.duckdb", tmp_path / "reports", "2026-W47", "s001")
+    html = page.read_text()
+    section = html.split("re-order or transfer", 1)[1].split("<h2>", 1)[0]
+    assert re.search(r">K1<.*>Wool coat<", section, re.S) and ">K9<" in section
+    with page.with_name("S001.reorder.csv").open() as handle:
+        got = [(r["sku"], r["style"], r["stores_in_stock"]) for r in csv.DictReader(handle)]
+    assert got == [("K1", "Wool coat", "1"), ("K9", "(not in catalog)", "0")]
+
+
+def test_store_page_cards_compare_with_last_week_and_the_chain_median(synthetic_root, tmp_path):
+    """The store view's cards: events vs the week before, and the capture rate beside the chain
+    median and the store's rank (numbers from rpt_store_ranking)."""
+    from pipelines.reports import store
+
+    db = synthetic_root / "unmet.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        store_id = rows(con, "select min(store_id) from rpt_store_ranking")[0][0]
+        (_, before, *_), (_, now, rate, median, rank) = con.execute(
+            "select iso_week, events, capture_rate, chain_median_capture_rate, "
+            "rank_by_capture_rate from rpt_store_ranking where store_id = ? "
+            "and iso_week in ('2026-W46', '2026-W47') order by iso_week",
+            [store_id],
+        ).fetchall()
+    finally:
+        con.close()
+    html = store.write_store(db, tmp_path, "2026-W47", store_id.lower()).read_text()
+    cards = {
+        label: (value, detail)
+        for label, value, detail in re.findall(
+            r">([^<>]+)</div><div class='v'>([^<]*)</div><div class='d[^']*'>([^<]*)</div>", html
+        )
+    }
+    assert cards["Capture rate"] == (f"{rate:.2f}", f"chain median {median:.2f} · rank {rank}")
+    change = now - before
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    assert cards["Unmet events"][1] == f"{sign}{abs(change)} vs prev. week", cards

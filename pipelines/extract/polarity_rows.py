@@ -1,0 +1,410 @@
+"""The polarity model's hot path: each mention's weight rows, looked up without feature strings.
+
+:func:`~pipelines.extract.polarity.mention_features` spells every feature as a string
+(``"p21=the navy"``, ``"gbc=buy|color"``): that is what training sees and what the model file's
+keys are. Building ~30 such strings per mention and hashing them was most of the extractor's
+time (issue 13, docs/extraction.md "Speed"). Here the model file's keys are split once, at load,
+into tables by template and by the parts a mention already holds (its attribute, its rule
+polarity, the words around it, the cue phrases of the note): ``"p21=the navy"`` becomes
+``p21["the"]["navy"]``, ``"gbc=buy|color"`` becomes ``by_attr["color"].groups[0]["buy"]``. A
+mention's rows are then looked up from those parts directly.
+
+:func:`mention_rows` yields, for each mention, the very rows that
+``PolarityModel.scores(parts)`` finds for the feature strings, in the same order, so the sums
+(and every decision, ties included) are bit-identical; ``tests/extract/test_extract_polarity_rows.py``
+checks that on the whole corpus, with the shipped model and with a model that has a weight for
+every feature the corpus produces. A model key of a template this module does not know fails
+the load, so a new feature template cannot be silently ignored.
+"""
+
+from __future__ import annotations
+
+from pipelines.extract.polarity import (
+    _FIRST_PERSON,
+    _NEGATION,
+    _QUOTES,
+    _WORD,
+    _WORD_GROUPS,
+    BAGS,
+    NONE,
+    WINDOW,
+    PolarityModel,
+    _spans,
+)
+from pipelines.extract.scanner import lower_same_length
+from pipelines.extract.tokens import ATTR, CUE, END, KIND, POLARITY, START, VALUE, Token
+
+Row = tuple[float, ...]
+#: Templates "t=value": one row per value.
+_SIMPLE = ("a", "r", "w0", "p1", "p2", "n1", "n2", "prev", "next", "sz", "cbc", "cbs", "cac",
+           "cas", "cpbc", "cpbs", "cpac", "cpas")  # fmt: skip
+#: Templates "t=x|y" and "t=x y", looked up as table[x][y].
+_PAIRS = {"ar": "|", "raw": "|", "v": "|", "vr": "|", "nth": "|", "p21": " ", "n12": " "}
+#: Templates "t=word|attribute", looked up per attribute (see `AttributeRows`).
+_BY_ATTRIBUTE = ("ap1", "an1")
+#: Word-group templates: "t=group" and "t=group|attribute".
+_GROUP_TEMPLATES = ("nb", "na", "gbc", "gbs", "gac", "gas")
+#: Features without "=": "flag|attribute" or a bare flag.
+_FLAGS = ("cond", "neg3", "one", "in", "ibuy")
+_SINGLE = ("first", "quoted", "after_quoted", "question", "clause_first")
+_EMPTY: dict = {}
+
+
+class AttributeRows:
+    """The rows of the features that end in "|<attribute>", for one attribute."""
+
+    __slots__ = ("ap1", "an1", "flags", "cmp_than", "cmp_more", "nb", "na", "groups", "nth")
+
+    def __init__(self) -> None:
+        self.ap1: dict[str, Row] = {}
+        self.an1: dict[str, Row] = {}
+        self.flags: dict[str, Row] = {}  # cond, neg3, one, in, ibuy
+        self.cmp_than: Row | None = None
+        self.cmp_more: Row | None = None
+        #: nearest word group before/after: group -> [row of "nb=g", row of "nb=g|attr"]
+        self.nb: dict[str, list[Row]] = {}
+        self.na: dict[str, list[Row]] = {}
+        #: "gbc", "gbs", "gac", "gas": group -> [row of "gbc=g", row of "gbc=g|attr"]
+        self.groups: tuple[dict[str, list[Row]], ...] = ({}, {}, {}, {})
+        self.nth: dict[str, Row] = {}
+
+
+class ModelTables:
+    """A `PolarityModel`'s weights split by template (built once per model)."""
+
+    __slots__ = ("simple", "pairs", "attributes", "single", "bags", "words")
+
+    def __init__(self, model: PolarityModel) -> None:
+        self.simple: dict[str, dict[str, Row]] = {t: {} for t in _SIMPLE}
+        self.pairs: dict[str, dict[str, dict[str, Row]]] = {t: {} for t in _PAIRS}
+        #: per attribute; an attribute the model has no such key for gets an empty one
+        self.attributes: dict[str, AttributeRows] = {}
+        self.single: dict[str, Row] = {}
+        self.bags = model.bags
+        plain: dict[str, dict[str, Row]] = {t: {} for t in _GROUP_TEMPLATES}
+        suffixed: dict[str, dict[str, dict[str, Row]]] = {t: {} for t in _GROUP_TEMPLATES}
+        for key, row in model.weights.items():
+            template, eq, rest = key.partition("=")
+            if not eq:
+                template, bar, attr = key.partition("|")
+                if bar and template in _FLAGS:
+                    self._attr(attr).flags[template] = row
+                elif not bar and template in _SINGLE:
+                    self.single[template] = row
+                else:
+                    raise ValueError(f"polarity model: unknown feature {key!r}")
+            elif template in BAGS:
+                continue  # model.bags has them
+            elif template in self.simple:
+                self.simple[template][rest] = row
+            elif template in _PAIRS:
+                first, _, second = rest.partition(_PAIRS[template])
+                self.pairs[template].setdefault(first, {})[second] = row
+            elif template in _BY_ATTRIBUTE:
+                word, _, attr = rest.rpartition("|")
+                getattr(self._attr(attr), template)[word] = row
+            elif template == "cmp":
+                kind, _, attr = rest.partition("|")
+                if kind not in ("than", "more"):
+                    raise ValueError(f"polarity model: unknown feature {key!r}")
+                setattr(self._attr(attr), "cmp_" + kind, row)
+            elif template in _GROUP_TEMPLATES:
+                group, bar, attr = rest.partition("|")
+                if bar:
+                    suffixed[template].setdefault(attr, {})[group] = row
+                else:
+                    plain[template][group] = row
+            else:
+                raise ValueError(f"polarity model: unknown feature {key!r}")
+        for attr in {a for by in suffixed.values() for a in by} | self.pairs["nth"].keys():
+            self._attr(attr)
+        for attr, rows in self.attributes.items():
+            for template in _GROUP_TEMPLATES:
+                own = suffixed[template].get(attr, _EMPTY)
+                table = rows.nb if template == "nb" else rows.na if template == "na" else None
+                if table is None:
+                    table = rows.groups[("gbc", "gbs", "gac", "gas").index(template)]
+                for group in plain[template].keys() | own.keys():
+                    table[group] = [r for r in (plain[template].get(group), own.get(group)) if r]
+        for attr, rows in self.pairs["nth"].items():
+            self._attr(attr).nth = rows
+        self.words = plain  # the group rows of an attribute the model never saw with a suffix
+
+    def _attr(self, attr: str) -> AttributeRows:
+        rows = self.attributes.get(attr)
+        if rows is None:
+            rows = self.attributes[attr] = AttributeRows()
+        return rows
+
+    def for_attribute(self, attr: str) -> AttributeRows:
+        """The rows for `attr`; an attribute with no suffixed key still gets the plain rows."""
+        rows = self.attributes.get(attr)
+        if rows is None:
+            rows = self._attr(attr)
+            for template in _GROUP_TEMPLATES:
+                table = rows.nb if template == "nb" else rows.na if template == "na" else None
+                if table is None:
+                    table = rows.groups[("gbc", "gbs", "gac", "gas").index(template)]
+                for group, row in self.words[template].items():
+                    table[group] = [row]
+        return rows
+
+
+def tables_of(model: PolarityModel) -> ModelTables:
+    """`model`'s tables, built on first use and kept on the model."""
+    tables = model.tables
+    if tables is None:
+        tables = model.tables = ModelTables(model)
+    return tables
+
+
+def _group_rows(words: list[str], table: dict[str, list[Row]], rows: list[Row]) -> None:
+    """Extend `rows` with the rows of the word groups of `words`, groups in sorted order (as
+    `mention_features` emits "gbc=<group>", "gbc=<group>|<attr>")."""
+    found: set[str] = set()
+    get = _WORD_GROUPS.get
+    for word in words:
+        hit = get(word)
+        if hit is not None:
+            found.update(hit)
+    for group in sorted(found):
+        hit_rows = table.get(group)
+        if hit_rows is not None:
+            rows.extend(hit_rows)
+
+
+def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[list[Row]]:
+    """For every mention token of `tokens`, in token order, the model rows of its features:
+    what `model.scores(parts)` sums for `mention_features(text, tokens)`, in the same order.
+
+    Mirrors :func:`~pipelines.extract.polarity.mention_features` line by line; keep the two in
+    step (the test compares them on the corpus)."""
+    t = tables_of(model)
+    simple, pairs, single = t.simple, t.pairs, t.single
+    bag_bc, bag_bs, bag_ac, bag_as = t.bags
+    a_rows, r_rows, w0_rows = simple["a"], simple["r"], simple["w0"]
+    p1_rows, p2_rows, n1_rows, n2_rows = simple["p1"], simple["p2"], simple["n1"], simple["n2"]
+    ar_rows, raw_rows, v_rows, vr_rows = pairs["ar"], pairs["raw"], pairs["v"], pairs["vr"]
+    p21_rows, n12_rows, sz_rows = pairs["p21"], pairs["n12"], simple["sz"]
+    prev_rows, next_rows = simple["prev"], simple["next"]
+    cue_rows = (simple["cbc"], simple["cbs"], simple["cac"], simple["cas"])
+    phrase_rows = (simple["cpbc"], simple["cpbs"], simple["cpac"], simple["cpas"])
+    first_row, quoted_row = single.get("first"), single.get("quoted")
+    after_quoted_row, question_row = single.get("after_quoted"), single.get("question")
+    clause_first_row = single.get("clause_first")
+    low = lower_same_length(text)
+    findall = _WORD.findall
+    spans = _spans(tokens, len(low))
+    mentions = [i for i, tok in enumerate(tokens) if tok[KIND] == "mention"]
+    cues = [
+        (tok[START], tok[END], f"{c.polarity}:{c.scope}:{c.attribute or ''}",
+         low[tok[START] : tok[END]])
+        for tok in tokens
+        if tok[KIND] == "cue"
+        for c in (tok[CUE],)
+    ]  # fmt: skip
+    words = findall(low, 0, 80)
+    first = words[0] if words else "^"
+    voice = "i" if _FIRST_PERSON.intersection(words) else "3"
+    w0_row = w0_rows.get(first)
+    v_by_attr = v_rows.get(voice, _EMPTY)
+    vr_row_of = vr_rows.get(voice, _EMPTY)
+    out: list[list[Row]] = []
+    seen_in_sentence: dict[tuple[int, str], int] = {}
+    quoted_before: tuple[int, str] | None = None
+    for position, i in enumerate(mentions):
+        tok = tokens[i]
+        attr, rule, start, end = tok[ATTR], tok[POLARITY], tok[START], tok[END]
+        sent, clause, clause_end, sent_end = spans[i]
+        by = t.for_attribute(attr)
+        rows: list[Row] = []
+        append = rows.append
+        # a, r, ar, raw, w0, v, vr, sz
+        row = a_rows.get(attr)
+        if row is not None:
+            append(row)
+        row = r_rows.get(rule)
+        if row is not None:
+            append(row)
+        row = ar_rows.get(attr, _EMPTY).get(rule)
+        if row is not None:
+            append(row)
+        row = raw_rows.get(attr, _EMPTY).get(low[start:end])
+        if row is not None:
+            append(row)
+        if w0_row is not None:
+            append(w0_row)
+        row = v_by_attr.get(attr)
+        if row is not None:
+            append(row)
+        row = vr_row_of.get(rule)
+        if row is not None:
+            append(row)
+        if attr == "size":
+            row = sz_rows.get("num" if tok[VALUE][:1].isdigit() else "letter")
+            if row is not None:
+                append(row)
+        bc = findall(low, clause, start)[-WINDOW:]
+        bs = findall(low, sent, clause)[-WINDOW:] if clause > sent else []
+        ac = findall(low, end, clause_end)[:WINDOW]
+        as_ = findall(low, clause_end, sent_end)[:WINDOW] if sent_end > clause_end else []
+        before = bs + bc
+        after = ac + as_
+        p1 = before[-1] if before else "^"
+        p2 = before[-2] if len(before) > 1 else "^"
+        n1 = after[0] if after else "$"
+        n2 = after[1] if len(after) > 1 else "$"
+        # p1, p2, p21, n1, n2, n12, ap1, an1
+        row = p1_rows.get(p1)
+        if row is not None:
+            append(row)
+        row = p2_rows.get(p2)
+        if row is not None:
+            append(row)
+        row = p21_rows.get(p2, _EMPTY).get(p1)
+        if row is not None:
+            append(row)
+        row = n1_rows.get(n1)
+        if row is not None:
+            append(row)
+        row = n2_rows.get(n2)
+        if row is not None:
+            append(row)
+        row = n12_rows.get(n1, _EMPTY).get(n2)
+        if row is not None:
+            append(row)
+        row = by.ap1.get(p1)
+        if row is not None:
+            append(row)
+        row = by.an1.get(n1)
+        if row is not None:
+            append(row)
+        flags = by.flags
+        if "if" in before or "unless" in before:
+            row = flags.get("cond")
+            if row is not None:
+                append(row)
+        # _near_features
+        get = _WORD_GROUPS.get
+        for word in reversed(bc):
+            hit = get(word)
+            if hit is not None:
+                table = by.nb
+                for g in hit:
+                    group_rows = table.get(g)
+                    if group_rows is not None:
+                        rows.extend(group_rows)
+                break
+        for word in ac:
+            hit = get(word)
+            if hit is not None:
+                table = by.na
+                for g in hit:
+                    group_rows = table.get(g)
+                    if group_rows is not None:
+                        rows.extend(group_rows)
+                break
+        near = bc[-3:]
+        if "than" in near:
+            if by.cmp_than is not None:
+                append(by.cmp_than)
+        elif "more" in near or "less" in near:
+            if by.cmp_more is not None:
+                append(by.cmp_more)
+        if any(w in _NEGATION for w in near):
+            row = flags.get("neg3")
+            if row is not None:
+                append(row)
+        if ac[:1] == ["one"] or ac[:1] == ["ones"]:
+            row = flags.get("one")
+            if row is not None:
+                append(row)
+        if bc[-1:] == ["in"]:
+            row = flags.get("in")
+            if row is not None:
+                append(row)
+        if voice == "i" and _FIRST_PERSON.intersection(bc):
+            row = flags.get("ibuy")
+            if row is not None and any("buy" in get(w, ()) for w in bc):
+                append(row)
+        groups = by.groups
+        if bc:
+            _group_rows(bc, groups[0], rows)
+        if bs:
+            _group_rows(bs, groups[1], rows)
+        if ac:
+            _group_rows(ac, groups[2], rows)
+        if as_:
+            _group_rows(as_, groups[3], rows)
+        for cue_start, cue_end, cue_kind, cue_phrase in cues:
+            if cue_end <= start and cue_start >= sent:
+                where = 0 if cue_start >= clause else 1
+            elif cue_start >= end and cue_end <= sent_end:
+                where = 2 if cue_end <= clause_end else 3
+            else:
+                continue
+            row = cue_rows[where].get(cue_kind)
+            if row is not None:
+                append(row)
+            row = phrase_rows[where].get(cue_phrase)
+            if row is not None:
+                append(row)
+        # the mention among the others
+        key = (sent, attr)
+        nth = seen_in_sentence.get(key, 0)
+        seen_in_sentence[key] = nth + 1
+        row = by.nth.get(str(min(nth, 2)))
+        if row is not None:
+            append(row)
+        if position == 0 and first_row is not None:
+            append(first_row)
+        prev = tokens[mentions[position - 1]] if position else None
+        if prev is not None and prev[END] >= start - 4 and prev[START] >= sent:
+            row = prev_rows.get(prev[ATTR])
+            if row is not None:
+                append(row)
+        nxt = tokens[mentions[position + 1]] if position + 1 < len(mentions) else None
+        if nxt is not None and nxt[START] <= end + 4 and nxt[END] <= sent_end:
+            row = next_rows.get(nxt[ATTR])
+            if row is not None:
+                append(row)
+        quoted = start and low[start - 1] in _QUOTES
+        if quoted and quoted_row is not None:
+            append(quoted_row)
+        if quoted_before is not None and quoted_before[0] == sent and quoted_before[1] == attr:
+            if after_quoted_row is not None:
+                append(after_quoted_row)
+        if quoted:
+            quoted_before = (sent, attr)
+        if question_row is not None and "?" in low[start:sent_end]:
+            append(question_row)
+        if clause_first_row is not None and start <= clause + 1:
+            append(clause_first_row)
+        # the bags of words, as `PolarityModel.scores` adds them
+        if bc:
+            rows.extend(filter(None, map(bag_bc.get, bc)))
+        if bs:
+            rows.extend(filter(None, map(bag_bs.get, bs)))
+        if ac:
+            rows.extend(filter(None, map(bag_ac.get, ac)))
+        if as_:
+            rows.extend(filter(None, map(bag_as.get, as_)))
+        out.append(rows)
+    return out
+
+
+def assign_model_polarity(text: str, tokens: list[Token], model: PolarityModel) -> None:
+    """Set the polarity of every mention token from `model`, in place (``none``: not an
+    attribute; the extractor drops it). A size modifier is never dropped."""
+    all_rows = mention_rows(text, tokens, model)
+    intercepts, classes = model.intercepts, model.classes
+    k = 0
+    for tok in tokens:
+        if tok[KIND] == "mention":
+            total = list(map(sum, zip(intercepts, *all_rows[k], strict=False)))
+            polarity = classes[total.index(max(total))]  # ties: the first class (`decide`)
+            k += 1
+            if polarity != NONE or tok[ATTR] != "size_modifier":
+                tok[POLARITY] = polarity
+            # else: labellers mark modifiers only on a size ("xsp"), so "none" for a lone
+            # modifier ("plus size jeans") is not learned: it keeps the rules' reading

@@ -19,6 +19,11 @@ the load, so a new feature template cannot be silently ignored.
 
 from __future__ import annotations
 
+try:  # only for the annotations Cython reads when it compiles this module (setup.py)
+    import cython
+except ImportError:  # pure Python: annotations are never evaluated here
+    cython = None
+
 from pipelines.extract.polarity import (
     _FIRST_PERSON,
     _NEGATION,
@@ -32,7 +37,7 @@ from pipelines.extract.polarity import (
     _spans,
 )
 from pipelines.extract.scanner import lower_same_length
-from pipelines.extract.tokens import ATTR, CUE, END, KIND, POLARITY, START, VALUE, Token
+from pipelines.extract.tokens import ATTR, CUE, END, KIND, POLARITY, START, VALUE
 
 Row = tuple[float, ...]
 #: Templates "t=value": one row per value.
@@ -48,6 +53,11 @@ _GROUP_TEMPLATES = ("nb", "na", "gbc", "gbs", "gac", "gas")
 _FLAGS = ("cond", "neg3", "one", "in", "ibuy")
 _SINGLE = ("first", "quoted", "after_quoted", "question", "clause_first")
 _EMPTY: dict = {}
+#: every word of a word group, and the "buy" group's words ("i ordered/got/kept the X")
+_GROUP_WORDS = frozenset(_WORD_GROUPS)
+_BUY_WORDS = frozenset(w for w, groups in _WORD_GROUPS.items() if "buy" in groups)
+_CONDITION = frozenset({"if", "unless"})
+_NTH = ("0", "1")
 
 
 class AttributeRows:
@@ -158,37 +168,64 @@ def tables_of(model: PolarityModel) -> ModelTables:
     return tables
 
 
-def _group_rows(words: list[str], table: dict[str, list[Row]], rows: list[Row]) -> None:
-    """Extend `rows` with the rows of the word groups of `words`, groups in sorted order (as
-    `mention_features` emits "gbc=<group>", "gbc=<group>|<attr>")."""
-    found: set[str] = set()
-    get = _WORD_GROUPS.get
+def _group_rows(words: frozenset, table: dict, rows: list) -> None:
+    """Extend `rows` with the rows of the word groups of `words` (grouped words of a window),
+    groups in sorted order (as `mention_features` emits "gbc=<group>", "gbc=<group>|<attr>")."""
+    found: set = set()
+    groups: dict = _WORD_GROUPS
     for word in words:
-        hit = get(word)
-        if hit is not None:
-            found.update(hit)
+        found.update(groups[word])
     for group in sorted(found):
         hit_rows = table.get(group)
         if hit_rows is not None:
             rows.extend(hit_rows)
 
 
-def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[list[Row]]:
+def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
     """For every mention token of `tokens`, in token order, the model rows of its features:
     what `model.scores(parts)` sums for `mention_features(text, tokens)`, in the same order.
 
     Mirrors :func:`~pipelines.extract.polarity.mention_features` line by line; keep the two in
     step (the test compares them on the corpus)."""
+    # the local annotations let Cython call the dicts' C API directly (compiled build)
     t = tables_of(model)
-    simple, pairs, single = t.simple, t.pairs, t.single
-    bag_bc, bag_bs, bag_ac, bag_as = t.bags
-    a_rows, r_rows, w0_rows = simple["a"], simple["r"], simple["w0"]
-    p1_rows, p2_rows, n1_rows, n2_rows = simple["p1"], simple["p2"], simple["n1"], simple["n2"]
-    ar_rows, raw_rows, v_rows, vr_rows = pairs["ar"], pairs["raw"], pairs["v"], pairs["vr"]
-    p21_rows, n12_rows, sz_rows = pairs["p21"], pairs["n12"], simple["sz"]
-    prev_rows, next_rows = simple["prev"], simple["next"]
+    simple: dict = t.simple
+    pairs: dict = t.pairs
+    single: dict = t.single
+    bag_bc: dict = t.bags[0]
+    bag_bs: dict = t.bags[1]
+    bag_ac: dict = t.bags[2]
+    bag_as: dict = t.bags[3]
+    a_rows: dict = simple["a"]
+    r_rows: dict = simple["r"]
+    w0_rows: dict = simple["w0"]
+    p1_rows: dict = simple["p1"]
+    p2_rows: dict = simple["p2"]
+    n1_rows: dict = simple["n1"]
+    n2_rows: dict = simple["n2"]
+    ar_rows: dict = pairs["ar"]
+    raw_rows: dict = pairs["raw"]
+    v_rows: dict = pairs["v"]
+    vr_rows: dict = pairs["vr"]
+    p21_rows: dict = pairs["p21"]
+    n12_rows: dict = pairs["n12"]
+    sz_rows: dict = simple["sz"]
+    prev_rows: dict = simple["prev"]
+    next_rows: dict = simple["next"]
     cue_rows = (simple["cbc"], simple["cbs"], simple["cac"], simple["cas"])
     phrase_rows = (simple["cpbc"], simple["cpbs"], simple["cpac"], simple["cpas"])
+    word_groups: dict = _WORD_GROUPS
+    group_words: frozenset = _GROUP_WORDS
+    buy_words: frozenset = _BUY_WORDS
+    negation: frozenset = _NEGATION
+    first_person: frozenset = _FIRST_PERSON
+    table: dict
+    rows: list
+    bc: list
+    bs: list
+    ac: list
+    as_: list
+    low: str
     first_row, quoted_row = single.get("first"), single.get("quoted")
     after_quoted_row, question_row = single.get("after_quoted"), single.get("question")
     clause_first_row = single.get("clause_first")
@@ -205,19 +242,37 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
     ]  # fmt: skip
     words = findall(low, 0, 80)
     first = words[0] if words else "^"
-    voice = "i" if _FIRST_PERSON.intersection(words) else "3"
+    voice = "i" if first_person.intersection(words) else "3"
     w0_row = w0_rows.get(first)
-    v_by_attr = v_rows.get(voice, _EMPTY)
-    vr_row_of = vr_rows.get(voice, _EMPTY)
-    out: list[list[Row]] = []
-    seen_in_sentence: dict[tuple[int, str], int] = {}
+    v_by_attr: dict = v_rows.get(voice, _EMPTY)
+    vr_row_of: dict = vr_rows.get(voice, _EMPTY)
+    out: list = []
+    seen_in_sentence: dict = {}
+    position: cython.Py_ssize_t
+    i: cython.Py_ssize_t
+    start: cython.Py_ssize_t
+    end: cython.Py_ssize_t
+    sent: cython.Py_ssize_t
+    clause: cython.Py_ssize_t
+    clause_end: cython.Py_ssize_t
+    sent_end: cython.Py_ssize_t
+    cue_start: cython.Py_ssize_t
+    cue_end: cython.Py_ssize_t
+    nth: cython.Py_ssize_t
+    where: cython.Py_ssize_t
+    tok: list
+    attr: str
+    p1: str
+    p2: str
+    n1: str
+    n2: str
     quoted_before: tuple[int, str] | None = None
     for position, i in enumerate(mentions):
         tok = tokens[i]
         attr, rule, start, end = tok[ATTR], tok[POLARITY], tok[START], tok[END]
         sent, clause, clause_end, sent_end = spans[i]
         by = t.for_attribute(attr)
-        rows: list[Row] = []
+        rows = []
         append = rows.append
         # a, r, ar, raw, w0, v, vr, sz
         row = a_rows.get(attr)
@@ -248,12 +303,21 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
         bs = findall(low, sent, clause)[-WINDOW:] if clause > sent else []
         ac = findall(low, end, clause_end)[:WINDOW]
         as_ = findall(low, clause_end, sent_end)[:WINDOW] if sent_end > clause_end else []
-        before = bs + bc
-        after = ac + as_
-        p1 = before[-1] if before else "^"
-        p2 = before[-2] if len(before) > 1 else "^"
-        n1 = after[0] if after else "$"
-        n2 = after[1] if len(after) > 1 else "$"
+        # the last two words before and the first two after, across the clause boundary
+        if len(bc) > 1:
+            p1, p2 = bc[-1], bc[-2]
+        elif bc:
+            p1, p2 = bc[0], (bs[-1] if bs else "^")
+        else:
+            p1 = bs[-1] if bs else "^"
+            p2 = bs[-2] if len(bs) > 1 else "^"
+        if len(ac) > 1:
+            n1, n2 = ac[0], ac[1]
+        elif ac:
+            n1, n2 = ac[0], (as_[0] if as_ else "$")
+        else:
+            n1 = as_[0] if as_ else "$"
+            n2 = as_[1] if len(as_) > 1 else "$"
         # p1, p2, p21, n1, n2, n12, ap1, an1
         row = p1_rows.get(p1)
         if row is not None:
@@ -279,31 +343,33 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
         row = by.an1.get(n1)
         if row is not None:
             append(row)
-        flags = by.flags
-        if "if" in before or "unless" in before:
+        flags: dict = by.flags
+        if not _CONDITION.isdisjoint(bc) or not _CONDITION.isdisjoint(bs):
             row = flags.get("cond")
             if row is not None:
                 append(row)
-        # _near_features
-        get = _WORD_GROUPS.get
-        for word in reversed(bc):
-            hit = get(word)
-            if hit is not None:
-                table = by.nb
-                for g in hit:
-                    group_rows = table.get(g)
-                    if group_rows is not None:
-                        rows.extend(group_rows)
-                break
-        for word in ac:
-            hit = get(word)
-            if hit is not None:
-                table = by.na
-                for g in hit:
-                    group_rows = table.get(g)
-                    if group_rows is not None:
-                        rows.extend(group_rows)
-                break
+        # _near_features: the nearest grouped word on each side (most windows have none: the
+        # set intersection, in C, says so without a loop)
+        in_bc = group_words.intersection(bc)
+        in_ac = group_words.intersection(ac)
+        if in_bc:
+            for word in reversed(bc):
+                if word in in_bc:
+                    table = by.nb
+                    for g in word_groups[word]:
+                        group_rows = table.get(g)
+                        if group_rows is not None:
+                            rows.extend(group_rows)
+                    break
+        if in_ac:
+            for word in ac:
+                if word in in_ac:
+                    table = by.na
+                    for g in word_groups[word]:
+                        group_rows = table.get(g)
+                        if group_rows is not None:
+                            rows.extend(group_rows)
+                    break
         near = bc[-3:]
         if "than" in near:
             if by.cmp_than is not None:
@@ -311,7 +377,7 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
         elif "more" in near or "less" in near:
             if by.cmp_more is not None:
                 append(by.cmp_more)
-        if any(w in _NEGATION for w in near):
+        if not negation.isdisjoint(near):
             row = flags.get("neg3")
             if row is not None:
                 append(row)
@@ -323,19 +389,23 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
             row = flags.get("in")
             if row is not None:
                 append(row)
-        if voice == "i" and _FIRST_PERSON.intersection(bc):
+        if voice == "i" and in_bc and not first_person.isdisjoint(bc):
             row = flags.get("ibuy")
-            if row is not None and any("buy" in get(w, ()) for w in bc):
+            if row is not None and not buy_words.isdisjoint(in_bc):
                 append(row)
         groups = by.groups
-        if bc:
-            _group_rows(bc, groups[0], rows)
+        if in_bc:
+            _group_rows(in_bc, groups[0], rows)
         if bs:
-            _group_rows(bs, groups[1], rows)
-        if ac:
-            _group_rows(ac, groups[2], rows)
+            found = group_words.intersection(bs)
+            if found:
+                _group_rows(found, groups[1], rows)
+        if in_ac:
+            _group_rows(in_ac, groups[2], rows)
         if as_:
-            _group_rows(as_, groups[3], rows)
+            found = group_words.intersection(as_)
+            if found:
+                _group_rows(found, groups[3], rows)
         for cue_start, cue_end, cue_kind, cue_phrase in cues:
             if cue_end <= start and cue_start >= sent:
                 where = 0 if cue_start >= clause else 1
@@ -353,7 +423,7 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
         key = (sent, attr)
         nth = seen_in_sentence.get(key, 0)
         seen_in_sentence[key] = nth + 1
-        row = by.nth.get(str(min(nth, 2)))
+        row = by.nth.get(_NTH[nth] if nth < 2 else "2")
         if row is not None:
             append(row)
         if position == 0 and first_row is not None:
@@ -393,15 +463,51 @@ def mention_rows(text: str, tokens: list[Token], model: PolarityModel) -> list[l
     return out
 
 
-def assign_model_polarity(text: str, tokens: list[Token], model: PolarityModel) -> None:
+#: True when this module runs compiled by Cython (setup.py): then the scores are summed in C
+#: doubles (`_scores5`), in the same order as ``sum`` does, so to the same bits.
+COMPILED = not __file__.endswith(".py")
+
+
+def _scores5(intercepts: tuple, rows: list) -> list:
+    """The five class scores: what ``map(sum, zip(intercepts, *rows))`` gives (Python 3.11's
+    ``sum`` adds floats left to right in a C double), without the tuples ``zip`` builds. The
+    annotations make the accumulators C doubles when compiled; pure Python uses `zip`."""
+    s0: float = intercepts[0]
+    s1: float = intercepts[1]
+    s2: float = intercepts[2]
+    s3: float = intercepts[3]
+    s4: float = intercepts[4]
+    w0: float
+    w1: float
+    w2: float
+    w3: float
+    w4: float
+    row: tuple
+    for row in rows:
+        w0, w1, w2, w3, w4 = row  # read as C doubles: the adds below are plain C
+        s0 += w0
+        s1 += w1
+        s2 += w2
+        s3 += w3
+        s4 += w4
+    return [s0, s1, s2, s3, s4]
+
+
+def assign_model_polarity(text: str, tokens: list, model: PolarityModel) -> None:
     """Set the polarity of every mention token from `model`, in place (``none``: not an
     attribute; the extractor drops it). A size modifier is never dropped."""
-    all_rows = mention_rows(text, tokens, model)
-    intercepts, classes = model.intercepts, model.classes
-    k = 0
+    all_rows: list = mention_rows(text, tokens, model)
+    intercepts: tuple = model.intercepts
+    classes: tuple = model.classes
+    total: list
+    typed = COMPILED and len(intercepts) == 5
+    k: cython.Py_ssize_t = 0
     for tok in tokens:
         if tok[KIND] == "mention":
-            total = list(map(sum, zip(intercepts, *all_rows[k], strict=False)))
+            if typed:
+                total = _scores5(intercepts, all_rows[k])
+            else:
+                total = list(map(sum, zip(intercepts, *all_rows[k], strict=False)))
             polarity = classes[total.index(max(total))]  # ties: the first class (`decide`)
             k += 1
             if polarity != NONE or tok[ATTR] != "size_modifier":

@@ -220,6 +220,7 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
     negation: frozenset = _NEGATION
     first_person: frozenset = _FIRST_PERSON
     table: dict
+    inner: dict
     rows: list
     bc: list
     bs: list
@@ -281,10 +282,12 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         row = r_rows.get(rule)
         if row is not None:
             append(row)
-        row = ar_rows.get(attr, _EMPTY).get(rule)
+        inner = ar_rows.get(attr, _EMPTY)
+        row = inner.get(rule)
         if row is not None:
             append(row)
-        row = raw_rows.get(attr, _EMPTY).get(low[start:end])
+        inner = raw_rows.get(attr, _EMPTY)
+        row = inner.get(low[start:end])
         if row is not None:
             append(row)
         if w0_row is not None:
@@ -325,7 +328,8 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         row = p2_rows.get(p2)
         if row is not None:
             append(row)
-        row = p21_rows.get(p2, _EMPTY).get(p1)
+        inner = p21_rows.get(p2, _EMPTY)
+        row = inner.get(p1)
         if row is not None:
             append(row)
         row = n1_rows.get(n1)
@@ -334,13 +338,16 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         row = n2_rows.get(n2)
         if row is not None:
             append(row)
-        row = n12_rows.get(n1, _EMPTY).get(n2)
+        inner = n12_rows.get(n1, _EMPTY)
+        row = inner.get(n2)
         if row is not None:
             append(row)
-        row = by.ap1.get(p1)
+        inner = by.ap1
+        row = inner.get(p1)
         if row is not None:
             append(row)
-        row = by.an1.get(n1)
+        inner = by.an1
+        row = inner.get(n1)
         if row is not None:
             append(row)
         flags: dict = by.flags
@@ -423,7 +430,8 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         key = (sent, attr)
         nth = seen_in_sentence.get(key, 0)
         seen_in_sentence[key] = nth + 1
-        row = by.nth.get(_NTH[nth] if nth < 2 else "2")
+        inner = by.nth
+        row = inner.get(_NTH[nth] if nth < 2 else "2")
         if row is not None:
             append(row)
         if position == 0 and first_row is not None:

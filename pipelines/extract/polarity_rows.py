@@ -3,18 +3,16 @@
 :func:`~pipelines.extract.polarity.mention_features` spells every feature as a string
 (``"p21=the navy"``, ``"gbc=buy|color"``): that is what training sees and what the model file's
 keys are. Building ~30 such strings per mention and hashing them was most of the extractor's
-time (issue 13, docs/extraction.md "Speed"). Here the model file's keys are split once, at load,
-into tables by template and by the parts a mention already holds (its attribute, its rule
-polarity, the words around it, the cue phrases of the note): ``"p21=the navy"`` becomes
-``p21["the"]["navy"]``, ``"gbc=buy|color"`` becomes ``by_attr["color"].groups[0]["buy"]``. A
-mention's rows are then looked up from those parts directly.
+time (issue 13, docs/extraction.md "Speed"). :mod:`~pipelines.extract.polarity_tables` splits
+the model's keys once into tables by template; :func:`mention_rows` looks each mention's rows
+up from the parts it already holds (attribute, rule polarity, the words around it, the cue
+phrases of the note), e.g. ``pairs["p21"]["the"]["navy"]``.
 
-:func:`mention_rows` yields, for each mention, the very rows that
-``PolarityModel.scores(parts)`` finds for the feature strings, in the same order, so the sums
-(and every decision, ties included) are bit-identical; ``tests/extract/test_extract_polarity_rows.py``
-checks that on the whole corpus, with the shipped model and with a model that has a weight for
-every feature the corpus produces. A model key of a template this module does not know fails
-the load, so a new feature template cannot be silently ignored.
+:func:`mention_rows` yields, for each mention, the very rows that ``PolarityModel.rows(parts)``
+finds for the feature strings, in the same order, so the sums (and every decision, ties
+included) are bit-identical; ``tests/extract/test_extract_polarity_rows.py`` checks that on the
+whole corpus, with the shipped model and with a model that has a weight for every feature the
+corpus produces. Keep this module and ``mention_features`` in step.
 """
 
 from __future__ import annotations
@@ -30,142 +28,21 @@ from pipelines.extract.polarity import (
     _QUOTES,
     _WORD,
     _WORD_GROUPS,
-    BAGS,
     NONE,
     WINDOW,
     PolarityModel,
     _spans,
 )
+from pipelines.extract.polarity_tables import tables_of
 from pipelines.extract.scanner import lower_same_length
 from pipelines.extract.tokens import ATTR, CUE, END, KIND, POLARITY, START, VALUE
 
-Row = tuple[float, ...]
-#: Templates "t=value": one row per value.
-_SIMPLE = ("a", "r", "w0", "p1", "p2", "n1", "n2", "prev", "next", "sz", "cbc", "cbs", "cac",
-           "cas", "cpbc", "cpbs", "cpac", "cpas")  # fmt: skip
-#: Templates "t=x|y" and "t=x y", looked up as table[x][y].
-_PAIRS = {"ar": "|", "raw": "|", "v": "|", "vr": "|", "nth": "|", "p21": " ", "n12": " "}
-#: Templates "t=word|attribute", looked up per attribute (see `AttributeRows`).
-_BY_ATTRIBUTE = ("ap1", "an1")
-#: Word-group templates: "t=group" and "t=group|attribute".
-_GROUP_TEMPLATES = ("nb", "na", "gbc", "gbs", "gac", "gas")
-#: Features without "=": "flag|attribute" or a bare flag.
-_FLAGS = ("cond", "neg3", "one", "in", "ibuy")
-_SINGLE = ("first", "quoted", "after_quoted", "question", "clause_first")
 _EMPTY: dict = {}
 #: every word of a word group, and the "buy" group's words ("i ordered/got/kept the X")
 _GROUP_WORDS = frozenset(_WORD_GROUPS)
 _BUY_WORDS = frozenset(w for w, groups in _WORD_GROUPS.items() if "buy" in groups)
 _CONDITION = frozenset({"if", "unless"})
 _NTH = ("0", "1")
-
-
-class AttributeRows:
-    """The rows of the features that end in "|<attribute>", for one attribute."""
-
-    __slots__ = ("ap1", "an1", "flags", "cmp_than", "cmp_more", "nb", "na", "groups", "nth")
-
-    def __init__(self) -> None:
-        self.ap1: dict[str, Row] = {}
-        self.an1: dict[str, Row] = {}
-        self.flags: dict[str, Row] = {}  # cond, neg3, one, in, ibuy
-        self.cmp_than: Row | None = None
-        self.cmp_more: Row | None = None
-        #: nearest word group before/after: group -> [row of "nb=g", row of "nb=g|attr"]
-        self.nb: dict[str, list[Row]] = {}
-        self.na: dict[str, list[Row]] = {}
-        #: "gbc", "gbs", "gac", "gas": group -> [row of "gbc=g", row of "gbc=g|attr"]
-        self.groups: tuple[dict[str, list[Row]], ...] = ({}, {}, {}, {})
-        self.nth: dict[str, Row] = {}
-
-
-class ModelTables:
-    """A `PolarityModel`'s weights split by template (built once per model)."""
-
-    __slots__ = ("simple", "pairs", "attributes", "single", "bags", "words")
-
-    def __init__(self, model: PolarityModel) -> None:
-        self.simple: dict[str, dict[str, Row]] = {t: {} for t in _SIMPLE}
-        self.pairs: dict[str, dict[str, dict[str, Row]]] = {t: {} for t in _PAIRS}
-        #: per attribute; an attribute the model has no such key for gets an empty one
-        self.attributes: dict[str, AttributeRows] = {}
-        self.single: dict[str, Row] = {}
-        self.bags = model.bags
-        plain: dict[str, dict[str, Row]] = {t: {} for t in _GROUP_TEMPLATES}
-        suffixed: dict[str, dict[str, dict[str, Row]]] = {t: {} for t in _GROUP_TEMPLATES}
-        for key, row in model.weights.items():
-            template, eq, rest = key.partition("=")
-            if not eq:
-                template, bar, attr = key.partition("|")
-                if bar and template in _FLAGS:
-                    self._attr(attr).flags[template] = row
-                elif not bar and template in _SINGLE:
-                    self.single[template] = row
-                else:
-                    raise ValueError(f"polarity model: unknown feature {key!r}")
-            elif template in BAGS:
-                continue  # model.bags has them
-            elif template in self.simple:
-                self.simple[template][rest] = row
-            elif template in _PAIRS:
-                first, _, second = rest.partition(_PAIRS[template])
-                self.pairs[template].setdefault(first, {})[second] = row
-            elif template in _BY_ATTRIBUTE:
-                word, _, attr = rest.rpartition("|")
-                getattr(self._attr(attr), template)[word] = row
-            elif template == "cmp":
-                kind, _, attr = rest.partition("|")
-                if kind not in ("than", "more"):
-                    raise ValueError(f"polarity model: unknown feature {key!r}")
-                setattr(self._attr(attr), "cmp_" + kind, row)
-            elif template in _GROUP_TEMPLATES:
-                group, bar, attr = rest.partition("|")
-                if bar:
-                    suffixed[template].setdefault(attr, {})[group] = row
-                else:
-                    plain[template][group] = row
-            else:
-                raise ValueError(f"polarity model: unknown feature {key!r}")
-        for attr in {a for by in suffixed.values() for a in by} | self.pairs["nth"].keys():
-            self._attr(attr)
-        for attr, rows in self.attributes.items():
-            for template in _GROUP_TEMPLATES:
-                own = suffixed[template].get(attr, _EMPTY)
-                table = rows.nb if template == "nb" else rows.na if template == "na" else None
-                if table is None:
-                    table = rows.groups[("gbc", "gbs", "gac", "gas").index(template)]
-                for group in plain[template].keys() | own.keys():
-                    table[group] = [r for r in (plain[template].get(group), own.get(group)) if r]
-        for attr, rows in self.pairs["nth"].items():
-            self._attr(attr).nth = rows
-        self.words = plain  # the group rows of an attribute the model never saw with a suffix
-
-    def _attr(self, attr: str) -> AttributeRows:
-        rows = self.attributes.get(attr)
-        if rows is None:
-            rows = self.attributes[attr] = AttributeRows()
-        return rows
-
-    def for_attribute(self, attr: str) -> AttributeRows:
-        """The rows for `attr`; an attribute with no suffixed key still gets the plain rows."""
-        rows = self.attributes.get(attr)
-        if rows is None:
-            rows = self._attr(attr)
-            for template in _GROUP_TEMPLATES:
-                table = rows.nb if template == "nb" else rows.na if template == "na" else None
-                if table is None:
-                    table = rows.groups[("gbc", "gbs", "gac", "gas").index(template)]
-                for group, row in self.words[template].items():
-                    table[group] = [row]
-        return rows
-
-
-def tables_of(model: PolarityModel) -> ModelTables:
-    """`model`'s tables, built on first use and kept on the model."""
-    tables = model.tables
-    if tables is None:
-        tables = model.tables = ModelTables(model)
-    return tables
 
 
 def _group_rows(words: frozenset, table: dict, rows: list) -> None:
@@ -189,6 +66,7 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
     step (the test compares them on the corpus)."""
     # the local annotations let Cython call the dicts' C API directly (compiled build)
     t = tables_of(model)
+    attributes: dict = t.attributes
     simple: dict = t.simple
     pairs: dict = t.pairs
     single: dict = t.single
@@ -272,7 +150,9 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         tok = tokens[i]
         attr, rule, start, end = tok[ATTR], tok[POLARITY], tok[START], tok[END]
         sent, clause, clause_end, sent_end = spans[i]
-        by = t.for_attribute(attr)
+        by = attributes.get(attr)
+        if by is None:
+            by = t.for_attribute(attr)
         rows = []
         append = rows.append
         # a, r, ar, raw, w0, v, vr, sz
@@ -362,7 +242,7 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         if in_bc:
             for word in reversed(bc):
                 if word in in_bc:
-                    table = by.nb
+                    table = by.groups[0]
                     for g in word_groups[word]:
                         group_rows = table.get(g)
                         if group_rows is not None:
@@ -371,7 +251,7 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
         if in_ac:
             for word in ac:
                 if word in in_ac:
-                    table = by.na
+                    table = by.groups[1]
                     for g in word_groups[word]:
                         group_rows = table.get(g)
                         if group_rows is not None:
@@ -402,17 +282,17 @@ def mention_rows(text: str, tokens: list, model: PolarityModel) -> list:
                 append(row)
         groups = by.groups
         if in_bc:
-            _group_rows(in_bc, groups[0], rows)
+            _group_rows(in_bc, groups[2], rows)
         if bs:
             found = group_words.intersection(bs)
             if found:
-                _group_rows(found, groups[1], rows)
+                _group_rows(found, groups[3], rows)
         if in_ac:
-            _group_rows(in_ac, groups[2], rows)
+            _group_rows(in_ac, groups[4], rows)
         if as_:
             found = group_words.intersection(as_)
             if found:
-                _group_rows(found, groups[3], rows)
+                _group_rows(found, groups[5], rows)
         for cue_start, cue_end, cue_kind, cue_phrase in cues:
             if cue_end <= start and cue_start >= sent:
                 where = 0 if cue_start >= clause else 1

@@ -17,7 +17,8 @@ help: ## list the targets
 # setup.py compiles these modules with Cython: editing one rebuilds its extension (which Python
 # would otherwise import in place of the edited source)
 COMPILED := pipelines/extract/scanner.py pipelines/extract/extractor.py \
-	pipelines/extract/sizes.py pipelines/extract/context.py pipelines/extract/polarity.py
+	pipelines/extract/sizes.py pipelines/extract/context.py pipelines/extract/polarity.py \
+	pipelines/extract/polarity_rows.py
 
 $(STAMP): pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)

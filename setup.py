@@ -23,6 +23,7 @@ COMPILED = [
     "pipelines/extract/context.py",  # the context rules the scanner calls per match
     # the polarity model's features and dot product run once per mention (docs/extraction.md)
     "pipelines/extract/polarity.py",
+    "pipelines/extract/polarity_rows.py",  # each mention's model rows, looked up per template
 ]
 
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.extract.lexicon import Cue
-from pipelines.extract.polarity import NONE, PolarityModel, assign_model_polarity, default_model
+from pipelines.extract.polarity import NONE, PolarityModel, default_model
+from pipelines.extract.polarity_rows import assign_model_polarity
 from pipelines.extract.scanner import (
     ATTR,
     CUE,

@@ -14,6 +14,9 @@ The fitted model is a JSON file shipped beside this module (``polarity_model.jso
      "trained_on": {...}}
 
 Inference is a sparse dot product in plain Python: deterministic, no network, no scikit-learn.
+The extractor does not build the feature strings at run time: :mod:`~pipelines.extract.polarity_rows`
+looks the same weight rows up by template (the strings here are what training sees and what
+the hot path is tested against).
 The class ``none`` means "not an attribute of an item" ("medium wash", "a tan from the summer"):
 the extractor drops such mentions.
 """
@@ -102,7 +105,7 @@ def flat(parts: Parts) -> list[str]:
 class PolarityModel:
     """A fitted multinomial logistic regression over string features (read-only once built)."""
 
-    __slots__ = ("classes", "intercepts", "weights", "digest", "bags")
+    __slots__ = ("classes", "intercepts", "weights", "digest", "bags", "tables")
 
     def __init__(
         self,
@@ -123,6 +126,8 @@ class PolarityModel:
             if template in BAGS:
                 bags[BAGS.index(template)][word] = row
         self.bags = bags
+        #: the weights split by template for the hot path (`polarity_rows.tables_of`)
+        self.tables: object = None
 
     @classmethod
     def from_json(cls, text: str) -> PolarityModel:
@@ -138,6 +143,10 @@ class PolarityModel:
 
     def scores(self, parts: Parts) -> list[float]:
         """The class scores (log-odds up to a constant) for one mention's features."""
+        return self.row_scores(self.rows(parts))
+
+    def rows(self, parts: Parts) -> list[tuple[float, ...]]:
+        """The weight rows of one mention's features, in feature order (misses dropped)."""
         named, bc, bs, ac, as_ = parts
         # filter(None, ...) drops the misses (None; every row is a non-empty tuple) in C
         rows = list(filter(None, map(self.weights.get, named)))
@@ -150,12 +159,19 @@ class PolarityModel:
             rows.extend(filter(None, map(bags[2].get, ac)))
         if as_:
             rows.extend(filter(None, map(bags[3].get, as_)))
+        return rows
+
+    def row_scores(self, rows: list[tuple[float, ...]]) -> list[float]:
+        """The class scores from the weight rows of a mention's features (in feature order:
+        the sums, and so ties, depend on it)."""
         return list(map(sum, zip(self.intercepts, *rows, strict=False)))
 
     def predict(self, parts: Parts) -> str:
-        total = self.scores(parts)
-        # max returns the first of equal scores: ties go to the first class, deterministically
-        return self.classes[max(range(len(total)), key=total.__getitem__)]
+        return self.decide(self.scores(parts))
+
+    def decide(self, total: list[float]) -> str:
+        """The class of the highest score; ties go to the first class, deterministically."""
+        return self.classes[total.index(max(total))]
 
 
 @cache
@@ -320,18 +336,3 @@ def mention_features(text: str, tokens: list[Token]) -> list[Parts]:
             f.append("clause_first")
         out.append((f, bc, bs, ac, as_))
     return out
-
-
-def assign_model_polarity(text: str, tokens: list[Token], model: PolarityModel) -> None:
-    """Set the polarity of every mention token from `model`, in place (``none``: not an
-    attribute; the extractor drops it). A size modifier is never dropped."""
-    features = mention_features(text, tokens)
-    k = 0
-    for tok in tokens:
-        if tok[KIND] == "mention":
-            polarity = model.predict(features[k])
-            k += 1
-            if polarity != NONE or tok[ATTR] != "size_modifier":
-                tok[POLARITY] = polarity
-            # else: labellers mark modifiers only on a size ("xsp"), so "none" for a lone
-            # modifier ("plus size jeans") is not learned: it keeps the rules' reading

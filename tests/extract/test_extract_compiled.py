@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import context, extractor, polarity, scanner, sizes
+from pipelines.extract import context, extractor, polarity, polarity_rows, scanner, sizes
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPILED = (scanner, extractor, sizes, context, polarity)
+COMPILED = (scanner, extractor, sizes, context, polarity, polarity_rows)
 NOTE_FILES = [
     *sorted((ROOT / "tests" / "data" / "extract").glob("*.jsonl")),
     *sorted((ROOT / "data" / "sample" / "frontline_notes").glob("*.jsonl")),
@@ -39,13 +39,14 @@ class PureSource:
     def find_spec(name, path=None, target=None):
         if name in ("pipelines.extract.scanner", "pipelines.extract.extractor",
                     "pipelines.extract.sizes", "pipelines.extract.context",
-                    "pipelines.extract.polarity"):
+                    "pipelines.extract.polarity", "pipelines.extract.polarity_rows"):
             file = root + "/" + name.replace(".", "/") + ".py"
             return importlib.util.spec_from_file_location(name, file)
         return None
 sys.meta_path.insert(0, PureSource)
-from pipelines.extract import context, extractor, polarity, scanner, sizes
-assert all(m.__file__.endswith(".py") for m in (scanner, extractor, sizes, context, polarity))
+from pipelines.extract import context, extractor, polarity, polarity_rows, scanner, sizes
+assert all(m.__file__.endswith(".py")
+           for m in (scanner, extractor, sizes, context, polarity, polarity_rows))
 notes = json.load(sys.stdin)
 print(json.dumps([repr(extractor.extract(t)) for t in notes]))
 """

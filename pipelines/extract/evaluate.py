@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.extract import corpus
+from pipelines.extract import agreement, corpus
 from pipelines.extract.extractor import EXTRACTOR_VERSION, Extraction, extract
 
 DEV_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "extract" / "dev.jsonl"
@@ -272,6 +272,16 @@ def cv_errors(real: Sequence[dict], folds: int = FOLDS) -> str:
     return "\n".join(out)
 
 
+def compare_with_annotators(real: Sequence[dict], second: Sequence[dict]) -> dict:
+    """The second annotator against the corpus's labels, and the extractor against the same
+    labels on the same sentences (test part only: the second annotator labelled nothing else)."""
+    figures = agreement.agreement(real, second, REAL_FIELDS)
+    labelled_ids = {s["id"] for s in second}
+    same = [n for n in real if n["id"] in labelled_ids and corpus.is_test(n)]
+    figures["extractor"] = score_real(same, [extract(n["text"]) for n in same])
+    return figures
+
+
 def smoke(notes: Sequence[dict]) -> dict:
     """The old dev holdout and blind sets: F1 per field, one line each."""
     out = {}
@@ -302,6 +312,9 @@ def evaluate(
     real: Sequence[dict], dev: Sequence[dict], bench: int = BENCH_NOTES, folds: int = FOLDS
 ) -> dict:
     figures: dict = {"extractor_version": EXTRACTOR_VERSION, "real": evaluate_real(real, folds)}
+    second = agreement.load_second()
+    if second:
+        figures["agreement"] = compare_with_annotators(real, second)
     figures["smoke"] = smoke(dev)
     if bench:
         figures["speed"] = speed([n["text"] for n in dev if n["split"] != "blind"], bench)
@@ -330,6 +343,19 @@ def render(figures: dict) -> str:
             f"{fig['no_demand_with_wanted']} of {fig['no_demand_sentences']} sentences "
             f"({fig['no_demand_wanted_rate']:.1%})"
         )
+    if "agreement" in figures:
+        agree = figures["agreement"]
+        lines += [
+            "",
+            f"two annotators on {agree['sentences']} sentences of the reviews test part "
+            "(F1 of the second against the corpus labels; the extractor on the same sentences):",
+        ]
+        for field in REAL_FIELDS:
+            a, e = agree["fields"][field], agree["extractor"]["fields"][field]
+            lines.append(
+                f"  {field:<16}annotators {a['f1']:.3f} (tp {a['tp']}, fp {a['fp']}, "
+                f"fn {a['fn']})   extractor {e['f1']:.3f}"
+            )
     lines.append("")
     for split, fig in figures["smoke"].items():
         f1 = " ".join(f"{k} {v:.3f}" for k, v in fig["f1"].items())

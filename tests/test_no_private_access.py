@@ -11,9 +11,13 @@ What is flagged, outside the project's own names:
   `_name`, or a dotted `"pkg.mod._name"` target;
 - Great Expectations, which marks its public API in its code (`@public_api`, whose docstrings
   start with `--Public API--`): a name imported from it that is neither a module nor so marked
-  (`great_expectations.validator.v1_validator.Validator`), and, in a file that imports it, an
-  attribute whose name Great Expectations defines only on its classes and never marks public
-  (`batch_manager`, `batch_data_cache`, `reset_batch_cache`).
+  (`great_expectations.validator.v1_validator.Validator`); and, at run time, every GE function the
+  gate calls straight from project code (a method, a property, a constructor) must be marked, or
+  be a public or protocol member of a marked class: `ExecutionEngine.batch_manager`,
+  `BatchManager.reset_batch_cache` and `BatchManager.batch_data_cache` are not.
+
+What it cannot see: `self._name` inherited from a dependency's class, and `x._name` on a
+dependency's object when the project happens to define a private name `_name` of its own.
 """
 
 from __future__ import annotations

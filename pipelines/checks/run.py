@@ -11,6 +11,7 @@ docs/data-quality.md explains how to read it.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import functools
 import gc
 import json
@@ -252,14 +253,14 @@ def _validate_suite(
         while batches:
             group, frame = batches.pop(0)
             if group not in ge_suites:
-                ge_suites[group] = suites.to_ge_suite(suite, group)
+                ge_suites[group] = saved(context, suite, group, str(len(ge_suites)))
             results += _run(context, frame, ge_suites[group], result_format)
             del frame
         _release_memory()
     if whole:
         whole_table = frames.concat(narrow)
         frame = frames.frame(whole_table, tuple(whole_table.column_names))
-        results += _run(context, frame, suites.to_ge_suite(suite, whole), result_format)
+        results += _run(context, frame, saved(context, suite, whole, "whole"), result_format)
     by_rule: dict[int, list[Any]] = {}
     for r in results:
         by_rule.setdefault(r.expectation_config.meta["rule"], []).append(r)
@@ -284,24 +285,43 @@ def _columns(suite: suites.Suite, indexes: list[int]) -> tuple[str, ...]:
 
 
 def _run(context: Any, frame: Any, ge_suite: Any, result_format: dict[str, Any]) -> list[Any]:
-    """One GE batch: `frame` against `ge_suite`, through GE's public API, on a pandas data source
-    of its own that is deleted afterwards. GE 1.24's execution engine (one per data source) keeps
-    every batch it loaded until the data source goes: a data source shared by all the batches of
-    the gate held a frame of every dataset (docs/performance.md). The data source, its engine and
-    the batch refer to each other, so a garbage collection frees them, once _batch has returned
-    (its locals still hold them until then)."""
+    """One GE batch: `frame` against `ge_suite` (saved in `context`, see _saved), through GE's
+    public API, on a data source of its own that is deleted afterwards. GE 1.24's execution engine
+    (one per data source) keeps every batch it loaded until the data source goes: a data source
+    shared by all the batches of the gate held a frame of every dataset (docs/performance.md).
+    The data source, its engine and the batch refer to each other, so a garbage collection frees
+    them, once _batch has returned (its locals hold them until then)."""
     try:
         return _batch(context, frame, ge_suite, result_format)
     finally:
-        context.data_sources.delete(BATCH_SOURCE)
         gc.collect()
 
 
 def _batch(context: Any, frame: Any, ge_suite: Any, result_format: dict[str, Any]) -> list[Any]:
+    """A ValidationDefinition gets the batch once; `batch.validate` would get it a second time,
+    and GE takes an md5 of the whole frame each time (~50 ms per 500k-row batch)."""
+    import great_expectations as gx
+
     source = context.data_sources.add_pandas(BATCH_SOURCE)
-    definition = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
-    batch = definition.get_batch(batch_parameters={"dataframe": frame})
-    return list(batch.validate(ge_suite, result_format=result_format).results)
+    try:
+        whole = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=BATCH_SOURCE, data=whole, suite=ge_suite)
+        )
+        try:
+            batch = {"dataframe": frame}
+            return list(validation.run(batch_parameters=batch, result_format=result_format).results)
+        finally:
+            context.validation_definitions.delete(BATCH_SOURCE)
+    finally:
+        context.data_sources.delete(BATCH_SOURCE)
+
+
+def saved(context: Any, suite: suites.Suite, only: list[int] | tuple[int, ...], part: str) -> Any:
+    """The GE suite of `suite`'s rules numbered `only`, saved in `context` (a ValidationDefinition
+    runs only a saved suite) under a name of its own: `part` tells apart the suites of a dataset."""
+    named = dataclasses.replace(suite, dataset=f"{suite.dataset}.{part}")
+    return context.suites.add(suites.to_ge_suite(named, only))
 
 
 def _sum(values: list[Any]) -> int | None:

@@ -189,15 +189,16 @@ def test_great_expectations_keeps_no_frame_after_a_batch():
     import pandas as pd
 
     rule = Rule("ExpectColumnValuesToNotBeNull", {"column": "x"}, "x is never null")
-    ge_suite = suites.to_ge_suite(suites.Suite("t", (rule,)))
+    context = checks_run.ge_context()
+    ge_suite = checks_run.saved(context, suites.Suite("t", (rule,)), [0], "all")
     frame = pd.DataFrame({"x": [1.0, None]})
     held = weakref.ref(frame)
-    context = checks_run.ge_context()
     (result,) = checks_run._run(context, frame, ge_suite, {"result_format": "BASIC"})
     assert result.result["unexpected_count"] == 1
     del frame
     assert held() is None
     assert list(context.data_sources.all()) == []
+    assert list(context.validation_definitions.all()) == []
 
 
 @pytest.mark.slow

@@ -81,6 +81,7 @@ PLUMBING: tuple[Entry, ...] = (
             "_columns",
             "_run",
             "_batch",
+            "saved",
             "_sum",
             "_merge",
             "_timed",

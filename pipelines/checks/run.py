@@ -163,7 +163,7 @@ def _shown_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 #: Rows of one dataset validated at a time: memory is bounded by a chunk, whatever the size of the
 #: run. At 1M input records the staging tables are one chunk each, signals and events two, the mart
-#: (1.5M rows) three; each extra chunk costs ~8 ms per expectation of its suite. 1M-row chunks
+#: (1.5M rows) four; each extra chunk costs ~8 ms per expectation of its suite. 1M-row chunks
 #: peaked at 2.0 GiB at 10M records, 500k-row ones at 1.4 GiB, 0.97 GiB since GE no longer
 #: copies whole frames and the reader no longer runs ahead (docs/performance.md).
 CHUNK_ROWS = 500_000
@@ -285,7 +285,7 @@ def _columns(suite: suites.Suite, indexes: list[int]) -> tuple[str, ...]:
 
 
 def _run(context: Any, frame: Any, ge_suite: Any, result_format: dict[str, Any]) -> list[Any]:
-    """One GE batch: `frame` against `ge_suite` (saved in `context`, see _saved), through GE's
+    """One GE batch: `frame` against `ge_suite` (saved in `context`, see `saved`), through GE's
     public API, on a data source of its own that is deleted afterwards. GE 1.24's execution engine
     (one per data source) keeps every batch it loaded until the data source goes: a data source
     shared by all the batches of the gate held a frame of every dataset (docs/performance.md).

@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_ROOT ?= data
 
-.PHONY: help setup run test test-fast check lint format eval train bench clean
+.PHONY: help setup run test test-fast check lint format eval train bench plumbing clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ train: setup ## refit the extractor's polarity model from the training part of t
 
 bench: setup ## benchmark the job against a plain-DuckDB baseline (not part of make test)
 	$(BIN)/python -m pipelines.bench
+
+plumbing: setup ## count the engine plumbing (docs/architecture.md, "Engine plumbing")
+	$(BIN)/python -m tools.plumbing
 
 clean: ## remove the virtualenv and everything the job wrote under data/
 	rm -rf $(VENV) $(DATA_ROOT)/runs $(DATA_ROOT)/published $(DATA_ROOT)/unmet.duckdb $(DATA_ROOT)/reports $(DATA_ROOT)/logs $(DATA_ROOT)/state

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import weakref
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -185,17 +186,19 @@ def test_a_rule_that_is_not_row_local_sees_the_whole_dataset(run_dir, monkeypatc
 
 def test_great_expectations_keeps_no_frame_after_a_batch():
     """Else its execution engine would hold the last chunk of every dataset until the end."""
-    import great_expectations as gx
     import pandas as pd
 
-    source = gx.get_context(mode="ephemeral").data_sources.add_pandas("t")
-    definition = source.add_dataframe_asset("a").add_batch_definition_whole_dataframe("whole")
     rule = Rule("ExpectColumnValuesToNotBeNull", {"column": "x"}, "x is never null")
-    ge_suite = suites.to_ge_suite(suites.Suite("t", (rule,)))
+    context = checks_run.ge_context()
+    ge_suite = checks_run.saved(context, suites.Suite("t", (rule,)), [0], "all")
     frame = pd.DataFrame({"x": [1.0, None]})
-    (result,) = checks_run._run(definition, frame, ge_suite, {"result_format": "BASIC"})
+    held = weakref.ref(frame)
+    (result,) = checks_run._run(context, frame, ge_suite, {"result_format": "BASIC"})
     assert result.result["unexpected_count"] == 1
-    assert source.get_execution_engine().batch_manager.batch_data_cache == {}
+    del frame
+    assert held() is None
+    assert list(context.data_sources.all()) == []
+    assert list(context.validation_definitions.all()) == []
 
 
 @pytest.mark.slow

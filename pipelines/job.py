@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipelines import publish, summary, warehouse
+from pipelines import incremental, publish, summary, warehouse
 from pipelines.demand import run as demand_run
+from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
 
@@ -113,15 +114,25 @@ def run_job(
             return _keep_published(
                 data_root, kept, as_of, week, render_report, progress, redelivered
             )
+        files = ingest_run.find_inputs(str(inputs_root))
+        plan = incremental.plan(data_root, files, str(inputs_root), prints, window_minutes,
+                                as_of, full_refresh)  # fmt: skip
+        progress(f"{'incremental' if plan.incremental else 'full refresh'}: {plan.reason}")
+        base = plan.base if plan.incremental else None
         partial = data_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
-        files = _step(timings, "ingest", progress, ingest_run.run,
-                      str(inputs_root), str(partial), as_of, beam_args)  # fmt: skip
+        files = _step(timings, "ingest", progress, ingest_run.run, str(inputs_root), str(partial),
+                      as_of, beam_args, ingest_run.BATCH_BYTES, plan.carried or None,
+                      str(base) if base else None)  # fmt: skip
+        carried = incremental.carry_ingest(base, partial) if base else []
+        incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))
         summary.check(counts)
         boundary("ingest")
-        _step(timings, "demand", progress, demand_run.run,
-              str(partial), str(partial), window_minutes, beam_args)  # fmt: skip
+        weeks = incremental.touched_weeks(partial) if base else None
+        _step(timings, "demand", progress, demand_run.run, str(partial), str(partial),
+              window_minutes, beam_args, demand_run.UNIT_ROWS, weeks)  # fmt: skip
+        carried += incremental.carry_weeks(base, partial, weeks or set()) if base else []
         boundary("demand")
         _step(timings, "checks", progress, _checks, partial, counts, as_of)
         boundary("checks")
@@ -138,6 +149,12 @@ def run_job(
             "window_minutes": window_minutes,
             "beam_args": list(beam_args),
             "timings_s": timings,
+            "mode": "incremental" if base else "full refresh",
+            "mode_reason": plan.reason,
+            "base_run": base.name if base else None,
+            "code_version": incremental.code_version(),
+            "extractor_version": EXTRACTOR_VERSION,
+            "origins": incremental.origins(partial, run_id, base, carried),
         }
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n"

@@ -58,8 +58,10 @@ INPUTS_SCHEMA = pa.schema(
 )
 #: The ledger and mart datasets, partitioned by iso_week: a week not rebuilt is carried over whole.
 WEEKLY = ("demand_signals", "demand_events", "mart_unmet_demand")
-#: The code whose change may change outputs: every source and data file of these packages.
+#: The code whose change may change outputs: every source and data file of these packages, but
+#: the tooling that writes no published data (the bench, the input generator).
 CODE_PACKAGES = ("pipelines", "schemas")
+NOT_PRODUCT = ("pipelines/bench", "pipelines/generate")
 _CODE_SUFFIXES = (".py", ".json", ".csv", ".sql", ".txt")
 
 
@@ -76,13 +78,15 @@ class Plan:
 
 
 def code_version() -> str:
-    """sha256 over the product's code and packaged data (not the bench or the tests' code)."""
+    """sha256 over the product's code and packaged data (not NOT_PRODUCT, not the tests)."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for package in CODE_PACKAGES:
         for path in sorted((root / package).rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            rel = path.relative_to(root).as_posix()
+            if (path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts
+                    and not rel.startswith(NOT_PRODUCT)):  # fmt: skip
+                digest.update(rel.encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -171,12 +175,13 @@ def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints:
         if added and spec in REFERENCE:
             return Plan(False, f"new {spec.name} file {added[0]}: reference data affects every "
                                "week")  # fmt: skip
-        ranks = inputs.precedence(paths)
+        ranks = inputs.precedence(paths[: len(old)])
         for number, row in enumerate(old):
             if ranks[number] != row["rank"]:
                 return Plan(False, f"{row['source_file']} has another modification time than at "
                                    "the published run: which copy of a repeated id is kept may "
                                    "change")  # fmt: skip
+        ranks = inputs.precedence(paths)
         for number in range(len(old), len(paths)):
             if ranks[number] < len(old):
                 return Plan(False, f"new file {names[number]} was delivered (modified) before "

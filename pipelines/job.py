@@ -96,7 +96,9 @@ def run_job(
     """Run everything under the run lock; raises on any failure, leaving published data untouched.
 
     Incremental: when the input files (by content) and settings are those of the published run,
-    nothing is re-ingested; only a missing report is rendered. `full_refresh` rebuilds anyway.
+    nothing is re-ingested; only a missing report is rendered. When the only change is new fact
+    files, only they are ingested and only the weeks they touch rebuilt, on top of the published
+    run (pipelines/incremental.py). `full_refresh` rebuilds everything anyway.
     """
     data_root = data_root.resolve()
     inputs_root = inputs_root.resolve()

@@ -242,6 +242,15 @@ def touched_weeks(run_dir: Path) -> set[str]:
     }
 
 
+def written(run_dir: Path) -> set[str]:
+    """Every file this run's pipelines wrote (their commit records), relative to its folder."""
+    return {
+        rel
+        for name in ("ingest", "demand")
+        for rel in flow.read_commit(str(run_dir), name)["files"]
+    }
+
+
 def carry_weeks(base: Path, run_dir: Path, rebuilt: set[str]) -> list[str]:
     """After an incremental demand run: every ledger and mart week it did not rebuild."""
     folders = [

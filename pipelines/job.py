@@ -136,7 +136,8 @@ def run_job(
               window_minutes, beam_args, demand_run.UNIT_ROWS, weeks)  # fmt: skip
         carried += incremental.carry_weeks(base, partial, weeks or set()) if base else []
         boundary("demand")
-        _step(timings, "checks", progress, _checks, partial, counts, as_of)
+        written = incremental.written(partial) if base else None
+        _step(timings, "checks", progress, _checks, partial, counts, as_of, written)
         boundary("checks")
         _step(timings, "marts", progress, warehouse.export_marts, partial)
         boundary("marts")
@@ -252,12 +253,14 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
                      up_to_date=True, redelivered=redelivered)  # fmt: skip
 
 
-def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime) -> None:
-    """Data-quality gates on what is about to be published (see pipelines/checks)."""
+def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime,
+            only: set[str] | None = None) -> None:  # fmt: skip
+    """Data-quality gates on what is about to be published (see pipelines/checks); `only`: the
+    files an incremental run wrote (the others passed the gate of the run that wrote them)."""
     from pipelines.checks import run as checks_run
 
     try:
-        checks_run.gate(run_dir, counts, as_of)
+        checks_run.gate(run_dir, counts, as_of, only=only)
     except checks_run.ChecksFailed as err:
         if not err.personal:
             raise

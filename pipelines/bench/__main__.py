@@ -205,7 +205,8 @@ def main() -> None:
                     row[f"ratio_pipelines_{name}"] = round(row[name]["pipelines_s"] / base, 2)
         results.append(row)
     print()
-    print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
+    if systems:
+        print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
     for row in results:
         for name in systems:
             r = row[name]

@@ -266,3 +266,20 @@ def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
     assert got.incremental is (change == "add")
     if got.incremental:
         assert got.carried["oos_lookups"] == 1 and got.new_files == ["oos_lookups/lookups-z.csv"]
+
+
+def test_the_gate_of_an_incremental_run_still_sees_a_key_repeated_in_a_carried_file(runs, tmp_path):
+    """A written file that repeats ids of a carried one fails the gate: uniqueness is a fact found
+    over every staging file, not only over the files the run wrote."""
+    from pipelines import summary
+    from pipelines.checks import run as checks_run
+
+    run_dir = tmp_path / "run"
+    shutil.copytree((runs["top"] / "inc" / "published").resolve(), run_dir)
+    carried = sorted((run_dir / "stg_oos_lookups").rglob("part-00000.parquet"))[0]
+    again = carried.with_name("part-00099.parquet")
+    shutil.copy(carried, again)
+    only = {again.relative_to(run_dir).as_posix()}
+    with pytest.raises(checks_run.ChecksFailed, match="stg_oos_lookups: lookup_id is unique"):
+        checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
+                        only=only)  # fmt: skip

@@ -125,7 +125,7 @@ def run_job(
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run, str(inputs_root), str(partial),
                       as_of, beam_args, ingest_run.BATCH_BYTES, plan.carried or None,
-                      str(base) if base else None)  # fmt: skip
+                      str(base) if base else None, files)  # fmt: skip
         carried = incremental.carry_ingest(base, partial) if base else []
         incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))

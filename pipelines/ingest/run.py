@@ -152,11 +152,14 @@ def run(
     batch_bytes: int = BATCH_BYTES,
     carried: dict[str, int] | None = None,
     earlier: str | None = None,
+    files: dict[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
-    """Run the ingest pipeline; returns the input files, by source (`carried` and `earlier`: see
-    `build`). Raises flow.Incomplete if the runner did not commit every write."""
+    """Run the ingest pipeline on `files` (default: every input file, listed now); returns the
+    input files, by source (`carried` and `earlier`: see `build`; an incremental run passes the
+    files it was planned on, so that a file delivered meanwhile cannot renumber them). Raises
+    flow.Incomplete if the runner did not commit every write."""
     options = pipeline_options(beam_args)  # before listing: the file-system flags apply
-    files = find_inputs(inputs_root)
+    files = files if files is not None else find_inputs(inputs_root)
     with beam.Pipeline(options=options) as p:
         build(p, files, inputs_root, out_root, as_of, batch_bytes, carried, earlier)
     flow.verify(out_root, "ingest")

@@ -10,6 +10,7 @@ rebuilt too).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -283,3 +284,24 @@ def test_the_gate_of_an_incremental_run_still_sees_a_key_repeated_in_a_carried_f
     with pytest.raises(checks_run.ChecksFailed, match="stg_oos_lookups: lookup_id is unique"):
         checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
                         only=only)  # fmt: skip
+
+
+def test_carrying_a_file_links_it_copies_across_file_systems_and_never_overwrites(
+    tmp_path, monkeypatch
+):
+    source = tmp_path / "base" / "part-00000.parquet"
+    source.parent.mkdir()
+    source.write_bytes(b"rows")
+    linked = tmp_path / "run" / "a" / "part-00000.parquet"
+    incremental.link(source, linked)
+    assert linked.stat().st_ino == source.stat().st_ino
+    with pytest.raises(FileExistsError):  # a write through a link would change the base run
+        incremental.link(source, linked)
+
+    def no_link(*_: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(incremental.os, "link", no_link)
+    copied = tmp_path / "run" / "b" / "part-00000.parquet"
+    incremental.link(source, copied)
+    assert copied.read_bytes() == b"rows" and copied.stat().st_ino != source.stat().st_ino

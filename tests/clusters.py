@@ -45,15 +45,23 @@ TINY_DATASETS = {
     "mart_not_carried": 2,
     "mart_store_capture": 2,
     "mart_substitutes": 1,
+    # the incremental state (pipelines/incremental.py): 17 kept ids (the key table, one row per
+    # staged row) + 5 input files
+    "incremental": 22,
     "mart_weekly_headline": 1,
 }
 #: What each pipeline writes itself (its commit record lists these); the other marts are exported
 #: by DuckDB on the driver after the gate.
 PIPELINE_DATASETS = {
     "ingest": {"stg_catalog", "stg_stores", "stg_frontline_notes", "stg_oos_lookups",
-               "stg_lost_sales", "rejects", "ingest_files"},
+               "stg_lost_sales", "rejects", "ingest_files", "keys"},
     "demand": {"demand_signals", "demand_events", "mart_unmet_demand"},
 }  # fmt: skip
+
+
+#: Rows of each dataset in the pipelines' commit records: the ingest's key table ("keys") is
+#: committed on its own; the published folder "incremental" holds it and the inputs' state.
+COMMITTED_ROWS = {**TINY_DATASETS, "keys": 17}
 
 
 def dataset_rows(run_dir: Path) -> dict[str, int]:

@@ -57,9 +57,10 @@ def run(data_root: Path, inputs: Path, *extra: str) -> str:
     return out
 
 
-def wait_until_paused(proc: subprocess.Popen, boundary: str) -> None:
-    """Read the run's stderr (its progress lines) until it says it paused at `boundary`. A run that
-    neither pauses nor ends within 10 minutes (a hang, not a slow machine) is killed."""
+def wait_until_paused(proc: subprocess.Popen, boundary: str) -> list[str]:
+    """Read the run's stderr (its progress lines) until it says it paused at `boundary`; returns
+    the lines read. A run that neither pauses nor ends within 10 minutes (a hang, not a slow
+    machine) is killed."""
     assert proc.stderr is not None
     seen = []
     guard = threading.Timer(600, proc.kill)
@@ -68,7 +69,7 @@ def wait_until_paused(proc: subprocess.Popen, boundary: str) -> None:
         for line in proc.stderr:
             seen.append(line)
             if line.strip() == f"paused at {boundary}":
-                return
+                return seen
     finally:
         guard.cancel()
     proc.wait()
@@ -120,20 +121,25 @@ def add_lookup(inputs: Path, n: int) -> None:
     """One more stock lookup file: the next run has new inputs, so it rebuilds (as cron would)."""
     line = EXTRA_LOOKUP.splitlines()[1].replace("L-9,", f"L-9{n},")
     header = EXTRA_LOOKUP.splitlines()[0]
-    (inputs / "oos_lookups" / f"lookups-extra-{n}.csv").write_text(f"{header}\n{line}\n")
+    # named in delivery order: each new file sorts after the earlier ones (an incremental run)
+    (inputs / "oos_lookups" / f"lookups-extra-{n:02d}.csv").write_text(f"{header}\n{line}\n")
 
 
 def test_a_run_killed_at_every_step_boundary_leaves_a_consistent_state(tiny_inputs, data_root):
     """One data root, one killed run per boundary in turn. Each is a plain run (no
-    --full-refresh) on inputs with one more file than the last, so each rebuilds, and each starts
-    from what the run before it left when killed. After every kill, readers see one run
-    consistently: the one published before, or (killed after the publish step) the new one."""
+    --full-refresh) on inputs with one more file than the last, so each is an incremental run on
+    top of the published one (pipelines/incremental.py: it hard-links the published run's files),
+    and each starts from what the run before it left when killed. After every kill, readers see
+    one run consistently: the one published before, or (killed after the publish step) the new
+    one."""
     run(data_root, tiny_inputs)
     published = reader_state(data_root)
     for n, boundary in enumerate(BOUNDARIES):
         add_lookup(tiny_inputs, n)
         proc = start(data_root, tiny_inputs, pause_at=boundary)
-        wait_until_paused(proc, boundary)
+        progress = wait_until_paused(proc, boundary)
+        if boundary != "lock":  # the plan is made once the lock is held
+            assert any("] incremental: " in line for line in progress), (boundary, progress)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
 

@@ -61,7 +61,7 @@ def assert_every_dataset_with_its_rows(run_dir: Path) -> None:
     for pipeline, names in clusters.PIPELINE_DATASETS.items():
         record = flow.verify(str(run_dir), pipeline)
         committed = {name: entry["rows"] for name, entry in record["datasets"].items()}
-        assert committed == {name: clusters.TINY_DATASETS[name] for name in names}
+        assert committed == {name: clusters.COMMITTED_ROWS[name] for name in names}
     assert not (run_dir / "_parts").exists()
 
 

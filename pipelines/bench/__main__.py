@@ -1,12 +1,14 @@
 """`make bench`: the full unmet job vs the plain-DuckDB baseline on generated inputs.
 
-Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline; unmet_2proc adds Beam's multi-process
-mode). For each size N (env BENCH_ROWS, default 1000000,10000000) it generates the inputs once
-(cached under data/bench/), runs each system BENCH_REPEATS times (default 3) in a fresh process,
-and reports the median wall time, records per second and peak memory (RSS of the whole process
-tree, sampled every 50 ms with psutil), the ratio of wall times, and for unmet the time of each
-step of the job (from the run's manifest.json: ingest, demand, checks, marts, warehouse) and of the
-two Beam pipelines alone. Results go to data/bench/results-<timestamp>.json.
+Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline,incremental; unmet_2proc adds Beam's
+multi-process mode; incremental is a weekly run on top of 8 published weeks vs that week alone,
+pipelines/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
+generates the inputs once (cached under data/bench/), runs each system BENCH_REPEATS times
+(default 3) in a fresh process, and reports the median wall time, records per second and peak
+memory (RSS of the whole process tree, sampled every 50 ms with psutil), the ratio of wall times,
+and for unmet the time of each step of the job (from the run's manifest.json: ingest, demand,
+checks, marts, warehouse) and of the two Beam pipelines alone. Results go to
+data/bench/results-<timestamp>.json.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
+
+from pipelines.bench.incremental import measure_incremental
 
 ROOT = Path(os.environ.get("BENCH_DIR", "data/bench"))
 SEED = 11
@@ -138,8 +142,8 @@ def main() -> None:
                 str(ROOT / "baseline-out"),
             ],  # fmt: skip
         }
-        wanted = os.environ.get("BENCH_SYSTEMS", "unmet,duckdb_baseline").split(",")
-        unknown = sorted(set(wanted) - set(systems))
+        wanted = os.environ.get("BENCH_SYSTEMS", "unmet,duckdb_baseline,incremental").split(",")
+        unknown = sorted(set(wanted) - set(systems) - {"incremental"})
         if unknown:
             sys.exit(f"BENCH_SYSTEMS: unknown {', '.join(unknown)} (known: {', '.join(systems)})")
         systems = {name: cmd for name, cmd in systems.items() if name in wanted}
@@ -190,6 +194,9 @@ def main() -> None:
                     statistics.median(r[2].get("ingest", 0) + r[2].get("demand", 0) for r in runs),
                     2,
                 )
+        if "incremental" in wanted:
+            row["incremental"] = measure_incremental(ROOT, rows, SEED, repeats, measure,
+                                                     stage_seconds)  # fmt: skip
         base = row["duckdb_baseline"]["wall_s"] if "duckdb_baseline" in row else None
         for name in systems:
             if name != "duckdb_baseline" and base is not None:
@@ -198,7 +205,8 @@ def main() -> None:
                     row[f"ratio_pipelines_{name}"] = round(row[name]["pipelines_s"] / base, 2)
         results.append(row)
     print()
-    print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
+    if systems:
+        print(f"{'N':>10} {'system':<16} {'wall s':>8} {'rec/s':>10} {'peak MiB':>9} {'us/rec':>7}")
     for row in results:
         for name in systems:
             r = row[name]
@@ -219,6 +227,14 @@ def main() -> None:
             if f"ratio_pipelines_{name}" in row:
                 print(f"{'':>10} ratio {name} Beam pipelines only (ingest + demand) / "
                       f"duckdb_baseline: {row[f'ratio_pipelines_{name}']}x")  # fmt: skip
+        if "incremental" in row:
+            inc = row["incremental"]
+            print(f"{row['rows']:>10,} incremental: 8 published weeks + 1 new week "
+                  f"{inc['incremental_wall_s']}s / the new week alone {inc['week_alone_wall_s']}s"
+                  f" = {inc['ratio']}x (target at most 1.3x)")  # fmt: skip
+            for name in ("incremental", "week_alone"):
+                steps = ", ".join(f"{k} {v}s" for k, v in inc[f"{name}_steps_median_s"].items())
+                print(f"{'':>10} {name} steps (median): {steps}")
     out = ROOT / f"results-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     machine = {"cpus": os.cpu_count(), "mem_gib": round(psutil.virtual_memory().total / 2**30)}
     report = {"machine": machine, "repeats": repeats, "results": results}

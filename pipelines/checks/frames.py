@@ -63,13 +63,20 @@ def read_columns(dataset: str, rule_columns: Iterable[str]) -> tuple[str, ...]:
 
 
 def chunks(
-    run_dir: Path, dataset: str, chunk_rows: int, columns: Collection[str] | None = None
+    run_dir: Path,
+    dataset: str,
+    chunk_rows: int,
+    columns: Collection[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[pa.Table]:
     """The rows of one dataset of the run, in file order, as tables of at most `chunk_rows` rows
     (at least one table: empty, with the dataset's schema, if it has no rows). With `columns`,
     only those of them the dataset has, in the dataset's order (a missing one is left out, as
-    when a file lacks a column)."""
+    when a file lacks a column). With `only` (paths relative to the run folder), only those files:
+    an incremental run validates the files it wrote."""
     paths = files(run_dir, dataset)
+    if only is not None:
+        paths = [p for p in paths if Path(p).relative_to(run_dir).as_posix() in only]
     if not paths:
         schema = arrow_schema(DATASETS[dataset][0])
     else:

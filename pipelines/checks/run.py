@@ -18,7 +18,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -421,14 +421,18 @@ def gate(
     counts: list[summary.SourceCount],
     as_of: datetime,
     chunk_rows: int = CHUNK_ROWS,
+    only: Collection[str] | None = None,
 ) -> None:
     """Validate the run in `run_dir`, `chunk_rows` rows of a dataset at a time; write
-    validation.json; raise ChecksFailed on any failure."""
+    validation.json; raise ChecksFailed on any failure. With `only` (an incremental run: the
+    files it wrote, relative to `run_dir`), the rules run on those files' rows; the facts across
+    rows and datasets are found over every staging file and the rebuilt weeks of the ledger and
+    marts (facts.WEEKLY; pipelines/incremental.py)."""
     suite_list = suites.build_suites(as_of)
     rule_columns = {suite.dataset: suite.columns for suite in suite_list}
     # DuckDB finds the facts without the GIL while this thread imports Great Expectations (~3 s).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        found = pool.submit(_timed, facts.compute, run_dir)
+        found = pool.submit(_timed, functools.partial(facts.compute, only=only), run_dir)
 
         def chunks(dataset: str) -> Iterator[Any]:
             if dataset == "ingest_counts":
@@ -437,12 +441,13 @@ def gate(
             columns = frames.read_columns(dataset, rule_columns[dataset])
             derive = functools.partial(frames.derive_chunk, dataset, facts=found.result()[0])
             # map keeps no chunk between two: the validation alone holds it, and frees it
-            yield from map(derive, frames.chunks(run_dir, dataset, chunk_rows, columns))
+            yield from map(derive, frames.chunks(run_dir, dataset, chunk_rows, columns, only))
 
         outcomes, rows, timings = validate(suite_list, chunks)
     timings = {"facts_s": found.result()[1], **timings}
     path = run_dir / VALIDATION_FILE
     content = report(outcomes, rows, as_of, timings)
+    content["validated_files"] = "all" if only is None else len(only)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     if not content["success"]:
         personal = any(o.personal and not o.success for o in outcomes)

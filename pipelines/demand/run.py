@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import apache_beam as beam
@@ -45,14 +45,20 @@ def read_catalog(paths: list[str]) -> pa.Table:
     return pa.concat_tables([io.read_parquet(path) for path in paths]).sort_by("sku")
 
 
+def week_of(path: str) -> str | None:
+    """The ISO week of a staged fact file, from its `event_date=` partition (None if it has none)."""
+    day = _DAY.search(path)
+    return date.fromisoformat(day.group(1)).strftime("%G-W%V") if day else None
+
+
 def store_groups(paths: list[str], unit_rows: int = UNIT_ROWS) -> dict[str, int]:
     """ISO week -> into how many store groups to split it: its staged fact rows (counted from the
     Parquet footers of the `event_date=` partitions) / `unit_rows`, rounded up."""
     rows: Counter[str] = Counter()
     for path in paths:
-        day = _DAY.search(path)
-        if day:
-            rows[date.fromisoformat(day.group(1)).strftime("%G-W%V")] += io.parquet_rows(path)
+        week = week_of(path)
+        if week:
+            rows[week] += io.parquet_rows(path)
     return {week: max(1, math.ceil(n / unit_rows)) for week, n in sorted(rows.items())}
 
 
@@ -62,9 +68,11 @@ def build(
     out_root: str,
     window_minutes: int,
     unit_rows: int = UNIT_ROWS,
+    weeks: Collection[str] | None = None,
 ) -> None:
     """Add the demand steps to a pipeline; it ends in one step, Commit, fed by every write
-    (pipelines/flow.py)."""
+    (pipelines/flow.py). With `weeks` (an incremental run), only those ISO weeks are built: a
+    week's ledger and marts depend on its own staged rows (and the catalog) only."""
     catalog = (
         p
         | "ListCatalog" >> beam.Create([staged_files(staging_root, "catalog")])
@@ -75,6 +83,7 @@ def build(
         (table, index, path)
         for table in FACT_TABLES
         for index, path in enumerate(staged_files(staging_root, table))
+        if weeks is None or week_of(path) in weeks
     ]
     groups = store_groups([path for _, _, path in staged], unit_rows)
     parts_root = io.join(out_root, io.PARTS_FOLDER)
@@ -106,9 +115,11 @@ def build(
 
 
 def run(staging_root: str, out_root: str, window_minutes: int = 30,
-        beam_args: Sequence[str] = (), unit_rows: int = UNIT_ROWS) -> None:  # fmt: skip
-    """Run the demand pipeline. Raises flow.Incomplete if the runner did not commit every write."""
+        beam_args: Sequence[str] = (), unit_rows: int = UNIT_ROWS,
+        weeks: Collection[str] | None = None) -> None:  # fmt: skip
+    """Run the demand pipeline (only `weeks`, if given). Raises flow.Incomplete if the runner did
+    not commit every write."""
     options = pipeline_options(beam_args)  # before listing: the file-system flags apply
     with beam.Pipeline(options=options) as p:
-        build(p, staging_root, out_root, window_minutes, unit_rows)
+        build(p, staging_root, out_root, window_minutes, unit_rows, weeks)
     flow.verify(out_root, "demand")

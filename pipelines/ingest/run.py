@@ -72,13 +72,21 @@ def _source_of(table: pa.Table) -> tuple[str, pa.Table]:
     return table.column("source")[0].as_py(), table
 
 
-def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str) -> Written:
+STATS = "ingest_files/part-00000.parquet"
+
+
+def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str,
+                 earlier: str | None = None) -> Written:  # fmt: skip
+    """Write what was read of every input file (with `earlier`, the published run's folder in an
+    incremental run: its files' rows too) as one file."""
     _, stats = element
-    rows = sorted(stats, key=lambda s: (s["source"], s["source_file"]))
+    rows = list(stats)
+    if earlier is not None:
+        rows += io.read_parquet(io.join(earlier, STATS)).to_pylist()
+    rows.sort(key=lambda s: (s["source"], s["source_file"]))
     table = pa.Table.from_pylist(rows, schema=arrow_schema(FileStat))
-    rel = "ingest_files/part-00000.parquet"
-    io.write_parquet(io.join(out_root, rel), table)
-    return Written("ingest_files", rel, table.num_rows)
+    io.write_parquet(io.join(out_root, STATS), table)
+    return Written("ingest_files", STATS, table.num_rows)
 
 
 def build(
@@ -88,14 +96,19 @@ def build(
     out_root: str,
     as_of: datetime,
     batch_bytes: int = BATCH_BYTES,
+    carried: dict[str, int] | None = None,
+    earlier: str | None = None,
 ) -> None:
     """Add the ingest steps to a pipeline (input files are parsed `batch_bytes` at a time).
+    In an incremental run, `carried` says per source how many of its first files the published
+    run (folder `earlier`) ingested already: only the others are parsed (pipelines/incremental.py).
 
     It ends in one step, Commit, fed by every write (pipelines/flow.py)."""
     parts_root = io.join(out_root, io.PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
         {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
-        io.join(parts_root, "reference"), batch_bytes=batch_bytes,
+        io.join(parts_root, "reference"), batch_bytes=batch_bytes, carried=carried,
+        earlier=earlier,
     )  # fmt: skip
     # the ids the facts are checked against: parsed again from the (small) reference files by a
     # branch that writes nothing, since a side input's upstream must have no side effects
@@ -108,21 +121,21 @@ def build(
     )
     facts = p | "IngestFacts" >> IngestSources(
         {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, out_root,
-        io.join(parts_root, "facts"), keys, batch_bytes,
+        io.join(parts_root, "facts"), keys, batch_bytes, carried, earlier,
     )  # fmt: skip
     rejects = (
         [reference["rejects"], facts["rejects"]]
         | "FlattenRejects" >> beam.Flatten()
         | "KeyRejectsBySource" >> beam.Map(_source_of)
         | "GroupRejectsBySource" >> beam.GroupByKey()
-        | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root))
+        | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root, earlier))
     )
     stats = (
         [reference["stats"], facts["stats"]]
         | "FlattenFileStats" >> beam.Flatten()
         | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
         | "GroupFileStats" >> beam.GroupByKey()
-        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root))
+        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root, earlier))
     )
     (
         [reference["written"], facts["written"], rejects, stats]
@@ -137,12 +150,17 @@ def run(
     as_of: datetime,
     beam_args: Sequence[str] = (),
     batch_bytes: int = BATCH_BYTES,
+    carried: dict[str, int] | None = None,
+    earlier: str | None = None,
+    files: dict[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
-    """Run the ingest pipeline; returns the input files it read, by source. Raises
+    """Run the ingest pipeline on `files` (default: every input file, listed now); returns the
+    input files, by source (`carried` and `earlier`: see `build`; an incremental run passes the
+    files it was planned on, so that a file delivered meanwhile cannot renumber them). Raises
     flow.Incomplete if the runner did not commit every write."""
     options = pipeline_options(beam_args)  # before listing: the file-system flags apply
-    files = find_inputs(inputs_root)
+    files = files if files is not None else find_inputs(inputs_root)
     with beam.Pipeline(options=options) as p:
-        build(p, files, inputs_root, out_root, as_of, batch_bytes)
+        build(p, files, inputs_root, out_root, as_of, batch_bytes, carried, earlier)
     flow.verify(out_root, "ingest")
     return files

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import apache_beam as beam
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import io
 from pipelines.flow import Select, Written, tagged
@@ -30,6 +32,38 @@ def part_path(parts_root: str, source: str, index: int, batch: int) -> str:
 def keys_path(parts_root: str, source: str, index: int, bucket: int) -> str:
     """Where file `index` of `source` leaves the keys of its rows in id bucket `bucket`."""
     return io.join(parts_root, source, f"keys-{index:05d}-{bucket:02d}.arrow")
+
+
+#: The run's key table (the ids it kept, for the duplicate check of later incremental runs), under
+#: its output folder: `<KEYS_FOLDER>/<source>/bucket=BB/part-NNNNN.parquet`, one file per input
+#: file and id bucket, columns record_id, source_line, part, sorted by record_id.
+KEYS_FOLDER = "incremental/keys"
+
+
+def key_table_folder(root: str, source: str, bucket: int) -> str:
+    """The key-table folder of `source`'s id bucket `bucket` in the run folder `root`."""
+    return io.join(root, KEYS_FOLDER, source, f"bucket={bucket:02d}")
+
+
+def earlier_keys(root: str, source: str, bucket: int, ids: pa.Array) -> pa.Table | None:
+    """The rows of an earlier run's key table (run folder `root`) whose id is among `ids`, in
+    KEY_COLUMNS (row -1: an earlier file's rows are never dropped again); None if there are none.
+    It reads the id bucket's key files only, never the staged rows."""
+    found = []
+    for path in io.list_files(key_table_folder(root, source, bucket), "*.parquet"):
+        table = io.read_parquet(path).select(["record_id", "source_line", "part"])
+        found.append(table.filter(pc.is_in(table.column("record_id"), value_set=ids)))
+    table = pa.concat_tables(found) if found else None
+    if table is None or not table.num_rows:
+        return None
+    return pa.table(
+        {
+            "record_id": table.column("record_id"),
+            "source_line": table.column("source_line"),
+            "part": table.column("part"),
+            "row": pa.array(np.full(table.num_rows, -1, dtype=np.int32)),
+        }
+    )
 
 
 class ParseFileFn(io.FilesFn):
@@ -126,24 +160,35 @@ class FindDuplicateIdsFn(io.FilesFn):
     `ranks` to their precedence (inputs.precedence: the file delivered first keeps its ids)."""
 
     def __init__(self, names: dict[str, dict[int, str]],
-                 ranks: dict[str, dict[int, int]] | None = None) -> None:  # fmt: skip
+                 ranks: dict[str, dict[int, int]] | None = None,
+                 earlier: str | None = None) -> None:  # fmt: skip
         super().__init__()
         self._names = names
         self._ranks = ranks or {}
+        self._earlier = earlier
 
     def process(self, element: tuple[tuple[str, int], Iterable[str]]) -> Iterator[Any]:
-        (source, _), paths = element
+        (source, bucket), paths = element
         keys = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
+        if self._earlier is not None:  # an incremental run: the ids earlier runs kept count too
+            ids = pc.unique(keys.column("record_id"))
+            earlier = earlier_keys(self._earlier, source, bucket, ids)
+            if earlier is not None:
+                keys = pa.concat_tables([keys, earlier.cast(keys.schema)])
         drops = tables.find_duplicates(keys, BY_NAME[source].id_field, self._names[source],
                                        self._ranks.get(source))  # fmt: skip
         del keys
+        if self._earlier is not None and pc.any(pc.equal(drops.column("row"), -1)).as_py():
+            # incremental.plan only lets through new files delivered after every earlier one
+            raise RuntimeError(f"{source}: a new file repeats ids of an earlier file it precedes")
         for index, part in tables.split_by_value(drops, "part"):
             yield (source, int(index)), part
 
 
 class WritePartFn(io.WritingFn):
     """Write one file's accepted rows, less its repeated ids, to staging: one Parquet file per
-    partition the file touches (`event_date=YYYY-MM-DD/part-<index>.parquet`, rows sorted by id).
+    partition the file touches (`event_date=YYYY-MM-DD/part-<index>.parquet`, rows sorted by id),
+    and the ids it kept to the run's key table (KEYS_FOLDER, one file per id bucket).
     Output (tagged): 'rejects' = table of repeats, 'written' = a flow.Written per file."""
 
     def __init__(self, out_root: str) -> None:
@@ -179,19 +224,42 @@ class WritePartFn(io.WritingFn):
             self.writes.write(io.join(self._out_root, rel),
                               part.sort_by(spec.id_field).cast(schema))  # fmt: skip
             yield tagged("written", Written(spec.table, rel, part.num_rows))
+        keys = pa.table(
+            {
+                "record_id": rows.column(spec.id_field),
+                "source_line": rows.column("source_line"),
+                "part": pa.array(np.full(rows.num_rows, index, dtype=np.int32)),
+            }
+        )
+        for bucket, part in tables.split_by_bucket(keys, "record_id", ID_BUCKETS):
+            rel = f"{KEYS_FOLDER}/{source}/bucket={bucket:02d}/{name}"
+            self.writes.write(io.join(self._out_root, rel), part.sort_by("record_id"))
+            yield tagged("written", Written("keys", rel, part.num_rows))
+
+
+def rejects_path(root: str, source: str) -> str:
+    return io.join(root, "rejects", f"source={source}", "part-00000.parquet")
 
 
 class WriteRejectsFn(io.FilesFn):
-    """Write all quarantined records of one source as one Parquet file; emit its flow.Written."""
+    """Write all quarantined records of one source as one Parquet file; emit its flow.Written.
+    With `earlier` (an incremental run: the published run's folder), that run's quarantined
+    records of the source are written with the new ones."""
 
-    def __init__(self, out_root: str) -> None:
+    def __init__(self, out_root: str, earlier: str | None = None) -> None:
         super().__init__()
         self._out_root = out_root
+        self._earlier = earlier
 
     def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[Written]:
         source, parts = element
+        tables_ = [part.cast(tables.REJECT_SCHEMA) for part in parts]
+        if self._earlier is not None and io.exists(rejects_path(self._earlier, source)):
+            tables_.append(
+                io.read_parquet(rejects_path(self._earlier, source)).cast(tables.REJECT_SCHEMA)
+            )
         table = (
-            pa.concat_tables(list(parts))
+            pa.concat_tables(tables_)
             .sort_by(
                 [
                     ("source_file", "ascending"),
@@ -202,7 +270,7 @@ class WriteRejectsFn(io.FilesFn):
             .cast(tables.REJECT_SCHEMA)
         )
         rel = f"rejects/source={source}/part-00000.parquet"
-        io.write_parquet(io.join(self._out_root, rel), table)
+        io.write_parquet(rejects_path(self._out_root, source), table)
         yield Written("rejects", rel, table.num_rows)
 
 
@@ -217,17 +285,24 @@ class IngestSources(beam.PTransform):
     Returns a dict of PCollections: 'written' (a flow.Written per staging file), 'rejects'
     (tables), 'stats' (FileStat dicts). Every DoFn has one output of tagged elements, split with
     flow.Select (pipelines/flow.py: the DaskRunner does not route tagged outputs).
+
+    An incremental run (pipelines/incremental.py) passes `carried`: per source, how many of its
+    first files the published run (folder `earlier`) already ingested. Those are not parsed; the
+    new files' ids are checked against that run's key table instead.
     """
 
     def __init__(self, files: dict[str, list[str]], inputs_root: str, as_of: datetime,
                  out_root: str, parts_root: str, reference=None,
-                 batch_bytes: int = BATCH_BYTES) -> None:  # fmt: skip
+                 batch_bytes: int = BATCH_BYTES, carried: dict[str, int] | None = None,
+                 earlier: str | None = None) -> None:  # fmt: skip
         super().__init__(label=None)
-        self._files = [
+        self._all = [
             (source, index, path)
             for source in sorted(files)
             for index, path in enumerate(files[source])
         ]
+        self._files = [f for f in self._all if f[1] >= (carried or {}).get(f[0], 0)]
+        self._earlier = earlier
         self._inputs_root = inputs_root
         self._as_of = as_of
         self._out_root = out_root
@@ -241,7 +316,7 @@ class IngestSources(beam.PTransform):
                             batch_bytes=self._batch_bytes)  # fmt: skip
         names: dict[str, dict[int, str]] = {}
         paths: dict[str, list[str]] = {}
-        for source, index, path in self._files:
+        for source, index, path in self._all:
             names.setdefault(source, {})[index] = relative_name(path, self._inputs_root)
             paths.setdefault(source, []).append(path)
         ranks = {source: dict(enumerate(inputs.precedence(mine))) for source, mine in paths.items()}
@@ -254,7 +329,7 @@ class IngestSources(beam.PTransform):
             parsed
             | "SelectKeys" >> Select("keys")
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names, ranks))
+            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names, ranks, self._earlier))
         )
         staged = (
             {"parts": parsed | "SelectParts" >> Select("parts"), "drops": drops}

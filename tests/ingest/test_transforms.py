@@ -10,7 +10,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.ingest.batches import BATCH_BYTES
-from pipelines.ingest.transforms import IngestSources
+from pipelines.ingest.transforms import KEYS_FOLDER, IngestSources
 from tests.conftest import AS_OF
 
 RUNNER = "FnApiRunner"
@@ -44,7 +44,7 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(
             batch_bytes,
         )  # fmt: skip
         assert_that(
-            out["written"],
+            out["written"] | beam.Filter(lambda w: w.dataset != "keys"),
             equal_to(
                 [  # one record per staging file; the second delivery wrote none
                     ("stg_oos_lookups", f"stg_oos_lookups/event_date={day}/part-00000.parquet", n)
@@ -53,6 +53,12 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(
             ),
             label="Written",
         )
+        assert_that(
+            out["written"] | beam.Filter(lambda w: w.dataset == "keys") | beam.Map(lambda w: w.rows)
+            | beam.CombineGlobally(sum),
+            equal_to([3]),
+            label="WrittenKeys",
+        )  # fmt: skip
         assert_that(
             out["rejects"] | beam.FlatMap(_reasons),
             equal_to(
@@ -84,6 +90,12 @@ def test_ingest_source_partitions_by_day_and_quarantines_with_reasons(
         ("event_date=2026-11-17/part-00000.parquet", "L-2"),
         ("event_date=2026-11-20/part-00000.parquet", "L-4"),
     ]
+    # the key table (for later incremental runs) holds the ids kept, by the file that kept them
+    keys = pq.read_table(out_root / KEYS_FOLDER / "oos_lookups").sort_by("record_id")
+    assert keys.select(["record_id", "source_line", "part"]).to_pylist() == [
+        {"record_id": i, "source_line": line, "part": 0}
+        for i, line in (("L-1", 2), ("L-2", 3), ("L-4", 5))
+    ]
 
 
 def test_a_file_removed_after_listing_is_one_reject_and_the_others_are_staged(
@@ -105,7 +117,7 @@ def test_a_file_removed_after_listing_is_one_reject_and_the_others_are_staged(
         )  # fmt: skip
         assert_that(
             out["written"] | beam.Map(lambda w: (w.dataset, w.rows)) | beam.CombinePerKey(sum),
-            equal_to([("stg_oos_lookups", 3)]),
+            equal_to([("stg_oos_lookups", 3), ("keys", 3)]),
             label="Written",
         )
         assert_that(

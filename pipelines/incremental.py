@@ -1,0 +1,278 @@
+"""Incremental runs: a weekly run parses only the new input files and rebuilds only the ISO weeks
+they touch; everything else is carried over from the published run by hard link.
+
+The published run keeps its state inside its own folder (so crash safety and the atomic publish
+hold for it as for the data):
+  incremental/inputs.parquet   every input file: source, number (its place in its source's files
+                               by name: its staging files are part-<number>), source_file, bytes,
+                               sha256, rank (which file's copy of a repeated id is kept:
+                               inputs.precedence)
+  incremental/keys/<source>/bucket=BB/part-NNNNN.parquet
+                               the ids each file kept (record_id, source_line, part), written by the
+                               ingest (ingest/transforms.py): a new file's ids are checked against
+                               them, never against the staged rows of history
+
+`plan` compares the inputs with that state. Only pure additions go incremental: new files of a
+fact source that sort after its earlier files (so no file is renumbered) and were delivered after
+them (so no earlier copy of a repeated id loses its place), with the same code, extractor, linking
+window and reference data (catalog, stores: they affect every week). Anything else is a full
+refresh, and the plan says why. The result is the same bytes as a full refresh of the same inputs
+(tests/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines import flow, io, publish
+from pipelines.demand.run import FACT_TABLES, week_of
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.ingest import inputs
+from pipelines.ingest.parse import relative_name
+from pipelines.ingest.sources import ALL, REFERENCE
+from pipelines.ingest.transforms import KEYS_FOLDER
+
+STATE_FOLDER = "incremental"
+INPUTS_STATE = f"{STATE_FOLDER}/inputs.parquet"
+INPUTS_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("number", pa.int32()),
+        ("source_file", pa.string()),
+        ("bytes", pa.int64()),
+        ("sha256", pa.string()),
+        ("rank", pa.int32()),
+    ]
+)
+#: The ledger and mart datasets, partitioned by iso_week: a week not rebuilt is carried over whole.
+WEEKLY = ("demand_signals", "demand_events", "mart_unmet_demand")
+#: The code whose change may change outputs: every source and data file of these packages, but
+#: the tooling that writes no published data (the bench, the input generator).
+CODE_PACKAGES = ("pipelines", "schemas")
+NOT_PRODUCT = ("pipelines/bench", "pipelines/generate")
+_CODE_SUFFIXES = (".py", ".json", ".csv", ".sql", ".txt")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run rebuilds. `incremental`: parse only the files past `carried[source]` of each
+    source, on top of the published run `base`; otherwise a full refresh, for `reason`."""
+
+    incremental: bool
+    reason: str
+    base: Path | None = None
+    carried: dict[str, int] = field(default_factory=dict)
+    new_files: list[str] = field(default_factory=list)
+
+
+def code_version() -> str:
+    """sha256 over the product's code and packaged data (not NOT_PRODUCT, not the tests)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if (path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts
+                    and not rel.startswith(NOT_PRODUCT)):  # fmt: skip
+                digest.update(rel.encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def size_of(path: str) -> int:
+    """A file's size in bytes, or -1 when it cannot be read."""
+    try:
+        return int(FileSystems.match([path])[0].metadata_list[0].size_in_bytes)
+    except (OSError, IndexError, ValueError, Exception):  # Beam wraps errors in BeamIOError
+        return -1
+
+
+def inputs_table(files: dict[str, list[str]], inputs_root: str, prints: dict[str, str]) -> pa.Table:
+    """The state row of every input file (INPUTS_SCHEMA), by source and number."""
+    rows = []
+    for spec in ALL:
+        paths = files.get(spec.name, [])
+        for number, (path, rank) in enumerate(zip(paths, inputs.precedence(paths), strict=True)):
+            name = relative_name(path, inputs_root)
+            rows.append({"source": spec.name, "number": number, "source_file": name,
+                         "bytes": size_of(path), "sha256": prints.get(name, inputs.UNREADABLE),
+                         "rank": rank})  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=INPUTS_SCHEMA)
+
+
+def write_state(run_dir: Path, files: dict[str, list[str]], inputs_root: str,
+                prints: dict[str, str]) -> None:  # fmt: skip
+    io.write_parquet(str(run_dir / INPUTS_STATE), inputs_table(files, inputs_root, prints))
+
+
+def _future_rejects(run_dir: Path) -> int:
+    """Records the run quarantined as later than its as-of time: a later run may accept them."""
+    total = 0
+    for path in sorted((run_dir / "rejects").rglob("*.parquet")):
+        reasons = pq.read_table(path, columns=["reason"]).column("reason")
+        total += int(pc.sum(pc.match_substring(reasons, "is in the future")).as_py() or 0)
+    return total
+
+
+def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints: dict[str, str],
+         window_minutes: int, as_of: datetime, full_refresh: bool) -> Plan:  # fmt: skip
+    """Incremental on top of the published run, or a full refresh and why (module docstring)."""
+    if full_refresh:
+        return Plan(False, "--full-refresh asked for a full rebuild")
+    base = publish.published_run(data_root)
+    if base is None or not publish.complete(base):
+        return Plan(False, "no run is published yet")
+    if not (base / INPUTS_STATE).exists():
+        return Plan(False, f"the published run {base.name} has no incremental state")
+    manifest = json.loads((base / "manifest.json").read_text())
+    if manifest.get("window_minutes") != window_minutes:
+        return Plan(False, f"the linking window changed ({manifest.get('window_minutes')} -> "
+                           f"{window_minutes} minutes): it affects every week")  # fmt: skip
+    if manifest.get("extractor_version") != EXTRACTOR_VERSION:
+        return Plan(False, f"the extractor changed ({manifest.get('extractor_version')} -> "
+                           f"{EXTRACTOR_VERSION})")  # fmt: skip
+    if manifest.get("code_version") != code_version():
+        return Plan(False, "the code changed since the published run (its outputs may differ)")
+    if as_of < datetime.fromisoformat(manifest["as_of"]):
+        return Plan(False, "--as-of is earlier than the published run's: records it accepted may "
+                           "now be in the future")  # fmt: skip
+    if as_of != datetime.fromisoformat(manifest["as_of"]) and _future_rejects(base):
+        return Plan(False, "the published run quarantined records as in the future; as of now "
+                           "they may be accepted")  # fmt: skip
+    state = pq.read_table(base / INPUTS_STATE).to_pylist()
+    carried: dict[str, int] = {}
+    new_files: list[str] = []
+    for spec in ALL:
+        paths = files.get(spec.name, [])
+        names = [relative_name(p, inputs_root) for p in paths]
+        old = sorted((r for r in state if r["source"] == spec.name), key=lambda r: r["number"])
+        for row in old:
+            name = row["source_file"]
+            if name not in names:
+                return Plan(False, f"{name} was removed since the published run")
+            if (
+                prints.get(name) != row["sha256"]
+                or size_of(paths[names.index(name)]) != row["bytes"]
+            ):
+                return Plan(False, f"{name} changed since the published run")
+            if names.index(name) != row["number"]:
+                before = names[row["number"]]
+                return Plan(False, f"new file {before} sorts before {name}: files are numbered "
+                                   "by name, so earlier files would be renumbered")  # fmt: skip
+        added = names[len(old) :]
+        if added and spec in REFERENCE:
+            return Plan(False, f"new {spec.name} file {added[0]}: reference data affects every "
+                               "week")  # fmt: skip
+        ranks = inputs.precedence(paths[: len(old)])
+        for number, row in enumerate(old):
+            if ranks[number] != row["rank"]:
+                return Plan(False, f"{row['source_file']} has another modification time than at "
+                                   "the published run: which copy of a repeated id is kept may "
+                                   "change")  # fmt: skip
+        ranks = inputs.precedence(paths)
+        for number in range(len(old), len(paths)):
+            if ranks[number] < len(old):
+                return Plan(False, f"new file {names[number]} was delivered (modified) before "
+                                   "an earlier file: its copies of repeated ids would come "
+                                   "first")  # fmt: skip
+        carried[spec.name] = len(old)
+        new_files += added
+    if not new_files:
+        return Plan(False, "no new input file")
+    return Plan(True, f"{len(new_files)} new input file(s) on top of run {base.name}: "
+                      + ", ".join(new_files[:5]) + (" ..." if len(new_files) > 5 else ""),
+                base, carried, new_files)  # fmt: skip
+
+
+def link(source: Path, target: Path) -> None:
+    """Carry a file over: a hard link (the same bytes, not rewritten), or a copy where the file
+    system has none. Never replaces an existing file (a write through a link would change the
+    published run's file too)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError as err:
+        if err.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copy2(source, target)
+
+
+def _carry(base: Path, run_dir: Path, folders: list[str]) -> list[str]:
+    """Link every Parquet file under `folders` of `base` that `run_dir` does not have yet."""
+    carried = []
+    for folder in folders:
+        for path in sorted((base / folder).rglob("*.parquet")):
+            rel = path.relative_to(base).as_posix()
+            if not (run_dir / rel).exists():
+                link(path, run_dir / rel)
+                carried.append(rel)
+    return carried
+
+
+def carry_ingest(base: Path, run_dir: Path) -> list[str]:
+    """After an incremental ingest: the staging files, quarantine and key table of the earlier
+    files (the new ones have new numbers, so no name is taken twice); `ingest_files` and a source's
+    rejects that had new rows were rewritten whole by the ingest."""
+    folders = [f"stg_{spec.name}" for spec in ALL] + ["rejects", KEYS_FOLDER]
+    return _carry(base, run_dir, folders)
+
+
+def touched_weeks(run_dir: Path) -> set[str]:
+    """The ISO weeks of the fact staging files this run's ingest wrote."""
+    written = flow.read_commit(str(run_dir), "ingest")["files"]
+    tables = {f"stg_{name}" for name in FACT_TABLES}
+    return {
+        week
+        for rel, entry in written.items()
+        if entry["dataset"] in tables and (week := week_of(rel)) is not None
+    }
+
+
+def written(run_dir: Path) -> set[str]:
+    """Every file this run's pipelines wrote (their commit records), relative to its folder."""
+    return {
+        rel
+        for name in ("ingest", "demand")
+        for rel in flow.read_commit(str(run_dir), name)["files"]
+    }
+
+
+def carry_weeks(base: Path, run_dir: Path, rebuilt: set[str]) -> list[str]:
+    """After an incremental demand run: every ledger and mart week it did not rebuild."""
+    folders = [
+        f"{dataset}/{week.name}"
+        for dataset in WEEKLY
+        if (base / dataset).is_dir()
+        for week in sorted((base / dataset).iterdir())
+        if week.name.removeprefix("iso_week=") not in rebuilt
+    ]
+    return _carry(base, run_dir, folders)
+
+
+def origins(run_dir: Path, run_id: str, base: Path | None, carried: list[str]) -> dict[str, str]:
+    """Every Parquet file of the run -> the run that wrote it (for a carried file, the run its
+    base had it from)."""
+    earlier: dict[str, str] = {}
+    if base is not None:
+        manifest = json.loads((base / "manifest.json").read_text())
+        earlier = manifest.get("origins", {})
+    kept = set(carried)
+    result = {}
+    for path in sorted(run_dir.rglob("*.parquet")):
+        rel = path.relative_to(run_dir).as_posix()
+        result[rel] = earlier.get(rel, base.name) if rel in kept and base is not None else run_id
+    return result

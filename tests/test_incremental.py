@@ -1,0 +1,307 @@
+"""Incremental runs (pipelines/incremental.py): eight published weeks plus a ninth week's files give
+the same bytes and the same DuckDB answers as a full refresh of the nine weeks; anything but a
+pure addition falls back to a full refresh and says why.
+
+The inputs are generated (small: 1,500 records over 9 weeks) and then given what a real delivery
+has: a bad record in an old file and in the new week, a new record repeating an old file's id, a
+re-delivered copy of an old file, and a new-week record dated in the week before (so that week is
+rebuilt too).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from pipelines import incremental, warehouse
+from pipelines.generate.run import generate
+from pipelines.ingest import inputs as ingest_inputs
+from pipelines.ingest import run as ingest_run
+
+AS_OF = "2026-11-30T00:00:00+00:00"
+NEW_WEEK = "2026-W47"
+SOURCES = ("frontline_notes", "oos_lookups", "lost_sales")
+#: A new-week lookup repeating the first id of week 40 (quarantined as a duplicate against the
+#: key table), one with an unknown store (quarantined: merged with the old rejects), and one on the
+#: Sunday of week 46 (week 46 is rebuilt). {id} and {sku}: week 40's first lookup's.
+NEW_LOOKUPS = (
+    "{id},S001,store,{sku},2026-11-17T12:00:00+01:00,out_of_stock,0\n"
+    "L-9000001,S999,store,{sku},2026-11-17T12:00:00+01:00,out_of_stock,0\n"
+    "L-9000002,S001,store,{sku},2026-11-15T12:00:00+01:00,out_of_stock,0\n"
+)
+OLD_BAD_LOOKUP = "L-9000000,S001,store,SKU-1,not a time,out_of_stock,0\n"
+
+
+def run_cli(data_root: Path, inputs: Path, *extra: str):
+    args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
+    result = CliRunner().invoke(cli, [*args, "--no-report", *extra], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def digests(run_dir: Path) -> dict[str, str]:
+    return {
+        p.relative_to(run_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(run_dir.rglob("*.parquet"))
+    }
+
+
+def view_rows(data_root: Path) -> dict[str, list[tuple]]:
+    """Every view and table of the published DuckDB file, all its rows in order."""
+    con = warehouse.connect_read_only(data_root / "unmet.duckdb")
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables order by 1").fetchall()]  # fmt: skip
+        return {n: con.execute(f'select * from "{n}" order by all').fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def add_week(gen: Path, inputs: Path, week: str) -> None:
+    for source in SOURCES:
+        for path in (gen / source).glob(f"*{week}*"):
+            shutil.copy(path, inputs / source / path.name)  # a new modification time
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    gen = tmp_path_factory.mktemp("gen")
+    generate(1500, 5, gen, weeks=9)
+    return gen
+
+
+@pytest.fixture(scope="module")
+def runs(generated, tmp_path_factory) -> dict[str, object]:
+    """Eight weeks published, then the ninth added: an incremental run on that data root, and a
+    full refresh of the same nine weeks on another."""
+    top = tmp_path_factory.mktemp("runs")
+    inputs = top / "inputs"
+    for folder in ("catalog", "stores", *SOURCES):
+        shutil.copytree(generated / folder, inputs / folder)
+    for source in SOURCES:
+        for path in (inputs / source).glob(f"*{NEW_WEEK}*"):
+            path.unlink()
+    week40 = inputs / "oos_lookups" / "lookups-2026-W40.csv"
+    first_id, _, _, sku, *_ = week40.read_text().splitlines()[1].split(",")
+    with week40.open("a") as handle:
+        handle.write(OLD_BAD_LOOKUP)
+    first = run_cli(top / "inc", inputs)
+    base = (top / "inc" / "published").resolve()
+
+    add_week(generated, inputs, NEW_WEEK)
+    with (inputs / "oos_lookups" / f"lookups-{NEW_WEEK}.csv").open("a") as handle:
+        handle.write(NEW_LOOKUPS.format(id=first_id, sku=sku))
+    shutil.copy(inputs / "lost_sales" / "lost_sales-2026-W41.csv",
+                inputs / "lost_sales" / f"lost_sales-{NEW_WEEK}-resent.csv")  # fmt: skip
+    second = run_cli(top / "inc", inputs)
+    full = run_cli(top / "full", inputs, "--full-refresh")
+    return {"inputs": inputs, "top": top, "base": base, "first": first, "second": second,
+            "full": full, "repeated": first_id}  # fmt: skip
+
+
+def test_incremental_run_is_byte_identical_to_a_full_refresh(runs):
+    inc_dir = (runs["top"] / "inc" / "published").resolve()
+    full_dir = (runs["top"] / "full" / "published").resolve()
+    assert "incremental: 4 new input file(s)" in runs["second"].output
+    assert "full refresh: --full-refresh" in runs["full"].output
+    inc, full = digests(inc_dir), digests(full_dir)
+    assert inc == full
+    assert len(inc) > 300
+    assert view_rows(runs["top"] / "inc") == view_rows(runs["top"] / "full")
+
+
+def test_incremental_run_quarantines_across_history_and_rebuilds_only_touched_weeks(runs):
+    con = warehouse.connect_read_only(runs["top"] / "inc" / "unmet.duckdb")
+    try:
+        reasons = dict(con.execute("select record_id, reason from rejects").fetchall())
+        weeks = con.execute("select count(distinct iso_week) from demand_events").fetchone()
+    finally:
+        con.close()
+    repeated = runs["repeated"]
+    assert reasons[repeated] == (
+        f"duplicate lookup_id '{repeated}': first seen in oos_lookups/lookups-2026-W40.csv line 2"
+    )
+    assert "L-9000001" in reasons and "L-9000000" in reasons  # a new reject and an old one
+    assert weeks == (9,)
+    run_dir = (runs["top"] / "inc" / "published").resolve()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["mode"] == "incremental" and manifest["base_run"] == runs["base"].name
+    rebuilt = {
+        rel.split("/")[1]
+        for rel, origin in manifest["origins"].items()
+        if rel.startswith("demand_events/") and origin == run_dir.name
+    }
+    assert rebuilt == {"iso_week=2026-W46", "iso_week=2026-W47"}
+    # carried files are the published run's own, linked, not rewritten
+    carried = run_dir / "demand_events" / "iso_week=2026-W40" / "part-00000.parquet"
+    assert carried.stat().st_ino == (runs["base"] / carried.relative_to(run_dir)).stat().st_ino
+    staged = run_dir / "stg_oos_lookups"
+    assert all(os.stat(p).st_nlink >= 2 for p in staged.rglob("part-00000.parquet"))
+
+
+def test_the_gate_of_an_incremental_run_validates_the_files_it_wrote(runs):
+    """Carried files passed the gate of the run that wrote them; the facts across rows and
+    datasets are still found over every file (a repeated key in a carried file would show)."""
+    run_dir = (runs["top"] / "inc" / "published").resolve()
+    validation = json.loads((run_dir / "validation.json").read_text())
+    full = json.loads((runs["top"] / "full" / "published" / "validation.json").read_text())
+    assert validation["success"] and full["validated_files"] == "all"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert 0 < validation["validated_files"] < len(manifest["origins"])
+    rows = {s["dataset"]: s["rows"] for s in validation["suites"]}
+    all_rows = {s["dataset"]: s["rows"] for s in full["suites"]}
+    con = warehouse.connect_read_only(runs["top"] / "inc" / "unmet.duckdb")
+    try:
+        (in_new_weeks,) = con.execute(
+            "select count(*) from demand_events where iso_week in ('2026-W46', '2026-W47')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert rows["demand_events"] == in_new_weeks < all_rows["demand_events"]
+    assert rows["stg_catalog"] == 0 < all_rows["stg_catalog"]  # carried: not validated again
+
+
+def test_a_changed_file_falls_back_to_a_full_refresh_and_says_why(runs, tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(runs["inputs"], inputs)  # the same names, bytes and modification times
+    data_root = tmp_path / "data"
+    shutil.copytree(runs["top"] / "inc", data_root, symlinks=True)
+    changed = inputs / "frontline_notes" / "notes-2026-W41.jsonl"
+    changed.write_text(changed.read_text().replace("S001", "S002", 1))
+    result = run_cli(data_root, inputs)
+    assert ("full refresh: frontline_notes/notes-2026-W41.jsonl changed since the published run"
+            in result.output)  # fmt: skip
+    manifest = json.loads((data_root / "published" / "manifest.json").read_text())
+    assert manifest["mode"] == "full refresh"
+
+
+# The plan itself, on a published run's state made by hand (no job runs).
+
+
+@pytest.fixture
+def planned(tiny_inputs, tmp_path):
+    """A data root whose published run has the tiny inputs' state; returns a function giving the
+    plan for the inputs as they are now."""
+    data_root = tmp_path / "data"
+    run_dir = data_root / "runs" / "r1"
+    (run_dir / "reports").mkdir(parents=True)
+    (run_dir / "unmet.duckdb").touch()
+    os.symlink("runs/r1", data_root / "published")
+    as_of = datetime(2026, 11, 25, tzinfo=UTC)
+
+    def prints() -> tuple[dict[str, list[str]], dict[str, str]]:
+        files = ingest_run.find_inputs(str(tiny_inputs))
+        return files, ingest_inputs.fingerprint(files, str(tiny_inputs))
+
+    files, found = prints()
+    incremental.write_state(run_dir, files, str(tiny_inputs), found)
+    manifest = {"as_of": as_of.isoformat(), "window_minutes": 30,
+                "extractor_version": incremental.EXTRACTOR_VERSION,
+                "code_version": incremental.code_version()}  # fmt: skip
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+
+    def plan(window: int = 30, full: bool = False) -> incremental.Plan:
+        files, found = prints()
+        return incremental.plan(data_root, files, str(tiny_inputs), found, window, as_of, full)
+
+    return tiny_inputs, plan
+
+
+LOOKUP = "lookup_id,store_id,channel,sku,looked_up_at,result,on_hand_qty\nL-9,S002,store,SKU-3,2026-11-19T10:00:00+01:00,out_of_stock,0\n"  # noqa: E501
+
+
+def _touch_later(path: Path, than: Path) -> None:
+    later = than.stat().st_mtime + 10
+    os.utime(path, (later, later))
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("add", "incremental: 1 new input file(s)"),
+        ("add_first", "new file oos_lookups/a-lookups.csv sorts before oos_lookups/lookups-2026"),
+        ("remove", "lost_sales/lost_sales-2026-W47.csv was removed"),
+        ("change", "oos_lookups/lookups-2026-W47.csv changed"),
+        ("catalog", "new catalog file catalog/more-skus.csv: reference data affects every week"),
+        ("window", "the linking window changed (30 -> 45 minutes)"),
+        ("full", "--full-refresh"),
+        ("add_earlier", "new file oos_lookups/lookups-z.csv was delivered (modified) before"),
+    ],
+)
+def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
+    inputs, plan = planned
+    lookups = inputs / "oos_lookups" / "lookups-2026-W47.csv"
+    window, full = 30, False
+    if change == "add":
+        (inputs / "oos_lookups" / "lookups-z.csv").write_text(LOOKUP)
+        _touch_later(inputs / "oos_lookups" / "lookups-z.csv", lookups)
+    elif change == "add_first":
+        (inputs / "oos_lookups" / "a-lookups.csv").write_text(LOOKUP)
+        _touch_later(inputs / "oos_lookups" / "a-lookups.csv", lookups)
+    elif change == "add_earlier":
+        (inputs / "oos_lookups" / "lookups-z.csv").write_text(LOOKUP)
+        earlier = lookups.stat().st_mtime - 10
+        os.utime(inputs / "oos_lookups" / "lookups-z.csv", (earlier, earlier))
+    elif change == "remove":
+        (inputs / "lost_sales" / "lost_sales-2026-W47.csv").unlink()
+    elif change == "change":
+        lookups.write_text(lookups.read_text() + LOOKUP.splitlines()[1] + "\n")
+    elif change == "catalog":
+        shutil.copy(inputs / "catalog" / "catalog.csv", inputs / "catalog" / "more-skus.csv")
+    elif change == "window":
+        window = 45
+    elif change == "full":
+        full = True
+    got = plan(window, full)
+    shown = f"{'incremental' if got.incremental else 'full refresh'}: {got.reason}"
+    assert reason in shown
+    assert got.incremental is (change == "add")
+    if got.incremental:
+        assert got.carried["oos_lookups"] == 1 and got.new_files == ["oos_lookups/lookups-z.csv"]
+
+
+def test_the_gate_of_an_incremental_run_still_sees_a_key_repeated_in_a_carried_file(runs, tmp_path):
+    """A written file that repeats ids of a carried one fails the gate: uniqueness is a fact found
+    over every staging file, not only over the files the run wrote."""
+    from pipelines import summary
+    from pipelines.checks import run as checks_run
+
+    run_dir = tmp_path / "run"
+    shutil.copytree((runs["top"] / "inc" / "published").resolve(), run_dir)
+    carried = sorted((run_dir / "stg_oos_lookups").rglob("part-00000.parquet"))[0]
+    again = carried.with_name("part-00099.parquet")
+    shutil.copy(carried, again)
+    only = {again.relative_to(run_dir).as_posix()}
+    with pytest.raises(checks_run.ChecksFailed, match="stg_oos_lookups: lookup_id is unique"):
+        checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
+                        only=only)  # fmt: skip
+
+
+def test_carrying_a_file_links_it_copies_across_file_systems_and_never_overwrites(
+    tmp_path, monkeypatch
+):
+    source = tmp_path / "base" / "part-00000.parquet"
+    source.parent.mkdir()
+    source.write_bytes(b"rows")
+    linked = tmp_path / "run" / "a" / "part-00000.parquet"
+    incremental.link(source, linked)
+    assert linked.stat().st_ino == source.stat().st_ino
+    with pytest.raises(FileExistsError):  # a write through a link would change the base run
+        incremental.link(source, linked)
+
+    def no_link(*_: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(incremental.os, "link", no_link)
+    copied = tmp_path / "run" / "b" / "part-00000.parquet"
+    incremental.link(source, copied)
+    assert copied.read_bytes() == b"rows" and copied.stat().st_ino != source.stat().st_ino

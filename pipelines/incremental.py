@@ -43,6 +43,7 @@ from pipelines.ingest import inputs
 from pipelines.ingest.parse import relative_name
 from pipelines.ingest.sources import ALL, REFERENCE
 from pipelines.ingest.transforms import KEYS_FOLDER
+from schemas import datasets
 
 STATE_FOLDER = "incremental"
 INPUTS_STATE = f"{STATE_FOLDER}/inputs.parquet"
@@ -57,7 +58,10 @@ INPUTS_SCHEMA = pa.schema(
     ]
 )
 #: The ledger and mart datasets, partitioned by iso_week: a week not rebuilt is carried over whole.
-WEEKLY = ("demand_signals", "demand_events", "mart_unmet_demand")
+#: the datasets partitioned by ISO week (from the registry, schemas/datasets.py)
+WEEKLY = tuple(
+    d.name for d in datasets.DATASETS.values() if d.partitioning is datasets.Partitioning.ISO_WEEK
+)
 #: The code whose change may change outputs: every source and data file of these packages, but
 #: the tooling that writes no published data (the bench, the input generator).
 CODE_PACKAGES = ("pipelines", "schemas")
@@ -126,6 +130,30 @@ def _future_rejects(run_dir: Path) -> int:
     return total
 
 
+def settings_changed(
+    base: Path, manifest: dict, window_minutes: int, as_of: datetime
+) -> str | None:
+    """Why the published run `base` (its `manifest`) cannot stand for a run with these settings
+    and this code, even on the same inputs; None when it can. The job's "up to date" check and
+    the incremental plan both ask this."""
+    if manifest.get("window_minutes") != window_minutes:
+        return (f"the linking window changed ({manifest.get('window_minutes')} -> "
+                f"{window_minutes} minutes): it affects every week")  # fmt: skip
+    if manifest.get("extractor_version") != EXTRACTOR_VERSION:
+        return (f"the extractor changed ({manifest.get('extractor_version')} -> "
+                f"{EXTRACTOR_VERSION})")  # fmt: skip
+    if manifest.get("code_version") != code_version():
+        return "the code changed since the published run (its outputs may differ)"
+    published_as_of = datetime.fromisoformat(manifest["as_of"])
+    if as_of < published_as_of:
+        return ("--as-of is earlier than the published run's: records it accepted may now be in "
+                "the future")  # fmt: skip
+    if as_of != published_as_of and _future_rejects(base):
+        return ("the published run quarantined records as in the future; as of now they may be "
+                "accepted")  # fmt: skip
+    return None
+
+
 def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints: dict[str, str],
          window_minutes: int, as_of: datetime, full_refresh: bool) -> Plan:  # fmt: skip
     """Incremental on top of the published run, or a full refresh and why (module docstring)."""
@@ -137,20 +165,9 @@ def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints:
     if not (base / INPUTS_STATE).exists():
         return Plan(False, f"the published run {base.name} has no incremental state")
     manifest = json.loads((base / "manifest.json").read_text())
-    if manifest.get("window_minutes") != window_minutes:
-        return Plan(False, f"the linking window changed ({manifest.get('window_minutes')} -> "
-                           f"{window_minutes} minutes): it affects every week")  # fmt: skip
-    if manifest.get("extractor_version") != EXTRACTOR_VERSION:
-        return Plan(False, f"the extractor changed ({manifest.get('extractor_version')} -> "
-                           f"{EXTRACTOR_VERSION})")  # fmt: skip
-    if manifest.get("code_version") != code_version():
-        return Plan(False, "the code changed since the published run (its outputs may differ)")
-    if as_of < datetime.fromisoformat(manifest["as_of"]):
-        return Plan(False, "--as-of is earlier than the published run's: records it accepted may "
-                           "now be in the future")  # fmt: skip
-    if as_of != datetime.fromisoformat(manifest["as_of"]) and _future_rejects(base):
-        return Plan(False, "the published run quarantined records as in the future; as of now "
-                           "they may be accepted")  # fmt: skip
+    changed = settings_changed(base, manifest, window_minutes, as_of)
+    if changed is not None:
+        return Plan(False, changed)
     state = pq.read_table(base / INPUTS_STATE).to_pylist()
     carried: dict[str, int] = {}
     new_files: list[str] = []

@@ -120,7 +120,7 @@ def run_job(
         publish.prune(data_root, keep_runs)
         prints = fingerprint(inputs_root)
         redelivered = redeliveries(inputs_root, prints)
-        kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes)
+        kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes, as_of)
         if kept is not None:
             return _keep_published(
                 data_root, kept, as_of, week, render_report, progress, redelivered
@@ -255,13 +255,18 @@ def redeliveries(inputs_root: Path, prints: dict[str, str]) -> dict[str, str]:
     return inputs.redeliveries(ingest_run.find_inputs(str(inputs_root)), str(inputs_root), prints)
 
 
-def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int) -> dict | None:
-    """The published run's manifest if it was made from exactly these inputs and settings."""
+def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int,
+                as_of: datetime) -> dict | None:  # fmt: skip
+    """The published run's manifest if it was made from exactly these inputs, with these
+    settings and this code (a refitted extractor or new code rebuilds, as does an as-of that may
+    now accept what the run quarantined as in the future)."""
     current = publish.published_run(data_root)
     if current is None or not publish.complete(current):
         return None  # nothing published yet, or published by the earlier layout: rebuild
     manifest = json.loads((current / "manifest.json").read_text())
-    if manifest.get("input_sha256") != prints or manifest.get("window_minutes") != window_minutes:
+    if manifest.get("input_sha256") != prints:
+        return None
+    if incremental.settings_changed(current, manifest, window_minutes, as_of) is not None:
         return None
     return manifest
 

@@ -305,3 +305,25 @@ def test_carrying_a_file_links_it_copies_across_file_systems_and_never_overwrite
     copied = tmp_path / "run" / "b" / "part-00000.parquet"
     incremental.link(source, copied)
     assert copied.read_bytes() == b"rows" and copied.stat().st_ino != source.stat().st_ino
+
+
+def test_same_inputs_are_up_to_date_only_with_the_same_code_and_settings(planned, monkeypatch):
+    """`unmet run` on unchanged inputs keeps the published run, unless it was made by another
+    extractor or code, or the as-of may now accept what it quarantined as in the future."""
+    from pipelines import job
+
+    inputs, _ = planned
+    data_root = inputs.parent / "data"  # the fixture's published run, beside the inputs
+    run_dir = data_root / "runs" / "r1"
+    files = ingest_run.find_inputs(str(inputs))
+    found = ingest_inputs.fingerprint(files, str(inputs))
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    (run_dir / "manifest.json").write_text(json.dumps({**manifest, "input_sha256": found}))
+    as_of = datetime.fromisoformat(manifest["as_of"])
+    assert job._up_to_date(data_root, found, 30, as_of) is not None
+    assert job._up_to_date(data_root, found, 45, as_of) is None
+    monkeypatch.setattr(incremental, "EXTRACTOR_VERSION", "extract-refitted")
+    assert job._up_to_date(data_root, found, 30, as_of) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(incremental, "code_version", lambda: "new code")
+    assert job._up_to_date(data_root, found, 30, as_of) is None

@@ -67,7 +67,10 @@ def _sql_list(paths: list[str]) -> str:
 #: The datasets partitioned by ISO week whose facts stay within a week: an incremental run finds
 #: them over the weeks it rebuilt (their keys derive from staging ids, whose uniqueness is still
 #: checked over every staging file).
-WEEKLY = ("demand_signals", "demand_events", "mart_unmet_demand")
+#: the datasets partitioned by ISO week (from the registry, schemas/datasets.py)
+WEEKLY = tuple(
+    d.name for d in datasets.DATASETS.values() if d.partitioning is datasets.Partitioning.ISO_WEEK
+)
 
 
 def _connect(run_dir: Path, spill: str, only: Collection[str] | None = None):  # type: ignore[no-untyped-def]

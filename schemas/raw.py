@@ -166,7 +166,8 @@ class CatalogItem(_Raw):
     color: Label
     pattern: Label
     size: Label
-    list_price: Decimal = Field(ge=0, le=100_000, max_digits=12, decimal_places=2)
+    # above 0: a free sku would value lost sales at 0 (staging and the gate say so too)
+    list_price: Decimal = Field(gt=0, le=100_000, max_digits=12, decimal_places=2)
 
 
 class Store(_Raw):

@@ -110,7 +110,7 @@ class StgCatalog(_Stg):
     size: str = Field(
         description="size read with the notes' lexicon (Medium -> M, UK 8 -> 8, W32 L30 -> 32x30)"
     )
-    # Above 0, though the input allows 0.
+    # Above 0, as the input (schemas/raw.py): a catalog row priced 0 is quarantined at ingest.
     list_price: Annotated[
         float, Why("every catalog sku has a price above 0 (a free sku values lost sales at 0)")
     ] = Field(gt=0, description="list price, EUR")

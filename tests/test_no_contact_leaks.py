@@ -2,9 +2,11 @@
 
 An e-mail (and a mistyped one), a phone, a card and an IBAN are planted in every input field of
 every source. The whole job runs on them (then the store page and the follow-up CSV are written),
-and so does a run the gate stops. Every byte the runs wrote under the data root and printed is
-searched for the planted values, and so is every value of every Parquet file and of every table and
-view of every DuckDB file (read through their libraries: compressed pages hide nothing).
+and so does a run the gate stops (no input record passes the ingest and fails the gate, so its
+staged catalog is broken between the pipelines and the gate: tests/break_staged.py). Every byte the
+runs wrote under the data root and printed is searched for the planted values, and so is every
+value of every Parquet file and of every table and view of every DuckDB file (read through their
+libraries: compressed pages hide nothing).
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from schemas import raw
 pytestmark = pytest.mark.slow
 
 TINY = Path(__file__).parent / "data" / "tiny"
+ROOT = Path(__file__).parents[1]
 AS_OF = "2026-11-25T00:00:00+00:00"
 UNMET = [sys.executable, "-m", "cli"]
+#: `unmet` with a staged catalog price set to 0 once the pipelines are done: the gate stops it.
+UNMET_BROKEN = [sys.executable, "-m", "tests.break_staged", "SKU-1"]
 
 PLANTED = {
     "email": "leak.check+unmet@example.org",
@@ -84,7 +89,7 @@ def planted_records(source: str) -> list[dict]:
     return records
 
 
-def write_inputs(target: Path, *, free_sku: bool = False) -> Path:
+def write_inputs(target: Path) -> Path:
     shutil.copytree(TINY, target)
     notes = planted_records("frontline_notes")
     (target / "frontline_notes" / "planted.jsonl").write_text(
@@ -94,8 +99,6 @@ def write_inputs(target: Path, *, free_sku: bool = False) -> Path:
         _write_csv(target / folder / "planted.csv", planted_records(source))
     for source, path in (("catalog", "catalog/catalog.csv"), ("stores", "stores/stores.csv")):
         existing = list(csv.DictReader(io.StringIO((target / path).read_text())))
-        if free_sku and source == "catalog":
-            existing[0]["list_price"] = "0.00"  # breaks a gate rule: the gate stops this run
         _write_csv(target / path, existing + planted_records(source))
     return target
 
@@ -109,8 +112,8 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
     path.write_text(out.getvalue())
 
 
-def unmet(*args: str) -> tuple[int, str]:
-    proc = subprocess.run([*UNMET, *args], capture_output=True, text=True, timeout=600)
+def unmet(*args: str, command: list[str] = UNMET) -> tuple[int, str]:
+    proc = subprocess.run([*command, *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -153,9 +156,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
                       "--catalog", str(inputs / "catalog" / "catalog.csv"))  # fmt: skip
     assert code != 0 and "looks like an e-mail address" in out, out
     printed.append(out)
-    stopped = write_inputs(base / "stopped-inputs", free_sku=True)
-    code, out = unmet("run", "--data-root", str(root), "--inputs", str(stopped), "--as-of", AS_OF)
-    assert code == 4, out
+    code, out = unmet("run", "--data-root", str(root), "--inputs", str(inputs), "--as-of", AS_OF,
+                      "--full-refresh", command=UNMET_BROKEN)  # fmt: skip
+    assert code == 4 and "stg_catalog: every catalog sku has a price above 0" in out, out
     printed.append(out)
     return root, "\n".join(printed)
 

@@ -147,8 +147,12 @@ CASES = [
          {1: "the file cannot be read: it is a symbolic link that leads back to itself"}),
     Case("gone_after_listing", "oos_lookups/vanished.csv",
          {1: "the file cannot be read: it no longer exists"}),
+    # a catalog row priced 0.00 used to pass the ingest and stop the whole run at the gate
+    Case("catalog_price_zero", "catalog/free_sku.csv",
+         {2: "list_price: Input should be greater than 0 (got '0.00')"}, ("FP-2",)),
 ]  # fmt: skip
-ID_FIELDS = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id"}
+ID_FIELDS = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id",
+             "catalog": "sku"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

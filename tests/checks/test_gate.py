@@ -16,19 +16,20 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from pipelines import summary
+from pipelines import job, summary
 from pipelines.checks import run as checks_run
 from pipelines.checks import suites
 from pipelines.checks.suites import Rule
 from schemas import rules
 from schemas.staging import StgLostSale
+from tests import break_staged
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 AS_OF = datetime(2026, 11, 25, tzinfo=UTC)
 EXIT_CHECKS = 4
 
 
-def run_cli(data_root: Path, inputs: Path):  # type: ignore[no-untyped-def]
+def run_cli(data_root: Path, inputs: Path, *extra: str):  # type: ignore[no-untyped-def]
     args = [
         "run",
         "--data-root",
@@ -37,6 +38,7 @@ def run_cli(data_root: Path, inputs: Path):  # type: ignore[no-untyped-def]
         str(inputs),
         "--as-of",
         AS_OF.isoformat(),
+        *extra,
     ]
     return CliRunner().invoke(cli, args)
 
@@ -115,11 +117,15 @@ def test_ledger_and_mart_rules_are_read_from_their_models(built):
     assert quantity.kwargs == {"column": "quantity", "min_value": 1.0, "max_value": 1000.0}
     level = checked_rule(built["mart_unmet_demand"], "level", "ExpectColumnValuesToBeInSet")
     assert level.kwargs["value_set"] == ["store", "chain"]
-    price = checked_rule(built["stg_catalog"], "list_price", "ExpectColumnValuesToBeBetween")
-    assert price.kwargs == {"column": "list_price", "min_value": 0.0, "max_value": 100_000.0}
-    above = [r for r in built["stg_catalog"].rules if r.kwargs.get("strict_min")]
-    assert [(r.kwargs["column"], r.why) for r in above] == [
-        ("list_price", "every catalog sku has a price above 0 (a free sku values lost sales at 0)")
+    prices = [
+        (r.kwargs, r.why)
+        for r in built["stg_catalog"].rules
+        if r.expectation == "ExpectColumnValuesToBeBetween" and r.kwargs["column"] == "list_price"
+    ]
+    above_0 = {"column": "list_price", "min_value": 0.0, "strict_min": True}
+    assert prices == [
+        ({**above_0, "max_value": 100_000.0}, "list_price is > 0 and <= 100,000"),  # the input's
+        (above_0, "every catalog sku has a price above 0 (a free sku values lost sales at 0)"),
     ]
     redactions = checked_rule(
         built["stg_lost_sales"], "redactions", "ExpectColumnValuesToBeBetween"
@@ -208,20 +214,17 @@ def test_a_passing_run_writes_validation_json(good_run):
 
 
 @pytest.mark.slow
-def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):
+def test_a_failing_expectation_blocks_publishing(good_run, monkeypatch):
     data_root, inputs = good_run
     published = os.readlink(data_root / "published")
     db = data_root / "unmet.duckdb"
     db_before = (db.stat().st_ino, _digest(db))
     report_before = _digest(next((data_root / "reports").rglob("report.html")))
 
-    # A price of 0.00 passes the ingest (list_price >= 0) but breaks a business rule of the gate.
-    bad_inputs = tmp_path / "inputs"
-    shutil.copytree(inputs, bad_inputs)
-    catalog = bad_inputs / "catalog" / "catalog.csv"
-    scarf = "SKU-5,Silk scarf,scarf,red,floral,OS,"
-    catalog.write_text(catalog.read_text().replace(scarf + "49.00", scarf + "0.00"))
-    result = run_cli(data_root, bad_inputs)
+    # No input record breaks a rule of the gate (a price of 0.00 is quarantined by the ingest): the
+    # staged catalog is broken between the pipelines and the gate instead (tests/break_staged.py).
+    monkeypatch.setattr(job, "boundary", break_staged.breaking(data_root, job.boundary, "SKU-5"))
+    result = run_cli(data_root, inputs, "--full-refresh")  # same inputs: rebuild anyway
 
     assert result.exit_code == EXIT_CHECKS, result.output
     assert "data-quality checks failed; nothing was published" in result.output
@@ -233,7 +236,16 @@ def test_a_failing_expectation_blocks_publishing(good_run, tmp_path):
     assert _digest(next((data_root / "reports").rglob("report.html"))) == report_before
     (partial,) = (data_root / "runs").glob("*.partial")
     failed = json.loads((partial / "validation.json").read_text())
-    assert failed["success"] is False and failed["failed"] == 1 and failed["errored"] == 0
+    assert failed["success"] is False and failed["failed"] == 2 and failed["errored"] == 0
+    refused = [(s["dataset"], e["why"]) for s in failed["suites"] for e in s["expectations"]
+               if not e["success"]]  # fmt: skip
+    assert refused == [
+        ("stg_catalog", "list_price is > 0 and <= 100,000"),
+        (
+            "stg_catalog",
+            "every catalog sku has a price above 0 (a free sku values lost sales at 0)",
+        ),
+    ]
 
 
 @pytest.mark.slow

@@ -44,3 +44,18 @@ def test_ingest_normalises_catalog_spellings_and_quarantines_the_rest(tmp_path: 
         (5, "color: required field is empty"),
         (6, "category: unknown category 'Gizmo' (not in the lexicon)"),
     ]
+
+
+def test_a_catalog_row_priced_zero_is_quarantined_not_a_stop_at_the_gate(tmp_path: Path):
+    """The gate requires every staged sku to have a price above 0; the input model says so too,
+    so one row priced 0.00 is a quarantined row with its reason, not a stopped run."""
+    path = tmp_path / "catalog" / "catalog.csv"
+    path.parent.mkdir()
+    path.write_text(CATALOG.splitlines()[0] + "\nSKU-1,Wool overcoat,coat,navy,solid,M,0.00\n"
+                    "SKU-2,Parka,coat,black,solid,L,199.00\n")  # fmt: skip
+    spec = BY_NAME["catalog"]
+    schema = arrow_schema(spec.staging_model, described=False)
+    parsed = parse_file(spec, schema, str(path), "catalog/catalog.csv", Reference(AS_OF))
+    assert [r["sku"] for r in parsed.rows.to_pylist()] == ["SKU-2"]
+    rejects = [(r["source_line"], r["reason"]) for r in parsed.rejects.to_pylist()]
+    assert rejects == [(2, "list_price: Input should be greater than 0 (got '0.00')")]

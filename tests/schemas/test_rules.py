@@ -15,6 +15,7 @@ from schemas.rules import Bounds
         (raw.LostSale, "quantity", Bounds(1, 1000)),
         (raw.LostSale, "unit_price", Bounds(0, 100_000)),
         (raw.OosLookup, "on_hand_qty", Bounds(0, 1_000_000)),
+        (raw.CatalogItem, "list_price", Bounds(0, 100_000, strict_low=True)),
         (staging.StgCatalog, "list_price", Bounds(0, None, strict_low=True)),
         (marts.DemandEvent, "n_signals", Bounds(1, None)),
         (raw.LostSale, "sale_id", None),

@@ -1,47 +1,64 @@
-"""The two pipelines with their inputs and outputs on object storage (an S3-compatible server, moto,
-on loopback) and their steps on a dask cluster's worker processes: nothing but the network is
-shared, so a step that assumed a local disk, or a worker without the S3 settings, fails here.
-The Parquet objects must have the same bytes as the same pipelines writing to a local folder.
-
-(`unmet run --data-root s3://...` is not supported yet: the lock, the publish swap, the gate and
-the DuckDB file still need a local data root; docs/scaling.md.)"""
+"""`unmet run` with its data root and inputs on object storage (an S3-compatible server, moto, on
+loopback) and the pipelines' steps on a dask cluster's worker processes: nothing but the network
+is shared, so a step that assumed a local disk shared by driver and workers, or a worker without
+the S3 settings, fails here. The published objects must have the same bytes as a local run's, the
+pointer object CURRENT must name the run, and the DuckDB file and reports go to --local-root."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pipelines import objectstore, warehouse
+from pipelines.publish import Locked
 from tests import clusters
 from tests.conftest import TINY
-from tests.test_job_e2e import AS_OF, parquet_digests
+from tests.test_job_e2e import AS_OF, parquet_digests, run_cli
 
 pytestmark = pytest.mark.slow
 boto3 = pytest.importorskip("boto3", reason="apache-beam[aws] is not installed")
 BUCKET = "unmet"
+#: A secret no output, log or object may contain.
+SECRET = "s3cret-Value-7f3a"
 
 
 def s3_flags(endpoint: str) -> list[str]:
     return [f"--s3_endpoint_url={endpoint}", "--s3_access_key_id=unmet",
-            "--s3_secret_access_key=unmet", "--s3_region_name=us-east-1"]  # fmt: skip
+            f"--s3_secret_access_key={SECRET}", "--s3_region_name=us-east-1"]  # fmt: skip
 
 
 def client(endpoint: str):  # type: ignore[no-untyped-def]
     return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="unmet",
-                        aws_secret_access_key="unmet", region_name="us-east-1")  # fmt: skip
+                        aws_secret_access_key=SECRET, region_name="us-east-1")  # fmt: skip
 
 
-def run_pipelines(inputs: str, out: str, flags: list[str], cwd: Path) -> None:
-    """`unmet pipeline ingest` then `unmet pipeline demand`, each as its own process."""
-    for args in (["ingest", "--inputs", inputs, "--out", out, "--as-of", AS_OF],
-                 ["demand", "--staging", out, "--out", out]):  # fmt: skip
-        done = subprocess.run(
-            [str(clusters.VENV_BIN / "unmet"), "pipeline", *args, *flags],
-            capture_output=True, text=True, cwd=cwd, env=clusters.venv_env(), timeout=900,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr[-5000:]
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory) -> Iterator[str]:
+    """moto's S3 server with the bucket and the tiny inputs under inputs/."""
+    with clusters.moto_s3(tmp_path_factory.mktemp("moto")) as url:
+        s3 = client(url)
+        s3.create_bucket(Bucket=BUCKET)
+        for path in sorted(TINY.rglob("*")):
+            if path.is_file():
+                s3.upload_file(str(path), BUCKET, f"inputs/{path.relative_to(TINY).as_posix()}")
+        yield url
+
+
+def unmet_run(data_root: str, local_root: Path, flags: list[str], cwd: Path) -> str:
+    """`unmet run` as its own process, the way a user starts it; returns what it printed."""
+    done = subprocess.run(
+        [str(clusters.VENV_BIN / "unmet"), "run", "--data-root", data_root,
+         "--inputs", f"s3://{BUCKET}/inputs", "--local-root", str(local_root), "--as-of", AS_OF,
+         *flags],
+        capture_output=True, text=True, cwd=cwd, env=clusters.venv_env(), timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr[-5000:]
+    return done.stdout + done.stderr
 
 
 def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -55,27 +72,77 @@ def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untype
     }
 
 
-def test_pipelines_on_s3_and_dask_workers_write_the_same_bytes_as_locally(tmp_path, dask_address):
+def pointer(s3, root: str) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(s3.get_object(Bucket=BUCKET, Key=f"{root}/CURRENT")["Body"].read())
+
+
+def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer(
+    tmp_path, endpoint, dask_address
+):
     local = tmp_path / "local"
-    run_pipelines(str(TINY), str(local), [], tmp_path)
-    expected = parquet_digests(local)
-    assert len(expected) >= 15
+    assert run_cli(local, TINY, "--no-report").exit_code == 0
+    expected = parquet_digests((local / "published").resolve())
+    assert len(expected) >= 20
 
-    with clusters.moto_s3(tmp_path) as endpoint:
-        s3 = client(endpoint)
-        s3.create_bucket(Bucket=BUCKET)
-        for path in sorted(TINY.rglob("*")):
-            if path.is_file():
-                s3.upload_file(str(path), BUCKET, f"inputs/{path.relative_to(TINY).as_posix()}")
-        run_pipelines(f"s3://{BUCKET}/inputs", f"s3://{BUCKET}/run", [
-            *s3_flags(endpoint), f"--runner={clusters.DASK_RUNNER}",
-            f"--dask_client_address={dask_address}",
-        ], tmp_path)  # fmt: skip
-        written = object_digests(s3, "run/")
-
+    s3 = client(endpoint)
+    root, local_root = "root", tmp_path / "here"
+    printed = unmet_run(f"s3://{BUCKET}/{root}", local_root, [
+        *s3_flags(endpoint), f"--runner={clusters.DASK_RUNNER}",
+        f"--dask_client_address={dask_address}",
+    ], tmp_path)  # fmt: skip
+    first = pointer(s3, root)
+    assert first["run"] == f"runs/{first['run_id']}"
+    written = object_digests(s3, f"{root}/{first['run']}/")
     assert {k: v for k, v in written.items() if k.endswith(".parquet")} == expected
-    # both commit records were written, and the intermediate parts were removed
+    # the commit records, the gate's record and the manifest; the intermediate parts were removed
     assert sorted(k for k in written if not k.endswith(".parquet")) == [
-        "commits/demand.json",
-        "commits/ingest.json",
-    ]
+        "commits/demand.json", "commits/ingest.json", "manifest.json", "validation.json",
+    ]  # fmt: skip
+    manifest = json.loads(
+        s3.get_object(Bucket=BUCKET, Key=f"{root}/{first['run']}/manifest.json")["Body"].read()
+    )
+    assert manifest["run_id"] == first["run_id"] and manifest["mode"] == "full refresh"
+    # the DuckDB file and the report are local, under --local-root, and read the published run
+    con = warehouse.connect_read_only(local_root / "unmet.duckdb")  # as `unmet query` opens it
+    try:
+        assert con.execute("select count(*) from demand_events").fetchone() == (4,)
+        assert con.execute("select count(*) from mart_weekly_headline").fetchone() == (1,)
+    finally:
+        con.close()
+    assert list((local_root / "reports").glob("*/report.html"))
+    assert (local_root / "published").resolve().name == first["run_id"]
+
+    # a second run (in-process this time) publishes a new pointer; the first run is kept
+    printed += unmet_run(f"s3://{BUCKET}/{root}", local_root, [*s3_flags(endpoint), "--no-report"],
+                         tmp_path)  # fmt: skip
+    second = pointer(s3, root)
+    assert second["run_id"] > first["run_id"]
+    assert objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint)).run_ids() == sorted(
+        [first["run_id"], second["run_id"]]
+    )
+    again = object_digests(s3, f"{root}/{second['run']}/")
+    assert {k: v for k, v in again.items() if k.endswith(".parquet")} == expected
+    assert not list(s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{root}/state/").get("Contents", []))
+
+    # the secret key reached no output, log, object or local file
+    assert SECRET not in printed
+    for key in object_digests(s3, f"{root}/"):
+        assert (
+            SECRET.encode() not in s3.get_object(Bucket=BUCKET, Key=f"{root}/{key}")["Body"].read()
+        )
+    for path in local_root.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_the_lock_is_a_conditional_put(endpoint):
+    """A second run on the same bucket prefix is refused while the lock object exists, and the
+    lock is released (deleted) when the holder ends."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/locked", s3_flags(endpoint))
+    with store.lock():
+        with pytest.raises(Locked, match="another unmet run is in progress"):
+            with store.lock():
+                pass
+    with store.lock():  # released: it can be taken again
+        pass
+    assert list(store.keys("state")) == []

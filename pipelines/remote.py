@@ -56,6 +56,8 @@ def run_job(
     pipeline_options(beam_args)  # Beam's file systems get the S3 flags before the driver lists
     store = objectstore.Store.open(data_root, beam_args)
     local_root = local_root.resolve()
+    if not objectstore.is_remote(inputs_root):  # a local inputs folder: the same path everywhere
+        inputs_root = str(Path(inputs_root).resolve())
     now = datetime.now(UTC)
     as_of = as_of or now
     run_id = local_job.new_run_id(now)

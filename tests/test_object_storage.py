@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import objectstore, warehouse
+from pipelines import objectstore, remote, warehouse
+from pipelines.job import PAUSE_ENV
 from pipelines.publish import Locked
 from tests import clusters
 from tests.conftest import TINY
+from tests.test_crash_and_lock import wait_until_paused
 from tests.test_job_e2e import AS_OF, parquet_digests, run_cli
 
 pytestmark = pytest.mark.slow
@@ -49,15 +51,17 @@ def endpoint(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-def unmet_run(data_root: str, local_root: Path, flags: list[str], cwd: Path) -> str:
+def run_args(data_root: str, local_root: Path, flags: list[str]) -> list[str]:
+    return [str(clusters.VENV_BIN / "unmet"), "run", "--data-root", data_root,
+            "--inputs", f"s3://{BUCKET}/inputs", "--local-root", str(local_root), "--as-of", AS_OF,
+            *flags]  # fmt: skip
+
+
+def unmet_run(data_root: str, local_root: Path, flags: list[str], cwd: Path, code: int = 0) -> str:
     """`unmet run` as its own process, the way a user starts it; returns what it printed."""
-    done = subprocess.run(
-        [str(clusters.VENV_BIN / "unmet"), "run", "--data-root", data_root,
-         "--inputs", f"s3://{BUCKET}/inputs", "--local-root", str(local_root), "--as-of", AS_OF,
-         *flags],
-        capture_output=True, text=True, cwd=cwd, env=clusters.venv_env(), timeout=900,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr[-5000:]
+    done = subprocess.run(run_args(data_root, local_root, flags), capture_output=True, text=True,
+                          cwd=cwd, env=clusters.venv_env(), timeout=900)  # fmt: skip
+    assert done.returncode == code, done.stdout + done.stderr[-5000:]
     return done.stdout + done.stderr
 
 
@@ -98,9 +102,8 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
     assert sorted(k for k in written if not k.endswith(".parquet")) == [
         "commits/demand.json", "commits/ingest.json", "manifest.json", "validation.json",
     ]  # fmt: skip
-    manifest = json.loads(
-        s3.get_object(Bucket=BUCKET, Key=f"{root}/{first['run']}/manifest.json")["Body"].read()
-    )
+    manifest = remote.published_manifest(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
+    assert manifest is not None
     assert manifest["run_id"] == first["run_id"] and manifest["mode"] == "full refresh"
     # the DuckDB file and the report are local, under --local-root, and read the published run
     con = warehouse.connect_read_only(local_root / "unmet.duckdb")  # as `unmet query` opens it
@@ -112,14 +115,35 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
     assert list((local_root / "reports").glob("*/report.html"))
     assert (local_root / "published").resolve().name == first["run_id"]
 
-    # a second run (in-process this time) publishes a new pointer; the first run is kept
-    printed += unmet_run(f"s3://{BUCKET}/{root}", local_root, [*s3_flags(endpoint), "--no-report"],
-                         tmp_path)  # fmt: skip
-    second = pointer(s3, root)
-    assert second["run_id"] > first["run_id"]
-    assert objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint)).run_ids() == sorted(
-        [first["run_id"], second["run_id"]]
+    # a run killed just before publishing (in-process from here on) wrote a whole run, manifest
+    # included, but readers still see the first run; its lock object stays behind and refuses
+    # the next run (exit 75) until it is deleted
+    store = objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
+    flags = [*s3_flags(endpoint), "--no-report"]
+    killed = subprocess.Popen(run_args(f"s3://{BUCKET}/{root}", local_root, flags), cwd=tmp_path,
+                              env={**clusters.venv_env(), PAUSE_ENV: "report"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        printed += "".join(wait_until_paused(killed, "report"))
+    finally:
+        killed.kill()
+        killed.communicate()
+    assert pointer(s3, root) == first
+    assert (local_root / "published").resolve().name == first["run_id"]
+    unfinished = [r for r in store.run_ids() if r != first["run_id"]]
+    assert len(unfinished) == 1
+    assert store.key("runs", unfinished[0], "manifest.json") in set(
+        store.keys("runs", unfinished[0])
     )
+    refused = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path, code=75)
+    assert f"s3://{BUCKET}/{root}/state/run.lock" in refused
+    s3.delete_object(Bucket=BUCKET, Key=f"{root}/state/run.lock")
+
+    # the next run publishes a new pointer; the earlier runs are kept (--keep-runs 4)
+    printed += refused + unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path)
+    second = pointer(s3, root)
+    assert second["run_id"] > unfinished[0] > first["run_id"]
+    assert store.run_ids() == [first["run_id"], unfinished[0], second["run_id"]]
     again = object_digests(s3, f"{root}/{second['run']}/")
     assert {k: v for k, v in again.items() if k.endswith(".parquet")} == expected
     assert not list(s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{root}/state/").get("Contents", []))
@@ -146,3 +170,25 @@ def test_the_lock_is_a_conditional_put(endpoint):
     with store.lock():  # released: it can be taken again
         pass
     assert list(store.keys("state")) == []
+
+
+def test_prune_keeps_the_published_run_and_the_newest_complete_ones(endpoint):
+    """Runs without a manifest (crashed, stopped) go; of the complete ones the newest `keep`
+    stay, and the run CURRENT names stays whatever its age."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/pruned", s3_flags(endpoint))
+    s3 = client(endpoint)
+    complete = ["20261201T000000000000Z", "20261202T000000000000Z", "20261203T000000000000Z",
+                "20261205T000000000000Z"]  # fmt: skip
+    crashed = "20261204T000000000000Z"
+    for run_id in complete:
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "manifest.json"), Body=b"{}")
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "a/part-0.parquet"), Body=b"x")
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", crashed, "a/part-0.parquet"), Body=b"x")
+    store.publish(complete[0])
+
+    removed = store.prune(keep=2)
+
+    assert sorted(removed) == [complete[1], crashed]
+    assert store.run_ids() == [complete[0], complete[2], complete[3]]
+    assert store.published() == complete[0]
+    assert list(store.keys("runs", complete[1])) == []

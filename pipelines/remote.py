@@ -89,11 +89,7 @@ def run_job(
         try:
             step(timings, "checks", progress, local_job._checks, partial, counts, as_of)
         except checks_run.ChecksFailed as err:
-            # the gate's record goes with the stopped run; on a rule about personal data the
-            # run's datasets are removed from the bucket too (docs/privacy.md)
-            if err.personal:
-                store.remove_run(run_id)
-            store.upload(partial, run_id, [checks_run.VALIDATION_FILE])
+            stopped(store, run_id, partial, personal=err.personal)
             raise
         local_job.boundary("checks")
         step(timings, "marts", progress, warehouse.export_marts, partial)
@@ -134,6 +130,16 @@ def run_job(
     return local_job.JobResult(run_id, run_dir, counts, chosen, local_root / "unmet.duckdb",
                                shown_report, timings, redelivered=redelivered,
                                no_report=no_report)  # fmt: skip
+
+
+def stopped(store: objectstore.Store, run_id: str, partial: Path, personal: bool) -> None:
+    """A run the gate stopped: its record (validation.json) goes into the run's prefix; on a rule
+    about personal data everything else of the run is removed from the bucket first, as from a
+    local run folder (docs/privacy.md). The prefix has no manifest: the next run removes it."""
+    if personal:
+        store.remove_run(run_id, keep=[checks_run.VALIDATION_FILE])
+    if (partial / checks_run.VALIDATION_FILE).exists():
+        store.upload(partial, run_id, [checks_run.VALIDATION_FILE])
 
 
 def _publish(store: objectstore.Store, run_id: str, local_root: Path, run_dir: Path) -> None:

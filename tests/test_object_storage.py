@@ -189,3 +189,24 @@ def test_prune_keeps_the_published_run_and_the_newest_complete_ones(endpoint):
     assert store.run_ids() == [complete[0], complete[2], complete[3]]
     assert store.published() == complete[0]
     assert list(store.keys("runs", complete[1])) == []
+
+
+@pytest.mark.parametrize("personal", [True, False])
+def test_a_run_the_gate_stopped_keeps_its_record_and_on_personal_data_only_that(
+    endpoint, tmp_path, personal
+):
+    store = objectstore.Store.open(f"s3://{BUCKET}/stopped-{personal}", s3_flags(endpoint))
+    s3 = client(endpoint)
+    for name in ("stg_frontline_notes/part-00000.parquet", "commits/ingest.json"):
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", "R1", name), Body=b"x")
+    (tmp_path / "validation.json").write_text('{"success": false}\n')
+
+    remote.stopped(store, "R1", tmp_path, personal=personal)
+
+    left = sorted(k.removeprefix(store.key("runs", "R1") + "/") for k in store.keys("runs", "R1"))
+    if personal:
+        assert left == ["validation.json"]
+    else:
+        assert left == ["commits/ingest.json", "stg_frontline_notes/part-00000.parquet",
+                        "validation.json"]  # fmt: skip
+    assert store.prune(keep=4) == ["R1"]  # no manifest: the next run removes it

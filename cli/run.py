@@ -112,7 +112,7 @@ def run(
     from pipelines import flow, job, summary
     from pipelines.checks.run import ChecksFailed
     from pipelines.ingest.run import MissingInput
-    from pipelines.objectstore import is_remote
+    from pipelines.objectstore import Unusable, is_remote
     from pipelines.publish import Locked
 
     remote = is_remote(data_root)
@@ -158,6 +158,8 @@ def run(
     except Locked as err:
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:
+        raise ExitError(str(err)) from None
+    except Unusable as err:  # an object-store data root that cannot be opened
         raise ExitError(str(err)) from None
     except summary.CountMismatch as err:
         raise ExitError(

@@ -36,6 +36,10 @@ LOCK = "state/run.lock"
 RUNS = "runs"
 
 
+class Unusable(ValueError):
+    """The data root cannot be opened as an object store (wrong scheme, no bucket, no boto3)."""
+
+
 def is_remote(root: str) -> bool:
     """True for an object-store URL (s3://bucket/prefix), False for a local path."""
     return "://" in root
@@ -43,7 +47,12 @@ def is_remote(root: str) -> bool:
 
 def client(beam_args: Sequence[str]) -> Any:
     """A boto3 S3 client configured from Beam's S3 flags (the same ones the pipelines use)."""
-    import boto3
+    try:
+        import boto3
+    except ImportError:
+        raise Unusable(
+            "an s3:// data root needs boto3 and Beam's S3 file system: pip install 'unmet[s3]'"
+        ) from None
     from apache_beam.options.pipeline_options import PipelineOptions, S3Options
 
     s3 = PipelineOptions(list(beam_args)).view_as(S3Options)
@@ -70,10 +79,10 @@ class Store:
     def open(cls, root: str, beam_args: Sequence[str]) -> Store:
         scheme, _, rest = root.partition("://")
         if scheme != "s3":
-            raise ValueError(f"only s3:// object-store data roots are supported, not {root!r}")
+            raise Unusable(f"only s3:// object-store data roots are supported, not {root!r}")
         bucket, _, prefix = rest.partition("/")
         if not bucket:
-            raise ValueError(f"no bucket in {root!r} (expected s3://BUCKET/PREFIX)")
+            raise Unusable(f"no bucket in {root!r} (expected s3://BUCKET/PREFIX)")
         return cls(bucket, prefix.strip("/"), client(beam_args))
 
     def key(self, *parts: str) -> str:

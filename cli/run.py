@@ -125,6 +125,8 @@ def run(
         )
     if remote and inputs is None:
         raise click.UsageError("an object-store --data-root needs --inputs")
+    if not remote and Path(data_root).is_file():
+        raise click.BadParameter(f"{data_root} is a file, not a folder", param_hint="--data-root")
     shown_root = local_root if remote and local_root is not None else Path(data_root)
     log_path = shown_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
     log_to_file(log_path)
@@ -147,7 +149,7 @@ def run(
             result = remote_job.run_job(
                 data_root, inputs, local_root, as_of=as_of, week=week,
                 window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
-                render_report=not no_report, keep_runs=keep_runs,
+                render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
             )  # fmt: skip
         else:
             result = job.run_job(

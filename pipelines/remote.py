@@ -12,9 +12,11 @@ pointer object CURRENT publishes it. DIR then gets the same layout as a local da
 folder with its DuckDB file and reports, `published`, DIR/unmet.duckdb, DIR/reports), so `unmet
 report` and `unmet query --data-root DIR` read it as they read a local run.
 
-Every run on an object-store data root is a full refresh: incremental runs (carrying files over by
-hard link) need a local data root. The ingest and demand steps show their start and end only (the
-local run's live probes list the run folder every half second; on a bucket that is a request each).
+Every run on an object-store data root that rebuilds is a full refresh: incremental runs (carrying
+files over by hard link) need a local data root. A run whose inputs, settings and code are the
+published run's rebuilds nothing, as locally (checked against DIR's copy of that run). The ingest
+and demand steps show their start and end only (the local run's live probes list the run folder
+every half second; on a bucket that is a request each).
 """
 
 from __future__ import annotations
@@ -49,10 +51,12 @@ def run_job(
     beam_args: Sequence[str] = (),
     progress: Callable[[str], None] = lambda _: None,
     render_report: bool = True,
+    full_refresh: bool = False,
     keep_runs: int = publish.KEEP_RUNS,
 ) -> local_job.JobResult:
     """Run everything under the bucket's run lock (and DIR's); raises on any failure, leaving the
-    published run (CURRENT) untouched."""
+    published run (CURRENT) untouched. When the inputs (by content), settings and code are those
+    of the published run, nothing is rebuilt, as in a local data root (`full_refresh` rebuilds)."""
     pipeline_options(beam_args)  # Beam's file systems get the S3 flags before the driver lists
     store = objectstore.Store.open(data_root, beam_args)
     local_root = local_root.resolve()
@@ -71,6 +75,12 @@ def run_job(
         files = ingest_run.find_inputs(inputs_root)
         prints = inputs.fingerprint(files, inputs_root)
         redelivered = inputs.redeliveries(files, inputs_root, prints)
+        kept = (
+            None if full_refresh else _up_to_date(store, local_root, prints, window_minutes, as_of)
+        )
+        if kept is not None:
+            return local_job._keep_published(local_root, kept, as_of, week, render_report,
+                                             progress, redelivered)  # fmt: skip
         progress(f"full refresh: {FULL_REFRESH}")
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
              ingest_run.BATCH_BYTES, None, None, files)  # fmt: skip
@@ -130,6 +140,27 @@ def run_job(
     return local_job.JobResult(run_id, run_dir, counts, chosen, local_root / "unmet.duckdb",
                                shown_report, timings, redelivered=redelivered,
                                no_report=no_report)  # fmt: skip
+
+
+def _up_to_date(store: objectstore.Store, local_root: Path, prints: dict[str, str],
+                window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
+    """The manifest of the run CURRENT names if it was made from exactly these inputs, with these
+    settings and this code (job._up_to_date's rules), and DIR holds its copy; DIR's `published`
+    is then pointed at it (a run that died between the PUT and DIR's swap left DIR behind).
+    Without DIR's copy the run is rebuilt."""
+    run_id = store.published()
+    if run_id is None:
+        return None
+    copy = local_root / "runs" / run_id
+    if not publish.complete(copy):
+        return None
+    manifest = json.loads((copy / "manifest.json").read_text())  # the bytes uploaded with it
+    if manifest.get("input_sha256") != prints:
+        return None
+    if incremental.settings_changed(copy, manifest, window_minutes, as_of) is not None:
+        return None
+    publish.publish(local_root, copy)
+    return manifest
 
 
 def stopped(store: objectstore.Store, run_id: str, partial: Path, personal: bool) -> None:

@@ -135,12 +135,20 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
     assert f"s3://{BUCKET}/{root}/state/run.lock" in refused
     s3.delete_object(Bucket=BUCKET, Key=f"{root}/state/run.lock")
 
-    # the next run publishes a new pointer; the first run is kept (--keep-runs 4)
-    printed += refused + unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path)
+    # the next run (a full refresh: the inputs are the same) publishes a new pointer; the first
+    # run is kept (--keep-runs 4)
+    printed += refused + unmet_run(f"s3://{BUCKET}/{root}", local_root, [*flags, "--full-refresh"],
+                                   tmp_path)  # fmt: skip
     second = pointer(s3, root)
     assert second["run_id"] > first["run_id"]
     assert store.run_ids() == [first["run_id"], second["run_id"]]
     assert (local_root / "published").resolve().name == second["run_id"]
+    # and one more on the same inputs rebuilds nothing: the published run is kept
+    same = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path)
+    assert f"up to date: no new or changed input files since run {second['run_id']}" in same
+    assert pointer(s3, root) == second
+    assert store.run_ids() == [first["run_id"], second["run_id"]]
+    printed += same
     again = object_digests(s3, f"{root}/{second['run']}/")
     assert {k: v for k, v in again.items() if k.endswith(".parquet")} == expected
     assert not list(s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{root}/state/").get("Contents", []))

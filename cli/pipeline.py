@@ -16,7 +16,8 @@ def pipeline() -> None:
     """Run the ingest or the demand pipeline alone, on any Beam runner and file system.
 
     Paths may be local or any file system Beam knows (gs://, s3://, ...). Unknown options go to
-    Beam. `unmet run` does both plus checks, publishing, DuckDB and the report on a local data root.
+    Beam. `unmet run` does both plus checks, publishing, DuckDB and the report, on a local or an
+    s3:// data root.
 
     Example:
 

@@ -13,7 +13,6 @@ from cli.common import (
     EXIT_COUNTS,
     EXIT_LOCKED,
     ExitError,
-    data_root_option,
     log_to_file,
     parse_as_of,
     quiet_libraries,
@@ -36,13 +35,27 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
     "run",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
-@data_root_option
+@click.option(
+    "--data-root",
+    default="data",
+    show_default=True,
+    envvar="UNMET_DATA_ROOT",
+    help="Folder the job writes to, or an object-store URL such as s3://BUCKET/unmet (then "
+    "--local-root is needed; env UNMET_DATA_ROOT).",
+)
 @click.option(
     "--inputs",
-    type=click.Path(file_okay=False, path_type=Path),
     envvar="UNMET_INPUTS",
-    help="Folder with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and stores/ "
-    "(env UNMET_INPUTS; default: DATA_ROOT/sample).",
+    help="Folder (or s3:// URL) with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and "
+    "stores/ (env UNMET_INPUTS; default: DATA_ROOT/sample).",
+)
+@click.option(
+    "--local-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="UNMET_LOCAL_ROOT",
+    help="With an s3:// data root: the local folder that gets the DuckDB file and the reports "
+    "(LOCAL_ROOT/unmet.duckdb, LOCAL_ROOT/reports) and the copy of the published run's Parquet "
+    "they read (env UNMET_LOCAL_ROOT).",
 )
 @click.option(
     "--week",
@@ -68,8 +81,9 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
 @click.pass_context
 def run(
     ctx: click.Context,
-    data_root: Path,
-    inputs: Path | None,
+    data_root: str,
+    inputs: str | None,
+    local_root: Path | None,
     week: str | None,
     as_of: datetime | None,
     window_minutes: int,
@@ -83,6 +97,11 @@ def run(
     --project=... on a cluster, or --direct_running_mode=multi_processing). Locally Beam runs on
     its in-process runner.
 
+    With an object-store data root (s3://...) the pipelines write the run there, the driver
+    checks a copy of it on its own disk, and publishing is one PUT of the pointer object CURRENT;
+    the DuckDB file and the reports go to --local-root (docs/scaling.md). Beam's S3 flags
+    (--s3_endpoint_url, --s3_access_key_id, ...) or the standard AWS_* variables reach the bucket.
+
     Example:
 
         unmet run --data-root data --inputs data/sample --week 2026-W47
@@ -93,13 +112,27 @@ def run(
     from pipelines import flow, job, summary
     from pipelines.checks.run import ChecksFailed
     from pipelines.ingest.run import MissingInput
+    from pipelines.objectstore import Unusable, is_remote
     from pipelines.publish import Locked
 
-    log_path = data_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
+    remote = is_remote(data_root)
+    if remote and not data_root.startswith("s3://"):
+        raise click.UsageError(f"only s3:// object-store data roots are supported: {data_root}")
+    if remote and local_root is None:
+        raise click.UsageError(
+            "an object-store --data-root needs --local-root DIR: the local folder for the "
+            "DuckDB file and the reports (DuckDB cannot read s3:// here)"
+        )
+    if remote and inputs is None:
+        raise click.UsageError("an object-store --data-root needs --inputs")
+    if not remote and Path(data_root).is_file():
+        raise click.BadParameter(f"{data_root} is a file, not a folder", param_hint="--data-root")
+    shown_root = local_root if remote and local_root is not None else Path(data_root)
+    log_path = shown_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
     log_to_file(log_path)
     log = logging.getLogger("unmet.run")
-    inputs = inputs or data_root / "sample"
-    if not inputs.is_dir():
+    inputs = inputs or str(Path(data_root) / "sample")
+    if not is_remote(inputs) and not Path(inputs).is_dir():
         raise ExitError(f"inputs folder not found: {inputs}")
     if week is not None:
         try:
@@ -109,14 +142,26 @@ def run(
     progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
 
     try:
-        result = job.run_job(
-            data_root, inputs, as_of=as_of, week=week, window_minutes=window_minutes,
-            beam_args=ctx.args, progress=progress, render_report=not no_report,
-            full_refresh=full_refresh, keep_runs=keep_runs,
-        )  # fmt: skip
+        if remote:
+            from pipelines import remote as remote_job
+
+            assert local_root is not None
+            result = remote_job.run_job(
+                data_root, inputs, local_root, as_of=as_of, week=week,
+                window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
+                render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
+            )  # fmt: skip
+        else:
+            result = job.run_job(
+                Path(data_root), Path(inputs), as_of=as_of, week=week,
+                window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
+                render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
+            )  # fmt: skip
     except Locked as err:
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:
+        raise ExitError(str(err)) from None
+    except Unusable as err:  # an object-store data root that cannot be opened
         raise ExitError(str(err)) from None
     except summary.CountMismatch as err:
         raise ExitError(
@@ -135,7 +180,11 @@ def run(
                    "quarantined as duplicates")  # fmt: skip
     if result.up_to_date:
         click.echo(f"\nup to date: no new or changed input files since run {result.run_id}")
-    click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
+    if remote:
+        click.echo(f"\nrun {result.run_id}: published {data_root}/runs/{result.run_id} "
+                   f"(pointer {data_root}/CURRENT); local copy {result.run_dir}")  # fmt: skip
+    else:
+        click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
     click.echo(f"DuckDB:   {result.db_path}")
     if result.report_dir is not None:
         click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week}: "

@@ -153,27 +153,15 @@ def run_job(
         _step(timings, "marts", progress, warehouse.export_marts, partial,
               probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
         boundary("marts")
-        manifest = {
-            "run_id": run_id,
-            "as_of": as_of.isoformat(),
-            "inputs_root": str(inputs_root),
-            "input_files": files,
-            "input_sha256": prints,
-            "redelivered": redelivered,
-            "counts": summary.as_dicts(counts),
-            "window_minutes": window_minutes,
-            "beam_args": list(beam_args),
-            "timings_s": timings,
+        manifest = manifest_of(run_id, as_of, str(inputs_root), files, prints, redelivered,
+                               counts, window_minutes, beam_args, timings)  # fmt: skip
+        manifest.update({
             "mode": "incremental" if base else "full refresh",
             "mode_reason": plan.reason,
             "base_run": base.name if base else None,
-            "code_version": incremental.code_version(),
-            "extractor_version": EXTRACTOR_VERSION,
             "origins": incremental.origins(partial, run_id, base, carried),
-        }
-        (partial / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-        )
+        })  # fmt: skip
+        write_manifest(partial, manifest)
         boundary("manifest")
         run_dir = publish.finish_run(partial)
         boundary("finish")
@@ -197,6 +185,48 @@ def run_job(
     shown_report = data_root / "reports" / report_dir.name if report_dir is not None else None
     return JobResult(run_id, run_dir, counts, chosen, shown_db, shown_report, timings,
                      redelivered=redelivered, no_report=no_report)  # fmt: skip
+
+
+def manifest_of(run_id: str, as_of: datetime, inputs_root: str, files: dict[str, list[str]],
+                prints: dict[str, str], redelivered: dict[str, str],
+                counts: list[summary.SourceCount], window_minutes: int,
+                beam_args: Sequence[str], timings: dict[str, float]) -> dict:  # fmt: skip
+    """The run's manifest.json, but for how it was built (mode, mode_reason, base_run, origins)."""
+    return {
+        "run_id": run_id,
+        "as_of": as_of.isoformat(),
+        "inputs_root": inputs_root,
+        "input_files": files,
+        "input_sha256": prints,
+        "redelivered": redelivered,
+        "counts": summary.as_dicts(counts),
+        "window_minutes": window_minutes,
+        "beam_args": shown_args(beam_args),
+        "timings_s": timings,
+        "code_version": incremental.code_version(),
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+#: Beam flags whose values are secrets: never written to a manifest or a log.
+SECRET_FLAGS = ("--s3_access_key_id", "--s3_secret_access_key", "--s3_session_token")
+
+
+def shown_args(beam_args: Sequence[str]) -> list[str]:
+    """The Beam flags as they may be shown: the values of SECRET_FLAGS replaced by '***'."""
+    shown: list[str] = []
+    for arg in beam_args:
+        if shown and shown[-1] in SECRET_FLAGS:  # `--flag value`: the value is the next argument
+            shown.append("***")
+        elif arg.partition("=")[0] in SECRET_FLAGS and "=" in arg:
+            shown.append(f"{arg.partition('=')[0]}=***")
+        else:
+            shown.append(arg)
+    return shown
+
+
+def write_manifest(run_dir: Path, manifest: dict) -> None:
+    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def _without_data(db_path: Path, week: str | None) -> str | None:

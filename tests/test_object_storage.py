@@ -1,47 +1,68 @@
-"""The two pipelines with their inputs and outputs on object storage (an S3-compatible server, moto,
-on loopback) and their steps on a dask cluster's worker processes: nothing but the network is
-shared, so a step that assumed a local disk, or a worker without the S3 settings, fails here.
-The Parquet objects must have the same bytes as the same pipelines writing to a local folder.
-
-(`unmet run --data-root s3://...` is not supported yet: the lock, the publish swap, the gate and
-the DuckDB file still need a local data root; docs/scaling.md.)"""
+"""`unmet run` with its data root and inputs on object storage (an S3-compatible server, moto, on
+loopback) and the pipelines' steps on a dask cluster's worker processes: nothing but the network
+is shared, so a step that assumed a local disk shared by driver and workers, or a worker without
+the S3 settings, fails here. The published objects must have the same bytes as a local run's, the
+pointer object CURRENT must name the run, and the DuckDB file and reports go to --local-root."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pipelines import objectstore, remote, warehouse
+from pipelines.job import PAUSE_ENV
+from pipelines.publish import Locked
 from tests import clusters
 from tests.conftest import TINY
-from tests.test_job_e2e import AS_OF, parquet_digests
+from tests.test_crash_and_lock import wait_until_paused
+from tests.test_job_e2e import AS_OF, parquet_digests, run_cli
 
 pytestmark = pytest.mark.slow
 boto3 = pytest.importorskip("boto3", reason="apache-beam[aws] is not installed")
 BUCKET = "unmet"
+#: A secret no output, log or object may contain.
+SECRET = "s3cret-Value-7f3a"
 
 
 def s3_flags(endpoint: str) -> list[str]:
     return [f"--s3_endpoint_url={endpoint}", "--s3_access_key_id=unmet",
-            "--s3_secret_access_key=unmet", "--s3_region_name=us-east-1"]  # fmt: skip
+            f"--s3_secret_access_key={SECRET}", "--s3_region_name=us-east-1"]  # fmt: skip
 
 
 def client(endpoint: str):  # type: ignore[no-untyped-def]
     return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="unmet",
-                        aws_secret_access_key="unmet", region_name="us-east-1")  # fmt: skip
+                        aws_secret_access_key=SECRET, region_name="us-east-1")  # fmt: skip
 
 
-def run_pipelines(inputs: str, out: str, flags: list[str], cwd: Path) -> None:
-    """`unmet pipeline ingest` then `unmet pipeline demand`, each as its own process."""
-    for args in (["ingest", "--inputs", inputs, "--out", out, "--as-of", AS_OF],
-                 ["demand", "--staging", out, "--out", out]):  # fmt: skip
-        done = subprocess.run(
-            [str(clusters.VENV_BIN / "unmet"), "pipeline", *args, *flags],
-            capture_output=True, text=True, cwd=cwd, env=clusters.venv_env(), timeout=900,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout + done.stderr[-5000:]
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory) -> Iterator[str]:
+    """moto's S3 server with the bucket and the tiny inputs under inputs/."""
+    with clusters.moto_s3(tmp_path_factory.mktemp("moto")) as url:
+        s3 = client(url)
+        s3.create_bucket(Bucket=BUCKET)
+        for path in sorted(TINY.rglob("*")):
+            if path.is_file():
+                s3.upload_file(str(path), BUCKET, f"inputs/{path.relative_to(TINY).as_posix()}")
+        yield url
+
+
+def run_args(data_root: str, local_root: Path, flags: list[str]) -> list[str]:
+    return [str(clusters.VENV_BIN / "unmet"), "run", "--data-root", data_root,
+            "--inputs", f"s3://{BUCKET}/inputs", "--local-root", str(local_root), "--as-of", AS_OF,
+            *flags]  # fmt: skip
+
+
+def unmet_run(data_root: str, local_root: Path, flags: list[str], cwd: Path, code: int = 0) -> str:
+    """`unmet run` as its own process, the way a user starts it; returns what it printed."""
+    done = subprocess.run(run_args(data_root, local_root, flags), capture_output=True, text=True,
+                          cwd=cwd, env=clusters.venv_env(), timeout=900)  # fmt: skip
+    assert done.returncode == code, done.stdout + done.stderr[-5000:]
+    return done.stdout + done.stderr
 
 
 def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -55,27 +76,145 @@ def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untype
     }
 
 
-def test_pipelines_on_s3_and_dask_workers_write_the_same_bytes_as_locally(tmp_path, dask_address):
+def pointer(s3, root: str) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(s3.get_object(Bucket=BUCKET, Key=f"{root}/CURRENT")["Body"].read())
+
+
+def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer(
+    tmp_path, endpoint, dask_address
+):
     local = tmp_path / "local"
-    run_pipelines(str(TINY), str(local), [], tmp_path)
-    expected = parquet_digests(local)
-    assert len(expected) >= 15
+    assert run_cli(local, TINY, "--no-report").exit_code == 0
+    expected = parquet_digests((local / "published").resolve())
+    assert len(expected) >= 20
 
-    with clusters.moto_s3(tmp_path) as endpoint:
-        s3 = client(endpoint)
-        s3.create_bucket(Bucket=BUCKET)
-        for path in sorted(TINY.rglob("*")):
-            if path.is_file():
-                s3.upload_file(str(path), BUCKET, f"inputs/{path.relative_to(TINY).as_posix()}")
-        run_pipelines(f"s3://{BUCKET}/inputs", f"s3://{BUCKET}/run", [
-            *s3_flags(endpoint), f"--runner={clusters.DASK_RUNNER}",
-            f"--dask_client_address={dask_address}",
-        ], tmp_path)  # fmt: skip
-        written = object_digests(s3, "run/")
-
+    s3 = client(endpoint)
+    root, local_root = "root", tmp_path / "here"
+    printed = unmet_run(f"s3://{BUCKET}/{root}", local_root, [
+        *s3_flags(endpoint), f"--runner={clusters.DASK_RUNNER}",
+        f"--dask_client_address={dask_address}",
+    ], tmp_path)  # fmt: skip
+    first = pointer(s3, root)
+    assert first["run"] == f"runs/{first['run_id']}"
+    written = object_digests(s3, f"{root}/{first['run']}/")
     assert {k: v for k, v in written.items() if k.endswith(".parquet")} == expected
-    # both commit records were written, and the intermediate parts were removed
+    # the commit records, the gate's record and the manifest; the intermediate parts were removed
     assert sorted(k for k in written if not k.endswith(".parquet")) == [
-        "commits/demand.json",
-        "commits/ingest.json",
-    ]
+        "commits/demand.json", "commits/ingest.json", "manifest.json", "validation.json",
+    ]  # fmt: skip
+    manifest = remote.published_manifest(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
+    assert manifest is not None
+    assert manifest["run_id"] == first["run_id"] and manifest["mode"] == "full refresh"
+    # the DuckDB file and the report are local, under --local-root, and read the published run
+    con = warehouse.connect_read_only(local_root / "unmet.duckdb")  # as `unmet query` opens it
+    try:
+        assert con.execute("select count(*) from demand_events").fetchone() == (4,)
+        assert con.execute("select count(*) from mart_weekly_headline").fetchone() == (1,)
+    finally:
+        con.close()
+    assert list((local_root / "reports").glob("*/report.html"))
+    assert (local_root / "published").resolve().name == first["run_id"]
+
+    # a run killed while it holds the lock (in-process from here on) leaves CURRENT alone, and its
+    # lock object behind: it refuses the next run (exit 75, naming the object) until deleted.
+    # (Killed at the lock, not later, to keep the suite fast: every S3 run costs ~1 minute here,
+    # most of it Beam's S3 file system making a boto3 client per request; docs/scaling.md.)
+    store = objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
+    flags = [*s3_flags(endpoint), "--no-report"]
+    killed = subprocess.Popen(run_args(f"s3://{BUCKET}/{root}", local_root, flags), cwd=tmp_path,
+                              env={**clusters.venv_env(), PAUSE_ENV: "lock"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        printed += "".join(wait_until_paused(killed, "lock"))
+    finally:
+        killed.kill()
+        killed.communicate()
+    assert pointer(s3, root) == first
+    refused = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path, code=75)
+    assert f"another unmet run is in progress (pid {killed.pid} on " in refused
+    assert f"s3://{BUCKET}/{root}/state/run.lock" in refused
+    s3.delete_object(Bucket=BUCKET, Key=f"{root}/state/run.lock")
+
+    # the next run (a full refresh: the inputs are the same) publishes a new pointer; the first
+    # run is kept (--keep-runs 4)
+    printed += refused + unmet_run(f"s3://{BUCKET}/{root}", local_root, [*flags, "--full-refresh"],
+                                   tmp_path)  # fmt: skip
+    second = pointer(s3, root)
+    assert second["run_id"] > first["run_id"]
+    assert store.run_ids() == [first["run_id"], second["run_id"]]
+    assert (local_root / "published").resolve().name == second["run_id"]
+    # and one more on the same inputs rebuilds nothing: the published run is kept
+    same = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path)
+    assert f"up to date: no new or changed input files since run {second['run_id']}" in same
+    assert pointer(s3, root) == second
+    assert store.run_ids() == [first["run_id"], second["run_id"]]
+    printed += same
+    again = object_digests(s3, f"{root}/{second['run']}/")
+    assert {k: v for k, v in again.items() if k.endswith(".parquet")} == expected
+    assert not list(s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{root}/state/").get("Contents", []))
+
+    # the secret key reached no output, log, object or local file
+    assert SECRET not in printed
+    for key in object_digests(s3, f"{root}/"):
+        assert (
+            SECRET.encode() not in s3.get_object(Bucket=BUCKET, Key=f"{root}/{key}")["Body"].read()
+        )
+    for path in local_root.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_the_lock_is_a_conditional_put(endpoint):
+    """A second run on the same bucket prefix is refused while the lock object exists, and the
+    lock is released (deleted) when the holder ends."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/locked", s3_flags(endpoint))
+    with store.lock():
+        with pytest.raises(Locked, match="another unmet run is in progress"):
+            with store.lock():
+                pass
+    with store.lock():  # released: it can be taken again
+        pass
+    assert list(store.keys("state")) == []
+
+
+def test_prune_keeps_the_published_run_and_the_newest_complete_ones(endpoint):
+    """Runs without a manifest (crashed, stopped) go; of the complete ones the newest `keep`
+    stay, and the run CURRENT names stays whatever its age."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/pruned", s3_flags(endpoint))
+    s3 = client(endpoint)
+    complete = ["20261201T000000000000Z", "20261202T000000000000Z", "20261203T000000000000Z",
+                "20261205T000000000000Z"]  # fmt: skip
+    crashed = "20261204T000000000000Z"
+    for run_id in complete:
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "manifest.json"), Body=b"{}")
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "a/part-0.parquet"), Body=b"x")
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", crashed, "a/part-0.parquet"), Body=b"x")
+    store.publish(complete[0])
+
+    removed = store.prune(keep=2)
+
+    assert sorted(removed) == [complete[1], crashed]
+    assert store.run_ids() == [complete[0], complete[2], complete[3]]
+    assert store.published() == complete[0]
+    assert list(store.keys("runs", complete[1])) == []
+
+
+@pytest.mark.parametrize("personal", [True, False])
+def test_a_run_the_gate_stopped_keeps_its_record_and_on_personal_data_only_that(
+    endpoint, tmp_path, personal
+):
+    store = objectstore.Store.open(f"s3://{BUCKET}/stopped-{personal}", s3_flags(endpoint))
+    s3 = client(endpoint)
+    for name in ("stg_frontline_notes/part-00000.parquet", "commits/ingest.json"):
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", "R1", name), Body=b"x")
+    (tmp_path / "validation.json").write_text('{"success": false}\n')
+
+    remote.stopped(store, "R1", tmp_path, personal=personal)
+
+    left = sorted(k.removeprefix(store.key("runs", "R1") + "/") for k in store.keys("runs", "R1"))
+    if personal:
+        assert left == ["validation.json"]
+    else:
+        assert left == ["commits/ingest.json", "stg_frontline_notes/part-00000.parquet",
+                        "validation.json"]  # fmt: skip
+    assert store.prune(keep=4) == ["R1"]  # no manifest: the next run removes it

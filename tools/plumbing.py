@@ -93,6 +93,7 @@ PLUMBING: tuple[Entry, ...] = (
     Entry("malloc_trim", "pipelines/checks/run.py", ("_release_memory",)),
     Entry("lock and publish mechanics", "pipelines/publish.py", (WHOLE,)),
     Entry("lock and publish mechanics", "pipelines/job.py", ("BOUNDARIES", "boundary", "_step")),
+    Entry("lock and publish mechanics", "pipelines/objectstore.py", (WHOLE,)),
     Entry("incremental state and carry-over", "pipelines/incremental.py", (WHOLE,)),
 )
 

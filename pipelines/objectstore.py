@@ -1,0 +1,215 @@
+"""A data root on S3-compatible object storage: the run lock, the published-run pointer, copying a
+run between the bucket and the driver's disk, and removing old runs.
+
+Object stores have no rename, no symlink and no advisory lock, so `unmet run --data-root s3://...`
+(pipelines/remote.py) replaces each of them:
+  runs/<run_id>/       a run's objects: the pipelines write them there; the driver adds the gate's
+                       validation.json, the exported marts and, last, manifest.json
+  CURRENT              the pointer: {"run_id": ..., "run": "runs/<run_id>"}. Publishing is one PUT
+                       of it, and an object PUT is atomic: a reader that reads CURRENT first and
+                       then the run it names always sees one complete run
+  state/run.lock       the lock: created with a conditional PUT (If-None-Match: *), which fails
+                       with 412 when the object exists; deleted at the end of the run
+A process that dies holding the lock leaves the object behind (there is no OS to release it):
+the next run refuses to start and says which object to delete once no run is in progress.
+
+Everything here goes through boto3's public client (installed with apache-beam[aws]), with the
+endpoint and credentials of Beam's S3 flags (`--s3_endpoint_url`, `--s3_access_key_id`, ...) or,
+where a flag is absent, boto3's standard configuration (AWS_* environment variables, profiles).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines.publish import Locked
+
+POINTER = "CURRENT"
+LOCK = "state/run.lock"
+RUNS = "runs"
+
+
+class Unusable(ValueError):
+    """The data root cannot be opened as an object store (wrong scheme, no bucket, no boto3)."""
+
+
+def is_remote(root: str) -> bool:
+    """True for an object-store URL (s3://bucket/prefix), False for a local path."""
+    return "://" in root
+
+
+def client(beam_args: Sequence[str]) -> Any:
+    """A boto3 S3 client configured from Beam's S3 flags (the same ones the pipelines use)."""
+    try:
+        import boto3
+    except ImportError:
+        raise Unusable(
+            "an s3:// data root needs boto3 and Beam's S3 file system: pip install 'unmet[s3]'"
+        ) from None
+    from apache_beam.options.pipeline_options import PipelineOptions, S3Options
+
+    s3 = PipelineOptions(list(beam_args)).view_as(S3Options)
+    settings = {
+        "endpoint_url": s3.s3_endpoint_url,
+        "aws_access_key_id": s3.s3_access_key_id,
+        "aws_secret_access_key": s3.s3_secret_access_key,
+        "aws_session_token": s3.s3_session_token,
+        "region_name": s3.s3_region_name,
+        "verify": s3.s3_verify,
+    }
+    return boto3.client("s3", **{k: v for k, v in settings.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Store:
+    """The data root s3://<bucket>/<prefix> and a client for it."""
+
+    bucket: str
+    prefix: str  # without a trailing slash; "" for the bucket's top
+    s3: Any
+
+    @classmethod
+    def open(cls, root: str, beam_args: Sequence[str]) -> Store:
+        scheme, _, rest = root.partition("://")
+        if scheme != "s3":
+            raise Unusable(f"only s3:// object-store data roots are supported, not {root!r}")
+        bucket, _, prefix = rest.partition("/")
+        if not bucket:
+            raise Unusable(f"no bucket in {root!r} (expected s3://BUCKET/PREFIX)")
+        return cls(bucket, prefix.strip("/"), client(beam_args))
+
+    def key(self, *parts: str) -> str:
+        return "/".join(p.strip("/") for p in (self.prefix, *parts) if p.strip("/"))
+
+    def url(self, *parts: str) -> str:
+        return f"s3://{self.bucket}/{self.key(*parts)}"
+
+    # -- the lock -------------------------------------------------------------------------------
+    def lock(self) -> RemoteLock:
+        return RemoteLock(self)
+
+    # -- the pointer ----------------------------------------------------------------------------
+    def published(self) -> str | None:
+        """The run id CURRENT names, or None when nothing is published."""
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=self.key(POINTER))["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        return str(json.loads(body)["run_id"])
+
+    def publish(self, run_id: str) -> None:
+        """Make runs/<run_id> the published run: one PUT of the pointer object."""
+        body = json.dumps({"run_id": run_id, "run": f"{RUNS}/{run_id}"}, sort_keys=True) + "\n"
+        self.s3.put_object(Bucket=self.bucket, Key=self.key(POINTER), Body=body.encode(),
+                           ContentType="application/json")  # fmt: skip
+
+    # -- objects --------------------------------------------------------------------------------
+    def keys(self, *parts: str) -> Iterator[str]:
+        """Every key under the folder `parts`, in key order."""
+        folder = self.key(*parts) + "/"
+        pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=folder)
+        for page in pages:
+            for entry in page.get("Contents", []):
+                yield entry["Key"]
+
+    def download(self, run_id: str, target: Path) -> int:
+        """Copy every object of runs/<run_id> into the local folder `target`; returns how many."""
+        folder = self.key(RUNS, run_id) + "/"
+        n = 0
+        for key in self.keys(RUNS, run_id):
+            path = target / key.removeprefix(folder)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.s3.download_file(self.bucket, key, str(path))
+            n += 1
+        return n
+
+    def upload(self, source: Path, run_id: str, names: Sequence[str]) -> None:
+        """Copy the files `names` (paths relative to the local folder `source`, in that order)
+        into runs/<run_id>."""
+        for name in names:
+            self.s3.upload_file(str(source / name), self.bucket, self.key(RUNS, run_id, name))
+
+    def run_ids(self) -> list[str]:
+        """The run ids under runs/, sorted (run ids sort by time)."""
+        folder = self.key(RUNS) + "/"
+        pages = self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=folder, Delimiter="/"
+        )
+        return sorted(
+            p["Prefix"].removeprefix(folder).rstrip("/")
+            for page in pages
+            for p in page.get("CommonPrefixes", [])
+        )
+
+    def remove_run(self, run_id: str, keep: Sequence[str] = ()) -> None:
+        """Delete every object of runs/<run_id> but those named in `keep` (relative names)."""
+        folder = self.key(RUNS, run_id) + "/"
+        doomed = [k for k in self.keys(RUNS, run_id) if k.removeprefix(folder) not in keep]
+        for start in range(0, len(doomed), 1000):  # DeleteObjects takes at most 1,000 keys
+            batch = [{"Key": k} for k in doomed[start : start + 1000]]
+            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    def prune(self, keep: int) -> list[str]:
+        """Remove all but the newest `keep` complete runs (never the published one), and every
+        incomplete run (no manifest.json: a crashed or stopped run). Called under the lock."""
+        current = self.published()
+        ids = self.run_ids()
+        done = [r for r in ids if self._complete(r)]
+        stale = [r for r in ids if r not in done] + done[:-keep]
+        removed = [r for r in stale if r != current]
+        for run_id in removed:
+            self.remove_run(run_id)
+        return removed
+
+    def _complete(self, run_id: str) -> bool:
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=self.key(RUNS, run_id, "manifest.json"))
+        except self.s3.exceptions.ClientError:
+            return False
+        return True
+
+
+class RemoteLock:
+    """The run lock on an object-store data root: a conditional PUT of state/run.lock."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._held = False
+
+    def __enter__(self) -> RemoteLock:
+        store = self.store
+        holder = (
+            f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC).isoformat()}"
+        )
+        try:
+            store.s3.put_object(Bucket=store.bucket, Key=store.key(LOCK), Body=holder.encode(),
+                                IfNoneMatch="*")  # fmt: skip
+        except store.s3.exceptions.ClientError as err:
+            if err.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "412"):
+                raise
+            raise Locked(
+                f"another unmet run is in progress ({self._holder()}); lock: {store.url(LOCK)} "
+                "(if no run is in progress, a run that died left it: delete that object)"
+            ) from None
+        self._held = True
+        return self
+
+    def _holder(self) -> str:
+        store = self.store
+        try:
+            body = store.s3.get_object(Bucket=store.bucket, Key=store.key(LOCK))["Body"].read()
+        except store.s3.exceptions.ClientError:
+            return "another process"
+        return body.decode(errors="replace").strip()[:200] or "another process"
+
+    def __exit__(self, *exc: object) -> None:
+        if self._held:
+            self.store.s3.delete_object(Bucket=self.store.bucket, Key=self.store.key(LOCK))
+            self._held = False

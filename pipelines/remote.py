@@ -1,0 +1,190 @@
+"""`unmet run --data-root s3://BUCKET/PREFIX --local-root DIR`: the whole job with the data root on
+object storage (pipelines/objectstore.py for the layout there).
+
+The pipelines run wherever the Beam runner puts them and write the run's objects straight into
+runs/<run_id>/ in the bucket; nothing they do needs a disk shared with the driver. The driver then
+copies the run's objects once onto its own disk, under DIR/runs/<run_id>.partial/, and runs the
+steps that cannot read s3:// here on that copy, as a local run does: the Great Expectations gate,
+the marts DuckDB exports, the manifest (DuckDB reads object storage only through its httpfs
+extension, which it would download at run time). What the driver adds to the run (validation.json,
+the exported marts, manifest.json last) is uploaded into the run's prefix, and one PUT of the
+pointer object CURRENT publishes it. DIR then gets the same layout as a local data root (the run
+folder with its DuckDB file and reports, `published`, DIR/unmet.duckdb, DIR/reports), so `unmet
+report` and `unmet query --data-root DIR` read it as they read a local run.
+
+Every run on an object-store data root that rebuilds is a full refresh: incremental runs (carrying
+files over by hard link) need a local data root. A run whose inputs, settings and code are the
+published run's rebuilds nothing, as locally (checked against DIR's copy of that run). The ingest
+and demand steps show their start and end only (the local run's live probes list the run folder
+every half second; on a bucket that is a request each).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines import incremental, io, objectstore, publish, summary, warehouse
+from pipelines import job as local_job
+from pipelines.checks import run as checks_run
+from pipelines.demand import run as demand_run
+from pipelines.ingest import inputs
+from pipelines.ingest import run as ingest_run
+from pipelines.options import pipeline_options
+
+#: Why a run on an object-store data root rebuilds everything (said by the run, kept in its manifest).
+FULL_REFRESH = (
+    "object-store data root: every run is a full refresh (incremental runs need a local one)"
+)
+
+
+def run_job(
+    data_root: str,
+    inputs_root: str,
+    local_root: Path,
+    *,
+    as_of: datetime | None = None,
+    week: str | None = None,
+    window_minutes: int = 30,
+    beam_args: Sequence[str] = (),
+    progress: Callable[[str], None] = lambda _: None,
+    render_report: bool = True,
+    full_refresh: bool = False,
+    keep_runs: int = publish.KEEP_RUNS,
+) -> local_job.JobResult:
+    """Run everything under the bucket's run lock (and DIR's); raises on any failure, leaving the
+    published run (CURRENT) untouched. When the inputs (by content), settings and code are those
+    of the published run, nothing is rebuilt, as in a local data root (`full_refresh` rebuilds)."""
+    pipeline_options(beam_args)  # Beam's file systems get the S3 flags before the driver lists
+    store = objectstore.Store.open(data_root, beam_args)
+    local_root = local_root.resolve()
+    if not objectstore.is_remote(inputs_root):  # a local inputs folder: the same path everywhere
+        inputs_root = str(Path(inputs_root).resolve())
+    now = datetime.now(UTC)
+    as_of = as_of or now
+    run_id = local_job.new_run_id(now)
+    run_url = store.url(objectstore.RUNS, run_id)
+    timings: dict[str, float] = {}
+    step = local_job._step
+    with store.lock(), publish.RunLock(local_root):
+        local_job.boundary("lock")
+        store.prune(keep_runs)
+        publish.prune(local_root, keep_runs)
+        files = ingest_run.find_inputs(inputs_root)
+        prints = inputs.fingerprint(files, inputs_root)
+        redelivered = inputs.redeliveries(files, inputs_root, prints)
+        kept = (
+            None if full_refresh else _up_to_date(store, local_root, prints, window_minutes, as_of)
+        )
+        if kept is not None:
+            return local_job._keep_published(local_root, kept, as_of, week, render_report,
+                                             progress, redelivered)  # fmt: skip
+        progress(f"full refresh: {FULL_REFRESH}")
+        step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
+             ingest_run.BATCH_BYTES, None, None, files)  # fmt: skip
+        state = incremental.inputs_table(files, inputs_root, prints)
+        io.write_parquet(io.join(run_url, incremental.INPUTS_STATE), state)
+        counts = summary.count(run_url)
+        summary.check(counts)
+        local_job.boundary("ingest")
+        step(timings, "demand", progress, demand_run.run, run_url, run_url, window_minutes,
+             beam_args, demand_run.UNIT_ROWS, None)  # fmt: skip
+        local_job.boundary("demand")
+
+        partial = local_root / "runs" / f"{run_id}.partial"
+        partial.mkdir(parents=True)
+        step(timings, "copy", progress, store.download, run_id, partial)
+        try:
+            step(timings, "checks", progress, local_job._checks, partial, counts, as_of)
+        except checks_run.ChecksFailed as err:
+            stopped(store, run_id, partial, personal=err.personal)
+            raise
+        local_job.boundary("checks")
+        step(timings, "marts", progress, warehouse.export_marts, partial)
+        local_job.boundary("marts")
+        manifest = local_job.manifest_of(run_id, as_of, inputs_root, files, prints, redelivered,
+                                         counts, window_minutes, beam_args, timings)  # fmt: skip
+        manifest.update({"mode": "full refresh", "mode_reason": FULL_REFRESH, "base_run": None,
+                         "data_root": data_root,
+                         "origins": incremental.origins(partial, run_id, None, [])})  # fmt: skip
+        local_job.write_manifest(partial, manifest)
+        # manifest.json last: a run prefix with a manifest is complete (objectstore.Store.prune)
+        added = [checks_run.VALIDATION_FILE] + [
+            path.relative_to(partial).as_posix()
+            for mart in warehouse.EXPORTED_MARTS
+            for path in sorted((partial / mart).rglob("*.parquet"))
+        ]
+        step(timings, "upload", progress, store.upload, partial, run_id, [*added, "manifest.json"])
+        local_job.boundary("manifest")
+        run_dir = publish.finish_run(partial)
+        local_job.boundary("finish")
+        db_path = step(timings, "warehouse", progress, warehouse.build, run_dir,
+                       run_dir / "unmet.duckdb")  # fmt: skip
+        local_job.boundary("warehouse")
+        chosen = week or local_job.default_week(db_path, as_of)
+        (run_dir / "reports").mkdir(exist_ok=True)
+        report_dir = None
+        no_report = local_job._without_data(db_path, week) if render_report else None
+        if render_report and chosen is not None and no_report is None:
+            report_dir = step(timings, "report", progress, local_job._reports, local_root,
+                              run_dir, chosen)  # fmt: skip
+        local_job.boundary("report")
+        step(timings, "publish", progress, _publish, store, run_id, local_root, run_dir)
+        local_job.boundary("publish")
+        store.prune(keep_runs)
+        publish.prune(local_root, keep_runs)
+        local_job.boundary("prune")
+    shown_report = local_root / "reports" / report_dir.name if report_dir is not None else None
+    return local_job.JobResult(run_id, run_dir, counts, chosen, local_root / "unmet.duckdb",
+                               shown_report, timings, redelivered=redelivered,
+                               no_report=no_report)  # fmt: skip
+
+
+def _up_to_date(store: objectstore.Store, local_root: Path, prints: dict[str, str],
+                window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
+    """The manifest of the run CURRENT names if it was made from exactly these inputs, with these
+    settings and this code (job._up_to_date's rules), and DIR holds its copy; DIR's `published`
+    is then pointed at it (a run that died between the PUT and DIR's swap left DIR behind).
+    Without DIR's copy the run is rebuilt."""
+    run_id = store.published()
+    if run_id is None:
+        return None
+    copy = local_root / "runs" / run_id
+    if not publish.complete(copy):
+        return None
+    manifest = json.loads((copy / "manifest.json").read_text())  # the bytes uploaded with it
+    if manifest.get("input_sha256") != prints:
+        return None
+    if incremental.settings_changed(copy, manifest, window_minutes, as_of) is not None:
+        return None
+    publish.publish(local_root, copy)
+    return manifest
+
+
+def stopped(store: objectstore.Store, run_id: str, partial: Path, personal: bool) -> None:
+    """A run the gate stopped: its record (validation.json) goes into the run's prefix; on a rule
+    about personal data everything else of the run is removed from the bucket first, as from a
+    local run folder (docs/privacy.md). The prefix has no manifest: the next run removes it."""
+    if personal:
+        store.remove_run(run_id, keep=[checks_run.VALIDATION_FILE])
+    if (partial / checks_run.VALIDATION_FILE).exists():
+        store.upload(partial, run_id, [checks_run.VALIDATION_FILE])
+
+
+def _publish(store: objectstore.Store, run_id: str, local_root: Path, run_dir: Path) -> None:
+    """The pointer object first (what every reader of the bucket sees), then DIR's symlink."""
+    store.publish(run_id)
+    publish.publish(local_root, run_dir)
+
+
+def published_manifest(data_root: str, beam_args: Sequence[str]) -> dict | None:
+    """The manifest of the run CURRENT names, read from the bucket (None if nothing is
+    published): how a reader finds the published run."""
+    store = objectstore.Store.open(data_root, beam_args)
+    run_id = store.published()
+    if run_id is None:
+        return None
+    key = store.key(objectstore.RUNS, run_id, "manifest.json")
+    return json.loads(store.s3.get_object(Bucket=store.bucket, Key=key)["Body"].read())

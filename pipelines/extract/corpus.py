@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -81,20 +82,29 @@ def is_associate(line: dict) -> bool:
 
 
 def label_spans(line: dict) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, attribute, value, polarity) of each labelled mention, found in the text in
-    order (a label whose words are not in the text is skipped)."""
+    """(start, end, attribute, value, polarity) of each labelled mention, found in the text as
+    whole words (a label "s" is not the s of "resist"): the first unused occurrence after the
+    previous label's, else the first unused one (labels are mostly, not always, in text order).
+    A label whose words are not in the text is skipped."""
     low = line["text"].lower()
     out = []
+    used: set[int] = set()
     cursor = 0
     for m in line.get("mentions", []):
         words = str(m.get("text", "")).lower()
         if not words:
             continue
-        at = low.find(words, cursor)
-        if at < 0:
-            at = low.find(words)
-        if at < 0:
+        # a number label is not the 6 of 5'6"; a word label may sit in quotes ('cream')
+        before = "a-z0-9'’" if words[0].isdigit() else "a-z0-9"
+        starts = [
+            hit.start()
+            for hit in re.finditer(rf"(?<![{before}]){re.escape(words)}(?![a-z0-9])", low)
+            if hit.start() not in used
+        ]
+        if not starts:
             continue
+        at = next((s for s in starts if s >= cursor), starts[0])
+        used.add(at)
         out.append((at, at + len(words), m["attribute"], str(m["value"]), m["polarity"]))
         cursor = at + len(words)
     return out

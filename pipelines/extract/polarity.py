@@ -61,6 +61,9 @@ GROUPS: dict[str, frozenset[str]] = {
         "sending sent send",
         "wish": "wish wished wishing hoping hope hoped love would wd id i'd should make made "
         "offer come came please if only",
+        "want": "want wants wanted wanting need needs needed needing looking searching "
+        "hunting after keen fancied fancy fancies asked asking request requested reserve "
+        "reserved reserving desperate set",
         "instead": "instead settled settle made do went fine alternative substitute",
         "usual": "usually normally typically always generally regularly i'm im am usual "
         "normal typical",

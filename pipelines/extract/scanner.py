@@ -7,17 +7,21 @@ boundary punctuation and a catch-all for other words (which numbers and size wor
 longest phrase first, so "black friday" is consumed before "black" can match and "medium pink"
 before "medium". Words the lexicons do not know go to a cached rapidfuzz lookup (misspellings
 such as "burgandy", "purpel", "shrit"), but only if they have four or more letters and are not
-in ``known_words.txt``; garment words match only for a missing, extra or swapped letter.
+in ``known_words.txt``; garment words match only for a missing, extra or swapped letter; an
+English word (pyspellchecker's dictionary) is never read as a misspelling of another word
+("garment" is not "garnet", "purpose" not "purple"), only as its plural or singular ("legging").
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 from pipelines.extract.context import (
     CONTEXT_WORDS,
@@ -274,10 +278,28 @@ def fuzzy_term(word: str) -> str | None:
         )
         if garment is not None and _no_changed_letter(word, garment[0]):
             term = garment[0]
+    if term is not None and not _inflection(word, term) and word in _english():
+        term = None  # a real word, not a typo: "garment", "purpose", "besides", "picks"
     if len(_FUZZY_CACHE) >= _FUZZY_CACHE_MAX:
         _FUZZY_CACHE.clear()
     _FUZZY_CACHE[word] = term
     return term
+
+
+@cache
+def _english() -> SpellChecker:
+    """pyspellchecker's English word list (package data, loaded once, on the first fuzzy
+    lookup: most notes never need one)."""
+    return SpellChecker(language="en", distance=1)
+
+
+def _inflection(word: str, term: str) -> bool:
+    """True if `word` and `term` differ only in a short ending ("leggings" / "legging",
+    "corals", "greeny", "bluey" / "blues", "geometrical"), not in their stem ("garment" /
+    "garnet", "purpose" / "purple")."""
+    short, long = sorted((word, term), key=len)
+    stem = len(os.path.commonprefix((short, long)))
+    return stem >= len(short) - 1 and len(long) - stem <= 3
 
 
 def _no_changed_letter(word: str, term: str) -> bool:

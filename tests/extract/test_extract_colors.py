@@ -60,6 +60,11 @@ NOT_COLOURS = [
     ("fuzzy-breasts", "i have large breasts"),
     ("fuzzy-maeve", "i'm an 8 in maeve tops"),
     ("fuzzy-frame", "on my athletic frame"),
+    # English words one letter from a shade: a dictionary says they are words, not typos
+    ("fuzzy-garment", "the garment is lovely"),
+    ("fuzzy-purpose", "it serves its purpose"),
+    ("fuzzy-besides", "besides the fit it is great"),
+    ("fuzzy-picks", "it picks up lint"),
     ("silver-lining-idiom", "at least there's a silver lining"),
 ]
 

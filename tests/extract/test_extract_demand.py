@@ -119,6 +119,16 @@ def test_changed_letters_are_not_misspelt_garments(word):
 
 
 @pytest.mark.parametrize(
+    ("word", "term"),
+    [("legging", "leggings"), ("corals", "coral"), ("greeny", "green"), ("balck", "black"),
+     ("rasberry", "raspberry")],
+)  # fmt: skip
+def test_typos_and_inflections_still_match(word, term):
+    """The dictionary guard drops only real words whose stem differs from the term's."""
+    assert fuzzy_term(word) == term
+
+
+@pytest.mark.parametrize(
     "note", ["app keeps logging me out", "do you do gift cards", "strappy sandals", "took shots"]
 )
 def test_everyday_words_are_not_misspelt_attributes(note):

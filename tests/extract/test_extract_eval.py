@@ -98,3 +98,27 @@ def test_old_holdout_smoke(field):
     figures = smoke(load_dev())
     assert field in FIELDS
     assert figures["holdout"]["f1"][field] >= 0.9
+
+
+def test_labels_are_found_as_whole_words_in_text_order():
+    """A label "s" is the size s, not the s inside "resist"; a repeated word takes the next
+    occurrence; a number is not the 6 of 5'6"; a quoted word is found inside its quotes."""
+    line = {
+        "id": "t-1",
+        "text": "couldn't resist, i'm 5'6\" and ordered the 'cream' in a s, then a m, then the s again",
+        "mentions": [
+            {"attribute": "color", "text": "cream", "value": "white", "polarity": "wanted"},
+            {"attribute": "size", "text": "s", "value": "S", "polarity": "wanted"},
+            {"attribute": "size", "text": "m", "value": "M", "polarity": "mentioned"},
+            {"attribute": "size", "text": "s", "value": "S", "polarity": "rejected"},
+            {"attribute": "size", "text": "6", "value": "6", "polarity": "mentioned"},
+        ],
+    }
+    text = line["text"]
+    spans = corpus.label_spans(line)
+    assert [(text[a:b], a) for a, b, *_ in spans] == [
+        ("cream", text.index("cream")),
+        ("s", text.index(" a s") + 3),
+        ("m", text.index(" a m") + 3),
+        ("s", text.index("the s again") + 4),
+    ]  # no whole-word 6 outside 5'6": that label is skipped

@@ -22,7 +22,7 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
         "BENCH_SYSTEMS": "unmet,duckdb_baseline",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tools.bench"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "ratio unmet / duckdb_baseline wall time:" in done.stdout
@@ -55,7 +55,7 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
 def test_bench_names_an_unknown_system_without_a_traceback(tmp_path):
     env = {**os.environ, "BENCH_DIR": str(tmp_path), "BENCH_ROWS": "1500", "BENCH_SYSTEMS": "umnet"}
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tools.bench"], env=env, capture_output=True, text=True
     )
     assert done.returncode != 0
     assert "BENCH_SYSTEMS: unknown umnet" in done.stderr

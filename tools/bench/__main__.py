@@ -2,7 +2,7 @@
 
 Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline,incremental; unmet_2proc adds Beam's
 multi-process mode; incremental is a weekly run on top of 8 published weeks vs that week alone,
-pipelines/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
+tools/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
 generates the inputs once (cached under data/bench/), runs each system BENCH_REPEATS times
 (default 3) in a fresh process, and reports the median wall time, records per second and peak
 memory (RSS of the whole process tree, sampled every 50 ms with psutil), the ratio of wall times,
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import psutil
 
-from pipelines.bench.incremental import measure_incremental
+from tools.bench.incremental import measure_incremental
 
 ROOT = Path(os.environ.get("BENCH_DIR", "data/bench"))
 SEED = 11
@@ -137,7 +137,7 @@ def main() -> None:
             "duckdb_baseline": [
                 sys.executable,
                 "-m",
-                "pipelines.bench.baseline",
+                "tools.bench.baseline",
                 str(inputs),
                 str(ROOT / "baseline-out"),
             ],  # fmt: skip

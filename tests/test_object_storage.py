@@ -13,7 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import cli
 from tests import clusters
 from tests.conftest import TINY
 from tests.test_job_e2e import AS_OF, parquet_digests
@@ -33,10 +35,22 @@ def client(endpoint: str):  # type: ignore[no-untyped-def]
                         aws_secret_access_key="unmet", region_name="us-east-1")  # fmt: skip
 
 
+def pipeline_args(inputs: str, out: str) -> list[list[str]]:
+    return [["ingest", "--inputs", inputs, "--out", out, "--as-of", AS_OF],
+            ["demand", "--staging", out, "--out", out]]  # fmt: skip
+
+
+def run_pipelines_here(inputs: str, out: str) -> None:
+    """`unmet pipeline ingest` then `unmet pipeline demand` in this process, on local folders with
+    the in-process runner: the reference bytes."""
+    for args in pipeline_args(inputs, out):
+        result = CliRunner().invoke(cli, ["pipeline", *args])
+        assert result.exit_code == 0, result.output
+
+
 def run_pipelines(inputs: str, out: str, flags: list[str], cwd: Path) -> None:
     """`unmet pipeline ingest` then `unmet pipeline demand`, each as its own process."""
-    for args in (["ingest", "--inputs", inputs, "--out", out, "--as-of", AS_OF],
-                 ["demand", "--staging", out, "--out", out]):  # fmt: skip
+    for args in pipeline_args(inputs, out):
         done = subprocess.run(
             [str(clusters.VENV_BIN / "unmet"), "pipeline", *args, *flags],
             capture_output=True, text=True, cwd=cwd, env=clusters.venv_env(), timeout=900,
@@ -57,7 +71,7 @@ def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untype
 
 def test_pipelines_on_s3_and_dask_workers_write_the_same_bytes_as_locally(tmp_path, dask_address):
     local = tmp_path / "local"
-    run_pipelines(str(TINY), str(local), [], tmp_path)
+    run_pipelines_here(str(TINY), str(local))
     expected = parquet_digests(local)
     assert len(expected) >= 15
 

@@ -60,3 +60,4 @@ def test_bench_names_an_unknown_system_without_a_traceback(tmp_path):
     assert done.returncode != 0
     assert "BENCH_SYSTEMS: unknown umnet" in done.stderr
     assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before generating any input

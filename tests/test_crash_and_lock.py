@@ -45,7 +45,7 @@ def start(data_root: Path, inputs: Path, *extra: str, pause_at: str | None = Non
     if pause_at is not None:
         env[PAUSE_ENV] = pause_at
     args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
-    return warm.start([*args, *extra], env, data_root.parent)
+    return warm.start([*args, *extra], env)
 
 
 def run(data_root: Path, inputs: Path, *extra: str) -> str:

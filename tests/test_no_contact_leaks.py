@@ -5,6 +5,10 @@ every source. The whole job runs on them (then the store page and the follow-up 
 and so does a run the gate stops. Every byte the runs wrote under the data root and printed is
 searched for the planted values, and so is every value of every Parquet file and of every table and
 view of every DuckDB file (read through their libraries: compressed pages hide nothing).
+
+Each command runs as a process of its own, started warm (tests/warm.py): what it prints from its
+arguments on is captured whole; only the libraries' import-time warnings, printed before any
+input is read, go to the fork server instead.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -23,12 +25,12 @@ import pytest
 
 from pipelines import warehouse
 from schemas import raw
+from tests import warm
 
 pytestmark = pytest.mark.slow
 
 TINY = Path(__file__).parent / "data" / "tiny"
 AS_OF = "2026-11-25T00:00:00+00:00"
-UNMET = [sys.executable, "-m", "cli"]
 
 PLANTED = {
     "email": "leak.check+unmet@example.org",
@@ -110,8 +112,12 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 
 def unmet(*args: str) -> tuple[int, str]:
-    proc = subprocess.run([*UNMET, *args], capture_output=True, text=True, timeout=600)
-    return proc.returncode, proc.stdout + proc.stderr
+    """`unmet ARGS` as a process of its own (started warm: tests/warm.py); its exit code and
+    everything it printed, stdout and stderr."""
+    proc = warm.start(list(args))
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode is not None
+    return proc.returncode, out + err
 
 
 def leaks(text: str) -> list[str]:

@@ -9,7 +9,7 @@ SIGKILL stops it wherever it is, exactly as it stops `python -m cli`. What diffe
 start is only that the modules are already imported (and import-time warnings went to the fork
 server's stderr, not the run's).
 
-    proc = warm.start(["run", "--data-root", ...], env, workdir)
+    proc = warm.start(["run", "--data-root", ...], env)
     for line in proc.stderr: ...          # the run's stderr, line by line, as it writes it
     proc.send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=60)
@@ -17,12 +17,12 @@ server's stderr, not the run's).
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 #: What a whole `unmet run` imports (listed from sys.modules after one in-process run): the
@@ -43,7 +43,6 @@ PRELOAD = [
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOAD)
-_NUMBERS = itertools.count()
 
 
 def _main(args: list[str], env: dict[str, str], stdout_path: str, stderr: socket.socket) -> None:
@@ -68,8 +67,10 @@ def _main(args: list[str], env: dict[str, str], stdout_path: str, stderr: socket
 class Run:
     """A started run, with the parts of subprocess.Popen the tests use."""
 
-    def __init__(self, args: list[str], env: dict[str, str], workdir: Path) -> None:
-        self._stdout = workdir / f"unmet-stdout-{os.getpid()}-{next(_NUMBERS)}.txt"
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        handle, name = tempfile.mkstemp(prefix="unmet-stdout-", suffix=".txt")
+        os.close(handle)
+        self._stdout = Path(name)
         self._reader, writer = socket.socketpair()
         self._process = _CONTEXT.Process(
             target=_main, args=(args, env, str(self._stdout), writer), daemon=False
@@ -107,11 +108,13 @@ class Run:
             self.stderr.close()
             self._reader.close()
         self._process.join(timeout)
-        out = self._stdout.read_text(encoding="utf-8") if self._stdout.exists() else ""
+        out = self._stdout.read_text(encoding="utf-8")
+        self._stdout.unlink()
         return out, err
 
 
-def start(args: list[str], env: dict[str, str], workdir: Path) -> Run:
-    """Start `unmet ARGS` as a warm child process with exactly `env` as its environment; its
-    stdout goes to a file in `workdir`, read by `communicate`."""
-    return Run(args, env, workdir)
+def start(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Start `unmet ARGS` as a warm child process with exactly `env` (default: this process's
+    environment) as its environment; its stdout goes to a temporary file that `communicate`
+    reads and removes."""
+    return Run(args, dict(os.environ) if env is None else env)

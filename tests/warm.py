@@ -1,4 +1,4 @@
-"""`unmet` as a real child process that starts warm, for tests that start many runs and kill some.
+"""`unmet` as a real child process that starts warm, for tests that start many runs.
 
 `python -m cli run` spends ~3 s of CPU importing Beam, Great Expectations, pyarrow and the
 project before it reads a file (5.4 s wall on the shared 2-core machine, 2026-12-05); the kill
@@ -6,8 +6,9 @@ test starts fifteen runs. Here every run is a process forked from multiprocessin
 which imported `PRELOAD` once (`set_forkserver_preload`, the standard library's mechanism for
 this). Each run is still its own process with its own pid, environment, argv, stdout and stderr:
 SIGKILL stops it wherever it is, exactly as it stops `python -m cli`. What differs from a cold
-start is only that the modules are already imported (and import-time warnings went to the fork
-server's stderr, not the run's).
+start: the modules are already imported (import-time warnings went to the fork server's stderr,
+not the run's), and a run that ends leaves through multiprocessing's `os._exit` after flushing
+stdout and stderr, so `atexit` handlers do not run (the project registers none).
 
     proc = warm.start(["run", "--data-root", ...], env)
     for line in proc.stderr: ...          # the run's stderr, line by line, as it writes it
@@ -71,6 +72,7 @@ class Run:
         handle, name = tempfile.mkstemp(prefix="unmet-stdout-", suffix=".txt")
         os.close(handle)
         self._stdout = Path(name)
+        self.args = ["unmet", *args]
         self._reader, writer = socket.socketpair()
         self._process = _CONTEXT.Process(
             target=_main, args=(args, env, str(self._stdout), writer), daemon=False
@@ -103,7 +105,8 @@ class Run:
         except TimeoutError as exc:
             self.kill()
             self._process.join()
-            raise subprocess.TimeoutExpired(sys.argv, timeout or 0) from exc
+            self._stdout.unlink(missing_ok=True)
+            raise subprocess.TimeoutExpired(self.args, timeout or 0) from exc
         finally:
             self.stderr.close()
             self._reader.close()

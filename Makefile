@@ -43,24 +43,24 @@ browser: ## install headless Chromium from Debian's packages if missing (for the
 	else echo "browser: not root, cannot install chromium; the browser test will be skipped" >&2; fi
 
 lint: setup ## ruff lint and format check
-	$(BIN)/ruff check pipelines schemas cli tests
-	$(BIN)/ruff format --check pipelines schemas cli tests
+	$(BIN)/ruff check pipelines schemas cli tests tools
+	$(BIN)/ruff format --check pipelines schemas cli tests tools
 
 format: setup ## format the code with ruff
-	$(BIN)/ruff format pipelines schemas cli tests
-	$(BIN)/ruff check --fix pipelines schemas cli tests
+	$(BIN)/ruff format pipelines schemas cli tests tools
+	$(BIN)/ruff check --fix pipelines schemas cli tests tools
 
 check: lint test ## lint, format check and tests
 
 eval: setup ## score the extractor on real text (test part, associate notes, 5-fold CV, speed) and the whole job against a planted truth
 	$(BIN)/python -m pipelines.extract.evaluate
-	$(BIN)/python -m pipelines.demand.truth --end-to-end
+	$(BIN)/python -m tools.truth --end-to-end
 
 train: setup ## refit the extractor's polarity model from the training part of the corpus
 	$(BIN)/python -m pipelines.extract.train
 
 bench: setup ## benchmark the job against a plain-DuckDB baseline (not part of make test)
-	$(BIN)/python -m pipelines.bench
+	$(BIN)/python -m tools.bench
 
 plumbing: setup ## count the engine plumbing (docs/architecture.md, "Engine plumbing")
 	$(BIN)/python -m tools.plumbing

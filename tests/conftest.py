@@ -44,7 +44,7 @@ def dask_address(tmp_path_factory) -> Iterator[str]:
 #: stays free of whole-job runs when a new test reuses one of them.
 WHOLE_JOB_FIXTURES = frozenset(
     {"corpus_run", "good_run", "good_run_dir", "published", "run_dir", "root", "truth_score",
-     "runs"}
+     "runs", "published_once", "published_copy"}
 )  # fmt: skip
 
 

@@ -7,9 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
+#: tools/ is not installed: `python -m tools.bench` runs from the repository root, as make does
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.mark.slow
@@ -22,7 +26,7 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
         "BENCH_SYSTEMS": "unmet,duckdb_baseline",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tools.bench"], env=env, capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "ratio unmet / duckdb_baseline wall time:" in done.stdout
@@ -55,8 +59,9 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
 def test_bench_names_an_unknown_system_without_a_traceback(tmp_path):
     env = {**os.environ, "BENCH_DIR": str(tmp_path), "BENCH_ROWS": "1500", "BENCH_SYSTEMS": "umnet"}
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tools.bench"], env=env, capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode != 0
     assert "BENCH_SYSTEMS: unknown umnet" in done.stderr
     assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before generating any input

@@ -3,6 +3,10 @@ one exits 75.
 
 No test here waits a fixed time: a run started with UNMET_TEST_PAUSE_AT=<boundary> prints
 `paused at <boundary>` and blocks there (pipelines/job.py), and the test kills it then.
+
+Each run is its own process, started warm (tests/warm.py: forked from a server that has already
+imported Beam, Great Expectations and the project), so the kill test's fifteen runs do not each
+pay the imports; SIGKILL stops such a process as it stops `python -m cli`.
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -22,11 +24,11 @@ import pytest
 from cli.common import EXIT_LOCKED
 from pipelines import warehouse
 from pipelines.job import BOUNDARIES, PAUSE_ENV
+from tests import warm
 from tests.test_job_e2e import AS_OF
 
 pytestmark = pytest.mark.slow  # whole job runs, killed and not
 
-UNMET = [sys.executable, "-m", "cli"]
 TINY = Path(__file__).parent / "data" / "tiny"
 WEEK = "2026-W47"
 #: One more stock lookup in week 47: the new run's numbers differ from the old run's.
@@ -36,18 +38,14 @@ EXTRA_LOOKUP = (
 )
 
 
-def start(data_root: Path, inputs: Path, *extra: str, pause_at: str | None = None):
+def start(data_root: Path, inputs: Path, *extra: str, pause_at: str | None = None) -> warm.Run:
+    """`unmet run` on `inputs` as a process of its own; with `pause_at`, it blocks at that step
+    boundary once it has said so on stderr."""
     env = {k: v for k, v in os.environ.items() if k != PAUSE_ENV}
     if pause_at is not None:
         env[PAUSE_ENV] = pause_at
     args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
-    return subprocess.Popen(
-        [*UNMET, *args, *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    return warm.start([*args, *extra], env)
 
 
 def run(data_root: Path, inputs: Path, *extra: str) -> str:
@@ -57,7 +55,7 @@ def run(data_root: Path, inputs: Path, *extra: str) -> str:
     return out
 
 
-def wait_until_paused(proc: subprocess.Popen, boundary: str) -> list[str]:
+def wait_until_paused(proc: warm.Run, boundary: str) -> list[str]:
     """Read the run's stderr (its progress lines) until it says it paused at `boundary`; returns
     the lines read. A run that neither pauses nor ends within 10 minutes (a hang, not a slow
     machine) is killed."""

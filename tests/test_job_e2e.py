@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from pipelines import warehouse
+from tests.conftest import TINY
 
 pytestmark = pytest.mark.slow  # whole job runs
 
@@ -33,11 +35,50 @@ def parquet_digests(run_dir: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def published(tiny_inputs, data_root):
-    result = run_cli(data_root, tiny_inputs)
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory) -> tuple[Path, Path, object]:
+    """The whole job, run once for this module on a copy of tests/data/tiny: (inputs, data root,
+    the CLI's result). Tests read it through `published`; a test that runs again or changes
+    anything works on its own copy (`published_copy`)."""
+    base = tmp_path_factory.mktemp("e2e")
+    inputs, data_root = base / "inputs", base / "data"
+    shutil.copytree(TINY, inputs)
+    data_root.mkdir()
+    result = run_cli(data_root, inputs)
     assert result.exit_code == 0, result.output
+    return inputs, data_root, result
+
+
+@pytest.fixture
+def published(published_once):
+    """(data root, result) of the module's run: read it, never change it."""
+    _, data_root, result = published_once
     return data_root, result
+
+
+@pytest.fixture
+def published_copy(published_once, tmp_path) -> tuple[Path, Path, object]:
+    """(data root, inputs, result): a copy of the module's run and of its inputs in tmp_path, for a
+    test that runs the job again, changes inputs or rewrites files. Links are copied as links
+    (the published run and the outputs are relative links) and modification times are kept
+    (copy2), so the next run sees what it would see after a fresh run of its own."""
+    inputs, data_root, result = published_once
+    shutil.copytree(inputs, tmp_path / "inputs")
+    shutil.copytree(data_root, tmp_path / "data", symlinks=True)
+    return tmp_path / "data", tmp_path / "inputs", result
+
+
+def test_a_copied_run_is_the_same_published_run(published, published_copy):
+    """What `published_copy` promises: the copy's published run has the same files and bytes, and
+    its links resolve inside the copy, not to the module's data root."""
+    data_root, _ = published
+    copy_root, _, _ = published_copy
+    assert (copy_root / "published").is_symlink()
+    resolved = (copy_root / "published").resolve()
+    assert resolved.is_relative_to(copy_root.resolve())
+    assert resolved.name == (data_root / "published").resolve().name
+    assert parquet_digests(resolved) == parquet_digests((data_root / "published").resolve())
+    assert (copy_root / "unmet.duckdb").resolve().is_relative_to(copy_root.resolve())
 
 
 def test_summary_counts_add_up_per_source(published):
@@ -107,8 +148,8 @@ def test_outputs_are_published_with_a_report(published):
     assert f"report:   {report}" in result.output
 
 
-def test_rerun_on_same_input_gives_byte_identical_parquet(published, tiny_inputs):
-    data_root, _ = published
+def test_rerun_on_same_input_gives_byte_identical_parquet(published_copy):
+    data_root, tiny_inputs, _ = published_copy
     first_run = (data_root / "published").resolve()
     first = parquet_digests(first_run)
     result = run_cli(data_root, tiny_inputs, "--full-refresh")
@@ -119,8 +160,8 @@ def test_rerun_on_same_input_gives_byte_identical_parquet(published, tiny_inputs
     assert first == second and len(first) >= 10
 
 
-def test_rerun_without_new_inputs_keeps_the_published_run(published, tiny_inputs):
-    data_root, _ = published
+def test_rerun_without_new_inputs_keeps_the_published_run(published_copy):
+    data_root, tiny_inputs, _ = published_copy
     before = (data_root / "published").resolve()
     result = run_cli(data_root, tiny_inputs)
     assert result.exit_code == 0, result.output
@@ -135,8 +176,8 @@ def test_rerun_without_new_inputs_keeps_the_published_run(published, tiny_inputs
     assert "oos_lookups          2         5         4           1         7  ok" in result.output
 
 
-def test_redelivered_file_is_reported_and_not_counted_twice(published, tiny_inputs):
-    data_root, _ = published
+def test_redelivered_file_is_reported_and_not_counted_twice(published_copy):
+    data_root, tiny_inputs, _ = published_copy
     source = tiny_inputs / "lost_sales" / "lost_sales-2026-W47.csv"
     (tiny_inputs / "lost_sales" / "lost_sales-2026-W47-resent.csv").write_bytes(source.read_bytes())
     result = run_cli(data_root, tiny_inputs)
@@ -156,11 +197,11 @@ def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):
 
 
 def test_marts_export_under_a_small_memory_limit_writes_the_same_bytes_quietly(
-    published, monkeypatch, capfd, tmp_path
+    published_copy, monkeypatch, capfd, tmp_path
 ):
     from pipelines import warehouse
 
-    data_root, _ = published
+    data_root, _, _ = published_copy
     run_dir = (data_root / "published").resolve()
     marts = {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in warehouse.EXPORTED_MARTS}
     monkeypatch.setattr(warehouse, "EXPORT_MEMORY_LIMIT", "32MB")
@@ -174,12 +215,10 @@ def test_marts_export_under_a_small_memory_limit_writes_the_same_bytes_quietly(
     assert list(spill.iterdir()) == []  # the spill folder is gone
 
 
-def test_every_view_survives_a_moved_data_root(published, tmp_path, monkeypatch):
+def test_every_view_survives_a_moved_data_root(published_copy, tmp_path, monkeypatch):
     """Copy the data root elsewhere and remove the original: every view still reads its Parquet,
     through the product's connections and through `unmet query` run from another directory."""
-    import shutil
-
-    data_root, _ = published
+    data_root, _, _ = published_copy
     moved = tmp_path / "elsewhere" / "data"
     shutil.copytree(data_root, moved, symlinks=True)
     shutil.rmtree(data_root)
@@ -240,11 +279,11 @@ def test_off_a_terminal_each_step_ends_with_a_time_stamped_line_with_its_counts(
 
 
 def test_a_run_drawn_as_on_a_terminal_shows_bars_and_writes_the_same_bytes(
-    published, tiny_inputs, monkeypatch
+    published_copy, monkeypatch
 ):
     """UNMET_PROGRESS=bar draws what a terminal shows (tqdm bars, redrawn with \\r) into the
     captured stderr; watching the steps' files while they are written changes no output byte."""
-    data_root, _ = published
+    data_root, tiny_inputs, _ = published_copy
     before = parquet_digests((data_root / "published").resolve())
     monkeypatch.setenv("UNMET_PROGRESS", "bar")
     result = run_cli(data_root, tiny_inputs, "--full-refresh")

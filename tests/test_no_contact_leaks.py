@@ -7,6 +7,10 @@ staged catalog is broken between the pipelines and the gate: tests/break_staged.
 runs wrote under the data root and printed is searched for the planted values, and so is every
 value of every Parquet file and of every table and view of every DuckDB file (read through their
 libraries: compressed pages hide nothing).
+
+Each command but the stopped run runs as a process of its own, started warm (tests/warm.py):
+what it prints from its arguments on is captured whole; only the libraries' import-time
+warnings, printed before any input is read, go to the fork server instead.
 """
 
 from __future__ import annotations
@@ -25,13 +29,13 @@ import pytest
 
 from pipelines import warehouse
 from schemas import raw
+from tests import warm
 
 pytestmark = pytest.mark.slow
 
 TINY = Path(__file__).parent / "data" / "tiny"
 ROOT = Path(__file__).parents[1]
 AS_OF = "2026-11-25T00:00:00+00:00"
-UNMET = [sys.executable, "-m", "cli"]
 #: `unmet` with a staged catalog price set to 0 once the pipelines are done: the gate stops it.
 UNMET_BROKEN = [sys.executable, "-m", "tests.break_staged", "SKU-1"]
 
@@ -112,9 +116,18 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
     path.write_text(out.getvalue())
 
 
-def unmet(*args: str, command: list[str] = UNMET) -> tuple[int, str]:
-    proc = subprocess.run([*command, *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    return proc.returncode, proc.stdout + proc.stderr
+def unmet(*args: str, command: list[str] | None = None) -> tuple[int, str]:
+    """`unmet ARGS` as a process of its own (started warm: tests/warm.py, or cold as `command`
+    when given); its exit code and everything it printed, stdout and stderr."""
+    if command is not None:
+        proc = subprocess.run(
+            [*command, *args], capture_output=True, text=True, timeout=600, cwd=ROOT
+        )
+        return proc.returncode, proc.stdout + proc.stderr
+    run = warm.start(list(args))
+    out, err = run.communicate(timeout=600)
+    assert run.returncode is not None
+    return run.returncode, out + err
 
 
 def leaks(text: str) -> list[str]:

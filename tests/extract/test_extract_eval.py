@@ -75,6 +75,7 @@ def test_score_real_counts_sets_per_field_and_no_demand_sentences():
     assert figures["fields"]["category"]["tp"] + figures["fields"]["category"]["fn"] == 2
 
 
+@pytest.mark.slow  # fits the polarity model twice (2-fold cross-validation): ~10 s
 def test_main_prints_every_part_and_writes_json(tmp_path, capsys):
     real = tmp_path / "real"
     real.mkdir()

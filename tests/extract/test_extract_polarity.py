@@ -141,6 +141,7 @@ def test_training_is_deterministic_and_round_trips():
     assert MODEL_FILE.endswith(".json")
 
 
+@pytest.mark.slow  # fits the polarity model twice on the seed and dev notes: ~9 s
 def test_make_train_writes_the_same_bytes_twice(tmp_path):
     """`make train` (train.main) on the same inputs writes the same model file."""
     from pipelines.extract.train import main

@@ -1,8 +1,8 @@
 """Score the demand ledger against the generator's planted ground truth (truth/events.csv,
 truth/traces.csv). Used by the tests and by::
 
-    python -m pipelines.demand.truth DB INPUTS         # score a job already run on INPUTS
-    python -m pipelines.demand.truth --end-to-end      # generate, run and score (for make eval)
+    python -m tools.truth DB INPUTS          # score a job already run on INPUTS
+    python -m tools.truth --end-to-end       # generate, run and score (for make eval)
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.demand.truth import TruthScore, end_to_end
+from tools.truth import TruthScore, end_to_end
 
 pytestmark = pytest.mark.slow  # a whole job on the sample
 

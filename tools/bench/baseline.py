@@ -4,7 +4,7 @@ Reads the three sources and the catalog, validates (ids present, enums, timestam
 round-trip, quantity ranges, known store and sku), splits accepted from rejected rows, extracts
 colors and sizes from note text by keyword (the extractor's own lexicon, as a table), joins the
 catalog, aggregates unmet demand by week x store x category x attribute, and writes Parquet: three
-staging tables, rejects and the mart. Run: python -m pipelines.bench.baseline INPUTS OUT
+staging tables, rejects and the mart. Run: python -m tools.bench.baseline INPUTS OUT
 """
 
 from __future__ import annotations

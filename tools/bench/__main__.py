@@ -2,7 +2,7 @@
 
 Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline,incremental; unmet_2proc adds Beam's
 multi-process mode; incremental is a weekly run on top of 8 published weeks vs that week alone,
-pipelines/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
+tools/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
 generates the inputs once (cached under data/bench/), runs each system BENCH_REPEATS times
 (default 3) in a fresh process, and reports the median wall time, records per second and peak
 memory (RSS of the whole process tree, sampled every 50 ms with psutil), the ratio of wall times,
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import psutil
 
-from pipelines.bench.incremental import measure_incremental
+from tools.bench.incremental import measure_incremental
 
 ROOT = Path(os.environ.get("BENCH_DIR", "data/bench"))
 SEED = 11
@@ -118,9 +118,17 @@ def count_records(folder: Path) -> int:
     return total
 
 
+#: The systems BENCH_SYSTEMS may name (incremental is measured by tools/bench/incremental.py).
+SYSTEMS = ("unmet", "unmet_2proc", "duckdb_baseline", "incremental")
+
+
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_ROWS", "1000000,10000000").split(",")]
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    wanted = os.environ.get("BENCH_SYSTEMS", "unmet,duckdb_baseline,incremental").split(",")
+    unknown = sorted(set(wanted) - set(SYSTEMS))
+    if unknown:  # before generating anything
+        sys.exit(f"BENCH_SYSTEMS: unknown {', '.join(unknown)} (known: {', '.join(SYSTEMS)})")
     results = []
     for rows in sizes:
         inputs = inputs_for(rows)
@@ -137,15 +145,11 @@ def main() -> None:
             "duckdb_baseline": [
                 sys.executable,
                 "-m",
-                "pipelines.bench.baseline",
+                "tools.bench.baseline",
                 str(inputs),
                 str(ROOT / "baseline-out"),
             ],  # fmt: skip
         }
-        wanted = os.environ.get("BENCH_SYSTEMS", "unmet,duckdb_baseline,incremental").split(",")
-        unknown = sorted(set(wanted) - set(systems) - {"incremental"})
-        if unknown:
-            sys.exit(f"BENCH_SYSTEMS: unknown {', '.join(unknown)} (known: {', '.join(systems)})")
         systems = {name: cmd for name, cmd in systems.items() if name in wanted}
         row = {"rows": rows, "records": records}
         for name, cmd in systems.items():

@@ -23,6 +23,13 @@ class Channel(StrEnum):
     WEB = "web"
 
 
+class Currency(StrEnum):
+    """The currency of a lost sale's price: unmet values demand in euros only (a price in another
+    currency is refused at ingest rather than converted at an unknown rate)."""
+
+    EUR = "EUR"
+
+
 class LookupResult(StrEnum):
     IN_STOCK = "in_stock"
     OUT_OF_STOCK = "out_of_stock"

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from schemas.enums import Channel, LookupResult, ReasonCode
+from schemas.enums import Channel, Currency, LookupResult, ReasonCode
 
 #: Longest free text kept (characters). Longer notes are quarantined, not truncated.
 MAX_TEXT_CHARS = 10_000
@@ -146,7 +146,7 @@ class LostSale(_Raw):
     unit_price: Decimal | None = Field(
         default=None, ge=0, le=100_000, max_digits=12, decimal_places=2
     )
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = Currency.EUR
     occurred_at: Timestamp
     substitute_sku: OptionalId = None
     description: Text | None = None

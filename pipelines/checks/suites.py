@@ -194,11 +194,6 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
     "stg_oos_lookups": (_iso_week_rule(),),
     "stg_lost_sales": (
         Rule(
-            "ExpectColumnValuesToBeInSet",
-            {"column": "currency", "value_set": ["EUR"]},
-            "only EUR amounts are staged",
-        ),
-        Rule(
             "ExpectColumnValuesToNotMatchRegex",
             {"column": "description", "regex": EMAIL_LEFT},
             "no e-mail address is left in lost-sale descriptions",

@@ -249,8 +249,6 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
     _sku(rec.substitute_sku, "substitute_sku", ref)
-    if rec.currency != "EUR":
-        raise Refused(f"currency: only EUR is supported (got {rec.currency!r})")
     when = _when(rec.occurred_at, "occurred_at", ref)
     description, redactions = redact(rec.description) if rec.description else (None, 0)
     return {
@@ -260,7 +258,7 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "reason_code": rec.reason_code.value,
         "quantity": rec.quantity,
         "unit_price": float(rec.unit_price) if rec.unit_price is not None else None,
-        "currency": rec.currency,
+        "currency": rec.currency.value,
         "occurred_at": when["utc"],
         "event_date": when["event_date"],
         "iso_week": when["iso_week"],

@@ -86,7 +86,7 @@ CASES = [
     Case("formula_in_notes", "frontline_notes/formula.jsonl",
          {4: "text: required field is missing"}, ("FX-1", "FX-2", "FX-3")),
     Case("formula_in_lost_sales", "lost_sales/formula.csv",
-         {4: "currency: only EUR is supported (got 'USD')"}, ("FS-1", "FS-2")),
+         {4: "currency: Input should be 'EUR' (got 'USD')"}, ("FS-1", "FS-2")),
     Case("html_in_notes", "frontline_notes/html.jsonl",
          {3: "channel: Input should be 'store', 'call_center', 'chat', 'app' or 'web' (got 'fax')"},
          ("HT-1", "HT-2")),

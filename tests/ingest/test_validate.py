@@ -79,7 +79,7 @@ def test_note_with_unknown_field_is_refused_rather_than_silently_dropping_it():
 
 
 def test_lost_sale_in_another_currency_is_refused():
-    with pytest.raises(Refused, match="only EUR"):
+    with pytest.raises(Refused, match="currency: Input should be .EUR. \\(got .GBP.\\)"):
         lost_sale_row(
             {
                 "sale_id": "LS-1",

@@ -61,7 +61,13 @@ def test_allowed_values_of_an_enumeration(model, field, enum) -> None:
 
 def test_a_plain_string_has_no_allowed_values() -> None:
     assert rules.allowed_values(marts.DemandSignal, "shade") is None
-    assert rules.allowed_values(raw.LostSale, "currency") is None
+    assert rules.allowed_values(raw.LostSale, "description") is None
+
+
+def test_the_currency_rule_is_declared_once_on_the_input_model() -> None:
+    """Only EUR: the enum on raw.LostSale, which the fast parser, the record validator and the
+    gate (a rule carried over to stg_lost_sales) all read."""
+    assert rules.allowed_values(raw.LostSale, "currency") == ["EUR"]
 
 
 def test_digits_of_a_decimal() -> None:

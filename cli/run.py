@@ -132,6 +132,8 @@ def run(
     log_to_file(log_path)
     log = logging.getLogger("unmet.run")
     inputs = inputs or str(Path(data_root) / "sample")
+    if not is_remote(inputs) and Path(inputs).is_file():  # a bad value, as click.Path said it
+        raise click.BadParameter(f"{inputs} is a file, not a folder", param_hint="--inputs")
     if not is_remote(inputs) and not Path(inputs).is_dir():
         raise ExitError(f"inputs folder not found: {inputs}")
     if week is not None:

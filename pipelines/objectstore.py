@@ -188,12 +188,17 @@ class RemoteLock:
         holder = (
             f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC).isoformat()}"
         )
+        from botocore.exceptions import BotoCoreError
+
         try:
             store.s3.put_object(Bucket=store.bucket, Key=store.key(LOCK), Body=holder.encode(),
                                 IfNoneMatch="*")  # fmt: skip
+        except BotoCoreError as err:  # no endpoint, no credentials: the first request says so
+            raise Unusable(f"cannot reach {store.url(LOCK)}: {err}") from None
         except store.s3.exceptions.ClientError as err:
             if err.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "412"):
-                raise
+                # a missing bucket, a refused key: botocore's message names the error, not secrets
+                raise Unusable(f"cannot write the lock object {store.url(LOCK)}: {err}") from None
             raise Locked(
                 f"another unmet run is in progress ({self._holder()}); lock: {store.url(LOCK)} "
                 "(if no run is in progress, a run that died left it: delete that object)"

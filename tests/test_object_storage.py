@@ -16,6 +16,7 @@ import pytest
 
 from pipelines import objectstore, remote, warehouse
 from pipelines.job import PAUSE_ENV
+from pipelines.objectstore import Unusable
 from pipelines.publish import Locked
 from tests import clusters
 from tests.conftest import TINY
@@ -218,3 +219,19 @@ def test_a_run_the_gate_stopped_keeps_its_record_and_on_personal_data_only_that(
         assert left == ["commits/ingest.json", "stg_frontline_notes/part-00000.parquet",
                         "validation.json"]  # fmt: skip
     assert store.prune(keep=4) == ["R1"]  # no manifest: the next run removes it
+
+
+def test_a_missing_bucket_or_an_unreachable_endpoint_is_a_readable_error(endpoint):
+    """Not a traceback: `unmet run` prints these as an error and exits 1 (cli/run.py)."""
+    store = objectstore.Store.open("s3://no-such-bucket/unmet", s3_flags(endpoint))
+    with pytest.raises(Unusable, match="cannot write the lock object s3://no-such-bucket/") as err:
+        with store.lock():
+            pass
+    assert "NoSuchBucket" in str(err.value) and SECRET not in str(err.value)
+    flags = [f for f in s3_flags(endpoint) if not f.startswith("--s3_endpoint_url")]
+    gone = objectstore.Store.open(
+        f"s3://{BUCKET}/unmet", [*flags, "--s3_endpoint_url=http://127.0.0.1:9"]
+    )
+    with pytest.raises(Unusable, match="cannot reach s3://unmet/unmet/state/run.lock"):
+        with gone.lock():
+            pass

@@ -178,7 +178,7 @@ def _store(store_id: str, ref: Reference) -> None:
 
 def _sku(sku: str | None, name: str, ref: Reference) -> None:
     if sku is not None and sku not in ref.skus:
-        raise Refused(f"{name}: unknown sku {sku!r} (not in the catalog)")
+        raise Refused(f"{name}: unknown sku {sku!r} (no accepted catalog row has it)")
 
 
 def note_text_fields(raw_text: str) -> dict[str, Any]:

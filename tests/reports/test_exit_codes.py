@@ -88,3 +88,15 @@ def test_run_with_a_week_without_data_publishes_the_data_and_refuses_the_report(
     good = CliRunner().invoke(cli, [*args[:-1], "2026-W47"])
     assert good.exit_code == 0, good.output
     assert (data_root / "reports" / "2026-W47" / "report.html").is_file()
+
+
+def test_run_inputs_that_name_a_file_is_a_bad_option_value(tmp_path: Path):
+    """Exit 2 (a value of the wrong form, found before anything runs), as for --data-root; the
+    option also takes s3:// URLs, so click.Path cannot say it."""
+    a_file = tmp_path / "catalog.csv"
+    a_file.write_text("sku\n")
+    result = CliRunner().invoke(
+        cli, ["run", "--data-root", str(tmp_path / "data"), "--inputs", str(a_file)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a folder" in result.output

@@ -30,10 +30,23 @@ class ExitError(click.ClickException):
         self.exit_code = code
 
 
+def _local_data_root(_: click.Context, __: click.Parameter, value: str) -> Path:
+    """A local folder; an object-store URL (UNMET_DATA_ROOT=s3://... as `unmet run` takes it)
+    is refused with where this command's files are: the run's --local-root."""
+    if "://" in value:
+        raise click.BadParameter(
+            f"{value} is an object-store data root: the DuckDB file, reports and follow-ups of "
+            "such a run are under its --local-root; give that folder",
+            param_hint="--data-root",
+        )
+    return Path(value)
+
+
 def data_root_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "--data-root",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(file_okay=False),
+        callback=_local_data_root,
         default="data",
         show_default=True,
         envvar="UNMET_DATA_ROOT",

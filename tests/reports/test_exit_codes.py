@@ -100,3 +100,12 @@ def test_run_inputs_that_name_a_file_is_a_bad_option_value(tmp_path: Path):
     )
     assert result.exit_code == 2, result.output
     assert "is a file, not a folder" in result.output
+
+
+@pytest.mark.parametrize("command", [["report"], ["query", "select 1"], ["followups"]])
+def test_an_object_store_data_root_points_readers_at_the_local_root(command: list[str]):
+    """UNMET_DATA_ROOT=s3://... is what `unmet run` takes; the readers' files are under the run's
+    --local-root, and the error says so (not a local folder named "s3:")."""
+    result = CliRunner().invoke(cli, [*command, "--data-root", "s3://bucket/unmet"])
+    assert result.exit_code == 2, result.output
+    assert "object-store data root" in result.output and "--local-root" in result.output

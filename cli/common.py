@@ -113,3 +113,11 @@ def log_to_file(path: Path) -> logging.Handler:
     handler.setLevel(logging.INFO)
     logging.getLogger().addHandler(handler)
     return handler
+
+
+def detach_log(handler: logging.Handler) -> None:
+    """Stop sending this process's log records to a `log_to_file` handler, and close its file: a
+    run started in-process (a library caller, the tests) must not write the next run's records
+    into its own log."""
+    logging.getLogger().removeHandler(handler)
+    handler.close()

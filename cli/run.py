@@ -13,6 +13,7 @@ from cli.common import (
     EXIT_COUNTS,
     EXIT_LOCKED,
     ExitError,
+    detach_log,
     log_to_file,
     parse_as_of,
     quiet_libraries,
@@ -129,7 +130,8 @@ def run(
         raise click.BadParameter(f"{data_root} is a file, not a folder", param_hint="--data-root")
     shown_root = local_root if remote and local_root is not None else Path(data_root)
     log_path = shown_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
-    log_to_file(log_path)
+    handler = log_to_file(log_path)
+    ctx.call_on_close(lambda: detach_log(handler))  # in-process callers run more than one
     log = logging.getLogger("unmet.run")
     inputs = inputs or str(Path(data_root) / "sample")
     if not is_remote(inputs) and Path(inputs).is_file():  # a bad value, as click.Path said it

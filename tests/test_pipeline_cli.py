@@ -42,3 +42,21 @@ def test_demand_unit_rows_default_is_the_pipelines():
     option = next(o for o in cli.commands["pipeline"].commands["demand"].params
                   if o.name == "unit_rows")  # fmt: skip
     assert option.default == UNIT_ROWS
+
+
+def test_a_run_in_process_stops_writing_its_log_when_it_ends(tmp_path):
+    """`unmet run` called in-process (a library caller, the tests) detaches its log file when the
+    command ends, even when it fails: the next run's records must not reach this run's log."""
+    import logging
+
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    result = CliRunner().invoke(
+        cli, ["run", "--data-root", str(tmp_path / "data"), "--inputs", str(tmp_path / "none")]
+    )
+    assert result.exit_code == 1 and "inputs folder not found" in result.output
+    (log,) = (tmp_path / "data" / "logs").glob("run-*.log")
+    assert root.handlers == handlers
+    written = log.read_bytes()
+    logging.getLogger("unmet.run").warning("a later record of this process")
+    assert log.read_bytes() == written

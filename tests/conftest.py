@@ -1,11 +1,15 @@
-"""Shared fixtures: tiny golden inputs, a data root in a temp dir, Beam's in-process runner."""
+"""Shared fixtures: tiny golden inputs, a data root in a temp dir, Beam's in-process runner, and
+the whole job run once per session on the tiny inputs for the modules that only read its output."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -29,6 +33,47 @@ def data_root(tmp_path: Path) -> Path:
     return root
 
 
+class TinyJob(NamedTuple):
+    inputs: Path
+    data_root: Path
+    result: object  # click's Result of the `unmet run`
+
+
+def _tree_state(folder: Path) -> dict[str, str]:
+    """Every file and link under `folder`: a link's target, a file's sha256."""
+    return {
+        str(p.relative_to(folder)): f"-> {os.readlink(p)}"
+        if p.is_symlink()
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def tiny_job(tmp_path_factory) -> Iterator[TinyJob]:
+    """`unmet run` (the whole job, report included, in-process runner) once per session on a copy
+    of tests/data/tiny, for every module that only reads what it published: compare its bytes,
+    query it, or copy it to change the copy. A whole run costs ~10 s on this 2-core machine; five
+    modules used to run this same job each. Nothing may change it: its files are checked at the
+    end of the session, and a test that changed one fails there."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    base = tmp_path_factory.mktemp("tiny-job")
+    inputs, data_root = base / "inputs", base / "data"
+    shutil.copytree(TINY, inputs)
+    data_root.mkdir()
+    args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of"]
+    result = CliRunner().invoke(cli, [*args, AS_OF.isoformat()], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    before = {"inputs": _tree_state(inputs), "data": _tree_state(data_root)}
+    yield TinyJob(inputs, data_root, result)
+    after = {"inputs": _tree_state(inputs), "data": _tree_state(data_root)}
+    assert after == before, "a test changed the session's tiny job (tiny_job): work on a copy"
+
+
 @pytest.fixture(scope="session")
 def dask_address(tmp_path_factory) -> Iterator[str]:
     """A `dask scheduler` with two single-threaded `dask worker` processes on loopback, started once
@@ -44,7 +89,7 @@ def dask_address(tmp_path_factory) -> Iterator[str]:
 #: stays free of whole-job runs when a new test reuses one of them.
 WHOLE_JOB_FIXTURES = frozenset(
     {"corpus_run", "good_run", "good_run_dir", "published", "run_dir", "root", "truth_score",
-     "runs", "published_once", "published_copy"}
+     "runs", "published_once", "published_copy", "tiny_job", "in_process"}
 )  # fmt: skip
 
 

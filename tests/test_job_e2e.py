@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from pipelines import warehouse
-from tests.conftest import TINY
 
 pytestmark = pytest.mark.slow  # whole job runs
 
@@ -36,17 +35,11 @@ def parquet_digests(run_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def published_once(tmp_path_factory) -> tuple[Path, Path, object]:
-    """The whole job, run once for this module on a copy of tests/data/tiny: (inputs, data root,
-    the CLI's result). Tests read it through `published`; a test that runs again or changes
-    anything works on its own copy (`published_copy`)."""
-    base = tmp_path_factory.mktemp("e2e")
-    inputs, data_root = base / "inputs", base / "data"
-    shutil.copytree(TINY, inputs)
-    data_root.mkdir()
-    result = run_cli(data_root, inputs)
-    assert result.exit_code == 0, result.output
-    return inputs, data_root, result
+def published_once(tiny_job) -> tuple[Path, Path, object]:
+    """The whole job on a copy of tests/data/tiny: (inputs, data root, the CLI's result), the
+    session's run (tests/conftest.py, `tiny_job`). Tests read it through `published`; a test that
+    runs again or changes anything works on its own copy (`published_copy`)."""
+    return tiny_job.inputs, tiny_job.data_root, tiny_job.result
 
 
 @pytest.fixture

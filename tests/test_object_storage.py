@@ -18,10 +18,10 @@ from pipelines import objectstore, remote, warehouse
 from pipelines.job import PAUSE_ENV
 from pipelines.objectstore import Unusable
 from pipelines.publish import Locked
-from tests import clusters
+from tests import clusters, warm
 from tests.conftest import TINY
 from tests.test_crash_and_lock import wait_until_paused
-from tests.test_job_e2e import AS_OF, parquet_digests, run_cli
+from tests.test_job_e2e import AS_OF, parquet_digests
 
 pytestmark = pytest.mark.slow
 boto3 = pytest.importorskip("boto3", reason="apache-beam[aws] is not installed")
@@ -66,6 +66,15 @@ def unmet_run(data_root: str, local_root: Path, flags: list[str], cwd: Path, cod
     return done.stdout + done.stderr
 
 
+def warm_run(data_root: str, local_root: Path, flags: list[str], code: int = 0) -> str:
+    """`unmet run` as its own process started warm (tests/warm.py: forked from a server that has
+    imported Beam and the project, as the kill test's runs are); returns what it printed."""
+    proc = warm.start(run_args(data_root, local_root, flags)[1:], clusters.venv_env())
+    out, err = proc.communicate(timeout=900)
+    assert proc.returncode == code, out + err[-5000:]
+    return out + err
+
+
 def object_digests(s3, prefix: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(
         Bucket=BUCKET, Prefix=prefix) for o in page.get("Contents", [])]  # fmt: skip
@@ -82,11 +91,10 @@ def pointer(s3, root: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer(
-    tmp_path, endpoint, dask_address
+    tmp_path, endpoint, dask_address, tiny_job
 ):
-    local = tmp_path / "local"
-    assert run_cli(local, TINY, "--no-report").exit_code == 0
-    expected = parquet_digests((local / "published").resolve())
+    # the same inputs on a local data root, in-process (the session's run, tests/conftest.py)
+    expected = parquet_digests((tiny_job.data_root / "published").resolve())
     assert len(expected) >= 20
 
     s3 = client(endpoint)
@@ -122,30 +130,28 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
     # most of it Beam's S3 file system making a boto3 client per request; docs/scaling.md.)
     store = objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
     flags = [*s3_flags(endpoint), "--no-report"]
-    killed = subprocess.Popen(run_args(f"s3://{BUCKET}/{root}", local_root, flags), cwd=tmp_path,
-                              env={**clusters.venv_env(), PAUSE_ENV: "lock"},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    killed = warm.start(run_args(f"s3://{BUCKET}/{root}", local_root, flags)[1:],
+                        {**clusters.venv_env(), PAUSE_ENV: "lock"})  # fmt: skip
     try:
         printed += "".join(wait_until_paused(killed, "lock"))
     finally:
         killed.kill()
-        killed.communicate()
+        killed.communicate(timeout=60)
     assert pointer(s3, root) == first
-    refused = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path, code=75)
+    refused = warm_run(f"s3://{BUCKET}/{root}", local_root, flags, code=75)
     assert f"another unmet run is in progress (pid {killed.pid} on " in refused
     assert f"s3://{BUCKET}/{root}/state/run.lock" in refused
     s3.delete_object(Bucket=BUCKET, Key=f"{root}/state/run.lock")
 
     # the next run (a full refresh: the inputs are the same) publishes a new pointer; the first
     # run is kept (--keep-runs 4)
-    printed += refused + unmet_run(f"s3://{BUCKET}/{root}", local_root, [*flags, "--full-refresh"],
-                                   tmp_path)  # fmt: skip
+    printed += refused + warm_run(f"s3://{BUCKET}/{root}", local_root, [*flags, "--full-refresh"])
     second = pointer(s3, root)
     assert second["run_id"] > first["run_id"]
     assert store.run_ids() == [first["run_id"], second["run_id"]]
     assert (local_root / "published").resolve().name == second["run_id"]
     # and one more on the same inputs rebuilds nothing: the published run is kept
-    same = unmet_run(f"s3://{BUCKET}/{root}", local_root, flags, tmp_path)
+    same = warm_run(f"s3://{BUCKET}/{root}", local_root, flags)
     assert f"up to date: no new or changed input files since run {second['run_id']}" in same
     assert pointer(s3, root) == second
     assert store.run_ids() == [first["run_id"], second["run_id"]]

@@ -66,10 +66,9 @@ def assert_every_dataset_with_its_rows(run_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def in_process(tmp_path_factory) -> Path:
-    from tests.conftest import TINY
-
-    return run_with(tmp_path_factory.mktemp("in_process"), TINY, [])
+def in_process(tiny_job) -> Path:
+    """The in-process run on the tiny inputs: the session's (tests/conftest.py, `tiny_job`)."""
+    return (tiny_job.data_root / "published").resolve()
 
 
 @pytest.fixture(scope="module")

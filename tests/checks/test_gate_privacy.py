@@ -15,7 +15,7 @@ from cli.main import cli
 from pipelines import summary
 from pipelines.checks import run as checks_run
 from pipelines.checks import suites
-from tests.checks.test_gate import AS_OF, EXIT_CHECKS, TINY, run_cli
+from tests.checks.test_gate import AS_OF, EXIT_CHECKS, TINY
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +23,10 @@ EMAIL = "jane.d@example.com"
 
 
 @pytest.fixture(scope="module")
-def good_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("gate-privacy")
-    inputs = base / "inputs"
-    shutil.copytree(TINY, inputs)
-    result = run_cli(base / "data", inputs)
-    assert result.exit_code == 0, result.output
-    return (base / "data" / "published").resolve()
+def good_run_dir(tiny_job) -> Path:
+    """The published run of the job on tests/data/tiny (the session's, tests/conftest.py): tests
+    change only copies of it."""
+    return (tiny_job.data_root / "published").resolve()
 
 
 def _plant(run_dir: Path) -> None:

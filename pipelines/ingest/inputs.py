@@ -53,7 +53,10 @@ def modified(path: str) -> float:
 
 def precedence(paths: list[str]) -> list[int]:
     """For each of `paths`, its rank when a repeated id decides which copy to keep: by earlier
-    modification time, then by path (0 = kept first)."""
+    modification time, then by path (0 = kept first). A lone file is first without asking its
+    time: on object storage each time is a request (docs/scaling.md)."""
+    if len(paths) < 2:
+        return [0] * len(paths)
     order = sorted(range(len(paths)), key=lambda i: (modified(paths[i]), paths[i]))
     ranks = [0] * len(paths)
     for rank, index in enumerate(order):

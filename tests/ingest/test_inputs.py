@@ -40,6 +40,19 @@ def test_same_time_falls_back_to_the_name(tmp_path):
     assert inputs.precedence(paths) == [1, 0]
 
 
+def test_a_lone_file_is_first_without_asking_its_time(monkeypatch):
+    """On object storage a modification time is a request: one file has nothing to rank against."""
+
+    def asked(path: str) -> float:
+        raise AssertionError(f"asked the time of {path}")
+
+    monkeypatch.setattr(inputs, "modified", asked)
+    assert inputs.precedence(["s3://bucket/inputs/lost_sales/only.csv"]) == [0]
+    assert inputs.precedence([]) == []
+    with pytest.raises(AssertionError, match="asked the time"):
+        inputs.precedence(["a.csv", "b.csv"])
+
+
 def test_empty_files_and_files_of_other_sources_are_not_redeliveries(tmp_path):
     files = {
         "frontline_notes": [_write(tmp_path / "frontline_notes" / "e.jsonl", "", T0)],

@@ -183,15 +183,14 @@ def _digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def good_run(tmp_path_factory):
-    """The job once on tests/data/tiny: published, with its DuckDB file and report."""
+def good_run(tiny_job, tmp_path_factory):
+    """The job on tests/data/tiny, published, with its DuckDB file and report: a copy of the
+    session's run (tests/conftest.py) and its inputs for this module, whose tests run the job
+    again on it. Links are copied as links (they are relative) and modification times kept."""
     base = tmp_path_factory.mktemp("gate")
-    inputs = base / "inputs"
-    shutil.copytree(TINY, inputs)
-    data_root = base / "data"
-    result = run_cli(data_root, inputs)
-    assert result.exit_code == 0, result.output
-    return data_root, inputs
+    shutil.copytree(tiny_job.inputs, base / "inputs")
+    shutil.copytree(tiny_job.data_root, base / "data", symlinks=True)
+    return base / "data", base / "inputs"
 
 
 @pytest.mark.slow

@@ -148,7 +148,7 @@ def run_job(
         carried += incremental.carry_weeks(base, partial, weeks or set()) if base else []
         boundary("demand")
         written = incremental.written(partial) if base else None
-        _step(timings, "checks", progress, _checks, partial, counts, as_of, written)
+        _step(timings, "checks", progress, _checks, partial, counts, as_of, written, base)
         boundary("checks")
         _step(timings, "marts", progress, warehouse.export_marts, partial,
               probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
@@ -327,13 +327,14 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
 
 
 def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime,
-            only: set[str] | None = None) -> None:  # fmt: skip
+            only: set[str] | None = None, base: Path | None = None) -> None:  # fmt: skip
     """Data-quality gates on what is about to be published (see pipelines/checks); `only`: the
-    files an incremental run wrote (the others passed the gate of the run that wrote them)."""
+    files an incremental run wrote on top of the run `base` (a carried file whose bytes are
+    those `base`'s gate recorded keeps that result; any other is validated again)."""
     from pipelines.checks import run as checks_run
 
     try:
-        checks_run.gate(run_dir, counts, as_of, only=only)
+        checks_run.gate(run_dir, counts, as_of, only=only, base=base)
     except checks_run.ChecksFailed as err:
         if not err.personal:
             raise

@@ -20,6 +20,10 @@ EXIT_USAGE = 2
 EXIT_COUNTS = 3
 EXIT_CHECKS = 4
 EXIT_LOCKED = 75
+#: `unmet run` stopped by a signal: 128 + its number, the shell's convention (cli/stop.py).
+EXIT_SIGHUP = 129
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
 
 
 class ExitError(click.ClickException):

@@ -115,7 +115,7 @@ def run_job(
     as_of = as_of or now
     run_id = new_run_id(now)
     timings: dict[str, float] = {}
-    with publish.RunLock(data_root):
+    with publish.RunLock(data_root, run_id):
         boundary("lock")
         publish.prune(data_root, keep_runs)
         prints = fingerprint(inputs_root)

@@ -68,7 +68,7 @@ def run_job(
     run_url = store.url(objectstore.RUNS, run_id)
     timings: dict[str, float] = {}
     step = local_job._step
-    with store.lock(), publish.RunLock(local_root):
+    with store.lock(run_id), publish.RunLock(local_root, run_id):
         local_job.boundary("lock")
         store.prune(keep_runs)
         publish.prune(local_root, keep_runs)

@@ -398,3 +398,37 @@ def test_a_carried_file_changed_since_it_was_validated_is_validated_again(runs, 
     untouched = [r for rel, r in validation["files"].items() if rel.startswith("stg_frontline")]
     assert untouched and all(r["carried"] for r in untouched)
     assert (data_root / "published").resolve() == published  # nothing published
+
+
+def test_a_carried_week_validated_again_is_checked_against_its_whole_week(runs, tmp_path):
+    """The mart partition of a week the run carried, validated again (here: the base run's record
+    has no hash of its files), passes the gate: the facts across datasets (a store row traced to
+    its events, totals equal to the ledger's) are found over every file of its week, not over
+    those files alone."""
+    import pyarrow.parquet as pq
+
+    from pipelines import summary
+    from pipelines.checks import run as checks_run
+
+    published = (runs["top"] / "inc" / "published").resolve()
+    run_dir = tmp_path / "run"
+    shutil.copytree(published, run_dir)
+    recorded = json.loads((published / "validation.json").read_text())
+    week40 = [
+        rel for rel in recorded["files"] if rel.startswith("mart_unmet_demand/iso_week=2026-W40/")
+    ]
+    for rel in week40:
+        del recorded["files"][rel]
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "validation.json").write_text(json.dumps(recorded))
+    written = {rel for rel, r in recorded["files"].items() if not r["carried"]}
+    checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
+                    only=written, base=base)  # fmt: skip
+    validation = json.loads((run_dir / "validation.json").read_text())
+    assert validation["success"]
+    assert week40 and sorted(validation["validated_again"]) == sorted(week40)
+    assert {validation["files"][rel]["validated_by"] for rel in week40} == {"run"}
+    rows = {s["dataset"]: s["rows"] for s in validation["suites"]}
+    marts = [rel for rel in written if rel.startswith("mart_unmet_demand/")] + week40
+    assert rows["mart_unmet_demand"] == sum(pq.read_metadata(run_dir / r).num_rows for r in marts)

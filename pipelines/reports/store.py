@@ -30,6 +30,8 @@ from pipelines.reports.layout import (
 from pipelines.reports.tables import Table, query, write_csv
 from pipelines.reports.weekly_data import trend_weeks, week_monday
 
+#: The folder of a week's report folder that holds its store pages.
+STORES_FOLDER = "stores"
 #: How many of the week's notes the page quotes as examples.
 NOTE_EXAMPLES = 8
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -314,15 +316,9 @@ def _replace_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     os.replace(tmp, path)
 
 
-def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> Path:
-    """Write reports/<week>/stores/<store_id>.html (+ CSV files); returns the HTML path."""
-    con = warehouse.connect_read_only(db_path)
-    try:
-        data = load_store(con, store_id, week)
-    finally:
-        con.close()
+def _write_page(data: StoreData, folder: Path) -> Path:
+    """Write one store's page and CSV files into `folder`; returns the HTML path."""
     store_id = str(data.store["store_id"])  # as the store list spells it
-    folder = reports_root / week / "stores"
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in data.tables().items():
         _replace_write(folder / f"{store_id}.{name}.csv", lambda p, t=table: write_csv(p, t))
@@ -330,3 +326,39 @@ def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> 
     text = render_store_html(data)
     _replace_write(html_path, lambda p: p.write_text(text, encoding="utf-8"))
     return html_path
+
+
+def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> Path:
+    """Write reports/<week>/stores/<store_id>.html (+ CSV files); returns the HTML path."""
+    con = warehouse.connect_read_only(db_path)
+    try:
+        data = load_store(con, store_id, week)
+    finally:
+        con.close()
+    return _write_page(data, reports_root / week / STORES_FOLDER)
+
+
+def store_pages(week_folder: Path) -> list[str]:
+    """The store ids of the store pages in a week's report folder (reports/<week>/stores/*.html)."""
+    folder = week_folder / STORES_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.html") if SAFE_ID.match(p.stem))
+
+
+def write_store_pages(db_path: Path, folder: Path, week: str, store_ids: list[str]) -> list[str]:
+    """Write the pages of these stores for `week` into `folder` (a week's stores/ folder), from
+    `db_path`'s data; returns the stores not written because the store list no longer has them."""
+    gone = []
+    con = warehouse.connect_read_only(db_path)
+    try:
+        for store_id in store_ids:
+            try:
+                data = load_store(con, store_id, week)
+            except UnknownStore:
+                gone.append(store_id)
+                continue
+            _write_page(data, folder)
+    finally:
+        con.close()
+    return gone

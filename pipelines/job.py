@@ -250,14 +250,21 @@ def _without_data(db_path: Path, week: str | None) -> str | None:
 
 def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
     """Render the run's reports into its own folder: `week`'s, and again every week the published
-    run has a report of (from this run's data, so no report outlives the data it was made from)."""
-    from pipelines.reports import render
+    run has a report of (from this run's data, so no report outlives the data it was made from),
+    each with the store pages the published run has for that week (`unmet report --store`), so a
+    store team's page is neither stale nor lost."""
+    from pipelines.reports import render, store
 
     folder = run_dir / "reports"
     db_path = run_dir / "unmet.duckdb"
+    published = data_root / "reports"
+
+    def write(one: str) -> Path:
+        return render.write_weekly(db_path, folder, one, stores=store.store_pages(published / one))
+
     for other in _report_weeks(data_root, week)[:-1]:
-        render.write_weekly(db_path, folder, other)
-    return render.write_weekly(db_path, folder, week)
+        write(other)
+    return write(week)
 
 
 def _report_weeks(data_root: Path, week: str) -> list[str]:

@@ -96,8 +96,8 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
         return (f"{a}-{b}", None, False) if a < b else None  # "sizes 4-8": both, if cued
     if m.group("sep") == "/" and m.group("b") is not None and not half:
         a, b = int(first), int(m.group("b"))
-        if 22 <= a <= 56 and 24 <= b <= 38:
-            return f"{a}x{b}", None, True  # 32/30: waist / leg
+        if 22 <= a <= 56 and 24 <= b <= 38 and not (b == a + 1 and b <= 31):
+            return f"{a}x{b}", None, True  # 32/30: waist / leg; 27/28 is a combined size
         if a < b and b in (2, 3, 4, 8) and gcd(a, b) == 1:
             return None  # 3/4, 1/2: a fraction ("3/4 sleeves")
         if (a, b) == (24, 7):

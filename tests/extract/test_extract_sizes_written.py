@@ -124,6 +124,10 @@ GLUED = [
     ("list-item", "problems: 1) the zip, 2) the lining", [], []),
     ("list-item-after-or", "it needs 1) a wash, 2) a press or 3) a hem", [], []),
     ("metres-after-number", "the sash is 5 m long", [], []),
+    ("letters-listed", "the family took xs s m l xl", ["XS", "S", "M", "L", "XL"], []),
+    ("consecutive-jeans-sizes", "i'm between sizes, a 27/28", ["27/28"], []),
+    ("waist-and-leg", "he wears 31/32 chinos", ["31x32"], []),
+    ("plural-xl", "the xls sold out first", ["XL"], []),
 ]
 
 

@@ -38,6 +38,8 @@ BARE_LETTERS = [
     ("exchanged-for", "the s was short, exchanged for m", ["S", "M"]),
     ("quoted-after-size", "the tag said size 'l' but it felt smaller", ["L"]),
     ("hyphen-petite", "my go-to is m-petite", ["M"]),
+    ("extra-small-words", "my partner is an extra small", ["XS"]),
+    ("size-word-starts-sentence", "medium still felt roomy", ["M"]),
 ]
 NOT_LETTER_SIZES = [
     ("contraction-im", "i'm so pleased, it's gorgeous", []),

@@ -386,7 +386,7 @@ def spelled_ok(low: str, start: int, end: int, value: str, after_size: bool, cue
     "my usual" ... or right after another size (`after_size`: "a four and six") and before the
     end of the clause or a word about the size ("might have gotten a six but", "went with the
     ten because"). Never a count, an age or a pronoun: "six buttons", "six months", "my son is
-    six", "a six-pack", "between the two"."""
+    six", "a six-pack", "between the two", "size l - zero in store"."""
     if low[end : end + 1] in ("-", "'", "’"):
         return False  # "a two-piece", "a six-pack"
     if cued:
@@ -399,6 +399,6 @@ def spelled_ok(low: str, start: int, end: int, value: str, after_size: bool, cue
     previous = low[low.rfind(" ", 0, j) + 1 : j]
     if value == "2" and previous == "the":
         return False  # "between the two", "i kept the two"
-    if not (after_size or previous in _SPELLED_BEFORE):
-        return False
+    if not (previous in _SPELLED_BEFORE or after_size and value != "0"):
+        return False  # "size l - zero in store": none
     return _SLOT_END.match(low, end) is not None

@@ -102,6 +102,7 @@ NOT_SPELLED_SIZES = [
     ("stars", "four stars because the hem frayed", []),
     ("odd-bare", "a three or a five is a count", []),
     ("one-of", "one of the two straps broke", []),
+    ("zero-in-stock", "wanted the wrap skirt in m - zero in store", ["M"]),
 ]
 
 

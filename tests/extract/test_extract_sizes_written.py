@@ -148,3 +148,19 @@ def test_glued_and_placed_number_sizes(text, want_sizes, want_modifiers):
 )  # fmt: skip
 def test_read_number_suffixes(matched, expected):
     assert read_number(matched) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("client after a black dress triple xl", ["XXXL"]),
+        ("blazer, brown, double xs", ["XXS"]),
+        ("coat in double xl", ["XXL"]),
+        ("wanted the parka in a double extra large", ["XXL"]),
+        ("jeans xx-lrg please", ["XXL"]),
+        ("a fleece x-lrg", ["XL"]),
+    ],
+)
+def test_doubled_and_tripled_letter_sizes(text, expected):
+    # a fresh-eyes review found "double xl" read as XL (the trailing "xl" won)
+    assert sizes(text) == expected

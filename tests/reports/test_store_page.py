@@ -7,10 +7,10 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from conftest import golden_rows
 from reports_golden import event, make_db, signal
 
 from pipelines.reports import store
+from tests.reports.conftest import golden_rows
 
 WEEK = "2026-W47"
 

@@ -8,11 +8,11 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from conftest import golden_rows
 from reports_golden import event, make_db
 
 from pipelines import job
 from pipelines.reports import render, store
+from tests.reports.conftest import golden_rows
 
 WEEK = "2026-W47"
 

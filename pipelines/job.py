@@ -165,21 +165,25 @@ def run_job(
         write_manifest(partial, manifest)
         boundary("manifest")
         run_dir = publish.finish_run(partial)
-        boundary("finish")
-        db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
-                        run_dir / "unmet.duckdb")  # fmt: skip
-        boundary("warehouse")
-        chosen = week or default_week(db_path, as_of)
-        (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
-        report_dir = None
-        no_report = _without_data(db_path, week) if render_report else None
-        if render_report and chosen is not None and no_report is None:
-            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
-                               probe=watching.reports(run_dir / "reports",
-                                                      _report_weeks(data_root, chosen)))  # fmt: skip
-        boundary("report")
-        _step(timings, "publish", progress, publish.publish, data_root, run_dir)
-        boundary("publish")
+        try:
+            boundary("finish")
+            db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
+                            run_dir / "unmet.duckdb")  # fmt: skip
+            boundary("warehouse")
+            chosen = week or default_week(db_path, as_of)
+            (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
+            report_dir = None
+            no_report = _without_data(db_path, week) if render_report else None
+            if render_report and chosen is not None and no_report is None:
+                report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
+                                   probe=watching.reports(run_dir / "reports",
+                                                          _report_weeks(data_root, chosen)))  # fmt: skip
+            boundary("report")
+            _step(timings, "publish", progress, publish.publish, data_root, run_dir)
+            boundary("publish")
+        except BaseException:  # a stop signal or an error before readers saw the run
+            publish.unfinish(data_root, run_dir)
+            raise
         publish.prune(data_root, keep_runs)
         boundary("prune")
     shown_db = data_root / "unmet.duckdb"

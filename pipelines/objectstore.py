@@ -155,6 +155,13 @@ class Store:
             batch = [{"Key": k} for k in doomed[start : start + 1000]]
             self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
 
+    def unfinish(self, run_id: str) -> None:
+        """A run stopped after its upload but before CURRENT named it: its manifest goes, so the
+        next prune removes the prefix as an incomplete run (it must not take the place of a
+        published run among the runs kept). A published run is left alone."""
+        if self.published() != run_id:
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(RUNS, run_id, "manifest.json"))
+
     def prune(self, keep: int) -> list[str]:
         """Remove all but the newest `keep` complete runs (never the published one), and every
         incomplete run (no manifest.json: a crashed or stopped run). Called under the lock."""

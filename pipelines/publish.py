@@ -143,6 +143,14 @@ def finish_run(partial: Path) -> Path:
     return done
 
 
+def unfinish(data_root: Path, run_dir: Path) -> None:
+    """Turn a finished run that was never published back into `<id>.partial` (the next prune
+    removes it): a run stopped between its manifest and its publish step must not take the place
+    of a published run among the runs `prune` keeps. A run already published is left alone."""
+    if run_dir.is_dir() and published_run(data_root) != run_dir.resolve():
+        os.replace(run_dir, run_dir.with_name(run_dir.name + ".partial"))
+
+
 #: The outputs of a run that the data root shows through `published`: name -> kind.
 OUTPUTS = {"unmet.duckdb": "file", "reports": "folder"}
 

@@ -209,5 +209,18 @@ def test_a_run_stopped_by_a_signal_releases_the_lock_and_publishes_nothing(tiny_
         # its partial folder stays until the next run prunes it (the SIGINT run's is gone)
         assert len(list((data_root / "runs").glob("*.partial"))) == 1
     run(data_root, tiny_inputs)
-    assert (data_root / "published").resolve().is_dir()
+    published = (data_root / "published").resolve()
+    assert published.is_dir()
     assert not list((data_root / "runs").glob("*.partial"))
+    # stopped after its manifest, when its folder already has its final name: the folder goes
+    # back to .partial, so a run never published never takes a published run's place among the
+    # runs kept (--keep-runs); the next run prunes it
+    add_lookup(tiny_inputs, 90)
+    proc = start(data_root, tiny_inputs, pause_at="warehouse")
+    wait_until_paused(proc, "warehouse")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert (data_root / "published").resolve() == published
+    runs = sorted(p.name for p in (data_root / "runs").iterdir())
+    assert len(runs) == 2 and runs[0] == published.name and runs[1].endswith(".partial"), runs

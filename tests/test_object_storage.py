@@ -235,6 +235,27 @@ def test_prune_keeps_the_published_run_and_the_newest_complete_ones(endpoint):
     assert list(store.keys("runs", complete[1])) == []
 
 
+def test_a_run_stopped_before_current_named_it_is_pruned_as_incomplete(endpoint):
+    """A run stopped after its upload (manifest.json in the bucket) but before CURRENT named it
+    loses its manifest (`Store.unfinish`): the next prune removes it, so it never takes a
+    published run's place among the runs kept. The published run is never touched."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/unfinished", s3_flags(endpoint))
+    s3 = client(endpoint)
+    published, stopped = "20261201T000000000000Z", "20261202T000000000000Z"
+    for run_id in (published, stopped):
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "manifest.json"), Body=b"{}")
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", stopped, "a/part-0.parquet"), Body=b"x")
+    store.publish(published)
+    assert store.prune(keep=1) == []  # before: the stopped run counts as complete and newer
+
+    store.unfinish(published)  # published: left alone
+    store.unfinish(stopped)
+
+    assert store.prune(keep=1) == [stopped]
+    assert store.run_ids() == [published]
+    assert list(store.keys("runs", published)) == [store.key("runs", published, "manifest.json")]
+
+
 @pytest.mark.parametrize("personal", [True, False])
 def test_a_run_the_gate_stopped_keeps_its_record_and_on_personal_data_only_that(
     endpoint, tmp_path, personal

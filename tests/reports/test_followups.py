@@ -245,6 +245,7 @@ def test_the_next_catalog_lists_only_asks_not_followed_up_yet(
     assert [(r["customer_ref"], r["category"], r["size"], r["last_event_id"], r["catalog"])
             for r in lines] == [("C-1", "coat", "L", "E3", "winter.csv"),
                                 ("C-2", "dress", "38", "E4", "winter.csv")]  # fmt: skip
+    assert all(r["last_asked_on"] for r in lines)
     produced = datetime.fromisoformat(lines[0]["produced_at"])
     assert produced.tzinfo is not None and abs(datetime.now(UTC) - produced).total_seconds() < 3600
 
@@ -272,15 +273,22 @@ def test_a_preview_records_nothing_and_a_new_ask_is_listed_again(root: Path, cat
     code, rows, _ = followups(root, "--catalog", str(catalog), "--no-record")
     assert code == 0 and len(rows) == 6
     assert not (root / "state" / "followups_sent.csv").exists()
-    # an ask is the customer, the item and its latest event: asking again is a new ask
-    table = Table(["customer_ref", "category", "color", "pattern", "size", "last_event_id"],
-                  [("C-1", "coat", "blue", None, "L", "E3")])  # fmt: skip
+    # an ask is the customer, the category and the day they last asked: asking again on a later
+    # day is a new ask; the same ask read again after a rebuild (its event renumbered, more
+    # attributes read from the same note) is not
+    columns = ["customer_ref", "category", "color", "pattern", "size", "last_asked_on",
+               "last_event_id"]  # fmt: skip
+    table = Table(columns, [("C-1", "coat", "blue", None, "L", "2026-11-18", "E3")])
     ledger_file = root / "state" / "followups_sent.csv"
     assert record(ledger_file, table, datetime(2026, 12, 7, tzinfo=UTC), "a.csv") == 1
     assert record(ledger_file, table, datetime(2026, 12, 8, tzinfo=UTC), "b.csv") == 0
-    asked_again = Table(table.columns, [("C-1", "coat", "blue", None, "L", "E11"), *table.rows])
+    asked_again = Table(columns, [("C-1", "coat", "blue", None, "L", "2026-11-25", "E11"),
+                                  ("C-1", "coat", "blue", "plaid", "L", "2026-11-18", "E-L-9#1"),
+                                  ("C-1", "dress", None, None, None, "2026-11-18", "E12"),
+                                  ("C-2", "coat", "blue", None, "L", "2026-11-18", "E3")])  # fmt: skip
     split = split_sent(asked_again, read_ledger(ledger_file))
-    assert (split.new.rows, split.sent.rows) == ([asked_again.rows[0]], table.rows)
+    rows = asked_again.rows
+    assert (split.new.rows, split.sent.rows) == ([rows[0], rows[2], rows[3]], [rows[1]])
     assert read_ledger_lines(root)[0]["produced_at"] == "2026-12-07T00:00:00+00:00"
 
 

@@ -116,8 +116,8 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
         value = f"{int(first)}.5"
     modifier = "petite" if m.group("p") else "regular" if m.group("r") else None
     certain = matched[:1] == "w" or any(w in matched for w in ("collar", "neck", "waist"))
-    if modifier is not None and value in ("0", "00"):
-        certain = True  # "00p", "0r": nothing else is written so
+    if modifier is not None and value in ("0", "00") and matched != "0r":
+        certain = True  # "00p", "00r": nothing else is written so; "0r" may be a typo of "or"
     return value, modifier, certain
 
 
@@ -308,7 +308,11 @@ _LETTER_BEFORE_PAIRS = frozenset(
 _OR_SIZE = re.compile(r" (?:or|and|to) (?:xxs|xs|s|m|l|xl|xxl|small|medium|large)\b")
 _MODIFIER_NEXT = re.compile(r"[ -](?:petite|tall|regular|reg)\b")
 #: After a lone letter at the start of a clause: it is the subject, a size ("m was perfect").
-_LETTER_VERB_NEXT = re.compile(r" (?:was|is|fit|fits|fitted|worked)\b")
+_LETTER_VERB_NEXT = re.compile(
+    r" (?:fit|fits|fitted|worked)\b| (?:was|is) (?:perfect|perfectly|fine|great|good|too|just|"
+    r"right|big|bigger|small|smaller|tight|loose|snug|roomy|tts|true|comfortable|better|best|"
+    r"way|slightly|a|much|still|definitely|really|very|so|more|less|the)\b"
+)  # "m was perfect"; not "m was going to call her back"
 _CLAUSE_START = frozenset(",.;:(!?")
 
 
@@ -339,7 +343,7 @@ _PETITE_LETTER_BEFORE = frozenset(
     "chose picked took needed wanted".split()
 )
 #: Before "the pm": the afternoon ("in the pm").
-_TIME_BEFORE = frozenset("in at by until till from after before".split())
+_TIME_BEFORE = frozenset("in at by until till from after before for during on this".split())
 #: What may follow a size written in a size slot: the end of the clause or a word that goes on
 #: about the size ("the pm but", "a six or a small", "an eight in dresses", "the ten was").
 _SLOT_END = re.compile(
@@ -378,6 +382,9 @@ SPELLED_SIZES = {
 }  # fmt: skip
 #: Words right before an even size written as a word that make it a size ("an eight").
 _SPELLED_BEFORE = frozenset("a an the my usual typical normal regular".split())
+#: Before the article of an even size written as a word, what makes it a score or a sum, not a
+#: size ("rated us a ten", "i'd give it a ten", "she gave them a twenty").
+_SPELLED_NOT_AFTER = frozenset("us it them rated rate rating score scored give gave giving".split())
 
 
 def spelled_ok(low: str, start: int, end: int, value: str, after_size: bool, cued: bool) -> bool:
@@ -401,4 +408,8 @@ def spelled_ok(low: str, start: int, end: int, value: str, after_size: bool, cue
         return False  # "between the two", "i kept the two"
     if not (previous in _SPELLED_BEFORE or after_size and value != "0"):
         return False  # "size l - zero in store": none
+    if previous in ("a", "an", "the") and not after_size:
+        before = low[: low.rfind(" ", 0, j) + 1].split()[-1:]
+        if before and before[0] in _SPELLED_NOT_AFTER:
+            return False  # "rated us a ten", "gave us a ten"
     return _SLOT_END.match(low, end) is not None

@@ -143,7 +143,7 @@ def test_glued_and_placed_number_sizes(text, want_sizes, want_modifiers):
 
 @pytest.mark.parametrize(
     ("matched", "expected"),
-    [("0r", ("0", "regular", True)), ("00p", ("00", "petite", True)), ("6p", ("6", "petite", False)),
+    [("0r", ("0", "regular", False)), ("00p", ("00", "petite", True)), ("6p", ("6", "petite", False)),
      ("14s", ("14", None, False)), ("30s", None), ("4r", ("4", "regular", False))],
 )  # fmt: skip
 def test_read_number_suffixes(matched, expected):
@@ -164,3 +164,19 @@ def test_read_number_suffixes(matched, expected):
 def test_doubled_and_tripled_letter_sizes(text, expected):
     # a fresh-eyes review found "double xl" read as XL (the trailing "xl" won)
     assert sizes(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanted the navy coat, delivery booked for the pm.",
+        "wanted the navy coat, she will ring during the pm.",
+        "wanted a navy coat, rated us a ten",
+        "wanted the navy coat, she gave us a ten",
+        "wanted the navy coat, none left. m was going to call her back",
+        "wanted the blue jumper, call back 0r email",
+    ],
+)
+def test_no_size_in_times_ratings_money_or_typos(text):
+    # a fresh-eyes review found each of these read as a size (M petite, 10, M, 0 regular)
+    assert sizes(text) == [] and modifiers(text) == []

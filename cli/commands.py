@@ -11,5 +11,6 @@ from cli.pipeline import pipeline
 from cli.query import query
 from cli.report import report
 from cli.run import run
+from cli.unlock import unlock
 
-ALL: list[click.Command] = [run, generate, extract, report, followups, query, pipeline]
+ALL: list[click.Command] = [run, generate, extract, report, followups, query, pipeline, unlock]

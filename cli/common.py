@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -20,6 +20,10 @@ EXIT_USAGE = 2
 EXIT_COUNTS = 3
 EXIT_CHECKS = 4
 EXIT_LOCKED = 75
+#: `unmet run` stopped by a signal: 128 + its number, the shell's convention (cli/stop.py).
+EXIT_SIGHUP = 129
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
 
 
 class ExitError(click.ClickException):
@@ -28,6 +32,12 @@ class ExitError(click.ClickException):
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.exit_code = code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        try:
+            super().show(file)
+        except OSError:  # the terminal went away (SIGHUP): the exit code still says what happened
+            pass
 
 
 def _local_data_root(_: click.Context, __: click.Parameter, value: str) -> Path:

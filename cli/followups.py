@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,16 @@ CATALOG_PATH = click.Path(path_type=Path)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every quarantined catalog row (file, line, reason) to this CSV file.",
 )
+@click.option(
+    "--include-sent",
+    is_flag=True,
+    help="Also list the asks already followed up (in DATA_ROOT/state/followups_sent.csv).",
+)
+@click.option(
+    "--no-record",
+    is_flag=True,
+    help="Do not record the asks listed as followed up (a preview).",
+)
 def followups(
     data_root: Path,
     catalog_path: Path,
@@ -66,6 +77,8 @@ def followups(
     store_id: str | None,
     out: Path | None,
     rejects: Path | None,
+    include_sent: bool,
+    no_record: bool,
 ) -> None:
     """List consenting customers whose demand a new catalog can now serve, as CSV for a CRM.
 
@@ -77,6 +90,10 @@ def followups(
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
     rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/formats.md.
 
+    Asks already listed by an earlier `unmet followups` (same customer, item and latest event;
+    recorded in DATA_ROOT/state/followups_sent.csv) are left out unless --include-sent; the asks
+    listed are recorded there unless --no-record. Resetting it: docs/followups.md.
+
     Example:
 
     \b
@@ -84,11 +101,17 @@ def followups(
             --since winter_catalog.csv --weeks 4 --store S003 --out calls.csv
     """
     from pipelines.reports import catalog_file as cf
+    from pipelines.reports import followup_ledger as fl
     from pipelines.reports import followups as fu
     from pipelines.reports import query as q
     from pipelines.reports.tables import write_csv
 
     db_path = data_root / "unmet.duckdb"
+    ledger_path = fl.ledger_path(data_root)
+    try:
+        ledger = fl.read_ledger(ledger_path)
+    except (fl.LedgerError, UnicodeDecodeError) as err:
+        raise ExitError(str(err)) from None
     try:
         con = q.connect(db_path)
     except q.QueryError as err:
@@ -110,11 +133,28 @@ def followups(
         con.close()
     since = str(since_path) if since_path is not None else "the published run's catalog"
     _explain(found, catalog_path, since, weeks)
+    split = fl.split_sent(found.table, ledger)
+    listed = found.table if include_sent else split.new
+    if split.sent.rows:
+        click.echo(
+            f"{len(split.sent):,} of the {len(found.table):,} follow-ups were listed before "
+            f"({ledger_path}): "
+            + (
+                "listed again (--include-sent)"
+                if include_sent
+                else "left out (--include-sent lists them)"
+            ),
+            err=True,
+        )
     if out is None:
-        click.echo(q.format_csv(found.table), nl=False)
+        click.echo(q.format_csv(listed), nl=False)
     else:
-        write_csv(out, found.table)
-        click.echo(f"{len(found.table):,} follow-ups written to {out}", err=True)
+        write_csv(out, listed)
+        click.echo(f"{len(listed):,} follow-ups written to {out}", err=True)
+    if not no_record:
+        added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
+        if added:
+            click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:

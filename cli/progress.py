@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import IO
 
@@ -97,12 +97,21 @@ class Display(Reporter):
         self._bar = wants_bar(stream) if bar is None else bar
         self._every = every if every is not None else (BAR_EVERY if self._bar else PLAIN_EVERY)
 
+    def _write(self, text: str) -> None:
+        """Write to the terminal; once it has gone away (a closed pty: EIO), only the log goes on."""
+        if self._stream is None:
+            return
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except OSError:
+            self._stream = None
+
     def __call__(self, message: str) -> None:
         if self._bar:
-            self._stream.write(f"  {message}\n")
+            self._write(f"  {message}\n")
         else:
-            self._stream.write(f"[{datetime.now().strftime('%H:%M:%S')}] {message}\n")
-        self._stream.flush()
+            self._write(f"[{datetime.now().strftime('%H:%M:%S')}] {message}\n")
         if self._log is not None:
             self._log.info(message)
 
@@ -118,11 +127,11 @@ class Display(Reporter):
                 return
             elapsed = (datetime.now() - started).total_seconds()
             if show is not None:
-                show(snapshot, elapsed)
+                with suppress(OSError):  # the terminal went away: the log keeps the steps
+                    show(snapshot, elapsed)
             else:
                 stamp = datetime.now().strftime("%H:%M:%S")
-                self._stream.write(f"[{stamp}] {line(step, snapshot, elapsed)}\n")
-                self._stream.flush()
+                self._write(f"[{stamp}] {line(step, snapshot, elapsed)}\n")
 
         def poll() -> None:
             while not stop.wait(self._every):
@@ -137,7 +146,8 @@ class Display(Reporter):
             thread.join()
             if show is not None:
                 update()  # the bar's last state, then it is erased for the `done` line
-                show(None, 0.0)
+                with suppress(OSError):
+                    show(None, 0.0)
 
     def _bar_view(self, step: str):  # type: ignore[no-untyped-def]
         from tqdm import tqdm

@@ -37,7 +37,8 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
 
     The chain report goes to DATA_ROOT/reports/<week>/report.html; with --store, one store's page
     (what its customers asked for, notes, customers to follow up) goes to
-    DATA_ROOT/reports/<week>/stores/<store_id>.html. `unmet run` writes the chain report already.
+    DATA_ROOT/reports/<week>/stores/<store_id>.html. `unmet run` writes the chain report already;
+    it, and the chain report of a week written again, render that week's store pages again too.
 
     Example:
 

@@ -19,6 +19,7 @@ from cli.common import (
     quiet_libraries,
 )
 from cli.progress import Display
+from cli.stop import Stopped, stops_on_signals
 
 
 def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:
@@ -30,6 +31,25 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
     if chosen == job.last_complete_week(as_of or datetime.now(UTC)):
         return "the last complete ISO week"
     return "the latest week with data; the last complete ISO week has none"
+
+
+def _stopped(err: Stopped, data_root: str, beam_args: list[str], started: str) -> str:
+    """The one line of a stopped run: whether it got published first (a signal after the publish
+    step, while old runs were pruned) is read from the data root: a published run id at least
+    `started` is this run's."""
+    from pipelines import objectstore, publish
+
+    try:
+        if objectstore.is_remote(data_root):
+            current = objectstore.Store.open(data_root, beam_args).published()
+        else:
+            found = publish.published_run(Path(data_root).resolve())
+            current = found.name if found else None
+    except Exception as failed:  # the bucket cannot be read now: say so rather than guess
+        return f"{err}; could not read which run is published ({type(failed).__name__})"
+    if current is not None and current >= started:
+        return f"{err} after run {current} was published"
+    return f"{err}; nothing published"
 
 
 @click.command(
@@ -103,6 +123,10 @@ def run(
     the DuckDB file and the reports go to --local-root (docs/scaling.md). Beam's S3 flags
     (--s3_endpoint_url, --s3_access_key_id, ...) or the standard AWS_* variables reach the bucket.
 
+    SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop the run cleanly: nothing is published, the lock is
+    released, and the exit status is 128 + the signal (143, 130, 129). A run killed with SIGKILL
+    leaves an s3:// data root's lock behind: `unmet unlock` removes it.
+
     Example:
 
         unmet run --data-root data --inputs data/sample --week 2026-W47
@@ -145,22 +169,27 @@ def run(
             raise click.BadParameter(str(err), param_hint="--week") from None
     progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
 
+    started = job.new_run_id(datetime.now(UTC))  # this run's id is this or later
     try:
-        if remote:
-            from pipelines import remote as remote_job
+        with stops_on_signals():  # SIGTERM, SIGINT, SIGHUP: the lock is released (cli/stop.py)
+            if remote:
+                from pipelines import remote as remote_job
 
-            assert local_root is not None
-            result = remote_job.run_job(
-                data_root, inputs, local_root, as_of=as_of, week=week,
-                window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
-                render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
-            )  # fmt: skip
-        else:
-            result = job.run_job(
-                Path(data_root), Path(inputs), as_of=as_of, week=week,
-                window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
-                render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
-            )  # fmt: skip
+                assert local_root is not None
+                result = remote_job.run_job(
+                    data_root, inputs, local_root, as_of=as_of, week=week,
+                    window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
+                    render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
+                )  # fmt: skip
+            else:
+                result = job.run_job(
+                    Path(data_root), Path(inputs), as_of=as_of, week=week,
+                    window_minutes=window_minutes, beam_args=ctx.args, progress=progress,
+                    render_report=not no_report, full_refresh=full_refresh, keep_runs=keep_runs,
+                )  # fmt: skip
+    except Stopped as err:
+        log.info("stopped by %s", err.name)
+        raise ExitError(_stopped(err, data_root, ctx.args, started), err.exit_code) from None
     except Locked as err:
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:

@@ -29,6 +29,7 @@ from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
+from pipelines.ingest.parse import shown_path
 
 log = logging.getLogger("unmet.job")
 
@@ -115,7 +116,7 @@ def run_job(
     as_of = as_of or now
     run_id = new_run_id(now)
     timings: dict[str, float] = {}
-    with publish.RunLock(data_root):
+    with publish.RunLock(data_root, run_id):
         boundary("lock")
         publish.prune(data_root, keep_runs)
         prints = fingerprint(inputs_root)
@@ -148,7 +149,7 @@ def run_job(
         carried += incremental.carry_weeks(base, partial, weeks or set()) if base else []
         boundary("demand")
         written = incremental.written(partial) if base else None
-        _step(timings, "checks", progress, _checks, partial, counts, as_of, written)
+        _step(timings, "checks", progress, _checks, partial, counts, as_of, written, base)
         boundary("checks")
         _step(timings, "marts", progress, warehouse.export_marts, partial,
               probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
@@ -164,21 +165,25 @@ def run_job(
         write_manifest(partial, manifest)
         boundary("manifest")
         run_dir = publish.finish_run(partial)
-        boundary("finish")
-        db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
-                        run_dir / "unmet.duckdb")  # fmt: skip
-        boundary("warehouse")
-        chosen = week or default_week(db_path, as_of)
-        (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
-        report_dir = None
-        no_report = _without_data(db_path, week) if render_report else None
-        if render_report and chosen is not None and no_report is None:
-            report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
-                               probe=watching.reports(run_dir / "reports",
-                                                      _report_weeks(data_root, chosen)))  # fmt: skip
-        boundary("report")
-        _step(timings, "publish", progress, publish.publish, data_root, run_dir)
-        boundary("publish")
+        try:
+            boundary("finish")
+            db_path = _step(timings, "warehouse", progress, warehouse.build, run_dir,
+                            run_dir / "unmet.duckdb")  # fmt: skip
+            boundary("warehouse")
+            chosen = week or default_week(db_path, as_of)
+            (run_dir / "reports").mkdir(exist_ok=True)  # published with the run, even if empty
+            report_dir = None
+            no_report = _without_data(db_path, week) if render_report else None
+            if render_report and chosen is not None and no_report is None:
+                report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
+                                   probe=watching.reports(run_dir / "reports",
+                                                          _report_weeks(data_root, chosen)))  # fmt: skip
+            boundary("report")
+            _step(timings, "publish", progress, publish.publish, data_root, run_dir)
+            boundary("publish")
+        except BaseException:  # a stop signal or an error before readers saw the run
+            publish.unfinish(data_root, run_dir)
+            raise
         publish.prune(data_root, keep_runs)
         boundary("prune")
     shown_db = data_root / "unmet.duckdb"
@@ -196,7 +201,7 @@ def manifest_of(run_id: str, as_of: datetime, inputs_root: str, files: dict[str,
         "run_id": run_id,
         "as_of": as_of.isoformat(),
         "inputs_root": inputs_root,
-        "input_files": files,
+        "input_files": {source: [shown_path(p) for p in paths] for source, paths in files.items()},
         "input_sha256": prints,
         "redelivered": redelivered,
         "counts": summary.as_dicts(counts),
@@ -249,14 +254,21 @@ def _without_data(db_path: Path, week: str | None) -> str | None:
 
 def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
     """Render the run's reports into its own folder: `week`'s, and again every week the published
-    run has a report of (from this run's data, so no report outlives the data it was made from)."""
-    from pipelines.reports import render
+    run has a report of (from this run's data, so no report outlives the data it was made from),
+    each with the store pages the published run has for that week (`unmet report --store`), so a
+    store team's page is neither stale nor lost."""
+    from pipelines.reports import render, store
 
     folder = run_dir / "reports"
     db_path = run_dir / "unmet.duckdb"
+    published = data_root / "reports"
+
+    def write(one: str) -> Path:
+        return render.write_weekly(db_path, folder, one, stores=store.store_pages(published / one))
+
     for other in _report_weeks(data_root, week)[:-1]:
-        render.write_weekly(db_path, folder, other)
-    return render.write_weekly(db_path, folder, week)
+        write(other)
+    return write(week)
 
 
 def _report_weeks(data_root: Path, week: str) -> list[str]:
@@ -327,13 +339,14 @@ def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str 
 
 
 def _checks(run_dir: Path, counts: list[summary.SourceCount], as_of: datetime,
-            only: set[str] | None = None) -> None:  # fmt: skip
+            only: set[str] | None = None, base: Path | None = None) -> None:  # fmt: skip
     """Data-quality gates on what is about to be published (see pipelines/checks); `only`: the
-    files an incremental run wrote (the others passed the gate of the run that wrote them)."""
+    files an incremental run wrote on top of the run `base` (a carried file whose bytes are
+    those `base`'s gate recorded keeps that result; any other is validated again)."""
     from pipelines.checks import run as checks_run
 
     try:
-        checks_run.gate(run_dir, counts, as_of, only=only)
+        checks_run.gate(run_dir, counts, as_of, only=only, base=base)
     except checks_run.ChecksFailed as err:
         if not err.personal:
             raise

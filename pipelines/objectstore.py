@@ -10,8 +10,10 @@ Object stores have no rename, no symlink and no advisory lock, so `unmet run --d
                        then the run it names always sees one complete run
   state/run.lock       the lock: created with a conditional PUT (If-None-Match: *), which fails
                        with 412 when the object exists; deleted at the end of the run
-A process that dies holding the lock leaves the object behind (there is no OS to release it):
-the next run refuses to start and says which object to delete once no run is in progress.
+A run stopped by SIGTERM, SIGINT or SIGHUP deletes it on its way out (cli/stop.py turns the signal
+into an exception, and the lock's `with` block unwinds); a process that dies holding the lock
+(SIGKILL, a lost machine) leaves the object behind (there is no OS to release it): the next run
+refuses to start, and `unmet unlock` removes it once its holder is not alive.
 
 Everything here goes through boto3's public client (installed with apache-beam[aws]), with the
 endpoint and credentials of Beam's S3 flags (`--s3_endpoint_url`, `--s3_access_key_id`, ...) or,
@@ -21,15 +23,12 @@ where a flag is absent, boto3's standard configuration (AWS_* environment variab
 from __future__ import annotations
 
 import json
-import os
-import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.publish import Locked
+from pipelines.publish import Locked, StillHeld, alive_here, describe, holder
 
 POINTER = "CURRENT"
 LOCK = "state/run.lock"
@@ -92,8 +91,8 @@ class Store:
         return f"s3://{self.bucket}/{self.key(*parts)}"
 
     # -- the lock -------------------------------------------------------------------------------
-    def lock(self) -> RemoteLock:
-        return RemoteLock(self)
+    def lock(self, run_id: str | None = None) -> RemoteLock:
+        return RemoteLock(self, run_id)
 
     # -- the pointer ----------------------------------------------------------------------------
     def published(self) -> str | None:
@@ -156,6 +155,13 @@ class Store:
             batch = [{"Key": k} for k in doomed[start : start + 1000]]
             self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
 
+    def unfinish(self, run_id: str) -> None:
+        """A run stopped after its upload but before CURRENT named it: its manifest goes, so the
+        next prune removes the prefix as an incomplete run (it must not take the place of a
+        published run among the runs kept). A published run is left alone."""
+        if self.published() != run_id:
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(RUNS, run_id, "manifest.json"))
+
     def prune(self, keep: int) -> list[str]:
         """Remove all but the newest `keep` complete runs (never the published one), and every
         incomplete run (no manifest.json: a crashed or stopped run). Called under the lock."""
@@ -177,21 +183,21 @@ class Store:
 
 
 class RemoteLock:
-    """The run lock on an object-store data root: a conditional PUT of state/run.lock."""
+    """The run lock on an object-store data root: a conditional PUT of state/run.lock, whose
+    content says who holds it (publish.holder)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, run_id: str | None = None) -> None:
         self.store = store
+        self.run_id = run_id
         self._held = False
 
     def __enter__(self) -> RemoteLock:
         store = self.store
-        holder = (
-            f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC).isoformat()}"
-        )
+        body = holder(self.run_id)
         from botocore.exceptions import BotoCoreError
 
         try:
-            store.s3.put_object(Bucket=store.bucket, Key=store.key(LOCK), Body=holder.encode(),
+            store.s3.put_object(Bucket=store.bucket, Key=store.key(LOCK), Body=body.encode(),
                                 IfNoneMatch="*")  # fmt: skip
         except BotoCoreError as err:  # no endpoint, no credentials: the first request says so
             raise Unusable(f"cannot reach {store.url(LOCK)}: {err}") from None
@@ -200,21 +206,45 @@ class RemoteLock:
                 # a missing bucket, a refused key: botocore's message names the error, not secrets
                 raise Unusable(f"cannot write the lock object {store.url(LOCK)}: {err}") from None
             raise Locked(
-                f"another unmet run is in progress ({self._holder()}); lock: {store.url(LOCK)} "
-                "(if no run is in progress, a run that died left it: delete that object)"
+                f"another unmet run is in progress ({describe(self.content() or '')}); lock: "
+                f"{store.url(LOCK)} (if no run is in progress, a run that died left it: "
+                "`unmet unlock` removes it)"
             ) from None
+        except BaseException:  # stopped (a signal) mid-request: the object may be there, ours
+            if self.content() == body:
+                store.s3.delete_object(Bucket=store.bucket, Key=store.key(LOCK))
+            raise
         self._held = True
         return self
 
-    def _holder(self) -> str:
+    def content(self) -> str | None:
+        """The lock object's content (who holds it), or None if there is none."""
         store = self.store
         try:
-            body = store.s3.get_object(Bucket=store.bucket, Key=store.key(LOCK))["Body"].read()
+            data = store.s3.get_object(Bucket=store.bucket, Key=store.key(LOCK))["Body"].read()
         except store.s3.exceptions.ClientError:
-            return "another process"
-        return body.decode(errors="replace").strip()[:200] or "another process"
+            return None
+        return str(data.decode(errors="replace"))
 
     def __exit__(self, *exc: object) -> None:
         if self._held:
             self.store.s3.delete_object(Bucket=self.store.bucket, Key=self.store.key(LOCK))
             self._held = False
+
+    def remove_stale(self) -> str:
+        """`unmet unlock`: delete a lock a dead run left, after saying who held it; StillHeld if
+        its holder is a live process of this host (of another host, nothing can tell)."""
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            content = self.content()
+        except BotoCoreError as err:
+            raise Unusable(f"cannot reach {self.store.url(LOCK)}: {err}") from None
+        if content is None:
+            return f"no lock: {self.store.url(LOCK)} does not exist"
+        if alive_here(content):
+            raise StillHeld(f"the run holding {self.store.url(LOCK)} is alive: "
+                            f"{describe(content)}; stop it (SIGTERM) and its lock is "
+                            "removed")  # fmt: skip
+        self.store.s3.delete_object(Bucket=self.store.bucket, Key=self.store.key(LOCK))
+        return f"removed {self.store.url(LOCK)}, held by {describe(content)}"

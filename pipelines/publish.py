@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import shutil
+import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 KEEP_RUNS = 4
@@ -29,11 +32,47 @@ class Locked(Exception):
     """Another run holds the lock."""
 
 
+class StillHeld(Exception):
+    """`unmet unlock` refused: the lock's holder is still running."""
+
+
+def holder(run_id: str | None = None) -> str:
+    """What a run writes into its lock: who holds it (pid, host, run id, since when), as JSON."""
+    record = {"pid": os.getpid(), "host": socket.gethostname(), "run_id": run_id,
+              "since": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
+    return json.dumps(record, sort_keys=True)
+
+
+def describe(text: str) -> str:
+    """A lock's content in words: 'pid 42 on host-a since 2026-12-05T21:00:00+00:00 (run R)'."""
+    try:
+        record = json.loads(text)
+        shown = f"pid {record['pid']} on {record['host']} since {record['since']}"
+        return shown + (f" (run {record['run_id']})" if record.get("run_id") else "")
+    except (ValueError, TypeError, KeyError):
+        return text.strip()[:200] or "another process"
+
+
+def alive_here(text: str) -> bool:
+    """True if the lock's holder is a live process of this host (its pid exists here)."""
+    try:
+        record = json.loads(text)
+        if record["host"] != socket.gethostname():
+            return False
+        os.kill(int(record["pid"]), 0)
+    except (ValueError, TypeError, KeyError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
 class RunLock:
     """An exclusive, non-blocking lock on the data root (released by the OS if the process dies)."""
 
-    def __init__(self, data_root: Path) -> None:
+    def __init__(self, data_root: Path, run_id: str | None = None) -> None:
         self.path = data_root / "state" / "run.lock"
+        self.run_id = run_id
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
@@ -44,13 +83,13 @@ class RunLock:
         except OSError as err:
             os.close(fd)
             if err.errno in (errno.EAGAIN, errno.EACCES):
-                holder = self.path.read_text().strip() or "another process"
                 raise Locked(
-                    f"another unmet run is in progress ({holder}); lock: {self.path}"
+                    f"another unmet run is in progress ({describe(self.path.read_text())}); "
+                    f"lock: {self.path}"
                 ) from None
             raise
         os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}\n".encode())
+        os.write(fd, (holder(self.run_id) + "\n").encode())
         self._fd = fd
         return self
 
@@ -60,6 +99,27 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def unlock(data_root: Path) -> str:
+    """`unmet unlock` on a local data root: the OS releases a dead run's flock by itself, so this
+    only says whether a run holds the lock; StillHeld (naming it) if one does."""
+    path = data_root / "state" / "run.lock"
+    if not path.exists():
+        return f"no lock: {path} does not exist"
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        raise StillHeld(f"a run holds the lock {path}: {describe(path.read_text())}; stop it "
+                        "(SIGTERM) and its lock is released") from None  # fmt: skip
+    finally:
+        os.close(fd)  # closing it releases a flock taken here
+    last = path.read_text().strip()
+    return (f"no run holds the lock {path} (the system released it when its holder ended"
+            + (f"; it was {describe(last)})" if last else ")"))  # fmt: skip
 
 
 def replace_symlink(link: Path, target: str) -> None:
@@ -81,6 +141,14 @@ def finish_run(partial: Path) -> Path:
     done = partial.with_name(partial.name.removesuffix(".partial"))
     os.replace(partial, done)
     return done
+
+
+def unfinish(data_root: Path, run_dir: Path) -> None:
+    """Turn a finished run that was never published back into `<id>.partial` (the next prune
+    removes it): a run stopped between its manifest and its publish step must not take the place
+    of a published run among the runs `prune` keeps. A run already published is left alone."""
+    if run_dir.is_dir() and published_run(data_root) != run_dir.resolve():
+        os.replace(run_dir, run_dir.with_name(run_dir.name + ".partial"))
 
 
 #: The outputs of a run that the data root shows through `published`: name -> kind.

@@ -21,6 +21,7 @@ every half second; on a bucket that is a request each).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -68,7 +69,7 @@ def run_job(
     run_url = store.url(objectstore.RUNS, run_id)
     timings: dict[str, float] = {}
     step = local_job._step
-    with store.lock(), publish.RunLock(local_root):
+    with store.lock(run_id), publish.RunLock(local_root, run_id):
         local_job.boundary("lock")
         store.prune(keep_runs)
         publish.prune(local_root, keep_runs)
@@ -116,23 +117,32 @@ def run_job(
             for mart in warehouse.EXPORTED_MARTS
             for path in sorted((partial / mart).rglob("*.parquet"))
         ]
-        step(timings, "upload", progress, store.upload, partial, run_id, [*added, "manifest.json"])
-        local_job.boundary("manifest")
-        run_dir = publish.finish_run(partial)
-        local_job.boundary("finish")
-        db_path = step(timings, "warehouse", progress, warehouse.build, run_dir,
-                       run_dir / "unmet.duckdb")  # fmt: skip
-        local_job.boundary("warehouse")
-        chosen = week or local_job.default_week(db_path, as_of)
-        (run_dir / "reports").mkdir(exist_ok=True)
-        report_dir = None
-        no_report = local_job._without_data(db_path, week) if render_report else None
-        if render_report and chosen is not None and no_report is None:
-            report_dir = step(timings, "report", progress, local_job._reports, local_root,
-                              run_dir, chosen)  # fmt: skip
-        local_job.boundary("report")
-        step(timings, "publish", progress, _publish, store, run_id, local_root, run_dir)
-        local_job.boundary("publish")
+        run_dir = None
+        try:
+            step(timings, "upload", progress, store.upload, partial, run_id,
+                 [*added, "manifest.json"])  # fmt: skip
+            local_job.boundary("manifest")
+            run_dir = publish.finish_run(partial)
+            local_job.boundary("finish")
+            db_path = step(timings, "warehouse", progress, warehouse.build, run_dir,
+                           run_dir / "unmet.duckdb")  # fmt: skip
+            local_job.boundary("warehouse")
+            chosen = week or local_job.default_week(db_path, as_of)
+            (run_dir / "reports").mkdir(exist_ok=True)
+            report_dir = None
+            no_report = local_job._without_data(db_path, week) if render_report else None
+            if render_report and chosen is not None and no_report is None:
+                report_dir = step(timings, "report", progress, local_job._reports, local_root,
+                                  run_dir, chosen)  # fmt: skip
+            local_job.boundary("report")
+            step(timings, "publish", progress, _publish, store, run_id, local_root, run_dir)
+            local_job.boundary("publish")
+        except BaseException:  # a stop signal or an error before CURRENT named the run
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                store.unfinish(run_id)
+            if run_dir is not None:
+                publish.unfinish(local_root, run_dir)
+            raise
         store.prune(keep_runs)
         publish.prune(local_root, keep_runs)
         local_job.boundary("prune")

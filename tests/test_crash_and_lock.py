@@ -24,6 +24,7 @@ import pytest
 from cli.common import EXIT_LOCKED
 from pipelines import warehouse
 from pipelines.job import BOUNDARIES, PAUSE_ENV
+from pipelines.publish import RunLock
 from tests import warm
 from tests.test_job_e2e import AS_OF
 
@@ -72,6 +73,25 @@ def wait_until_paused(proc: warm.Run, boundary: str) -> list[str]:
         guard.cancel()
     proc.wait()
     pytest.fail(f"the run ended (exit {proc.returncode}) before {boundary}:\n{''.join(seen)}")
+
+
+def wait_for_step(proc: warm.Run, step: str) -> list[str]:
+    """Read the run's stderr until its progress says `step` has started (`[hh:mm:ss] step ...`);
+    returns the lines read. A run that ends first fails the test; one that hangs is killed after
+    10 minutes."""
+    assert proc.stderr is not None
+    seen = []
+    guard = threading.Timer(600, proc.kill)
+    guard.start()
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.rstrip().endswith(f"] {step} ..."):
+                return seen
+    finally:
+        guard.cancel()
+    proc.wait()
+    pytest.fail(f"the run ended (exit {proc.returncode}) before {step}:\n{''.join(seen)}")
 
 
 def reader_state(data_root: Path) -> str:
@@ -169,3 +189,38 @@ def test_second_concurrent_run_exits_with_the_locked_code(tiny_inputs, data_root
     assert second.returncode == EXIT_LOCKED
     assert "another unmet run is in progress" in err
     assert "Traceback" not in err
+
+
+def test_a_run_stopped_by_a_signal_releases_the_lock_and_publishes_nothing(tiny_inputs, data_root):
+    """SIGINT (Ctrl-C) and SIGTERM (cron, Kubernetes) while the ingest runs: the run exits 128 +
+    the signal's number with one line, publishes nothing, releases the lock and leaves its
+    partial folder for the next run to prune; that next run proceeds."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        proc = start(data_root, tiny_inputs)
+        wait_for_step(proc, "ingest")
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 128 + sig, err
+        assert err.strip().splitlines()[-1] == f"Error: stopped by {sig.name}; nothing published"
+        assert "Traceback" not in err
+        assert not (data_root / "published").exists()
+        with RunLock(data_root):  # released
+            pass
+        # its partial folder stays until the next run prunes it (the SIGINT run's is gone)
+        assert len(list((data_root / "runs").glob("*.partial"))) == 1
+    run(data_root, tiny_inputs)
+    published = (data_root / "published").resolve()
+    assert published.is_dir()
+    assert not list((data_root / "runs").glob("*.partial"))
+    # stopped after its manifest, when its folder already has its final name: the folder goes
+    # back to .partial, so a run never published never takes a published run's place among the
+    # runs kept (--keep-runs); the next run prunes it
+    add_lookup(tiny_inputs, 90)
+    proc = start(data_root, tiny_inputs, pause_at="warehouse")
+    wait_until_paused(proc, "warehouse")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert (data_root / "published").resolve() == published
+    runs = sorted(p.name for p in (data_root / "runs").iterdir())
+    assert len(runs) == 2 and runs[0] == published.name and runs[1].endswith(".partial"), runs

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from pipelines import incremental, warehouse
+from pipelines.checks.suites import DATASETS as GATED
 from pipelines.generate.run import generate
 from pipelines.ingest import inputs as ingest_inputs
 from pipelines.ingest import run as ingest_run
@@ -281,9 +282,12 @@ def test_the_gate_of_an_incremental_run_still_sees_a_key_repeated_in_a_carried_f
     again = carried.with_name("part-00099.parquet")
     shutil.copy(carried, again)
     only = {again.relative_to(run_dir).as_posix()}
+    base = (runs["top"] / "inc" / "published").resolve()
     with pytest.raises(checks_run.ChecksFailed, match="stg_oos_lookups: lookup_id is unique"):
         checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
-                        only=only)  # fmt: skip
+                        only=only, base=base)  # fmt: skip
+    validation = json.loads((run_dir / "validation.json").read_text())
+    assert validation["validated_again"] == {} and validation["validated_files"] == 1
 
 
 def test_carrying_a_file_links_it_copies_across_file_systems_and_never_overwrites(
@@ -327,3 +331,104 @@ def test_same_inputs_are_up_to_date_only_with_the_same_code_and_settings(planned
     monkeypatch.undo()
     monkeypatch.setattr(incremental, "code_version", lambda: "new code")
     assert job._up_to_date(data_root, found, 30, as_of) is None
+
+
+def test_a_carried_file_keeps_the_result_its_hash_was_validated_with(runs):
+    """validation.json records every validated file's sha256 and the run whose gate validated it;
+    an incremental run carries the base run's record of each carried file whose bytes are still
+    those, and validates none of them again."""
+    run_dir = (runs["top"] / "inc" / "published").resolve()
+    full_dir = (runs["top"] / "full" / "published").resolve()
+    validation = json.loads((run_dir / "validation.json").read_text())
+    base = json.loads((runs["base"] / "validation.json").read_text())
+    full = json.loads((full_dir / "validation.json").read_text())
+    gated = {rel for rel in digests(full_dir) if rel.split("/")[0] in GATED}
+    assert set(full["files"]) == gated == set(validation["files"])
+    assert {(r["validated_by"], r["carried"]) for r in full["files"].values()} == {
+        (full_dir.name, False)
+    }
+    assert validation["validated_again"] == {}
+    origins = json.loads((run_dir / "manifest.json").read_text())["origins"]
+    written = {rel for rel, r in validation["files"].items() if not r["carried"]}
+    assert written == {rel for rel in gated if origins[rel] == run_dir.name}
+    now = digests(run_dir)
+    for rel, record in validation["files"].items():
+        assert record["sha256"] == now[rel]
+        if record["carried"]:
+            assert record == {**base["files"][rel], "carried": True}
+            assert record["validated_by"] == runs["base"].name
+        else:
+            assert record["validated_by"] == run_dir.name
+    catalog = [rel for rel in validation["files"] if rel.startswith("stg_catalog/")]
+    assert catalog and all(validation["files"][rel]["carried"] for rel in catalog)
+
+
+def test_a_carried_file_changed_since_it_was_validated_is_validated_again(runs, tmp_path):
+    """A staged catalog file broken on disk after it was published (its price set to 0, as
+    tests/break_staged.py does) is carried by the next incremental run, whose gate sees that its
+    hash is not the one validated, validates it again and stops the run naming the file."""
+    from tests.break_staged import price_at_zero
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(runs["inputs"], inputs)
+    data_root = tmp_path / "data"
+    shutil.copytree(runs["top"] / "inc", data_root, symlinks=True)
+    published = (data_root / "published").resolve()
+    catalog = sorted((inputs / "catalog").glob("*.csv"))[0]
+    sku = catalog.read_text().splitlines()[1].split(",")[0]
+    price_at_zero(published, sku)
+    (inputs / "oos_lookups" / "lookups-2026-W48.csv").write_text(
+        LOOKUP.replace("L-9,", "L-9100000,").replace("SKU-3", sku).replace("11-19", "11-25")
+    )
+    args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
+    result = CliRunner().invoke(cli, [*args, "--no-report"])
+    assert "incremental: 1 new input file(s)" in result.output
+    assert result.exit_code == 4, result.output
+    (stopped,) = (data_root / "runs").glob("*.partial")
+    validation = json.loads((stopped / "validation.json").read_text())
+    (broken,) = validation["validated_again"]
+    assert broken.startswith("stg_catalog/")
+    assert f"- {broken}: its bytes changed since run {runs['base'].name} validated it" in (
+        result.output
+    )
+    assert "list_price" in result.output  # the rule it broke
+    record = validation["files"][broken]
+    assert record == {"sha256": digests(stopped)[broken], "validated_by": stopped.name
+                      .removesuffix(".partial"), "carried": False}  # fmt: skip
+    untouched = [r for rel, r in validation["files"].items() if rel.startswith("stg_frontline")]
+    assert untouched and all(r["carried"] for r in untouched)
+    assert (data_root / "published").resolve() == published  # nothing published
+
+
+def test_a_carried_week_validated_again_is_checked_against_its_whole_week(runs, tmp_path):
+    """The mart partition of a week the run carried, validated again (here: the base run's record
+    has no hash of its files), passes the gate: the facts across datasets (a store row traced to
+    its events, totals equal to the ledger's) are found over every file of its week, not over
+    those files alone."""
+    import pyarrow.parquet as pq
+
+    from pipelines import summary
+    from pipelines.checks import run as checks_run
+
+    published = (runs["top"] / "inc" / "published").resolve()
+    run_dir = tmp_path / "run"
+    shutil.copytree(published, run_dir)
+    recorded = json.loads((published / "validation.json").read_text())
+    week40 = [
+        rel for rel in recorded["files"] if rel.startswith("mart_unmet_demand/iso_week=2026-W40/")
+    ]
+    for rel in week40:
+        del recorded["files"][rel]
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "validation.json").write_text(json.dumps(recorded))
+    written = {rel for rel, r in recorded["files"].items() if not r["carried"]}
+    checks_run.gate(run_dir, summary.count(str(run_dir)), datetime(2026, 11, 30, tzinfo=UTC),
+                    only=written, base=base)  # fmt: skip
+    validation = json.loads((run_dir / "validation.json").read_text())
+    assert validation["success"]
+    assert week40 and sorted(validation["validated_again"]) == sorted(week40)
+    assert {validation["files"][rel]["validated_by"] for rel in week40} == {"run"}
+    rows = {s["dataset"]: s["rows"] for s in validation["suites"]}
+    marts = [rel for rel in written if rel.startswith("mart_unmet_demand/")] + week40
+    assert rows["mart_unmet_demand"] == sum(pq.read_metadata(run_dir / r).num_rows for r in marts)

@@ -160,6 +160,10 @@ def test_rerun_without_new_inputs_keeps_the_published_run(published_copy):
     assert result.exit_code == 0, result.output
     assert "up to date: no new or changed input files" in result.output
     assert (data_root / "published").resolve() == before
+    # a store team's page of the published run
+    made = CliRunner().invoke(cli, ["report", "--data-root", str(data_root), "--week", "2026-W47",
+                                    "--store", "S002"])  # fmt: skip
+    assert made.exit_code == 0, made.output
     # a new file is picked up by the next run
     extra = tiny_inputs / "oos_lookups" / "lookups-extra.csv"
     extra.write_text("lookup_id,store_id,channel,sku,looked_up_at,result,on_hand_qty\n"
@@ -167,6 +171,11 @@ def test_rerun_without_new_inputs_keeps_the_published_run(published_copy):
     result = run_cli(data_root, tiny_inputs)
     assert "up to date" not in result.output
     assert "oos_lookups          2         5         4           1         7  ok" in result.output
+    # ... and the store page is published again with the new run, rendered from its data
+    assert (data_root / "published").resolve() != before
+    page = data_root / "reports" / "2026-W47" / "stores" / "S002.html"
+    assert page.is_file() and page.resolve().is_relative_to((data_root / "published").resolve())
+    assert (page.with_name("S002.ranking.csv")).is_file()
 
 
 def test_redelivered_file_is_reported_and_not_counted_twice(published_copy):

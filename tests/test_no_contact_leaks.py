@@ -99,6 +99,16 @@ def write_inputs(target: Path) -> Path:
     (target / "frontline_notes" / "planted.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in notes)
     )
+    # a file named with an address (its name is written into source_file and the manifest), and
+    # a UTF-16 file (refused whole; the quarantine keeps its first bytes)
+    named = {**BASE["frontline_notes"], "note_id": "P-NAMED"}
+    (target / "frontline_notes" / f"named-{PLANTED['email']}.jsonl").write_text(
+        json.dumps(named) + "\n"
+    )
+    utf16 = {"text": f"call {PLANTED['phone']} or {PLANTED['email']}", "note_id": "P-U16"}
+    (target / "frontline_notes" / "utf16.jsonl").write_bytes(
+        (json.dumps(utf16) + "\n").encode("utf-16")
+    )
     for source, folder in (("oos_lookups", "oos_lookups"), ("lost_sales", "lost_sales")):
         _write_csv(target / folder / "planted.csv", planted_records(source))
     for source, path in (("catalog", "catalog/catalog.csv"), ("stores", "stores/stores.csv")):

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import cli
 from pipelines import objectstore, remote, warehouse
 from pipelines.job import PAUSE_ENV
 from pipelines.objectstore import Unusable
 from pipelines.publish import Locked
 from tests import clusters, warm
 from tests.conftest import TINY
-from tests.test_crash_and_lock import wait_until_paused
+from tests.test_crash_and_lock import wait_for_step, wait_until_paused
 from tests.test_job_e2e import AS_OF, parquet_digests
 
 pytestmark = pytest.mark.slow
@@ -141,7 +146,31 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
     refused = warm_run(f"s3://{BUCKET}/{root}", local_root, flags, code=75)
     assert f"another unmet run is in progress (pid {killed.pid} on " in refused
     assert f"s3://{BUCKET}/{root}/state/run.lock" in refused
-    s3.delete_object(Bucket=BUCKET, Key=f"{root}/state/run.lock")
+    # `unmet unlock` removes the dead run's lock object, saying whose it was
+    unlocked = CliRunner().invoke(cli, ["unlock", "--data-root", f"s3://{BUCKET}/{root}",
+                                        *s3_flags(endpoint)])  # fmt: skip
+    assert unlocked.exit_code == 0, unlocked.output
+    assert (f"removed s3://{BUCKET}/{root}/state/run.lock, held by pid {killed.pid} on "
+            f"{socket.gethostname()} since ") in unlocked.output  # fmt: skip
+    assert not list(store.keys("state"))
+
+    # a run (a full refresh: the inputs are the same) stopped by SIGTERM while its ingest runs:
+    # exit 143, nothing published, and the lock object deleted on its way out
+    stopped = subprocess.Popen(run_args(f"s3://{BUCKET}/{root}", local_root,
+                                        [*flags, "--full-refresh"]), cwd=tmp_path,
+                               env=clusters.venv_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        printed += "".join(wait_for_step(stopped, "ingest"))
+        stopped.send_signal(signal.SIGTERM)
+        out, err = stopped.communicate(timeout=300)
+    finally:
+        stopped.kill()
+    printed += out + err
+    assert stopped.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "Error: stopped by SIGTERM; nothing published"
+    assert pointer(s3, root) == first
+    assert not list(store.keys("state"))
 
     # the next run (a full refresh: the inputs are the same) publishes a new pointer; the first
     # run is kept (--keep-runs 4)
@@ -179,8 +208,14 @@ def test_the_lock_is_a_conditional_put(endpoint):
         with pytest.raises(Locked, match="another unmet run is in progress"):
             with store.lock():
                 pass
-    with store.lock():  # released: it can be taken again
-        pass
+    with store.lock("R1"):  # released: it can be taken again
+        # and `unmet unlock` refuses to remove it while its holder (this process) lives
+        held = CliRunner().invoke(cli, ["unlock", "--data-root", f"s3://{BUCKET}/locked",
+                                        *s3_flags(endpoint)])  # fmt: skip
+        assert held.exit_code == 1
+        assert f"is alive: pid {os.getpid()} on {socket.gethostname()} since " in held.output
+        assert "(run R1)" in held.output
+        assert list(store.keys("state")) == ["locked/state/run.lock"]
     assert list(store.keys("state")) == []
 
 
@@ -204,6 +239,27 @@ def test_prune_keeps_the_published_run_and_the_newest_complete_ones(endpoint):
     assert store.run_ids() == [complete[0], complete[2], complete[3]]
     assert store.published() == complete[0]
     assert list(store.keys("runs", complete[1])) == []
+
+
+def test_a_run_stopped_before_current_named_it_is_pruned_as_incomplete(endpoint):
+    """A run stopped after its upload (manifest.json in the bucket) but before CURRENT named it
+    loses its manifest (`Store.unfinish`): the next prune removes it, so it never takes a
+    published run's place among the runs kept. The published run is never touched."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/unfinished", s3_flags(endpoint))
+    s3 = client(endpoint)
+    published, stopped = "20261201T000000000000Z", "20261202T000000000000Z"
+    for run_id in (published, stopped):
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", run_id, "manifest.json"), Body=b"{}")
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", stopped, "a/part-0.parquet"), Body=b"x")
+    store.publish(published)
+    assert store.prune(keep=1) == []  # before: the stopped run counts as complete and newer
+
+    store.unfinish(published)  # published: left alone
+    store.unfinish(stopped)
+
+    assert store.prune(keep=1) == [stopped]
+    assert store.run_ids() == [published]
+    assert list(store.keys("runs", published)) == [store.key("runs", published, "manifest.json")]
 
 
 @pytest.mark.parametrize("personal", [True, False])

@@ -213,3 +213,32 @@ def test_a_probe_that_meets_a_vanished_folder_reports_nothing_instead_of_failing
 
 def test_a_bar_drawn_into_a_pipe_or_file_is_not_cut_to_a_guessed_width():
     assert display.width(io.StringIO()) is None
+
+
+class GoneTerminal(io.StringIO):
+    """A terminal that went away (a closed pty): every write fails with EIO."""
+
+    def write(self, text: str) -> int:
+        raise OSError(5, "Input/output error")
+
+
+def test_a_terminal_that_went_away_stops_the_display_not_the_run(caplog):
+    import logging
+
+    log = logging.getLogger("unmet.test_progress")
+    shown = display.Display(GoneTerminal(), log, bar=False, every=0.001)
+    probe = Steps(*STEPS)
+    with caplog.at_level(logging.INFO, logger=log.name):
+        shown("ingest ...")
+        with shown.watch("ingest", probe):
+            probe.wait_for(3)
+        shown("ingest done in 1.0s")
+    assert caplog.messages == ["ingest ...", "ingest done in 1.0s"]
+
+
+def test_an_exit_error_on_a_terminal_that_went_away_still_exits_with_its_code():
+    from cli.common import ExitError
+
+    err = ExitError("stopped by SIGHUP; nothing published", 129)
+    err.show(GoneTerminal())  # SIGHUP: its terminal is gone; the message cannot be shown
+    assert err.exit_code == 129

@@ -4,7 +4,10 @@ without a reader seeing a change."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import subprocess
 from pathlib import Path
 
 from pipelines import publish
@@ -96,3 +99,42 @@ def test_only_the_newest_runs_are_kept_and_never_the_published_one(tmp_path):
     assert left == ["20261201T000000Z", "20261205T000000Z", "20261206T000000Z"]
     assert len(removed) == 4
     assert seen(tmp_path)[1:] == ("db 1", "report 1")
+
+
+def test_a_lock_says_who_holds_it_and_whether_that_process_lives_here():
+    mine = publish.holder("R1")
+    record = json.loads(mine)
+    assert publish.describe(mine) == (
+        f"pid {os.getpid()} on {socket.gethostname()} since {record['since']} (run R1)"
+    )
+    assert publish.alive_here(mine)
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # reaped: its pid is free
+    assert not publish.alive_here(json.dumps({**record, "pid": ended.pid}))
+    assert not publish.alive_here(json.dumps({**record, "host": "elsewhere.example"}))
+    assert not publish.alive_here("pid 12 on a lock of an older format")
+    assert publish.describe("pid 12 on an older format\n") == "pid 12 on an older format"
+
+
+def test_unlock_on_a_local_data_root_names_the_holder_and_refuses_while_it_runs(tmp_path):
+    """The system releases a dead run's flock by itself: `unmet unlock` only says whether a run
+    holds the lock (exit 1 if one does), and who held it last."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    def unlock():  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["unlock", "--data-root", str(tmp_path)])
+
+    assert unlock().exit_code == 0 and "no lock:" in unlock().output
+    with publish.RunLock(tmp_path, "R1"):
+        held = unlock()
+        assert held.exit_code == 1
+        assert f"pid {os.getpid()} on {socket.gethostname()}" in held.output
+        assert "(run R1)" in held.output
+    (tmp_path / "state" / "run.lock").write_text(publish.holder("R2"))  # as SIGKILL leaves it
+    left = unlock()
+    assert left.exit_code == 0
+    assert "no run holds the lock" in left.output and "(run R2)" in left.output
+    with publish.RunLock(tmp_path):  # free
+        pass

@@ -69,6 +69,9 @@ def test_event_count_is_close_to_the_truth(truth_score):
 # commit later: recovery 0.909, 22 lost traces, classification 0.916). With extract-2.2.0 (training
 # labels aligned on whole words, so "size s" is no longer labelled by the s of "resist"; no English
 # word fuzzed into an attribute; C 0.5): recovery 0.908, 23 lost traces, classification 0.922.
+# With extract-2.3.0 (sizes as reviewers write them: "buy m", "size eight", "0r", "the pm"):
+# recovery 0.912 (1178 of 1292), 23 lost traces, classification 0.920 (2.2.0 measured alongside:
+# 0.910, 23, 0.921).
 # The bounds below keep those figures from falling further.
 RECOVERY = 0.90
 LOST_TRACES = 0.02

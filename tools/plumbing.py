@@ -94,7 +94,10 @@ PLUMBING: tuple[Entry, ...] = (
     Entry("lock and publish mechanics", "pipelines/publish.py", (WHOLE,)),
     Entry("lock and publish mechanics", "pipelines/job.py", ("BOUNDARIES", "boundary", "_step")),
     Entry("lock and publish mechanics", "pipelines/objectstore.py", (WHOLE,)),
+    Entry("lock and publish mechanics", "cli/stop.py", (WHOLE,)),
     Entry("incremental state and carry-over", "pipelines/incremental.py", (WHOLE,)),
+    Entry("incremental state and carry-over", "pipelines/checks/carried.py", (WHOLE,)),
+    Entry("incremental state and carry-over", "pipelines/checks/facts.py", ("_week_of",)),
 )
 
 

@@ -13,6 +13,7 @@ like any other (suites.BUSINESS_RULES, and the chk_duplicate_* rule of every dat
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -65,12 +66,19 @@ def _sql_list(paths: list[str]) -> str:
 
 
 #: The datasets partitioned by ISO week whose facts stay within a week: an incremental run finds
-#: them over the weeks it rebuilt (their keys derive from staging ids, whose uniqueness is still
-#: checked over every staging file).
+#: them over every file of the weeks its validated files are in (their keys derive from staging
+#: ids, whose uniqueness is still checked over every staging file).
 #: the datasets partitioned by ISO week (from the registry, schemas/datasets.py)
 WEEKLY = tuple(
     d.name for d in datasets.DATASETS.values() if d.partitioning is datasets.Partitioning.ISO_WEEK
 )
+_ISO_WEEK = re.compile(r"(?:^|/)iso_week=([^/]+)/")
+
+
+def _week_of(path: str) -> str | None:
+    """The ISO week of a file of a WEEKLY dataset, from its `iso_week=` folder."""
+    found = _ISO_WEEK.search(path)
+    return found.group(1) if found else None
 
 
 def _connect(run_dir: Path, spill: str, only: Collection[str] | None = None):  # type: ignore[no-untyped-def]
@@ -85,10 +93,11 @@ def _connect(run_dir: Path, spill: str, only: Collection[str] | None = None):  #
             "preserve_insertion_order": False,
         },
     )
+    weeks = {_week_of(rel) for rel in only} - {None} if only is not None else set()
     for dataset, (model, _, _) in DATASETS.items():
         paths = files(run_dir, dataset)
         if only is not None and dataset in WEEKLY:
-            paths = [p for p in paths if Path(p).relative_to(run_dir).as_posix() in only]
+            paths = [p for p in paths if _week_of(p) in weeks]
         if paths:
             con.execute(
                 f"create view {dataset} as "
@@ -207,7 +216,7 @@ def _total_mismatch(con) -> pa.Table:  # type: ignore[no-untyped-def]
 
 def compute(run_dir: Path, only: Collection[str] | None = None) -> Facts:
     """The facts of the run in `run_dir` (see the module docstring); with `only` (an incremental
-    run: the files it wrote), those of the WEEKLY datasets over those files."""
+    run: the files it validates), those of the WEEKLY datasets over the weeks of those files."""
     with tempfile.TemporaryDirectory(prefix="unmet-checks-") as spill:
         con = _connect(run_dir, spill, only)
         try:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import summary
-from pipelines.checks import facts, frames, suites
+from pipelines.checks import carried, facts, frames, suites
 from pipelines.ingest.redact import scrub
 
 VALIDATION_FILE = "validation.json"
@@ -422,17 +422,23 @@ def gate(
     as_of: datetime,
     chunk_rows: int = CHUNK_ROWS,
     only: Collection[str] | None = None,
+    base: Path | None = None,
 ) -> None:
     """Validate the run in `run_dir`, `chunk_rows` rows of a dataset at a time; write
     validation.json; raise ChecksFailed on any failure. With `only` (an incremental run: the
-    files it wrote, relative to `run_dir`), the rules run on those files' rows; the facts across
-    rows and datasets are found over every staging file and the rebuilt weeks of the ledger and
-    marts (facts.WEEKLY; pipelines/incremental.py)."""
+    files it wrote, relative to `run_dir`), the rules run on those files' rows and on every
+    carried file whose bytes are not those `base`'s validation.json says were validated
+    (checks/carried.py); the facts across rows and datasets are found over every staging file
+    and the weeks of the ledger and marts those files are in (facts.WEEKLY)."""
+    chosen = carried.scope(run_dir, only, base)
     suite_list = suites.build_suites(as_of)
     rule_columns = {suite.dataset: suite.columns for suite in suite_list}
-    # DuckDB finds the facts without the GIL while this thread imports Great Expectations (~3 s).
+    # DuckDB finds the facts without the GIL while this thread imports Great Expectations (~3 s);
+    # then the validated files are hashed (hashlib also releases the GIL) while GE validates.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        found = pool.submit(_timed, functools.partial(facts.compute, only=only), run_dir)
+        found = pool.submit(_timed, functools.partial(facts.compute, only=chosen.only), run_dir)
+        run_id = run_dir.name.removesuffix(".partial")
+        hashed = pool.submit(carried.records, run_dir, run_id, chosen)
 
         def chunks(dataset: str) -> Iterator[Any]:
             if dataset == "ingest_counts":
@@ -441,14 +447,24 @@ def gate(
             columns = frames.read_columns(dataset, rule_columns[dataset])
             derive = functools.partial(frames.derive_chunk, dataset, facts=found.result()[0])
             # map keeps no chunk between two: the validation alone holds it, and frees it
-            yield from map(derive, frames.chunks(run_dir, dataset, chunk_rows, columns, only))
+            yield from map(
+                derive, frames.chunks(run_dir, dataset, chunk_rows, columns, chosen.only)
+            )
 
         outcomes, rows, timings = validate(suite_list, chunks)
     timings = {"facts_s": found.result()[1], **timings}
     path = run_dir / VALIDATION_FILE
     content = report(outcomes, rows, as_of, timings)
-    content["validated_files"] = "all" if only is None else len(only)
+    content["validated_files"] = "all" if chosen.only is None else len(chosen.only)
+    content["validated_again"] = chosen.again
+    content["files"] = hashed.result()
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     if not content["success"]:
         personal = any(o.personal and not o.success for o in outcomes)
-        raise ChecksFailed(failure_message(outcomes, path), personal)
+        message = failure_message(outcomes, path)
+        if chosen.again:
+            again = "\n".join(carried.described(chosen))
+            message += (
+                f"\nCarried file(s) validated again, not the bytes validated before:\n{again}"
+            )
+        raise ChecksFailed(message, personal)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.sizes import SIZE_WORDS, letter_context_ok, modifier_ok, size_word_ok
+from pipelines.extract.sizes import (
+    SIZE_WORDS,
+    letter_context_ok,
+    modifier_ok,
+    petite_letter_ok,
+    size_word_ok,
+    spelled_ok,
+)
 from pipelines.extract.tokens import ATTR, END, KIND, START, VALUE, Token
 
 _DIGIT_NEXT = re.compile(r"\s*\d")
@@ -80,16 +87,36 @@ def _worn(low: str, start: int, end: int, tokens: list[Token]) -> bool:
 
 
 def letter_ok(text: str, low: str, start: int, end: int, tokens: list[Token], cued: bool) -> bool:
-    """A lone s/m/l is a size right after "size" (`cued`: "size m"), next to another size ("xs
-    and s", "petite m") or if the words around it say so (:func:`letter_context_ok`)."""
+    """A lone s/m/l is a size right after "size" (`cued`: "size m", "size 'm'"), next to
+    another size ("xs and s", "petite m") or if the words around it say so
+    (:func:`letter_context_ok`); never in "m&s", "l'oreal", "i'm" or "5 m" (metres)."""
     if low[start - 1] in "'’&" or low[end : end + 1] in ("'", "’", "&"):
-        return False  # "m&s", "l'oreal"
-    if cued:
+        if not (low[start - 2 : start - 1] == " " and low[end : end + 1] in ("'", "’")):
+            return False  # "m&s", "l'oreal"; not "a size 'm'"
+    if low[start - 1] == " " and low[start - 2 : start - 1].isdigit():
+        return False  # "5 m of ribbon": metres
+    if cued or _after_size(tokens, start):
         return True
-    if tokens:
-        prev = tokens[-1]
-        if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
-            prev = tokens[-2]  # "xs and s"
-        if prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6:
-            return True
     return letter_context_ok(text, low, start, end)
+
+
+def written_size_ok(
+    low: str, start: int, end: int, kind: str, value: str, tokens: list[Token], cued: bool
+) -> bool:
+    """A size written as a word ("size eight", "a six", kind "spelled") or as a petite letter
+    ("the pm", kind "pletter") counts only where a size is written (`sizes.spelled_ok`,
+    `sizes.petite_letter_ok`)."""
+    if kind == "pletter":
+        return petite_letter_ok(low, start, end, cued)
+    return spelled_ok(low, start, end, value, _after_size(tokens, start), cued)
+
+
+def _after_size(tokens: list[Token], start: int) -> bool:
+    """True if a size or a modifier ends at most six characters before `start` ("xs and s",
+    "six or eight", "petite m")."""
+    if not tokens:
+        return False
+    prev = tokens[-1]
+    if prev[KIND] == "boundary" and prev[VALUE] == "join" and len(tokens) > 1:
+        prev = tokens[-2]  # "xs and s"
+    return prev[ATTR] in ("size", "size_modifier") and prev[END] >= start - 6

@@ -29,11 +29,14 @@ from pipelines.extract.context import (
     drop_pairings,
     letter_ok,
     not_an_attribute,
+    written_size_ok,
 )
 from pipelines.extract.lexicon import Cue, Lexicon, load_lexicon
 from pipelines.extract.sizes import (
     NUMBER_RE,
+    SPELLED_SIZES,
     number_ok,
+    petite_letters,
     read_number,
     shorthand_sizes,
 )
@@ -165,6 +168,10 @@ def phrase_table() -> dict[str, Entry]:
     for phrase, (value, modifier) in shorthand_sizes().items():
         kind = "mention" if modifier is None else "sizemod"
         add(phrase, (kind, "size", value, modifier, False, None))
+    for phrase, (value, modifier) in petite_letters().items():  # "the pm": in a size slot only
+        add(phrase, ("pletter", "size", value, modifier, False, None))
+    for phrase, value in SPELLED_SIZES.items():  # "size eight": in a size slot only
+        add(phrase, ("spelled", "size", value, None, False, None))
     add("regular", ("regular", "size_modifier", "regular", None, False, None))
     for term, cue in lex.cues.items():
         if term in lex.demand_cues:
@@ -222,7 +229,8 @@ def _scanner() -> tuple[re.Pattern[str], dict[str, Entry], Lexicon, set[str]]:
 def _all_phrases(lex: Lexicon) -> list[str]:
     out = [*_comparatives(), *lex.colors, *lex.patterns, *lex.sizes, *lex.cues, *lex.demand_cues]
     out += [form for term in lex.categories for form in _plurals(term)]
-    out += [*"sml", *shorthand_sizes(), "regular", *SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
+    out += [*"sml", *shorthand_sizes(), *petite_letters(), *SPELLED_SIZES, "regular"]
+    out += [*SIZE_CUES, *BOUNDARY_WORDS, *COLOR_MODIFIERS]
     return out
 
 
@@ -405,9 +413,15 @@ def scan_note(text: str) -> tuple[list[Token], int, int, int, int]:
             elif cue.scope == "frame" and cue.polarity == WANTED:
                 flags |= WANTED_FRAME
             append(["cue", start - 1, end - 1, "", "", None, False, cue, ""])
-        elif kind == "sizemod":  # "xsp": size XS and modifier petite over the same words
+        elif kind == "sizemod" or kind == "spelled" or kind == "pletter":
+            if kind != "sizemod" and not written_size_ok(
+                low, start, end, kind, value, tokens, cue_at == len(tokens) and cue_end >= start - 3
+            ):
+                continue  # "six buttons", "in the pm"
             append(["mention", start - 1, end - 1, "size", value, None, False, None, ""])
-            append(["mention", start - 1, end - 1, "size_modifier", shade, None, False, None, ""])
+            if shade is not None:  # "xsp", "the pm": size XS and modifier petite, same words
+                append(["mention", start - 1, end - 1, "size_modifier", shade, None, False, None,
+                        ""])  # fmt: skip
             mentions += 1
         elif kind == "regular":  # "regular xs", "36 regular": only next to a size
             prev = tokens[-1] if tokens else None

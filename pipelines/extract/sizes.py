@@ -42,13 +42,13 @@ NUMBER_RE = (
     r"(?:sz|size)?w?\d{1,2}(?:[.,]5)?(?:\s?(?:1/2|½)|\s+and\s+a\s+half)?"
     r"(?:\s?[x/-]\s?l?\d{1,2}"
     r"|\s?(?:\"|in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*\d\d\s*(?:in(?:ch)?\s+)?"
-    r"(?:leg|inseam|length))?|[\s,]*l\d\d|p)?"
+    r"(?:leg|inseam|length))?|[\s,]*l\d\d|[prs])?"
 )
 _PARSE = re.compile(
     r"w?(?P<a>\d{1,2})(?:[.,](?P<half>5))?(?P<frac>\s?(?:1/2|½)|\s+and\s+a\s+half)?"
     r"(?:\s?(?P<sep>[x/-])\s?l?(?P<b>\d{1,2})"
     r"|(?P<inch>\s?\")?\s?(?:in(?:ch)?\s+)?\s?(?:collar|neck|waist)(?:[\s,]*(?P<leg>\d\d))?"
-    r"|[\s,]*l(?P<c>\d\d)|(?P<p>p))?"
+    r"|[\s,]*l(?P<c>\d\d)|(?P<p>p)|(?P<r>r)|(?P<s>s))?"
 )
 #: Right after the number: a height (5'4), inches (26"), a range (10-15), a unit glued on
 #: (#, %), a bra cup (34 dd, 36 d cup).
@@ -70,15 +70,18 @@ _AGE = re.compile(
 )
 _AGE_VERBS = frozenset("is was turned turns son's daughter's he's she's".split())
 #: Words before 0, 00 or 1 that make the number a size ("a 0", "my 00", "size 0").
-_SMALL_OK = frozenset("a the my her his usual another in an".split())
+_SMALL_OK = frozenset("a the my her his usual another in an typical normal regular petite".split())
+#: Words before a number that a count never follows ("a 2 in blouses", not "the 2 white shirts").
+_ONE_SIZE_SLOT = frozenset("a an usual typical normal".split())
 
 
 def read_number(matched: str) -> tuple[str, str | None, bool] | None:
     """(size, modifier, certain) for a number match, or None if it is no size.
 
     "32x30", "w34 l32" -> waist x leg; "10/12" -> "10/12" (a combined size); "3/4" -> None (a
-    fraction); "8 1/2", "38,5", "43 and a half" -> "8.5" ...; "2p" -> ("2", "petite"); "00" is
-    kept as written. `certain` is True when the form alone says size (waist x leg, collar).
+    fraction); "8 1/2", "38,5", "43 and a half" -> "8.5" ...; "2p" -> ("2", "petite"), "0r" ->
+    ("0", "regular"), "14s" -> "14" (a plural; "30s" is a decade: None); "00" is kept as
+    written. `certain` is True when the form alone says size (waist x leg, collar, "00p").
     """
     m = _PARSE.match(matched)
     if m is None:
@@ -93,8 +96,8 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
         return (f"{a}-{b}", None, False) if a < b else None  # "sizes 4-8": both, if cued
     if m.group("sep") == "/" and m.group("b") is not None and not half:
         a, b = int(first), int(m.group("b"))
-        if 22 <= a <= 56 and 24 <= b <= 38:
-            return f"{a}x{b}", None, True  # 32/30: waist / leg
+        if 22 <= a <= 56 and 24 <= b <= 38 and not (b == a + 1 and b <= 31):
+            return f"{a}x{b}", None, True  # 32/30: waist / leg; 27/28 is a combined size
         if a < b and b in (2, 3, 4, 8) and gcd(a, b) == 1:
             return None  # 3/4, 1/2: a fraction ("3/4 sleeves")
         if (a, b) == (24, 7):
@@ -106,11 +109,16 @@ def read_number(matched: str) -> tuple[str, str | None, bool] | None:
         return f"{int(first)}x{leg}", None, True
     if m.group("sep") is not None or (m.group("inch") and "waist" in matched):
         return None  # "3x4"; 26" waist is a body measurement
+    if m.group("s") and (half or int(first) % 10 == 0):
+        return None  # "in my 30s", "the 90s": decades; "12s and 14s" are sizes
     value = first if len(first) == 2 and first[0] == "0" else str(int(first))
     if half:
         value = f"{int(first)}.5"
+    modifier = "petite" if m.group("p") else "regular" if m.group("r") else None
     certain = matched[:1] == "w" or any(w in matched for w in ("collar", "neck", "waist"))
-    return value, "petite" if m.group("p") else None, certain
+    if modifier is not None and value in ("0", "00") and matched != "0r":
+        certain = True  # "00p", "00r": nothing else is written so; "0r" may be a typo of "or"
+    return value, modifier, certain
 
 
 #: Bra cups after a band size ("34 d", "36 dd"): the number is no size.
@@ -156,8 +164,8 @@ def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
         return False  # the inches of 5'4 or 5' 4; the end of a range 34-28
     if cued:
         return True
-    if ranged or "-" in value or after in QUANTITY_AFTER:
-        return False  # 10-15 lbs, (34-28-36), 2 kids
+    if ranged or "-" in value or after in QUANTITY_AFTER or after == "m":
+        return False  # 10-15 lbs, (34-28-36), 2 kids, 5 m (metres)
     j = start
     while j > 0 and low[j - 1] == " ":
         j -= 1
@@ -169,13 +177,15 @@ def number_ok(low: str, start: int, end: int, value: str, cued: bool) -> bool:
     if previous[:1].isdigit() and previous.endswith(("ft", "feet", "foot")):
         return False  # 5ft 11
     if nxt == ")" and _LIST_ITEM.search(low, max(0, start - 24), start):
-        if "(" not in low[max(0, start - 24) : start]:
-            return False  # "1) the blue motif"
+        bracket = low.rfind("(", max(0, start - 80), start)
+        if bracket < 0 or ")" in low[bracket:start]:
+            return False  # "1) the blue motif"; not "(... tried on the 25)"
     if nxt == "." and low[max(0, start - 3) : start].strip() in _SENTENCE_START:
         return False  # "2. i'm 5'5" ...": a numbered point
     digits = value.isdigit()
-    if digits and int(value) <= 6 and _garment_plurals().match(low, end, end + 40):
-        return False  # "3 white school shirts", "2 vests"
+    if digits and int(value) <= 6 and previous not in _ONE_SIZE_SLOT:
+        if _garment_plurals().match(low, end, end + 40):
+            return False  # "3 white school shirts", "2 vests"; not "a 4 in tops"
     number = int(value) if digits else float(value.split("/")[0].split("-")[0])
     if number < 2:
         if value in ("0", "00") and previous in ("or", "with", "and", "to", "between"):
@@ -258,13 +268,12 @@ _ORDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
 
 @cache
 def shorthand_sizes() -> dict[str, tuple[str, str | None]]:
-    """Phrases -> (size, modifier): "xsp", "pxs", "mp", "mt" (petite and tall shorthand),
-    "m/l", "xs/s", "small-medium" (combined sizes, kept whole), "size zero"."""
-    out: dict[str, tuple[str, str | None]] = {"size zero": ("0", None),
-                                              "size double zero": ("00", None)}  # fmt: skip
+    """Phrases -> (size, modifier): "xsp", "pxs", "mp", "mt", "xspetite" (petite and tall
+    shorthand), "m/l", "xs/s", "small-medium" (combined sizes, kept whole)."""
+    out: dict[str, tuple[str, str | None]] = {}
     for word, value in _LETTERS.items():
         if len(word) <= 4 and word not in ("sm", "med", "lg"):
-            out[word + "p"] = (value, "petite")  # xsp, mp, lp
+            out[word + "p"] = out[word + "petite"] = (value, "petite")  # xsp, mp, xspetite
             if word != "s":  # "st" is a street, "pm" and "ps" are not sizes
                 out[word + "t"] = (value, "tall")  # mt, lt, xlt
             if len(word) >= 2:
@@ -281,19 +290,126 @@ def shorthand_sizes() -> dict[str, tuple[str, str | None]]:
 #: Words right before a lone lower-case s, m or l that make it a size ("ordered the s").
 _LETTER_BEFORE = frozenset(
     "a an the my usual normal regular in got ordered bought purchased tried between wear "
-    "wearing either usually typically normally am im i'm sized with".split()
+    "wearing either usually typically normally am im i'm sized with buy order chose choose "
+    "picked took".split()
+)
+#: The two words before a lone letter that make it a size ("sized up to l", "exchanged for m").
+_LETTER_BEFORE_PAIRS = frozenset(
+    tuple(pair.split())
+    for pair in (
+        "up to",
+        "down to",
+        "exchanged for",
+        "exchange for",
+        "swapped for",
+        "swap for",
+    )  # fmt: skip
 )
 _OR_SIZE = re.compile(r" (?:or|and|to) (?:xxs|xs|s|m|l|xl|xxl|small|medium|large)\b")
-_MODIFIER_NEXT = re.compile(r" (?:petite|tall|regular|reg)\b")
+_MODIFIER_NEXT = re.compile(r"[ -](?:petite|tall|regular|reg)\b")
+#: After a lone letter at the start of a clause: it is the subject, a size ("m was perfect").
+_LETTER_VERB_NEXT = re.compile(
+    r" (?:fit|fits|fitted|worked)\b| (?:was|is) (?:perfect|perfectly|fine|great|good|too|just|"
+    r"right|big|bigger|small|smaller|tight|loose|snug|roomy|tts|true|comfortable|better|best|"
+    r"way|slightly|a|much|still|definitely|really|very|so|more|less|the)\b"
+)  # "m was perfect"; not "m was going to call her back"
+_CLAUSE_START = frozenset(",.;:(!?")
 
 
 def letter_context_ok(text: str, low: str, start: int, end: int) -> bool:
     """True if the words around a lone s, m or l at low[start:end] make it a size: written in
-    capitals ("M"), after an article or a buying verb ("the s", "a m", "ordered l"), before
-    another size ("s or m") or a size modifier ("s petite")."""
+    capitals ("M"), after an article or a buying verb ("the s", "a m", "ordered l", "buy m",
+    "chose s", "sized up to l"), before another size ("s or m") or a size modifier ("s
+    petite", "m-petite"), or at the start of a clause before "was", "fit" ... ("m was
+    perfect"); not "i'm", "it's", "s/he" (the scanner never offers those)."""
     if low[end : end + 1] == "." and low[end + 1 : end + 2].isalpha():
         return False  # "u.s.a"
     if text[start - 1].isupper() or _MODIFIER_NEXT.match(low, end) or _OR_SIZE.match(low, end):
         return True
-    words = low[max(0, start - 12) : start].split()
-    return bool(words) and words[-1] in _LETTER_BEFORE  # "a m", "the s", "my usual l"
+    words = low[max(0, start - 24) : start].split()
+    if words and (words[-1] in _LETTER_BEFORE or tuple(words[-2:]) in _LETTER_BEFORE_PAIRS):
+        return True  # "a m", "the s", "my usual l", "up to l"
+    if _LETTER_VERB_NEXT.match(low, end) is None:
+        return False
+    j = start - 1
+    while j > 0 and low[j] == " ":
+        j -= 1
+    return j == 0 or low[j] in _CLAUSE_START  # "for myself, m was perfect"
+
+
+#: Words before "pm", "ps" or "pl" that make it a petite size ("bought the pm").
+_PETITE_LETTER_BEFORE = frozenset(
+    "a the my usual normal regular got ordered bought purchased tried wear wearing buy order "
+    "chose picked took needed wanted".split()
+)
+#: Before "the pm": the afternoon ("in the pm").
+_TIME_BEFORE = frozenset("in at by until till from after before for during on this".split())
+#: What may follow a size written in a size slot: the end of the clause or a word that goes on
+#: about the size ("the pm but", "a six or a small", "an eight in dresses", "the ten was").
+_SLOT_END = re.compile(
+    r"\s*(?:$|[,.;:!?)]|(?:or|and|but|because|so|since|instead|in|to|was|is|fit|fits|fitted|"
+    r"worked|would|will|felt|looked|petite|tall|regular)\b)"
+)
+
+
+@cache
+def petite_letters() -> dict[str, tuple[str, str]]:
+    """ "pm", "ps", "pl" -> petite M, S, L: also "p.m.", "p.s." and "pl.", so they are sizes
+    only in a size slot (:func:`petite_letter_ok`)."""
+    return {"p" + word: (value, "petite") for word, value in _LETTERS.items() if len(word) == 1}
+
+
+def petite_letter_ok(low: str, start: int, end: int, cued: bool) -> bool:
+    """True if "pm", "ps" or "pl" at low[start:end] is a petite size: after "size" or after an
+    article or a buying verb and before the end of the clause or a word about the size ("bought
+    the pm but needed the ps."); not "in the pm", "ps i love it", "the pm shift"."""
+    if cued:
+        return True
+    words = low[max(0, start - 24) : start].split()
+    if not words or words[-1] not in _PETITE_LETTER_BEFORE:
+        return False
+    if words[-1] == "the" and len(words) > 1 and words[-2] in _TIME_BEFORE:
+        return False
+    return _SLOT_END.match(low, end) is not None
+
+
+#: Sizes written as words. Even ones are read wherever a number size would be ("a six or a
+#: small"); odd ones only after "size" ("a size seven"): "one", "three" and "five" are counts.
+SPELLED_SIZES = {
+    "zero": "0", "double zero": "00", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11",
+    "twelve": "12", "fourteen": "14", "sixteen": "16", "eighteen": "18", "twenty": "20",
+}  # fmt: skip
+#: Words right before an even size written as a word that make it a size ("an eight").
+_SPELLED_BEFORE = frozenset("a an the my usual typical normal regular".split())
+#: Before the article of an even size written as a word, what makes it a score or a sum, not a
+#: size ("rated us a ten", "i'd give it a ten", "she gave them a twenty").
+_SPELLED_NOT_AFTER = frozenset("us it them rated rate rating score scored give gave giving".split())
+
+
+def spelled_ok(low: str, start: int, end: int, value: str, after_size: bool, cued: bool) -> bool:
+    """True if a size written as a word (:data:`SPELLED_SIZES`) at low[start:end] is a size:
+    after "size" (`cued`: "size eight", "a size zero"), or an even one after an article or
+    "my usual" ... or right after another size (`after_size`: "a four and six") and before the
+    end of the clause or a word about the size ("might have gotten a six but", "went with the
+    ten because"). Never a count, an age or a pronoun: "six buttons", "six months", "my son is
+    six", "a six-pack", "between the two", "size l - zero in store"."""
+    if low[end : end + 1] in ("-", "'", "’"):
+        return False  # "a two-piece", "a six-pack"
+    if cued:
+        return True
+    if int(value) % 2:
+        return False
+    j = start
+    while j > 0 and low[j - 1] == " ":
+        j -= 1
+    previous = low[low.rfind(" ", 0, j) + 1 : j]
+    if value == "2" and previous == "the":
+        return False  # "between the two", "i kept the two"
+    if not (previous in _SPELLED_BEFORE or after_size and value != "0"):
+        return False  # "size l - zero in store": none
+    if previous in ("a", "an", "the") and not after_size:
+        before = low[: low.rfind(" ", 0, j) + 1].split()[-1:]
+        if before and before[0] in _SPELLED_NOT_AFTER:
+            return False  # "rated us a ten", "gave us a ten"
+    return _SLOT_END.match(low, end) is not None

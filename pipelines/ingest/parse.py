@@ -9,6 +9,7 @@ from __future__ import annotations
 import io as stdio
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.ingest import batches, fast, file, readers, tables
-from pipelines.ingest.redact import redact, scrub, scrub_message
+from pipelines.ingest.redact import EMAIL, EMAIL_TOKEN, redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
 
@@ -37,7 +38,17 @@ class ParsedFile:
 def relative_name(path: str, inputs_root: str) -> str:
     """The file's path relative to the inputs root, so outputs don't depend on where inputs live."""
     root = inputs_root.rstrip("/") + "/"
-    return path[len(root) :] if path.startswith(root) else path
+    return shown_path(path[len(root) :] if path.startswith(root) else path)
+
+
+def shown_path(path: str) -> str:
+    """A file's path as written into outputs (source_file, the manifest, messages): with any
+    e-mail address in it replaced (`notes-jane@example.com.jsonl` -> `notes-[email].jsonl`)."""
+    if "@" not in path:
+        return path
+    folder, slash, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    return EMAIL.sub(EMAIL_TOKEN, folder) + slash + EMAIL.sub(EMAIL_TOKEN, stem) + dot + suffix
 
 
 class FileParse:
@@ -298,9 +309,17 @@ def reject_row(
     }
 
 
+#: A customer_ref value as written in a JSON text ("customer_ref": "C-000806").
+_CUSTOMER_REF_TEXT = re.compile(r'("customer_ref"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
 def _without_unconsented_customer(record: readers.RawRecord) -> str:
-    """The raw text of a record, with its customer reference withheld unless consent is true."""
+    """The raw text of a record, with its customer reference withheld unless consent is true.
+    A record that could not be read as one JSON object (an array, a key given twice, broken
+    JSON) says nothing reliable about consent: every customer_ref value in its text is withheld."""
     fields = record.fields
-    if not fields or not fields.get("customer_ref") or fields.get("customer_consent") is True:
+    if fields is None:
+        return _CUSTOMER_REF_TEXT.sub(r'\1"[withheld: no consent]"', record.raw)
+    if not fields.get("customer_ref") or fields.get("customer_consent") is True:
         return record.raw
     return json.dumps({**fields, "customer_ref": "[withheld: no consent]"}, ensure_ascii=False)

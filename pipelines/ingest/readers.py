@@ -294,6 +294,19 @@ _JSON_MESSAGES = {
     "Extra data": "more than one JSON value on the line",
 }
 
+#: Control characters by name, for the reason of a record that holds one unescaped.
+_CONTROL_NAMES = {
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\x00": "a NUL byte",
+}
+
+
+def _control_name(char: str) -> str:
+    return _CONTROL_NAMES.get(char, f"the control character U+{ord(char):04X}")
+
+
 #: JSON types in words.
 _KINDS = {
     list: "an array",
@@ -324,6 +337,8 @@ def _json_record(number: int, text: str) -> RawRecord:
         value = json.loads(text, parse_int=_int, object_pairs_hook=_object)
     except json.JSONDecodeError as err:
         words = _JSON_MESSAGES.get(err.msg, err.msg)
+        if err.msg.startswith("Invalid control character") and err.pos < len(text):
+            words = f"{_control_name(text[err.pos])} inside a text value is not escaped"
         return RawRecord(number, text, None, f"invalid JSON at column {err.colno}: {words}")
     except _Unreadable as err:
         return RawRecord(number, text, None, str(err))

@@ -34,7 +34,14 @@ DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{
 #: look-arounds, so RE2 (the ingest's fast path) runs it too.
 ID_MAYBE_CONTACT = re.compile(
     r"(?:^|[:/]|(?:^|[^A-Za-z])-)\d[\d./-]{5,}\d|[A-Za-z]{2}\d{2}(?:-?[A-Za-z0-9]){11}"
+    r"|[A-Za-z][-_:]\d+(?:[./-]\d+)+"
 )
+#: An identifier's digits after a letter prefix, in groups ("C-06.12.34.56.78", "C-07700.900123"):
+#: a phone number written behind a prefix. Digits in one run behind a prefix ("C-0612345678") are
+#: an id (docs/privacy.md: that is how an id made of digits is written); an ISO date leading the
+#: groups ("ORD-2026-11-17-0042") is kept and the rest judged alone.
+PREFIXED_GROUPS = re.compile(r"[A-Za-z][-_:](\d+(?:[./-]\d+)+)")
+_ISO_DATE_DASH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])-")
 
 EMAIL_TOKEN = "[email]"
 PHONE_TOKEN = "[phone]"
@@ -159,8 +166,11 @@ def _redact_run(match: str) -> tuple[str, int]:
 
 def redact(text: str) -> tuple[str, int]:
     """The text with e-mails, IBANs, phone and card numbers replaced by tokens, and how many were
-    replaced."""
+    replaced. NUL characters are dropped first: text read from a UTF-16 file has one between
+    every two characters, which would hide a phone number or an address from every pattern below."""
     count = 0
+    if "\x00" in text:
+        text = text.replace("\x00", "")
 
     def _email(_: re.Match[str]) -> str:
         nonlocal count
@@ -202,6 +212,19 @@ def scrub_message(text: str) -> str:
         text = EMAIL.sub(EMAIL_TOKEN, text)
     text = IBAN.sub(lambda m: _iban(m.group(0))[0], text)
     return _QUOTED.sub(lambda m: scrub(m.group(0)), text)
+
+
+def identifier_contact_kinds(value: str) -> list[str]:
+    """What contact details an identifier holds, in words: what `contact_kinds` finds in it, or
+    a phone or card number written in groups behind a letter prefix (PREFIXED_GROUPS)."""
+    kinds = contact_kinds(value)
+    for match in PREFIXED_GROUPS.finditer(value) if not kinds else ():
+        groups = match.group(1)
+        date = _ISO_DATE_DASH.match(groups)  # "ORD-2026-11-17-0042": "0042" judged alone
+        kinds = contact_kinds(groups[date.end() :] if date else groups)
+        if kinds:
+            break
+    return kinds
 
 
 def contact_kinds(text: str) -> list[str]:

@@ -32,6 +32,7 @@ from pipelines.extract import (
 from pipelines.ingest.redact import (
     ID_MAYBE_CONTACT,
     contact_kinds,
+    identifier_contact_kinds,
     redact,
     scrub,
     scrub_message,
@@ -114,7 +115,7 @@ def identifier_problem(value: str) -> str | None:
     """Why `value` cannot be an identifier (without repeating it), or None if it can."""
     if _IDENTIFIER.match(value) and not ID_MAYBE_CONTACT.search(value):
         return None  # the common case, without running the redactor
-    kinds = contact_kinds(value)
+    kinds = identifier_contact_kinds(value)
     if kinds or "@" in value:
         what = " and ".join(kinds) or "an e-mail address"
         return f"looks like {what}; identifiers may not hold contact details (value withheld)"

@@ -6,7 +6,7 @@ self-contained: system fonts, inline CSS, inline SVG; no scripts, no network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -198,12 +198,16 @@ def card(column: str, value: str, delta: str = "", delta_class: str = "") -> str
     )
 
 
-def glossary_section(columns: Iterable[str]) -> str:
-    """A <dl> with the definition of every glossary column used on the page, in glossary order."""
+def glossary_section(
+    columns: Iterable[str], instead: Mapping[str, tuple[str, str]] | None = None
+) -> str:
+    """A <dl> with the definition of every glossary column used on the page, in glossary order;
+    `instead`: (label, text) of columns that mean something else on this page."""
     used = set(columns)
+    entries = GLOSSARY | dict(instead or {})
     items = [
         f"<dt>{esc(lbl)} <span class='sub'>({esc(col)})</span></dt><dd>{esc(text)}</dd>"
-        for col, (lbl, text) in GLOSSARY.items()
+        for col, (lbl, text) in entries.items()
         if col in used
     ]
     return "<h2 id='glossary'>Glossary</h2><dl class='glossary'>" + "".join(items) + "</dl>"

@@ -7,15 +7,19 @@ page's sections are built in sections.py, its layout and styles in layout.py.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import publish, warehouse
 from pipelines.reports import sections as sec
+from pipelines.reports import store
 from pipelines.reports.layout import esc, glossary_section, html_table, page
 from pipelines.reports.tables import Table, csv_safe, write_csv
 from pipelines.reports.weekly_data import WeeklyData, load_weekly, week_monday
+
+log = logging.getLogger("unmet.report")
 
 __all__ = ["WeeklyData", "csv_safe", "load_weekly", "render_html", "week_monday", "write_weekly"]
 
@@ -136,14 +140,24 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
 
 
 def write_weekly(
-    db_path: Path, reports_root: Path, week: str, *, generated_at: datetime | None = None
+    db_path: Path,
+    reports_root: Path,
+    week: str,
+    *,
+    generated_at: datetime | None = None,
+    stores: list[str] | None = None,
 ) -> Path:
     """Write reports/<week>/ (report.html and one CSV per table); returns the folder.
 
-    The swap replaces the whole folder: store pages (reports/<week>/stores/) of an earlier run are
-    dropped rather than left stale next to new numbers; `unmet report --store` writes them again.
+    The swap replaces the whole folder, store pages included; so the store pages are rendered
+    again, from `db_path`, into the new folder before the swap: those of `stores` (store ids), by
+    default those reports/<week>/stores/ holds now. A store page is never left stale next to new
+    numbers, nor lost. A store the store list no longer has loses its page (logged).
     """
     reports_root.mkdir(parents=True, exist_ok=True)
+    target = reports_root / week
+    if stores is None:
+        stores = store.store_pages(target)
     tmp = reports_root / f".{week}.tmp-{os.getpid()}"
     tmp.mkdir()
     con = warehouse.connect_read_only(db_path)
@@ -154,6 +168,10 @@ def write_weekly(
     for name, table in data.tables.items():
         write_csv(tmp / f"{name}.csv", table)
     (tmp / "report.html").write_text(render_html(data, generated_at), encoding="utf-8")
-    target = reports_root / week
+    if stores:
+        gone = store.write_store_pages(db_path, tmp / store.STORES_FOLDER, week, stores)
+        if gone:
+            log.warning("store pages of %s not rendered again: %s no longer in the store list",
+                        week, ", ".join(gone))  # fmt: skip
     publish.swap_dir(tmp, target)
     return target

@@ -30,6 +30,8 @@ from pipelines.reports.layout import (
 from pipelines.reports.tables import Table, query, write_csv
 from pipelines.reports.weekly_data import trend_weeks, week_monday
 
+#: The folder of a week's report folder that holds its store pages.
+STORES_FOLDER = "stores"
 #: How many of the week's notes the page quotes as examples.
 NOTE_EXAMPLES = 8
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -54,6 +56,19 @@ COUNTRY_TIMEZONES = {
 }
 
 
+#: The page's timestamp columns, which its CSV files write in the store's local time.
+LOCAL_TIMES = {
+    "first_demanded_at": (
+        "First asked",
+        "When the customer first asked, in the store's local time (in the CSV with its UTC offset).",
+    ),
+    "captured_at": (
+        "Written",
+        "When the note was written, in the store's local time (in the CSV with its UTC offset).",
+    ),
+}
+
+
 class UnknownStore(ValueError):
     """The store id is not in the published store list."""
 
@@ -69,6 +84,7 @@ class StoreData:
     followups: Table
     reorder: Table
     previous: Table  # rpt_store_ranking of the week before (no row: no unmet demand then)
+    consenting_customers: int = 0  # who agreed to be contacted and had unmet demand, item or not
 
     def tables(self) -> dict[str, Table]:
         return {
@@ -87,6 +103,18 @@ class StoreData:
     def local(self, at: datetime | None) -> str:
         """A UTC timestamp as the store's local time: 'Wed 18 Nov 15:47'."""
         return "" if at is None else at.astimezone(self.timezone).strftime("%a %-d %b %H:%M")
+
+    def local_table(self, table: Table) -> Table:
+        """The table with its timestamps in the store's local time, with their UTC offset
+        (2026-11-18 15:47:00+01:00), as the page shows them: for its CSV files."""
+        zone = self.timezone
+
+        def cell(value: object) -> object:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return value.astimezone(zone)
+            return value
+
+        return Table(table.columns, [tuple(cell(v) for v in row) for row in table.rows])
 
 
 def store_timezone(store: dict[str, object]) -> ZoneInfo:
@@ -129,6 +157,9 @@ def load_store(con: duckdb.DuckDBPyConnection, store_id: str, week: str) -> Stor
         previous=query(
             con, f"select * from rpt_store_ranking {where}", [previous_week, store["store_id"]]
         ),
+        consenting_customers=con.execute(
+            f"select count(distinct customer_ref) from rpt_consenting_demand {where}", args
+        ).fetchall()[0][0],
     )
 
 
@@ -169,6 +200,21 @@ def _notes(data: StoreData) -> str:
 
 def _customers(data: StoreData) -> int:
     return len(set(data.followups.column("customer_ref")))
+
+
+def _consent_sentence(data: StoreData) -> str:
+    """Who can be called: consenting customers whose ask names an item (the list below), and how
+    many more consented but named no sku or category (nothing to offer them)."""
+    listed, consenting = _customers(data), data.consenting_customers
+    if consenting == 0:
+        return "No customer with unmet demand this week agreed to be contacted."
+    said = f"{plural(consenting, 'customer')} with unmet demand this week agreed to be contacted"
+    if listed == consenting:
+        return f"{said} and named an item (a sku or a category): listed below to follow up."
+    return (
+        f"{said}; {listed:,} of them named an item (a sku or a category), listed below to follow "
+        f"up; {consenting - listed:,} named none."
+    )
 
 
 def _followups(data: StoreData) -> str:
@@ -250,7 +296,8 @@ def render_store_html(data: StoreData) -> str:
         "<header class='top'><div class='kicker'>unmet · store page</div>",
         f"<h1>{esc(name)} — {esc(data.week)}</h1>",
         f"<div class='sub'>{esc(s['region'])}, {esc(s['country'])} · week of {monday:%-d %b %Y}"
-        f" · times in {esc(zone)} · <a href='../report.html'>chain report</a></div></header>",
+        f" · times in {esc(zone)} (the CSV files too, with their UTC offset)"
+        " · <a href='../report.html'>chain report</a></div></header>",
     ]
     if rank is None:
         body.append(
@@ -264,7 +311,7 @@ def render_store_html(data: StoreData) -> str:
             f"{esc(data.week)}, worth <b>{esc(eur(rank['lost_revenue_eur']))}</b> "
             f"({rank['lost_revenue_share_pct']}% of "
             f"the chain; rank {rank['rank_by_lost_revenue']} by lost revenue). "
-            f"{plural(_customers(data), 'customer')} agreed to be contacted.</p></section>"
+            f"{_consent_sentence(data)}</p></section>"
         )
         body.append(_cards(data, rank))
     body += [
@@ -304,7 +351,7 @@ def render_store_html(data: StoreData) -> str:
     ]
     used = {c for t in data.tables().values() for c in t.columns}
     used |= {"asked_for", "first_asked_local", "demanded"}
-    body.append(glossary_section(used))
+    body.append(glossary_section(used, LOCAL_TIMES))
     return page(f"Unmet demand {data.week}: {name}", "".join(body))
 
 
@@ -314,6 +361,19 @@ def _replace_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
     os.replace(tmp, path)
 
 
+def _write_page(data: StoreData, folder: Path) -> Path:
+    """Write one store's page and CSV files into `folder`; returns the HTML path."""
+    store_id = str(data.store["store_id"])  # as the store list spells it
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in data.tables().items():
+        local = data.local_table(table)
+        _replace_write(folder / f"{store_id}.{name}.csv", lambda p, t=local: write_csv(p, t))
+    html_path = folder / f"{store_id}.html"
+    text = render_store_html(data)
+    _replace_write(html_path, lambda p: p.write_text(text, encoding="utf-8"))
+    return html_path
+
+
 def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> Path:
     """Write reports/<week>/stores/<store_id>.html (+ CSV files); returns the HTML path."""
     con = warehouse.connect_read_only(db_path)
@@ -321,12 +381,30 @@ def write_store(db_path: Path, reports_root: Path, week: str, store_id: str) -> 
         data = load_store(con, store_id, week)
     finally:
         con.close()
-    store_id = str(data.store["store_id"])  # as the store list spells it
-    folder = reports_root / week / "stores"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in data.tables().items():
-        _replace_write(folder / f"{store_id}.{name}.csv", lambda p, t=table: write_csv(p, t))
-    html_path = folder / f"{store_id}.html"
-    text = render_store_html(data)
-    _replace_write(html_path, lambda p: p.write_text(text, encoding="utf-8"))
-    return html_path
+    return _write_page(data, reports_root / week / STORES_FOLDER)
+
+
+def store_pages(week_folder: Path) -> list[str]:
+    """The store ids of the store pages in a week's report folder (reports/<week>/stores/*.html)."""
+    folder = week_folder / STORES_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.html") if SAFE_ID.match(p.stem))
+
+
+def write_store_pages(db_path: Path, folder: Path, week: str, store_ids: list[str]) -> list[str]:
+    """Write the pages of these stores for `week` into `folder` (a week's stores/ folder), from
+    `db_path`'s data; returns the stores not written because the store list no longer has them."""
+    gone = []
+    con = warehouse.connect_read_only(db_path)
+    try:
+        for store_id in store_ids:
+            try:
+                data = load_store(con, store_id, week)
+            except UnknownStore:
+                gone.append(store_id)
+                continue
+            _write_page(data, folder)
+    finally:
+        con.close()
+    return gone

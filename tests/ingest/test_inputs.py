@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import inputs
+from pipelines.ingest.parse import relative_name, shown_path
 from pipelines.ingest.tables import find_duplicates
 from tests.ingest.test_tables import _keys
 
@@ -95,3 +96,16 @@ def test_broken_links_are_listed_so_that_they_are_refused_not_skipped(tmp_path):
     prints = inputs.fingerprint(files, str(tmp_path))
     assert prints["frontline_notes/loop.jsonl"] == inputs.UNREADABLE
     assert inputs.precedence(files["frontline_notes"])[files["frontline_notes"].index(good)] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("frontline_notes/notes-2026-W47.jsonl", "frontline_notes/notes-2026-W47.jsonl"),
+        ("frontline_notes/notes-jane.doe@example.com.jsonl", "frontline_notes/[email].jsonl"),
+        ("/in/jane@example.com/notes.jsonl", "/in/[email]/notes.jsonl"),
+    ],
+)
+def test_a_file_name_is_written_without_an_e_mail_address(path, shown):
+    assert shown_path(path) == shown
+    assert relative_name("/root/" + path.lstrip("/"), "/root") == shown.lstrip("/")

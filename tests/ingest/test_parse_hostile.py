@@ -195,6 +195,23 @@ def test_a_file_that_is_not_text_is_refused_whole_with_its_lines(tmp_path, data,
     assert_accounted(parsed)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_refused_utf16_file_shows_no_contact_detail_in_its_raw_head(tmp_path, encoding):
+    # the text first: the raw kept of a refused file is its first 200 bytes
+    text = '{"text": "call 06 12 34 56 78 or jane.doe@example.com", "note_id": "U-1"}'
+    parsed = parse(tmp_path, "frontline_notes", (text + "\n").encode(encoding))
+    raw = parsed.rejects.column("raw")[0].as_py()
+    assert "[phone]" in raw and "[email]" in raw
+    assert "jane" not in raw and "56" not in raw.replace("\x00", "")
+
+
+def test_a_nul_byte_in_a_note_is_named_in_its_reason(tmp_path):
+    parsed = parse(
+        tmp_path, "frontline_notes", (note("U-1", text='"navy\x00coat"') + "\n").encode()
+    )
+    assert "a NUL byte inside a text value is not escaped" in outcome(parsed)[1][1]
+
+
 def test_a_file_gone_between_listing_and_reading_is_one_refused_record(tmp_path):
     spec = BY_NAME["oos_lookups"]
     schema = arrow_schema(spec.staging_model, described=False)

@@ -101,6 +101,13 @@ def test_a_contact_in_any_field_is_refused_or_redacted_never_repeated(row_fn, fi
         ("0612345678", "looks like a phone number"),
         ("4111111111111111", "looks like a card number"),
         ("DE89370400440532013000", "looks like an IBAN"),
+        ("C-0612345678", None),  # digits in one run behind a prefix: how docs/privacy.md says
+        ("ORD-2026-11-17-0042", None),  # to write a digit id; a date and a serial
+        ("SKU-10482-2", None),
+        ("C-06.12.34.56.78", "looks like a phone number"),  # a phone in groups behind a prefix
+        ("C-06-12-34-56-78", "looks like a phone number"),
+        ("A-07700.900123", "looks like a phone number"),
+        ("ORD-2026-11-17-06.12.34.56.78", "looks like a phone number"),
         ("A 1", "'A 1' is not an identifier"),
         ("-A1", "'-A1' is not an identifier"),
     ],

@@ -18,3 +18,19 @@ def test_quarantined_note_keeps_customer_ref_only_with_consent(consent, kept):
     assert ("C-7" in shown) is kept
     if not kept:
         assert json.loads(shown)["customer_ref"] == "[withheld: no consent]"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '[{"note_id": "N-1", "customer_ref": "C-806", "customer_consent": false}]',
+        '{"note_id": "N-1", "customer_ref": "C-806", "customer_ref": "C-807"}',
+        '{"note_id": "N-1", "customer_ref": "C-806", "customer_consent": true',
+        '{"note_id": "N-1", "customer_ref" : "C-806\\"x", "text": "a"}',
+    ],
+    ids=["array", "key-twice", "broken", "escaped-quote"],
+)
+def test_a_record_not_read_as_one_object_withholds_every_customer_ref(raw):
+    shown = _without_unconsented_customer(RawRecord(1, raw, None, "some reason"))
+    assert "C-80" not in shown
+    assert shown.count("[withheld: no consent]") == raw.count('"customer_ref"')

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from cli.main import cli
 from pipelines import warehouse
 from pipelines.ingest.validate import Reference, Refused, catalog_row
 from pipelines.reports.catalog_file import load_catalog
+from pipelines.reports.followup_ledger import read_ledger, record, split_sent
 from pipelines.reports.followups import find_followups
+from pipelines.reports.tables import Table
 
 HEADER = "sku,style,category,color,pattern,size,list_price\n"
 #: The published run's catalog (what --since defaults to). P-3 was dropped from it.
@@ -127,9 +130,16 @@ def published_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("followups")
-    make_db(folder / "unmet.duckdb", published_rows())
+def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory.mktemp("followups") / "unmet.duckdb", published_rows())
+
+
+@pytest.fixture
+def root(published_db: Path, tmp_path: Path) -> Path:
+    """A data root of the test's own: `unmet followups` records what it lists under it."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copyfile(published_db, folder / "unmet.duckdb")
     return folder
 
 
@@ -212,9 +222,89 @@ def test_the_same_catalog_twice_gives_no_rows(root: Path, catalog: Path, tmp_pat
     ]
 
 
+def read_ledger_lines(root: Path) -> list[dict[str, str]]:
+    with (root / "state" / "followups_sent.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_next_catalog_lists_only_asks_not_followed_up_yet(
+    root: Path, catalog: Path, tmp_path: Path
+):
+    """Two successive catalogs: the second run leaves out the asks the first listed (C-1's coat
+    is served again by the new Pea coat, yet C-1 was already called about it)."""
+    winter = tmp_path / "winter.csv"  # the first catalog: the Car coat and the Slip dress are new
+    winter.write_text(HEADER + "".join(NEW_CATALOG.splitlines(keepends=True)[3:5]))
+    code, first, err = followups(root, "--catalog", str(winter))
+    assert code == 0, err
+    assert [(r["customer_ref"], r["style_1"]) for r in first] == [
+        ("C-1", "Car coat"),
+        ("C-2", "Slip dress"),
+    ]
+    assert "2 asks recorded as followed up in" in err
+    lines = read_ledger_lines(root)
+    assert [(r["customer_ref"], r["category"], r["size"], r["last_event_id"], r["catalog"])
+            for r in lines] == [("C-1", "coat", "L", "E3", "winter.csv"),
+                                ("C-2", "dress", "38", "E4", "winter.csv")]  # fmt: skip
+    assert all(r["last_asked_on"] for r in lines)
+    produced = datetime.fromisoformat(lines[0]["produced_at"])
+    assert produced.tzinfo is not None and abs(datetime.now(UTC) - produced).total_seconds() < 3600
+
+    # the next catalog: every sku of `catalog` is new since winter but the Car coat and Slip dress
+    code, second, err = followups(root, "--catalog", str(catalog), "--since", str(winter))
+    assert code == 0, err
+    assert [r["customer_ref"] for r in second] == ["C-3", "C-4", "C-5", "C-8"]
+    assert "1 of the 5 follow-ups were listed before" in err and "left out" in err
+    # --include-sent lists C-1 again (the ledger keeps the first date of each ask)
+    code, again, err = followups(root, "--catalog", str(catalog), "--since", str(winter),
+                                 "--include-sent", "--no-record")  # fmt: skip
+    assert code == 0 and [r["customer_ref"] for r in again] == ["C-1", "C-3", "C-4", "C-5", "C-8"]
+    after = read_ledger_lines(root)
+    assert after[:2] == lines and [r["customer_ref"] for r in after] == [
+        "C-1", "C-2", "C-3", "C-4", "C-5", "C-8"
+    ]  # fmt: skip
+    # only consenting customers' refs, as in the follow-up file (C-7 did not consent)
+    assert "C-7" not in (root / "state" / "followups_sent.csv").read_text()
+    # and a third run with the same catalogs lists nobody
+    code, third, err = followups(root, "--catalog", str(catalog), "--since", str(winter))
+    assert (code, third) == (0, []) and "5 of the 5 follow-ups were listed before" in err
+
+
+def test_a_preview_records_nothing_and_a_new_ask_is_listed_again(root: Path, catalog: Path):
+    code, rows, _ = followups(root, "--catalog", str(catalog), "--no-record")
+    assert code == 0 and len(rows) == 6
+    assert not (root / "state" / "followups_sent.csv").exists()
+    # an ask is the customer, the category and the day they last asked: asking again on a later
+    # day is a new ask; the same ask read again after a rebuild (its event renumbered, more
+    # attributes read from the same note) is not
+    columns = ["customer_ref", "category", "color", "pattern", "size", "last_asked_on",
+               "last_event_id"]  # fmt: skip
+    table = Table(columns, [("C-1", "coat", "blue", None, "L", "2026-11-18", "E3")])
+    ledger_file = root / "state" / "followups_sent.csv"
+    assert record(ledger_file, table, datetime(2026, 12, 7, tzinfo=UTC), "a.csv") == 1
+    assert record(ledger_file, table, datetime(2026, 12, 8, tzinfo=UTC), "b.csv") == 0
+    asked_again = Table(columns, [("C-1", "coat", "blue", None, "L", "2026-11-25", "E11"),
+                                  ("C-1", "coat", "blue", "plaid", "L", "2026-11-18", "E-L-9#1"),
+                                  ("C-1", "dress", None, None, None, "2026-11-18", "E12"),
+                                  ("C-2", "coat", "blue", None, "L", "2026-11-18", "E3")])  # fmt: skip
+    split = split_sent(asked_again, read_ledger(ledger_file))
+    rows = asked_again.rows
+    assert (split.new.rows, split.sent.rows) == ([rows[0], rows[2], rows[3]], [rows[1]])
+    assert read_ledger_lines(root)[0]["produced_at"] == "2026-12-07T00:00:00+00:00"
+
+
+def test_a_ledger_that_is_not_one_is_a_clear_error(root: Path, catalog: Path):
+    (root / "state").mkdir()
+    (root / "state" / "followups_sent.csv").write_text("who,when\nx,y\n")
+    code, rows, err = followups(root, "--catalog", str(catalog))
+    assert (code, rows) == (1, [])
+    assert "is not a follow-up ledger" in err and "Traceback" not in err
+
+
 def test_weeks_bound_when_the_demand_was_asked(root: Path, catalog: Path):
     def customers(weeks: str) -> list[str]:
-        code, rows, err = followups(root, "--catalog", str(catalog), "--weeks", weeks)
+        code, rows, err = followups(
+            root, "--catalog", str(catalog), "--weeks", weeks, "--no-record"
+        )
         assert code == 0, err
         return [r["customer_ref"] for r in rows]
 

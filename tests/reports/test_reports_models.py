@@ -138,14 +138,15 @@ def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
     assert (slope, change) == (1.6, 480.0)  # the line goes from 0.6 (counted as 1) to 5.4
 
 
-def _trend(weekly_events: list[int]) -> list[str]:
-    """The trend flags of one color value with these events per week, on the real SQL."""
+def _trend_rows(events_by_week: dict[str, int], columns: str) -> list[tuple]:
+    """rpt_attribute_trend's `columns` for one color value with these events per ISO week (weeks
+    not given have no mart row at all), on the real SQL."""
     from pipelines.warehouse import report_models
 
     con = duckdb.connect()
     mart = [
-        (f"2026-W{10 + i:02d}", "chain", "ALL", "coat", "color", "green", n, 0.0)
-        for i, n in enumerate(weekly_events)
+        (week, "chain", "ALL", "coat", "color", "green", n, 0.0)
+        for week, n in events_by_week.items()
     ]
     con.execute(
         "create table mart_unmet_demand (iso_week varchar, level varchar, store_id varchar, "
@@ -154,7 +155,30 @@ def _trend(weekly_events: list[int]) -> list[str]:
     )
     con.executemany("insert into mart_unmet_demand values (?, ?, ?, ?, ?, ?, ?, ?)", mart)
     sql = dict(report_models())["rpt_attribute_trend"]
-    return [t for (t,) in con.execute(f"select trend from ({sql}) order by iso_week").fetchall()]
+    return con.execute(f"select {columns} from ({sql}) order by iso_week").fetchall()
+
+
+def _trend(weekly_events: list[int]) -> list[str]:
+    """The trend flags of one color value with these events in consecutive weeks."""
+    weeks = {f"2026-W{10 + i:02d}": n for i, n in enumerate(weekly_events)}
+    return [t for (t,) in _trend_rows(weeks, "trend")]
+
+
+def test_a_week_without_any_data_counts_as_zero_in_the_trend():
+    """No mart row at all in week 45 (its files were not delivered): week 46 compares with 0, not
+    with week 44, and the line is fitted on the calendar weeks, week 45 as 0 (as the charts draw
+    it), not on week 46 as if it followed week 44."""
+    events = {"2026-W40": 50, "2026-W41": 55, "2026-W42": 60, "2026-W43": 64, "2026-W44": 69,
+              "2026-W46": 80}  # fmt: skip
+    got = _trend_rows(events, "iso_week, events, events_change, trend_weeks, slope_events_per_week")
+    # the weeks 41..46 as 1..6 with 55, 60, 64, 69, 0, 80: least-squares slope -1.43 a week
+    assert got[-2:] == [("2026-W44", 69, 5, 5, 4.7), ("2026-W46", 80, 80, 6, -1.43)]
+
+
+def test_the_trend_calendar_crosses_a_53_week_year():
+    """2026 has an ISO week 53: from 2026-W52 to 2027-W01 is two weeks, week 53 counts as 0."""
+    got = _trend_rows({"2026-W52": 5, "2027-W01": 7}, "iso_week, events_change, trend_weeks")
+    assert got == [("2026-W52", 5, 1), ("2027-W01", 7, 3)]
 
 
 def test_steady_growth_is_rising_even_when_no_week_jumps():

@@ -1,5 +1,7 @@
 -- Week-over-week change and a trend per chain-wide attribute value (all categories together).
--- Weeks in which a value was not asked for count as 0, so "the week before" is the calendar week.
+-- Weeks in which a value was not asked for count as 0, weeks without any data at all included (the
+-- weeks are the calendar's, from the data's first week to its last), so "the week before" is the
+-- calendar week and the trend line runs over calendar weeks.
 -- The trend is a least-squares line through the events of the trailing weeks (up to 6, the
 -- report week included): rising / falling when its slope is at least twice its standard error
 -- away from 0 (about 95% confidence), steady otherwise, new with fewer than 4 weeks to judge.
@@ -13,8 +15,33 @@ weekly as (
     group by all
 ),
 
+bounds as (
+    -- the calendar: every ISO week from the first to the last week of the mart, with or without
+    -- data (a week nobody asked for anything is a 0, never skipped: week_no counts calendar weeks)
+    select
+        min(week_monday) as first_monday,
+        max(week_monday) as last_monday
+    from (
+        select
+            make_date(iso_year, 1, 4) - (isodow(make_date(iso_year, 1, 4)) - 1)::integer
+                + 7 * (iso_week_no - 1)
+                as week_monday
+        from (
+            select distinct
+                substr(iso_week, 1, 4)::int as iso_year,
+                substr(iso_week, 7, 2)::int as iso_week_no
+            from mart_unmet_demand
+        )
+    )
+),
+
 weeks as (
-    select distinct iso_week from mart_unmet_demand
+    select isoyear(monday) || '-W' || lpad(week(monday)::varchar, 2, '0') as iso_week
+    from (
+        select unnest(generate_series(first_monday, last_monday, interval 7 day))::date as monday
+        from bounds
+        where first_monday is not null
+    )
 ),
 
 attribute_values as (

@@ -1,0 +1,53 @@
+"""A clean stop of `unmet run` on SIGTERM (cron's and Kubernetes' way to stop a job), SIGINT
+(Ctrl-C) and SIGHUP (the terminal went away).
+
+The signal becomes an exception, `Stopped`, raised in the main thread wherever the run is: every
+`with` block unwinds on the way out, so the run lock is released (the flock of a local data root;
+the lock object of an object-store one is deleted) and nothing that was not published yet is
+published. `unmet run` then exits 128 + the signal's number (143 for SIGTERM, 130 for SIGINT), the
+shell's convention for a process ended by a signal. Stopped is a BaseException, as
+KeyboardInterrupt is, so that no `except Exception` on the way (ours or a library's) swallows it.
+Further stop signals are ignored while the run unwinds: a second Ctrl-C, or the SIGTERM a
+supervisor repeats, must not cut the release of the lock short. SIGKILL cannot be caught: a run
+killed that way leaves the lock object of an object-store data root behind (`unmet unlock`).
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+#: The signals that stop a run cleanly.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class Stopped(BaseException):
+    """A stop signal arrived."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(f"stopped by {self.name}")
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def _stop(signum: int, _: FrameType | None) -> None:
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextmanager
+def stops_on_signals() -> Iterator[None]:
+    """Within the block, a stop signal raises Stopped; the earlier handlers are restored after."""
+    previous = {sig: signal.signal(sig, _stop) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

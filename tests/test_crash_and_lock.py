@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -56,10 +57,10 @@ def run(data_root: Path, inputs: Path, *extra: str) -> str:
     return out
 
 
-def wait_until_paused(proc: warm.Run, boundary: str) -> list[str]:
-    """Read the run's stderr (its progress lines) until it says it paused at `boundary`; returns
-    the lines read. A run that neither pauses nor ends within 10 minutes (a hang, not a slow
-    machine) is killed."""
+def _read_until(proc: warm.Run, found: Callable[[str], bool], what: str) -> list[str]:
+    """Read the run's stderr (its progress lines) until a line is `found`; returns the lines
+    read. A run that ends first fails the test; one that hangs (not a slow machine) is killed
+    after 10 minutes."""
     assert proc.stderr is not None
     seen = []
     guard = threading.Timer(600, proc.kill)
@@ -67,31 +68,22 @@ def wait_until_paused(proc: warm.Run, boundary: str) -> list[str]:
     try:
         for line in proc.stderr:
             seen.append(line)
-            if line.strip() == f"paused at {boundary}":
+            if found(line):
                 return seen
     finally:
         guard.cancel()
     proc.wait()
-    pytest.fail(f"the run ended (exit {proc.returncode}) before {boundary}:\n{''.join(seen)}")
+    pytest.fail(f"the run ended (exit {proc.returncode}) before {what}:\n{''.join(seen)}")
+
+
+def wait_until_paused(proc: warm.Run, boundary: str) -> list[str]:
+    """The run's progress lines until it says it paused at `boundary`."""
+    return _read_until(proc, lambda line: line.strip() == f"paused at {boundary}", boundary)
 
 
 def wait_for_step(proc: warm.Run, step: str) -> list[str]:
-    """Read the run's stderr until its progress says `step` has started (`[hh:mm:ss] step ...`);
-    returns the lines read. A run that ends first fails the test; one that hangs is killed after
-    10 minutes."""
-    assert proc.stderr is not None
-    seen = []
-    guard = threading.Timer(600, proc.kill)
-    guard.start()
-    try:
-        for line in proc.stderr:
-            seen.append(line)
-            if line.rstrip().endswith(f"] {step} ..."):
-                return seen
-    finally:
-        guard.cancel()
-    proc.wait()
-    pytest.fail(f"the run ended (exit {proc.returncode}) before {step}:\n{''.join(seen)}")
+    """The run's progress lines until it says `step` has started (`[hh:mm:ss] step ...`)."""
+    return _read_until(proc, lambda line: line.rstrip().endswith(f"] {step} ..."), step)
 
 
 def reader_state(data_root: Path) -> str:

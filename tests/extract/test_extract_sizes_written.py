@@ -7,22 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract.extractor import rule_tokens
 from pipelines.extract.sizes import read_number
-from pipelines.extract.tokens import ATTR, KIND, VALUE
-
-
-def _detected(text: str, attribute: str) -> list[str]:
-    return [t[VALUE] for t in rule_tokens(text)[0] if t[KIND] == "mention" and t[ATTR] == attribute]
-
-
-def sizes(text: str) -> list[str]:
-    return _detected(text, "size")
-
-
-def modifiers(text: str) -> list[str]:
-    return _detected(text, "size_modifier")
-
+from tests.extract.test_extract_sizes import modifiers, sizes
 
 # a lone s, m or l in a size position
 BARE_LETTERS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,9 +91,10 @@ def followups(
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
     rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/formats.md.
 
-    Asks already listed by an earlier `unmet followups` (same customer, item and latest event;
-    recorded in DATA_ROOT/state/followups_sent.csv) are left out unless --include-sent; the asks
-    listed are recorded there unless --no-record. Resetting it: docs/followups.md.
+    Asks already listed by an earlier `unmet followups` (the same customer and category, asked on
+    the same or an earlier day; recorded in DATA_ROOT/state/followups_sent.csv) are left out unless
+    --include-sent; the asks listed are recorded there unless --no-record. Two recording runs on
+    one data root take turns (the second waits). Resetting it: docs/followups.md.
 
     Example:
 
@@ -109,52 +111,63 @@ def followups(
     db_path = data_root / "unmet.duckdb"
     ledger_path = fl.ledger_path(data_root)
     try:
-        ledger = fl.read_ledger(ledger_path)
-    except (fl.LedgerError, UnicodeDecodeError) as err:
-        raise ExitError(str(err)) from None
-    try:
-        con = q.connect(db_path)
+        con = q.connect(db_path)  # first: no lock file is made beside a data root that is not one
     except q.QueryError as err:
         raise ExitError(str(err)) from None
-    try:
-        if store_id is not None:
-            store_id = _known_store(con, store_id)
-        try:
-            catalog = cf.load_catalog(catalog_path)
-            previous = cf.catalog_skus(since_path) if since_path is not None else None
-        except cf.CatalogError as err:
-            raise ExitError(str(err)) from None
-        if catalog.quarantined:
-            click.echo(f"warning: {cf.describe_quarantine(catalog)}", err=True)
-        if rejects is not None:
-            _write_rejects(rejects, catalog.quarantined)
-        found = fu.find_followups(con, catalog.table(), previous, weeks, store_id)
-    finally:
-        con.close()
-    since = str(since_path) if since_path is not None else "the published run's catalog"
-    _explain(found, catalog_path, since, weeks)
-    split = fl.split_sent(found.table, ledger)
-    listed = found.table if include_sent else split.new
-    if split.sent.rows:
-        click.echo(
-            f"{len(split.sent):,} of the {len(found.table):,} follow-ups were listed before "
-            f"({ledger_path}): "
-            + (
-                "listed again (--include-sent)"
-                if include_sent
-                else "left out (--include-sent lists them)"
+    held = (
+        contextlib.nullcontext()
+        if no_record
+        else fl.held(
+            ledger_path,
+            lambda: click.echo(
+                f"waiting for another `unmet followups` recording in {ledger_path}", err=True
             ),
-            err=True,
         )
-    if out is None:
-        click.echo(q.format_csv(listed), nl=False)
-    else:
-        write_csv(out, listed)
-        click.echo(f"{len(listed):,} follow-ups written to {out}", err=True)
-    if not no_record:
-        added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
-        if added:
-            click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
+    )
+    with held:
+        try:
+            try:
+                ledger = fl.read_ledger(ledger_path)
+            except (fl.LedgerError, UnicodeDecodeError) as err:
+                raise ExitError(str(err)) from None
+            if store_id is not None:
+                store_id = _known_store(con, store_id)
+            try:
+                catalog = cf.load_catalog(catalog_path)
+                previous = cf.catalog_skus(since_path) if since_path is not None else None
+            except cf.CatalogError as err:
+                raise ExitError(str(err)) from None
+            if catalog.quarantined:
+                click.echo(f"warning: {cf.describe_quarantine(catalog)}", err=True)
+            if rejects is not None:
+                _write_rejects(rejects, catalog.quarantined)
+            found = fu.find_followups(con, catalog.table(), previous, weeks, store_id)
+        finally:
+            con.close()
+        since = str(since_path) if since_path is not None else "the published run's catalog"
+        _explain(found, catalog_path, since, weeks)
+        split = fl.split_sent(found.table, ledger)
+        listed = found.table if include_sent else split.new
+        if split.sent.rows:
+            click.echo(
+                f"{len(split.sent):,} of the {len(found.table):,} follow-ups were listed before "
+                f"({ledger_path}): "
+                + (
+                    "listed again (--include-sent)"
+                    if include_sent
+                    else "left out (--include-sent lists them)"
+                ),
+                err=True,
+            )
+        if out is None:
+            click.echo(q.format_csv(listed), nl=False)
+        else:
+            write_csv(out, listed)
+            click.echo(f"{len(listed):,} follow-ups written to {out}", err=True)
+        if not no_record:
+            added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
+            if added:
+                click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:

@@ -16,13 +16,19 @@ One line per ask, with when it was first listed and from which catalog file, e.g
 
 It holds customer refs, personal data: only those of the follow-up rows, so only customers who
 consented to be contacted (docs/privacy.md). Written whole under a temporary name and os.replace'd
-in, so a reader or a killed writer never sees half a file. Reset: docs/followups.md.
+in, so a reader or a killed writer never sees half a file. One recording `unmet followups` at a time
+per data root (:func:`held`, an flock on `state/followups_sent.csv.lock` from reading the ledger to
+recording in it): two at once would both list the same new asks (a customer called twice) and the
+second write would drop the first's lines. Reset: docs/followups.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +50,24 @@ class LedgerError(ValueError):
 
 def ledger_path(data_root: Path) -> Path:
     return data_root / LEDGER
+
+
+@contextlib.contextmanager
+def held(path: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the ledger `path` for one reader-and-recorder (an exclusive flock on a lock file
+    beside it, released when the block ends or the process dies); `waiting` is called once
+    when another holds it, before this one waits for it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _key(values: dict[str, object]) -> Key:

@@ -455,3 +455,45 @@ def test_catalog_row_refuses_what_no_demand_could_match(column, value, reason):
               "pattern": "solid", "size": "L", "list_price": "1.00"}  # fmt: skip
     with pytest.raises(Refused, match=reason):
         catalog_row({**fields, column: value}, Reference(as_of=datetime.now(UTC)))
+
+
+def test_two_recording_runs_take_turns_on_the_ledger(root: Path, catalog: Path):
+    """While one `unmet followups` holds the ledger, a second one waits (and says so), and reads
+    the ledger only once the first has recorded its asks: it lists none of them again."""
+    import fcntl
+    import subprocess
+    import sys
+
+    code, first, err = followups(root, "--catalog", str(catalog), "--no-record")
+    assert code == 0 and first, err
+    ledger_file = root / "state" / "followups_sent.csv"
+    lock = ledger_file.with_name(ledger_file.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # this test is the first run, holding the ledger
+        second = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cli",
+                "followups",
+                "--data-root",
+                str(root),
+                "--catalog",
+                str(catalog),
+            ],  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        line = second.stderr.readline()  # blocks until the second run says something
+        assert line.startswith("waiting for another `unmet followups` recording in"), line
+        # the first run records what it listed, then lets go
+        table = Table(tuple(first[0]), [tuple(row.values()) for row in first])
+        assert record(ledger_file, table, datetime(2026, 12, 7, tzinfo=UTC), "a.csv") == len(first)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert list(csv.DictReader(io.StringIO(out))) == []  # nobody called twice
+    assert f"{len(first)} of the {len(first)} follow-ups were listed before" in err
+    assert len(read_ledger_lines(root)) == len(first)

@@ -97,7 +97,8 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "took_size": ("Took size", "Size of the substitute they bought."),
     "demanded_revenue_eur": (
         "Demanded revenue (EUR)",
-        "Value of what was asked for (not of the substitute), EUR.",
+        "Value of what was asked for at its priced unit price (units x price; not net of the "
+        "substitute, as lost revenue is), EUR.",
     ),
     "store_id": ("Store", "Store id."),
     "store_name": ("Store name", "Store name from the store list."),

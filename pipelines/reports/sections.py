@@ -62,7 +62,8 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         else "flat on the week before"
     )
     out = [
-        f"In week <b>{esc(data.week)}</b> customers left <b>{h['events']:,}</b> times without "
+        f"In week <b>{esc(data.week)}</b> customers left "
+        f"<b>{h['events']:,}</b> {'time' if h['events'] == 1 else 'times'} without "
         f"what they asked for, across {h['stores']} stores ({trend}), worth "
         f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue priced from skus and sales"
         f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -29,6 +29,7 @@ from pipelines.reports.layout import (
 )
 from pipelines.reports.tables import Table, query, write_csv
 from pipelines.reports.weekly_data import trend_weeks, week_monday
+from schemas.raw import store_zone_name
 
 #: The folder of a week's report folder that holds its store pages.
 STORES_FOLDER = "stores"
@@ -42,18 +43,6 @@ ATTRIBUTE_GROUPS = (
     ("color+size", "Color + size"),
     ("color+pattern", "Color + pattern"),
 )
-
-
-#: A store's time zone when stores.csv gives none: its country's (docs/formats.md), else UTC.
-COUNTRY_TIMEZONES = {
-    "FR": "Europe/Paris",
-    "GB": "Europe/London",
-    "DE": "Europe/Berlin",
-    "ES": "Europe/Madrid",
-    "IT": "Europe/Rome",
-    "NL": "Europe/Amsterdam",
-    "IE": "Europe/Dublin",
-}
 
 
 #: The page's timestamp columns, which its CSV files write in the store's local time.
@@ -118,14 +107,11 @@ class StoreData:
 
 
 def store_timezone(store: dict[str, object]) -> ZoneInfo:
-    """The store's time zone: stores.csv's `timezone` if given, else its country's, else UTC."""
-    for name in (store.get("timezone"), COUNTRY_TIMEZONES.get(str(store.get("country")))):
-        if name:
-            try:
-                return ZoneInfo(str(name))
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    """The store's time zone: stores.csv's `timezone` if given, else its country's, else UTC
+    (schemas.raw.store_zone_name, the rule the ingest dates records by)."""
+    timezone, country = store.get("timezone"), store.get("country")
+    return ZoneInfo(store_zone_name(None if timezone is None else str(timezone),
+                                    None if country is None else str(country)))  # fmt: skip
 
 
 def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -118,11 +118,13 @@ def golden_rows() -> dict[str, list[dict]]:
         signal("N5#1", e["E5"], source="frontline_notes"),
     ]
 
-    def note(note_id: str, ev: dict, text: str, ref: str | None, consent: bool) -> dict:
+    def note(note_id: str, ev: dict, text: str, ref: str | None, consent: bool,
+             associate: str | None = "A00011") -> dict:  # fmt: skip
         return {
             "note_id": note_id,
             "store_id": ev["store_id"],
-            "channel": "store",
+            "channel": "store" if associate else "app",
+            "associate_id": associate,
             "captured_at": ev["first_at"],
             "event_date": ev["event_date"],
             "iso_week": ev["iso_week"],
@@ -142,7 +144,8 @@ def golden_rows() -> dict[str, list[dict]]:
         note("N1", e["E1"], "blue plaid coat L <script>x</script>", "C1", True),
         # a consent flag of false with a customer_ref: must never be listed
         note("N3", e["E3"], "blue plaid coat size L", "C2", False),
-        note("N5", e["E5"], "something warm", None, False),
+        # written by the customer in the app: not an associate's capture (rpt_store_ranking)
+        note("N5", e["E5"], "something warm", None, False, associate=None),
         note("N9", e["E2"], "just browsing", None, False),
     ]
     mart = [

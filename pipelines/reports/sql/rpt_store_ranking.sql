@@ -17,7 +17,12 @@ stores as (
 ),
 
 noted_events as (
-    select distinct event_id from signals where source = 'frontline_notes'
+    -- an associate's note (associate_id set): a note the customer wrote (app, web, chat) is not
+    -- an event the store's team captured
+    select distinct s.event_id
+    from signals as s
+    inner join notes as n on n.note_id = s.record_id
+    where s.source = 'frontline_notes' and n.associate_id is not null
 ),
 
 by_store as (
@@ -62,7 +67,7 @@ joined as (
         coalesce(w.notes, 0) as notes,
         coalesce(y.system_signals, 0) as system_signals,
         b.noted_events,
-        round(b.noted_events / b.events, 3) as capture_rate,
+        b.noted_events / b.events as capture_rate,
         round(coalesce(w.notes, 0) / nullif(y.system_signals, 0), 3) as notes_per_system_signal
     from by_store as b
     left join written as w using (iso_week, store_id)
@@ -71,13 +76,15 @@ joined as (
 ),
 
 final as (
+    -- rounded once, to the two decimals every page shows (0.595 would otherwise show as 0.59);
+    -- the median and the rank are of the exact rates
     select
-        *,
-        round(median(capture_rate) over (partition by iso_week), 3) as chain_median_capture_rate,
+        * replace (round(capture_rate, 2) as capture_rate),
+        round(median(capture_rate) over (partition by iso_week), 2) as chain_median_capture_rate,
         row_number() over (partition by iso_week order by lost_revenue_eur desc, store_id)
             as rank_by_lost_revenue,
-        row_number() over (partition by iso_week order by capture_rate desc, store_id)
-            as rank_by_capture_rate
+        rank() over (partition by iso_week order by capture_rate desc)
+            as rank_by_capture_rate  -- stores with the same rate share a rank
     from joined
 )
 

@@ -12,7 +12,11 @@ final as (
         coalesce(size, '-') as wanted_size,
         coalesce(substitute_size, '-') as took_size,
         count(*) as events,
-        round(sum(lost_revenue_eur), 2) as demanded_revenue_eur
+        -- what was asked for, at its (priced) unit price; lost revenue is net of the substitute
+        round(sum(lost_units * unit_price_eur) filter (
+            where price_basis in ('unit_price_paid', 'sku_price')
+        ), 2) as demanded_revenue_eur,
+        round(sum(lost_revenue_eur), 2) as lost_revenue_eur
     from events
     group by all
 )

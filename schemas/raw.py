@@ -198,6 +198,31 @@ class Store(_Raw):
         return value
 
 
+#: A store's time zone when stores.csv gives none: its country's (docs/formats.md), else UTC.
+COUNTRY_TIMEZONES = {
+    "FR": "Europe/Paris",
+    "GB": "Europe/London",
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "NL": "Europe/Amsterdam",
+    "IE": "Europe/Dublin",
+}
+
+
+def store_zone_name(timezone: str | None, country: str | None) -> str:
+    """The IANA name of a store's time zone: its `timezone` if a known zone, else its country's,
+    else UTC. Decides a record's local date and ISO week (the ingest) and the store page's times."""
+    for name in (timezone, COUNTRY_TIMEZONES.get(str(country))):
+        if name:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+            return name
+    return "UTC"
+
+
 def utc(ts: datetime) -> datetime:
     """An aware timestamp converted to UTC."""
     from datetime import UTC

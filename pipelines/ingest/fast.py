@@ -27,7 +27,6 @@ import gc
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -170,8 +169,12 @@ class _Rows:
         self.require(pc.or_kleene(blank, plain))
         return pc.if_else(blank, None, values_)
 
-    def timestamp(self, name: str, as_of: datetime) -> dict[str, pa.Array]:
-        """The UTC time, local date and ISO week of an RFC 3339 timestamp with an offset."""
+    def timestamp(self, name: str, ref: Reference) -> dict[str, pa.Array]:
+        """The UTC time, local date and ISO week of an RFC 3339 timestamp with an offset. Only a
+        time written with its store's own offset (the time as written is the time in the
+        store's zone, `ref.zones`) stays here; one written with another offset (UTC from a web
+        system) takes the exact path, which dates it in the store's zone."""
+        as_of = ref.as_of
         values_ = self.col(name)
         plain = pc.match_substring_regex(values_, _TIMESTAMP)
         self.require(plain)
@@ -200,6 +203,16 @@ class _Rows:
             pc.subtract(pc.cast(local, pa.int64()), offset_us), pa.timestamp("us", tz="UTC")
         )
         self.require(pc.less_equal(utc, pa.scalar(as_of, pa.timestamp("us", tz="UTC"))))
+        if ref.zones:
+            stores = self.col("store_id")
+            in_zone = pa.array([False] * self.table.num_rows)
+            for zone in sorted(set(ref.zones.values())):
+                ids = sorted(store for store, z in ref.zones.items() if z == zone)
+                wall = pc.local_timestamp(pc.cast(utc, pa.timestamp("us", tz=zone)))
+                here = pc.and_(pc.is_in(stores, value_set=pa.array(ids, pa.string())),
+                               pc.equal(wall, local))  # fmt: skip
+                in_zone = pc.or_(in_zone, pc.fill_null(here, False))
+            self.require(in_zone)
         week = pc.utf8_lpad(pc.cast(pc.iso_week(local), pa.string()), 2, "0")
         return {
             "utc": utc,
@@ -222,7 +235,7 @@ def _digits(model: type[BaseModel], name: str) -> int:
 
 
 def _lookups(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
-    when = rows.timestamp("looked_up_at", ref.as_of)
+    when = rows.timestamp("looked_up_at", ref)
     return {
         "lookup_id": rows.id("lookup_id"),
         "store_id": rows.id("store_id", ref.stores),
@@ -237,7 +250,7 @@ def _lookups(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
 
 
 def _lost_sales(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
-    when = rows.timestamp("occurred_at", ref.as_of)
+    when = rows.timestamp("occurred_at", ref)
     return {
         "sale_id": rows.id("sale_id"),
         "store_id": rows.id("store_id", ref.stores),
@@ -255,7 +268,7 @@ def _lost_sales(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
 
 
 def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
-    when = rows.timestamp("captured_at", ref.as_of)
+    when = rows.timestamp("captured_at", ref)
     # A null consent is an error and a missing one means False; Arrow reads both as null, so
     # both take the exact path.
     rows.required("customer_consent")

@@ -19,6 +19,7 @@ from pipelines.ingest.parse import FileParse, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
+from schemas.raw import store_zone_name
 
 #: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
 ID_BUCKETS = 4
@@ -103,6 +104,7 @@ class ParseFileFn(io.FilesFn):
             as_of=self._as_of,
             stores=frozenset((reference or {}).get("stores", ())),
             skus=frozenset((reference or {}).get("catalog", ())),
+            zones=dict(z.split("=", 1) for z in (reference or {}).get(STORE_ZONES, ())),
         )
         parse = FileParse(spec, self._schemas[source], path,
                           relative_name(path, self._inputs_root), ref, self._fast,
@@ -127,6 +129,10 @@ class ParseFileFn(io.FilesFn):
         yield tagged("stats", parse.stat)
 
 
+#: The reference side input's key for "store id=IANA zone" entries (beside each source's ids).
+STORE_ZONES = "store_zones"
+
+
 class ReferenceIdsFn(io.FilesFn):
     """(source, path) of a reference file -> (source, ids of its accepted rows), parsed the way
     ParseFileFn parses it but writing nothing. The facts are checked against these ids through a
@@ -147,9 +153,16 @@ class ReferenceIdsFn(io.FilesFn):
                           relative_name(path, self._inputs_root), Reference(as_of=self._as_of),
                           batch_bytes=self._batch_bytes)  # fmt: skip
         ids: list[str] = []
+        zones: list[str] = []
         for parsed in parse.batches():
             ids.extend(parsed.rows.column(spec.id_field).to_pylist())
+            if source == "stores":  # and each store's zone, which dates the facts' records
+                rows = parsed.rows.select(["store_id", "timezone", "country"]).to_pylist()
+                zones += [f"{r['store_id']}={store_zone_name(r['timezone'], r['country'])}"
+                          for r in rows]  # fmt: skip
         yield source, ids
+        if source == "stores":
+            yield STORE_ZONES, zones
 
 
 class FindDuplicateIdsFn(io.FilesFn):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,6 +62,9 @@ class Reference:
     as_of: datetime
     stores: frozenset[str] = field(default_factory=frozenset)
     skus: frozenset[str] = field(default_factory=frozenset)
+    #: store id -> IANA zone (schemas.raw.store_zone_name): a record's local date is its time in
+    #: its store's zone, whatever offset it was written with; a store not here: the offset's date
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 def describe_errors(err: ValidationError) -> str:
@@ -160,14 +164,27 @@ def _utc(ts: datetime, name: str) -> datetime:
         ) from None
 
 
-def _when(ts: datetime, name: str, ref: Reference) -> dict[str, Any]:
-    """The UTC time, local date and ISO week of a record's timestamp, or Refused."""
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _when(ts: datetime, name: str, ref: Reference, store_id: str) -> dict[str, Any]:
+    """The UTC time, local date (in the store's zone) and ISO week of a record's timestamp, or
+    Refused."""
     utc = _utc(ts, name)
     if utc > ref.as_of:
         raise Refused(
             f"{name}: {ts.isoformat()} is in the future (run as of {ref.as_of.isoformat()})"
         )
-    local = ts.date()
+    zone = ref.zones.get(store_id)
+    try:
+        local = (ts if zone is None else utc.astimezone(_zone(zone))).date()
+    except OverflowError:
+        raise Refused(
+            f"{name}: {ts.isoformat()} is out of range: it falls outside years 1-9999 in the "
+            f"store's time zone ({zone})"
+        ) from None
     year, week, _ = local.isocalendar()
     return {"event_date": local, "iso_week": f"{year}-W{week:02d}", "utc": utc}
 
@@ -210,7 +227,7 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: FrontlineNote = _model(FrontlineNote, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
-    when = _when(rec.captured_at, "captured_at", ref)
+    when = _when(rec.captured_at, "captured_at", ref, rec.store_id)
     return {
         "note_id": rec.note_id,
         "store_id": rec.store_id,
@@ -231,7 +248,7 @@ def lookup_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: OosLookup = _model(OosLookup, fields)
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
-    when = _when(rec.looked_up_at, "looked_up_at", ref)
+    when = _when(rec.looked_up_at, "looked_up_at", ref, rec.store_id)
     return {
         "lookup_id": rec.lookup_id,
         "store_id": rec.store_id,
@@ -250,7 +267,7 @@ def lost_sale_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     _store(rec.store_id, ref)
     _sku(rec.sku, "sku", ref)
     _sku(rec.substitute_sku, "substitute_sku", ref)
-    when = _when(rec.occurred_at, "occurred_at", ref)
+    when = _when(rec.occurred_at, "occurred_at", ref, rec.store_id)
     description, redactions = redact(rec.description) if rec.description else (None, 0)
     return {
         "sale_id": rec.sale_id,

@@ -19,6 +19,7 @@ from pipelines.ingest.parse import parse_file, relative_name
 from pipelines.ingest.sources import BY_NAME, FACTS
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
+from schemas.raw import store_zone_name
 from tests.conftest import AS_OF, TESTS, TINY
 
 SAMPLE = TESTS.parent / "data" / "sample"
@@ -37,9 +38,22 @@ def _reference(root: Path) -> dict[str, list[str]]:
     return {"stores": _ids(root, "stores", "store_id"), "catalog": _ids(root, "catalog", "sku")}
 
 
+def _zones(root: Path) -> dict[str, str]:
+    """store id -> its zone, as the ingest's reference side input gives them."""
+    zones = {}
+    for path in sorted((root / "stores").glob("*.csv")):
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            for row in csv.DictReader(handle):
+                zones[row.get("store_id") or ""] = store_zone_name(
+                    row.get("timezone") or None, row.get("country")
+                )
+    return zones
+
+
 def _parse(root: Path, path: Path, source: str, use_fast: bool, batch_bytes: int = BATCH_BYTES):
     spec = BY_NAME[source]
-    ref = Reference(AS_OF, *(frozenset(v) for v in _reference(root).values()))
+    ids = _reference(root)
+    ref = Reference(AS_OF, frozenset(ids["stores"]), frozenset(ids["catalog"]), _zones(root))
     schema = arrow_schema(spec.staging_model, described=False)
     name = relative_name(str(path), str(root))
     parsed = parse_file(spec, schema, str(path), name, ref, use_fast, batch_bytes)
@@ -139,9 +153,11 @@ def test_notes_extracted_in_chunks_give_the_same_rows(monkeypatch) -> None:
     )
 
 
-def _one_file_root(root: Path, name: str, lines: list[str]) -> Path:
+def _one_file_root(
+    root: Path, name: str, lines: list[str], stores: str = "store_id\nS001\n"
+) -> Path:
     """An inputs root with one store (S001), one sku (SKU-1) and the file `name` of `lines`."""
-    for folder, text in (("stores", "store_id\nS001\n"), ("catalog", "sku\nSKU-1\n")):
+    for folder, text in (("stores", stores), ("catalog", "sku\nSKU-1\n")):
         (root / folder).mkdir()
         (root / folder / f"{folder}.csv").write_text(text)
     path = root / name
@@ -184,6 +200,44 @@ def test_fast_path_reads_edge_timestamps_as_the_exact_path_does(tmp_path: Path) 
     accepted = {r["sale_id"] for r in exact_rows}
     assert {"E-0", "E-2", "E-13"} <= accepted  # the test must see both outcomes
     assert not {"E-1", "E-3", "E-4", "E-8"} & accepted
+
+
+#: A store in Rome (UTC+1 in winter, +2 in summer) and one in Lisbon with its own zone, and times
+#: written with the store's offset or another (a web system's UTC): the week is the store's.
+ZONED_TIMES = [  # (sale, store, occurred_at, ISO week of the store's local date)
+    ("Z-0", "S001", "2026-11-22T23:30:00+01:00", "2026-W47"),  # Sunday 23:30 in Rome
+    ("Z-1", "S001", "2026-11-22T23:30:00Z", "2026-W48"),  # Monday 00:30 in Rome
+    ("Z-2", "S001", "2026-11-23T00:30:00+01:00", "2026-W48"),  # the same time, Rome's offset
+    ("Z-3", "S001", "2026-11-22T21:30:00-01:00", "2026-W47"),  # 22:30Z: Sunday 23:30 in Rome
+    ("Z-4", "S001", "2026-03-30T00:30:00+02:00", "2026-W14"),  # Monday, summer time in Rome
+    ("Z-5", "S001", "2026-03-29T21:59:00Z", "2026-W13"),  # Sunday 23:59 summer time in Rome
+    ("Z-6", "S002", "2026-11-22T23:30:00Z", "2026-W47"),  # Lisbon is at UTC in winter
+    ("Z-7", "S002", "2026-11-23T00:10:00+01:00", "2026-W47"),  # 23:10Z: Sunday in Lisbon
+]
+
+
+def test_a_record_is_dated_in_its_stores_zone_whatever_offset_it_was_written_with(tmp_path):
+    header = "sale_id,store_id,sku,reason_code,quantity,unit_price,currency,occurred_at,"
+    lines = [header + "substitute_sku,description"]
+    lines += [f"{sale},{store},SKU-1,size_unavailable,1,129.00,EUR,{when},,"
+              for sale, store, when, _ in ZONED_TIMES]  # fmt: skip
+    stores = "store_id,name,region,country,timezone\nS001,Roma,South,IT,\nS002,Lisboa,West,PT,Europe/Lisbon\n"
+    path = _one_file_root(tmp_path, "lost_sales/zoned.csv", lines, stores)
+    fast_rows, fast_rejects, _ = _parse(tmp_path, path, "lost_sales", True)
+    exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
+    assert (fast_rows, fast_rejects) == (exact_rows, exact_rejects)
+    assert exact_rejects == []
+    assert {r["sale_id"]: r["iso_week"] for r in exact_rows} == {
+        sale: week for sale, _, _, week in ZONED_TIMES
+    }
+    # the fast path keeps only the times written with their store's own offset
+    ids = _reference(tmp_path)
+    ref = Reference(AS_OF, frozenset(ids["stores"]), frozenset(ids["catalog"]), _zones(tmp_path))
+    spec = BY_NAME["lost_sales"]
+    schema = arrow_schema(spec.staging_model, described=False)
+    result = fast.parse("lost_sales", "csv", path.read_bytes(), spec.columns, ref, schema)
+    assert result is not None
+    assert sorted(result.table.column("sale_id").to_pylist()) == ["Z-0", "Z-2", "Z-4", "Z-6"]
 
 
 def test_repeated_note_texts_are_extracted_once_with_the_same_fields(tmp_path, monkeypatch):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -74,10 +77,28 @@ class _Hashing(io.RawIOBase):
         return n
 
 
+#: What a local path that is not a regular file is, by its stat mode (what the reason says).
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+            (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))  # fmt: skip
+
+
+def check_regular(path: str) -> None:
+    """Raise OSError if the local `path` (links followed) is not a regular file: opening a named
+    pipe waits for a writer forever and a device such as /dev/zero never ends, so neither may be
+    opened as an input. Object-store paths are always files."""
+    if "://" in path:
+        return
+    mode = os.stat(path).st_mode
+    for test, what in _SPECIAL:
+        if test(mode):
+            raise OSError(errno.EINVAL, f"it is {what}, not a regular file")
+
+
 class HashedReader:
     """An input file read as bytes (`read(n)`, fewer at the end, b"" once done) while hashing them."""
 
     def __init__(self, path: str) -> None:
+        check_regular(path)
         self._raw = FileSystems.open(path, compression_type="uncompressed")
         self._hashing = _Hashing(self._raw)
 

@@ -68,6 +68,7 @@ def sha256(path: str) -> str:
     """The sha256 of a file's bytes, or UNREADABLE when it cannot be read."""
     digest = hashlib.sha256()
     try:
+        io.check_regular(path)  # a named pipe or a device would block or never end
         with FileSystems.open(path, compression_type="uncompressed") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)

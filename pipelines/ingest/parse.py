@@ -9,6 +9,7 @@ from __future__ import annotations
 import io as stdio
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,9 +42,46 @@ def relative_name(path: str, inputs_root: str) -> str:
     return shown_path(path[len(root) :] if path.startswith(root) else path)
 
 
+#: How a path that Beam's string coders cannot carry travels in a pipeline's elements.
+_FS_BYTES = "fs-bytes:"
+
+
+def portable(path: str) -> str:
+    """`path` as an element Beam can encode: a local file name that is not UTF-8 (a Latin-1 "é"
+    written by another system; Python holds its bytes as lone surrogates) travels as the hex of
+    its bytes. `local_path` turns it back into the name the file system knows."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _FS_BYTES + os.fsencode(path).hex()
+    return path
+
+
+def local_path(element: str) -> str:
+    """The path a `portable` element stands for."""
+    if element.startswith(_FS_BYTES):
+        return os.fsdecode(bytes.fromhex(element.removeprefix(_FS_BYTES)))
+    return element
+
+
+def displayable(path: str) -> str:
+    """`path` as text every output can hold: the bytes of a name that are not UTF-8 written as
+    `\xe9` (`notes-caf\xe9.jsonl`), so the file is still named, and refused or read, not lost."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
 def shown_path(path: str) -> str:
-    """A file's path as written into outputs (source_file, the manifest, messages): with any
-    e-mail address in it replaced (`notes-jane@example.com.jsonl` -> `notes-[email].jsonl`)."""
+    """A file's path as written into outputs (source_file, the manifest, messages): readable
+    text (`displayable`) with any e-mail address in it replaced (`notes-jane@example.com.jsonl`
+    -> `notes-[email].jsonl`)."""
+    path = displayable(path)
     if "@" not in path:
         return path
     folder, slash, name = path.rpartition("/")

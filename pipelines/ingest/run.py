@@ -17,6 +17,7 @@ from pipelines import flow, io
 from pipelines.flow import Written
 from pipelines.ingest import inputs
 from pipelines.ingest.batches import BATCH_BYTES
+from pipelines.ingest.parse import portable
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
 from pipelines.ingest.transforms import IngestSources, ReferenceIdsFn, WriteRejectsFn
 from pipelines.options import pipeline_options
@@ -115,7 +116,9 @@ def build(
     keys = (
         p
         | "ListReferenceFiles"
-        >> beam.Create([(spec.name, path) for spec in REFERENCE for path in files[spec.name]])
+        >> beam.Create(
+            [(spec.name, portable(path)) for spec in REFERENCE for path in files[spec.name]]
+        )  # fmt: skip
         | "ReadReferenceIds" >> beam.ParDo(ReferenceIdsFn(inputs_root, as_of, batch_bytes))
         | "MergeReferenceIds" >> beam.CombineGlobally(MergeIdsFn()).without_defaults()
     )

@@ -15,7 +15,7 @@ from pipelines import io
 from pipelines.flow import Select, Written, tagged
 from pipelines.ingest import inputs, tables
 from pipelines.ingest.batches import BATCH_BYTES
-from pipelines.ingest.parse import FileParse, relative_name
+from pipelines.ingest.parse import FileParse, local_path, portable, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
@@ -98,7 +98,7 @@ class ParseFileFn(io.FilesFn):
     def process(
         self, element: tuple[str, int, str], reference: dict[str, list[str]] | None = None
     ) -> Iterator[Any]:
-        source, index, path = element
+        source, index, path = element[0], element[1], local_path(element[2])
         spec: SourceSpec = BY_NAME[source]
         ref = Reference(
             as_of=self._as_of,
@@ -147,7 +147,7 @@ class ReferenceIdsFn(io.FilesFn):
         self._batch_bytes = batch_bytes
 
     def process(self, element: tuple[str, str]) -> Iterator[tuple[str, list[str]]]:
-        source, path = element
+        source, path = element[0], local_path(element[1])
         spec = BY_NAME[source]
         parse = FileParse(spec, arrow_schema(spec.staging_model, described=False), path,
                           relative_name(path, self._inputs_root), Reference(as_of=self._as_of),
@@ -335,7 +335,7 @@ class IngestSources(beam.PTransform):
         ranks = {source: dict(enumerate(inputs.precedence(mine))) for source, mine in paths.items()}
         parsed = (
             pbegin
-            | "ListFiles" >> beam.Create(self._files)
+            | "ListFiles" >> beam.Create([(s, i, portable(p)) for s, i, p in self._files])
             | "ParseFiles" >> beam.ParDo(parse, *side)
         )
         drops = (

@@ -97,6 +97,13 @@ def _write_generated_cases(inputs: Path) -> None:
     )  # fmt: skip
     (notes / "loop.jsonl").symlink_to("loop.jsonl")
     (inputs / "oos_lookups" / "vanished.csv").symlink_to("removed-after-listing.csv")
+    # files that are not regular files: reading them would wait forever (a named pipe) or never
+    # end (a device); and a name that is not UTF-8 (Latin-1 "é"), which Beam's coders refused
+    os.mkfifo(inputs / "oos_lookups" / "pipe.csv")
+    (inputs / "lost_sales" / "zero.csv").symlink_to("/dev/zero")
+    latin1 = os.fsencode(notes) + b"/caf\xe9.jsonl"
+    with open(latin1, "wb") as handle:
+        handle.write(note.format("LN-1", '"navy coat in L"').encode())
 
 
 def _set_delivery_times(inputs: Path) -> None:

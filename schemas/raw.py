@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
@@ -110,7 +111,9 @@ class FrontlineNote(_Raw):
     text: Text
     sku: OptionalId = None
     customer_ref: OptionalId = None
-    customer_consent: bool = False
+    # JSON true or false only: consent given as "yes", "on", 1 or "TRUE" is not a consent the
+    # format can vouch for (pydantic's lax bool would read them all as true); refused instead
+    customer_consent: StrictBool = False
 
 
 class OosLookup(_Raw):

@@ -345,3 +345,26 @@ def test_the_fast_path_reads_its_bounds_and_values_from_the_model() -> None:
     rows.member("size")
     rows.id("code")
     assert rows.ok.to_pylist() == [False, True, True, False, False, False, False, False, False]
+
+
+def test_consent_is_a_json_boolean_or_the_note_is_refused(tmp_path: Path) -> None:
+    """Consent written as "yes", "on", 1 or "TRUE" used to be read as consent (pydantic's lax
+    bool) and kept the customer's ref for follow-ups: only JSON true and false are consent."""
+    given = ["true", "false", '"yes"', '"on"', '"t"', '"1"', "1", '"TRUE"', '"no"', "0"]
+    note = (
+        '{{"note_id": "CO-{}", "store_id": "S001", "channel": "store", "captured_at": '
+        '"2026-11-17T10:00:00+01:00", "text": "navy coat", "customer_ref": "C-000123", '
+        '"customer_consent": {}}}'
+    )
+    lines = [note.format(n, value) for n, value in enumerate(given)]
+    path = _one_file_root(tmp_path, "frontline_notes/consent.jsonl", lines)
+    fast_rows, fast_rejects, _ = _parse(tmp_path, path, "frontline_notes", True)
+    exact_rows, exact_rejects, _ = _parse(tmp_path, path, "frontline_notes", False)
+    assert (fast_rows, fast_rejects) == (exact_rows, exact_rejects)
+    assert [(r["note_id"], r["customer_ref"], r["customer_consent"]) for r in exact_rows] == [
+        ("CO-0", "C-000123", True),
+        ("CO-1", None, False),
+    ]
+    assert len(exact_rejects) == len(given) - 2
+    assert all("customer_consent: Input should be a valid boolean" in r["reason"]
+               for r in exact_rejects)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,24 @@ from cli.common import (
 )
 from cli.progress import Display
 from cli.stop import Stopped, stops_on_signals
+
+
+def _warn_not_read(inputs_root: str, log: logging.Logger) -> None:
+    """Say which entries of the sources' folders the run will not read (another extension, a
+    sub-folder): a week delivered as `.CSV` or `.gz` would otherwise vanish without a word."""
+    from pipelines.ingest import inputs
+    from pipelines.ingest.sources import ALL
+
+    for spec in ALL:
+        names = inputs.not_read(inputs_root, spec.folder, spec.glob)
+        if names:
+            shown = ", ".join(names[:10]) + (
+                f" and {len(names) - 10} more" if len(names) > 10 else ""
+            )
+            message = (f"warning: not read: {shown} (only {spec.folder}/{spec.glob} files are "
+                       "inputs: docs/formats.md)")  # fmt: skip
+            click.echo(message, err=True)
+            log.warning(message)
 
 
 def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:
@@ -132,7 +151,6 @@ def run(
         unmet run --data-root data --inputs data/sample --week 2026-W47
     """
     quiet_libraries()
-    import logging
 
     from pipelines import flow, job, summary
     from pipelines.checks.run import ChecksFailed
@@ -168,6 +186,7 @@ def run(
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--week") from None
     progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
+    _warn_not_read(inputs, log)
 
     started = job.new_run_id(datetime.now(UTC))  # this run's id is this or later
     try:

@@ -13,6 +13,7 @@ is the original, and which files are re-deliveries of others.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import hashlib
 import math
@@ -41,6 +42,30 @@ def list_files(folder: str, pattern: str) -> list[str]:
         ]
         files = sorted(files + broken)
     return files
+
+
+def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
+    """What sits in a source's folder that the run will not read, as relative names: a file of
+    another name or extension (`lookups-2026-W47.CSV`, `notes.jsonl.gz`, `notes.txt`) and a
+    sub-folder (`sub/`). Said by `unmet run`, so that a week delivered under the wrong name is
+    not dropped without a word. Local inputs only (an object store has no folders to misname);
+    a `README*` is documentation, not an input."""
+    if "://" in inputs_root:
+        return []
+    base = os.path.join(inputs_root, folder)
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:  # no such folder: find_inputs says what is missing
+        return []
+    out = []
+    for entry in entries:
+        if entry.name.startswith("README") or entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            out.append(relative_name(entry.path, inputs_root) + "/")
+        elif not fnmatch.fnmatchcase(entry.name, pattern):
+            out.append(relative_name(entry.path, inputs_root))
+    return out
 
 
 def modified(path: str) -> float:

@@ -101,6 +101,8 @@ def _write_generated_cases(inputs: Path) -> None:
     # end (a device); and a name that is not UTF-8 (Latin-1 "é"), which Beam's coders refused
     os.mkfifo(inputs / "oos_lookups" / "pipe.csv")
     (inputs / "lost_sales" / "zero.csv").symlink_to("/dev/zero")
+    # a week delivered with an upper-case extension: not an input, but named by the run
+    (inputs / "oos_lookups" / "upper.CSV").write_text("lookup_id\n")
     latin1 = os.fsencode(notes) + b"/caf\xe9.jsonl"
     with open(latin1, "wb") as handle:
         handle.write(note.format("LN-1", '"navy coat in L"').encode())

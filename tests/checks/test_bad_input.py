@@ -230,6 +230,12 @@ def test_a_file_whose_name_is_not_utf8_is_read_and_named(outcome):
     assert files[name]["records_read"] == 1
 
 
+def test_a_file_the_run_does_not_read_is_named(corpus_run):
+    assert "warning: not read: oos_lookups/upper.CSV (only oos_lookups/*.csv files" in (
+        corpus_run.result.output
+    )
+
+
 def test_the_summary_counts_lines_and_names_only_true_redeliveries(corpus_run):
     output = corpus_run.result.output
     assert "lines  check" in output

@@ -109,3 +109,20 @@ def test_broken_links_are_listed_so_that_they_are_refused_not_skipped(tmp_path):
 def test_a_file_name_is_written_without_an_e_mail_address(path, shown):
     assert shown_path(path) == shown
     assert relative_name("/root/" + path.lstrip("/"), "/root") == shown.lstrip("/")
+
+
+def test_what_a_source_folder_holds_that_is_not_read_is_named(tmp_path):
+    """A week delivered as .CSV or .gz, a stray .txt or a sub-folder is not an input: `unmet run`
+    names them (inputs.not_read) instead of dropping them without a word."""
+    folder = tmp_path / "oos_lookups"
+    _write(folder / "lookups-2026-W47.csv", "x\n", T0)
+    _write(folder / "lookups-2026-W48.CSV", "x\n", T0)
+    _write(folder / "lookups-2026-W49.csv.gz", "x\n", T0)
+    _write(folder / "sub" / "lookups-2026-W50.csv", "x\n", T0)
+    _write(folder / "README.md", "about these files\n", T0)
+    assert inputs.not_read(str(tmp_path), "oos_lookups", "*.csv") == [
+        "oos_lookups/lookups-2026-W48.CSV",
+        "oos_lookups/lookups-2026-W49.csv.gz",
+        "oos_lookups/sub/",
+    ]
+    assert inputs.not_read(str(tmp_path), "lost_sales", "*.csv") == []  # no such folder

@@ -84,7 +84,8 @@ def describe_errors(err: ValidationError) -> str:
             continue
         # never repeat a contact detail: the value scrubbed before it is cut, the message after
         value = scrub(got) if isinstance(got, str) else got
-        parts.append(f"{where}: {scrub_message(e['msg'])} (got {scrub(shown(value))})")
+        message = e["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own checks
+        parts.append(f"{where}: {scrub_message(message)} (got {scrub(shown(value))})")
     return "; ".join(parts)
 
 

@@ -131,8 +131,8 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
 
     # a run killed while it holds the lock (in-process from here on) leaves CURRENT alone, and its
     # lock object behind: it refuses the next run (exit 75, naming the object) until deleted.
-    # (Killed at the lock, not later, to keep the suite fast: every S3 run costs ~1 minute here,
-    # most of it Beam's S3 file system making a boto3 client per request; docs/scaling.md.)
+    # (Killed at the lock, not later, to keep the suite fast: every S3 run costs ~20-30 s here,
+    # several times a local run, each listing still making a boto3 client; docs/scaling.md.)
     store = objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
     flags = [*s3_flags(endpoint), "--no-report"]
     killed = warm.start(run_args(f"s3://{BUCKET}/{root}", local_root, flags)[1:],

@@ -68,7 +68,7 @@ def sha256(path: str) -> str:
     """The sha256 of a file's bytes, or UNREADABLE when it cannot be read."""
     digest = hashlib.sha256()
     try:
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
+        with io.open_file(path, compression_type="uncompressed") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     except OSError:

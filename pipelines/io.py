@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import BeamIOError, CompressionTypes, FileSystem
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -29,14 +31,73 @@ PARQUET_OPTIONS = {
 }
 
 
+#: Beam 2.77's S3 file system builds a new boto3 session and client for every file it opens or
+#: creates (each `S3FileSystem` call makes an `S3IO(options=...)`): 0.13-0.25 s of CPU each here,
+#: mostly botocore decoding its JSON service models again, and 150 of them were 38 of the 80 s of an
+#: `unmet run` of the tiny inputs on moto (cProfile, load ~7, 2026-12-05). So an s3:// file is opened
+#: through one `S3IO` per thread and set of file-system flags, made with Beam's public constructor
+#: and kept (one per thread: its client remembers where its last download stood). Same calls, same
+#: exceptions, same bytes as `FileSystems.open`/`create`. `list_files` lists a glob's prefix
+#: through it too (36 more clients per run); exists, metadata and delete still go through
+#: `FileSystems` (a few calls per run).
+_s3 = threading.local()
+
+
+def _s3io(path: str, compression_type: str) -> Any | None:
+    """This thread's S3IO for the current file-system flags, when `path` is an s3:// file read or
+    written as is (None otherwise: compressed files and other schemes go through FileSystems)."""
+    if not path.startswith("s3://") or not _file_system_args:
+        return None
+    if compression_type == CompressionTypes.AUTO:
+        compression_type = CompressionTypes.detect_compression_type(path)
+    if compression_type != CompressionTypes.UNCOMPRESSED:
+        return None
+    from apache_beam.io.aws.s3io import S3IO
+
+    key = tuple(_file_system_args)
+    kept = getattr(_s3, "clients", None)
+    if kept is None:
+        kept = _s3.clients = {}
+    if key not in kept:
+        kept[key] = S3IO(options=PipelineOptions(list(key)))
+    return kept[key]
+
+
+def open_file(path: str, compression_type: str = CompressionTypes.AUTO) -> Any:
+    """`FileSystems.open(path, compression_type=...)`, with a kept client for s3:// files."""
+    s3 = _s3io(path, compression_type)
+    if s3 is None:
+        return FileSystems.open(path, compression_type=compression_type)
+    return s3.open(path, "rb")
+
+
+def create_file(path: str, mime_type: str) -> Any:
+    """`FileSystems.create(path, mime_type=...)`, with a kept client for s3:// files."""
+    s3 = _s3io(path, CompressionTypes.AUTO)
+    if s3 is None:
+        return FileSystems.create(path, mime_type=mime_type)
+    return s3.open(path, "wb", mime_type=mime_type)
+
+
 def join(*parts: str) -> str:
     return FileSystems.join(*parts)
 
 
 def list_files(folder: str, pattern: str) -> list[str]:
     """Files matching `pattern` in `folder`, sorted; an absent folder has none."""
-    result = FileSystems.match([FileSystems.join(folder, pattern)])[0]
-    return sorted(m.path for m in result.metadata_list)
+    full = FileSystems.join(folder, pattern)
+    prefix = re.match(r"^[^[*?]*", full).group(0)  # type: ignore[union-attr]
+    s3 = _s3io(full, CompressionTypes.UNCOMPRESSED) if prefix != full else None
+    if s3 is None:
+        return sorted(m.path for m in FileSystems.match([full])[0].metadata_list)
+    # what FileSystems.match does for a glob on S3 (list the prefix, keep what the pattern
+    # matches), through the kept client; errors are raised as FileSystems.match raises them
+    try:
+        listed = [p for p, _ in s3.list_files(prefix, with_metadata=True)]
+        keep = re.compile(FileSystem.translate_pattern(full)).match
+        return sorted(p for p in listed if keep(p))
+    except Exception as exc:
+        raise BeamIOError("Match operation failed", {full: exc}) from exc
 
 
 #: A run's intermediate files (rows handed from one pipeline step to a later one), under its output
@@ -99,7 +160,7 @@ class HashedReader:
 
     def __init__(self, path: str) -> None:
         check_regular(path)
-        self._raw = FileSystems.open(path, compression_type="uncompressed")
+        self._raw = open_file(path, compression_type=CompressionTypes.UNCOMPRESSED)
         self._hashing = _Hashing(self._raw)
 
     def read(self, size: int) -> bytes:
@@ -115,7 +176,7 @@ class HashedReader:
 
 def write_parquet(path: str, table: pa.Table) -> None:
     """Write one Parquet file through Beam's file systems."""
-    sink = FileSystems.create(path, mime_type="application/octet-stream")
+    sink = create_file(path, mime_type="application/octet-stream")
     try:
         pq.write_table(table, sink, **PARQUET_OPTIONS)
     finally:
@@ -178,7 +239,7 @@ class FilesFn(beam.DoFn):
 
     def setup(self) -> None:
         if self._file_system_args:
-            FileSystems.set_options(PipelineOptions(self._file_system_args))
+            set_file_system_args(self._file_system_args)
 
 
 class FileMapFn(FilesFn):
@@ -208,20 +269,20 @@ class WritingFn(FilesFn):
 
 
 def read_parquet(path: str) -> pa.Table:
-    with FileSystems.open(path) as handle:
+    with open_file(path) as handle:
         return pq.read_table(pa.BufferReader(handle.read()))
 
 
 def parquet_rows(path: str) -> int:
     """The number of rows of a Parquet file, from its footer."""
-    with FileSystems.open(path) as handle:
+    with open_file(path) as handle:
         return pq.ParquetFile(handle).metadata.num_rows
 
 
 def write_arrow(path: str, table: pa.Table) -> None:
     """Write an intermediate table (not a published dataset) as an Arrow IPC file, lz4-compressed:
     cheaper than Parquet to write and read back, for data a later step of the same run reads."""
-    sink = FileSystems.create(path, mime_type="application/vnd.apache.arrow.file")
+    sink = create_file(path, mime_type="application/vnd.apache.arrow.file")
     try:
         options = pa.ipc.IpcWriteOptions(compression="lz4")
         with pa.ipc.new_file(sink, table.schema, options=options) as writer:
@@ -231,12 +292,12 @@ def write_arrow(path: str, table: pa.Table) -> None:
 
 
 def read_arrow(path: str) -> pa.Table:
-    with FileSystems.open(path) as handle:
+    with open_file(path) as handle:
         return pa.ipc.open_file(pa.BufferReader(handle.read())).read_all()
 
 
 def write_json(path: str, value: object) -> None:
-    sink = FileSystems.create(path, mime_type="application/json")
+    sink = create_file(path, mime_type="application/json")
     try:
         sink.write(json.dumps(value, indent=2, sort_keys=True, default=str).encode() + b"\n")
     finally:
@@ -244,5 +305,5 @@ def write_json(path: str, value: object) -> None:
 
 
 def read_json(path: str) -> object:
-    with FileSystems.open(path) as handle:
+    with open_file(path) as handle:
         return json.loads(handle.read())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import threading
 from collections.abc import Callable
@@ -135,14 +136,20 @@ def add_lookup(inputs: Path, n: int) -> None:
     (inputs / "oos_lookups" / f"lookups-extra-{n:02d}.csv").write_text(f"{header}\n{line}\n")
 
 
-def test_a_run_killed_at_every_step_boundary_leaves_a_consistent_state(tiny_inputs, data_root):
+def test_a_run_killed_at_every_step_boundary_leaves_a_consistent_state(
+    tiny_inputs, data_root, tiny_job
+):
     """One data root, one killed run per boundary in turn. Each is a plain run (no
     --full-refresh) on inputs with one more file than the last, so each is an incremental run on
     top of the published one (pipelines/incremental.py: it hard-links the published run's files),
     and each starts from what the run before it left when killed. After every kill, readers see
     one run consistently: the one published before, or (killed after the publish step) the new
-    one."""
-    run(data_root, tiny_inputs)
+    one.
+
+    The first published run is a copy of the session's (tests/conftest.py, `tiny_job`: the same
+    job on the same inputs, its report included); its links are relative, so the copy is a data
+    root of its own, and the first killed run plans on top of it as on any published run."""
+    shutil.copytree(tiny_job.data_root, data_root, symlinks=True, dirs_exist_ok=True)
     published = reader_state(data_root)
     for n, boundary in enumerate(BOUNDARIES):
         add_lookup(tiny_inputs, n)

@@ -131,8 +131,8 @@ def test_unmet_run_on_an_s3_data_root_publishes_the_same_bytes_through_a_pointer
 
     # a run killed while it holds the lock (in-process from here on) leaves CURRENT alone, and its
     # lock object behind: it refuses the next run (exit 75, naming the object) until deleted.
-    # (Killed at the lock, not later, to keep the suite fast: every S3 run costs ~1 minute here,
-    # most of it Beam's S3 file system making a boto3 client per request; docs/scaling.md.)
+    # (Killed at the lock, not later, to keep the suite fast: every S3 run costs ~20-30 s here,
+    # several times a local run, each listing still making a boto3 client; docs/scaling.md.)
     store = objectstore.Store.open(f"s3://{BUCKET}/{root}", s3_flags(endpoint))
     flags = [*s3_flags(endpoint), "--no-report"]
     killed = warm.start(run_args(f"s3://{BUCKET}/{root}", local_root, flags)[1:],
@@ -297,3 +297,28 @@ def test_a_missing_bucket_or_an_unreachable_endpoint_is_a_readable_error(endpoin
     with pytest.raises(Unusable, match="cannot reach s3://unmet/unmet/state/run.lock"):
         with gone.lock():
             pass
+
+
+def test_listing_through_the_kept_client_matches_what_beam_matches(endpoint):
+    """io.list_files lists an s3:// glob through the kept client (pipelines/io.py): the same paths
+    as Beam's FileSystems.match, for the patterns the pipelines use."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from pipelines import io
+
+    s3 = client(endpoint)
+    for key in ("listed/a/part-0.parquet", "listed/a/b/part-1.parquet", "listed/a/x.arrow",
+                "listed/ab/part-2.parquet", "listed/a/_parts/c.arrow"):  # fmt: skip
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
+    before = list(io._file_system_args)
+    io.set_file_system_args(s3_flags(endpoint))
+    try:
+        folder = f"s3://{BUCKET}/listed/a"
+        for pattern in ("**", "**.parquet", "*.parquet", "**.arrow", "_parts/**"):
+            matched = FileSystems.match([f"{folder}/{pattern}"])[0].metadata_list
+            assert io.list_files(folder, pattern) == sorted(m.path for m in matched), pattern
+        assert io.list_files(folder, "**.parquet") == [f"{folder}/b/part-1.parquet",
+                                                       f"{folder}/part-0.parquet"]  # fmt: skip
+        assert io.list_files(f"s3://{BUCKET}/nothing-here", "**") == []
+    finally:
+        io.set_file_system_args(before)

@@ -64,3 +64,28 @@ def test_an_object_store_data_root_needs_its_options(args, says, tmp_path, monke
     result = CliRunner().invoke(cli, ["run", *args])
     assert result.exit_code == 2
     assert says in result.output
+
+
+def test_s3_files_are_opened_through_one_kept_client_per_thread(monkeypatch):
+    """io.open_file/create_file keep one Beam S3IO per thread and set of flags for s3:// files
+    (Beam's S3 file system builds a boto3 client per file; pipelines/io.py says what it cost);
+    other schemes, compressed files and a process without flags go through FileSystems."""
+    import threading
+
+    from pipelines import io
+
+    monkeypatch.setattr(io, "_file_system_args", [])
+    assert io._s3io("s3://bkt/a.parquet", "auto") is None  # no flags: FileSystems decides
+    monkeypatch.setattr(io, "_file_system_args", ["--s3_region_name=us-east-1"])
+    kept = io._s3io("s3://bkt/a.parquet", "auto")
+    assert kept is not None
+    assert io._s3io("s3://bkt/b/c.json", "uncompressed") is kept
+    assert io._s3io("s3://bkt/notes.jsonl.gz", "auto") is None
+    assert io._s3io("/srv/a.parquet", "auto") is None
+    other: list[object] = []
+    thread = threading.Thread(target=lambda: other.append(io._s3io("s3://bkt/a.parquet", "auto")))
+    thread.start()
+    thread.join()
+    assert other[0] is not None and other[0] is not kept
+    monkeypatch.setattr(io, "_file_system_args", ["--s3_region_name=eu-west-1"])
+    assert io._s3io("s3://bkt/a.parquet", "auto") not in (None, kept)

@@ -9,7 +9,6 @@ from typing import Any
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
 
 from pipelines import io
 from pipelines.demand import aggregate, catalog, events, signals
@@ -56,7 +55,7 @@ class ReadStagedFn(io.FilesFn):
 
     def process(self, element: tuple[str, int, str]) -> Iterator[tuple[tuple[str, int], pa.Table]]:
         source, index, path = element
-        with FileSystems.open(path) as handle:
+        with io.open_file(path) as handle:
             data = handle.read()
         yield (source, index), pq.ParquetFile(pa.BufferReader(data)).read()
 

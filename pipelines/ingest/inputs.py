@@ -94,7 +94,7 @@ def sha256(path: str) -> str:
     digest = hashlib.sha256()
     try:
         io.check_regular(path)  # a named pipe or a device would block or never end
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
+        with io.open_file(path, compression_type="uncompressed") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     except OSError:

@@ -1,0 +1,134 @@
+"""Incremental runs on an object-store data root (pipelines/remote.py): two weeks published on
+moto's S3 server, a third week's files added, and `unmet run` with the pipelines on the dask
+cluster's workers ingests only the new files and rebuilds only the weeks they touch; the other
+objects are server-side copies of the published run's. Its Parquet objects have the same bytes as
+a `--full-refresh` of the same inputs on another prefix.
+
+Small on purpose (each run on S3 pays per file operation: docs/scaling.md): 90 generated records
+over three weeks, the inputs on the local disk (one path for the driver and the workers, as
+remote.py allows), the two runs that only set the scene in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines import remote
+from pipelines.generate.run import generate
+from tests import clusters, warm
+from tests.test_object_storage import (
+    BUCKET,
+    SECRET,
+    client,
+    endpoint,  # noqa: F401 (a fixture: moto's S3 server with the bucket)
+    object_digests,
+    pointer,
+    s3_flags,
+)
+
+pytestmark = pytest.mark.slow
+AS_OF = "2026-11-30T00:00:00+00:00"
+SOURCES = ("frontline_notes", "oos_lookups", "lost_sales")
+NEW_WEEK = "2026-W47"
+
+
+def unmet(data_root: str, inputs: Path, local_root: Path, *flags: str) -> str:
+    """`unmet run` as its own (warm) process; returns what it printed."""
+    args = ["run", "--data-root", data_root, "--inputs", str(inputs), "--local-root",
+            str(local_root), "--as-of", AS_OF, "--no-report", *flags]  # fmt: skip
+    proc = warm.start(args, clusters.venv_env())
+    out, err = proc.communicate(timeout=900)
+    assert proc.returncode == 0, out + err[-5000:]
+    return out + err
+
+
+def parquet(digests: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in digests.items() if k.endswith(".parquet")}
+
+
+@pytest.fixture(scope="module")
+def s3_runs(endpoint, dask_address, tmp_path_factory) -> dict:  # noqa: F811
+    top = tmp_path_factory.mktemp("s3-incremental")
+    generated, inputs = top / "generated", top / "inputs"
+    generate(90, 3, generated, weeks=3, stores=2)
+    for folder in ("catalog", "stores", *SOURCES):
+        shutil.copytree(generated / folder, inputs / folder)
+        for path in (inputs / folder).glob(f"*{NEW_WEEK}*"):
+            path.unlink()
+    flags = s3_flags(endpoint)
+    inc, full = f"s3://{BUCKET}/inc", f"s3://{BUCKET}/full"
+    printed = unmet(inc, inputs, top / "inc", *flags)  # weeks 45 and 46, published
+    s3 = client(endpoint)
+    base = pointer(s3, "inc")["run_id"]
+    for source in SOURCES:  # the new week's files, delivered after the others
+        for path in (generated / source).glob(f"*{NEW_WEEK}*"):
+            shutil.copy(path, inputs / source / path.name)
+    second = unmet(inc, inputs, top / "inc", *flags, f"--runner={clusters.DASK_RUNNER}",
+                   f"--dask_client_address={dask_address}")  # fmt: skip
+    refreshed = unmet(full, inputs, top / "full", *flags, "--full-refresh")
+    return {"s3": s3, "base": base, "printed": printed + second + refreshed, "second": second,
+            "refreshed": refreshed, "top": top, "flags": flags}  # fmt: skip
+
+
+def test_an_incremental_s3_run_publishes_the_bytes_of_a_full_refresh(s3_runs):
+    s3, base = s3_runs["s3"], s3_runs["base"]
+    assert f"incremental: 3 new input file(s) on top of run {base}" in s3_runs["second"]
+    assert "full refresh: --full-refresh asked for a full rebuild" in s3_runs["refreshed"]
+    inc_run, full_run = pointer(s3, "inc")["run"], pointer(s3, "full")["run"]
+    assert inc_run != f"runs/{base}"
+    inc = parquet(object_digests(s3, f"inc/{inc_run}/"))
+    full = parquet(object_digests(s3, f"full/{full_run}/"))
+    assert inc == full
+    assert len(inc) > 30
+    # the driver's copy (what `unmet query --data-root DIR` reads) has the same bytes
+    local = (s3_runs["top"] / "inc" / "published").resolve()
+    assert {rel: hashlib.sha256((local / rel).read_bytes()).hexdigest() for rel in inc} == inc
+    manifest = remote.published_manifest("s3://unmet/inc", s3_runs["flags"])
+    assert manifest is not None and manifest["mode"] == "incremental"
+    assert manifest["base_run"] == base
+
+
+def test_carried_objects_are_the_published_runs_not_rewritten(s3_runs):
+    s3, base = s3_runs["s3"], s3_runs["base"]
+    run = pointer(s3, "inc")["run"]
+    manifest = remote.published_manifest("s3://unmet/inc", s3_runs["flags"])
+    assert manifest is not None
+    run_id = manifest["run_id"]
+    origins = manifest["origins"]
+    carried = {rel for rel, origin in origins.items() if origin == base}
+    rebuilt = {rel.split("/")[1] for rel, origin in origins.items()
+               if rel.startswith("demand_events/") and origin == run_id}  # fmt: skip
+    assert rebuilt == {f"iso_week={NEW_WEEK}"}
+    assert any(rel.startswith("demand_events/iso_week=2026-W45/") for rel in carried)
+    assert any(rel.startswith("stg_frontline_notes/") for rel in carried)
+    # no pipeline of the run wrote them: its commit records list what it wrote
+    committed = {
+        rel
+        for name in ("ingest", "demand")
+        for rel in json.loads(
+            s3.get_object(Bucket=BUCKET, Key=f"inc/{run}/commits/{name}.json")["Body"].read()
+        )["files"]
+    }
+    assert committed and not committed & carried
+    # the objects carry the base run's bytes, and the gate validated only what was written
+    ours, theirs = object_digests(s3, f"inc/{run}/"), object_digests(s3, f"inc/runs/{base}/")
+    assert {rel: ours[rel] for rel in carried} == {rel: theirs[rel] for rel in carried}
+    validation = json.loads(
+        s3.get_object(Bucket=BUCKET, Key=f"inc/{run}/validation.json")["Body"].read()
+    )
+    assert validation["success"]
+    assert 0 < validation["validated_files"] < len(validation["files"])
+    kept = {rel for rel, record in validation["files"].items() if record["carried"]}
+    assert kept and kept <= carried
+    assert all(validation["files"][rel]["validated_by"] == base for rel in kept)
+
+
+def test_the_secret_reached_no_output_of_the_runs(s3_runs):
+    assert SECRET not in s3_runs["printed"]
+    for path in s3_runs["top"].rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert SECRET.encode() not in path.read_bytes(), path

@@ -89,7 +89,8 @@ def run_job(
         base_url = store.url(objectstore.RUNS, base.name) if base else None
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
              ingest_run.BATCH_BYTES, plan.carried or None, base_url, files)  # fmt: skip
-        carried = carry(store, base.name, run_id, incremental.INGEST_FOLDERS) if base else []
+        carried = (step(timings, "carry", progress, carry, store, base.name, run_id,
+                        incremental.INGEST_FOLDERS) if base else [])  # fmt: skip
         state = incremental.inputs_table(files, inputs_root, prints)
         io.write_parquet(io.join(run_url, incremental.INPUTS_STATE), state)
         counts = summary.count(run_url)
@@ -99,7 +100,8 @@ def run_job(
         step(timings, "demand", progress, demand_run.run, run_url, run_url, window_minutes,
              beam_args, demand_run.UNIT_ROWS, weeks)  # fmt: skip
         if base:
-            carried += carry(store, base.name, run_id, weeks=weeks or set())
+            carried += step(timings, "carry weeks", progress, carry, store, base.name, run_id,
+                            (), weeks or set())  # fmt: skip
         local_job.boundary("demand")
 
         partial = local_root / "runs" / f"{run_id}.partial"

@@ -25,8 +25,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from pipelines import objectstore, remote
+from pipelines import incremental, io, objectstore, remote
 from pipelines.generate.run import generate
+from pipelines.options import pipeline_options
 from tests import clusters, warm
 from tests.test_job_e2e import parquet_digests
 from tests.test_object_storage import (
@@ -164,3 +165,47 @@ def test_the_secret_reached_no_output_of_the_runs(s3_runs):
     for path in s3_runs["top"].rglob("*"):
         if path.is_file() and not path.is_symlink():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_carry_copies_only_what_the_run_lacks_and_a_failed_copy_raises(endpoint):  # noqa: F811
+    """`remote.carry` on objects put by hand (no job): the earlier files' staging and quarantine,
+    or the ledger weeks not rebuilt, are copied into the new run's prefix with their bytes; what
+    the run wrote itself is never overwritten; the manifest and the exported marts are not
+    carried. A copy that fails raises (Beam's S3 file system returns its errors instead). A run
+    that dies after carrying has no manifest: the next prune removes it, never the base."""
+    flags = s3_flags(endpoint)
+    pipeline_options(flags)  # Beam's file systems get the endpoint, as remote.run_job does
+    store = objectstore.Store.open(f"s3://{BUCKET}/carry", flags)
+    s3 = client(endpoint)
+    base = {
+        "stg_oos_lookups/part-00000.parquet": b"base lookups 0",
+        "stg_oos_lookups/part-00001.parquet": b"base lookups 1",
+        "rejects/source=oos_lookups/part-00000.parquet": b"base rejects",
+        "demand_events/iso_week=2026-W45/part-00000.parquet": b"base week 45",
+        "demand_events/iso_week=2026-W47/part-00000.parquet": b"base week 47",
+        "mart_weekly_headline/part-00000.parquet": b"base mart",
+        "manifest.json": b"{}",
+    }
+    for rel, body in base.items():
+        s3.put_object(Bucket=BUCKET, Key=store.key("runs", "B", rel), Body=body)
+    written = "stg_oos_lookups/part-00001.parquet"
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", "R", written), Body=b"new lookups 1")
+    store.publish("B")
+
+    staged = remote.carry(store, "B", "R", incremental.INGEST_FOLDERS)
+    weeks = remote.carry(store, "B", "R", weeks={"2026-W47"})
+
+    assert staged == ["rejects/source=oos_lookups/part-00000.parquet",
+                      "stg_oos_lookups/part-00000.parquet"]  # fmt: skip
+    assert weeks == ["demand_events/iso_week=2026-W45/part-00000.parquet"]
+    run = {
+        rel: s3.get_object(Bucket=BUCKET, Key=store.key("runs", "R", rel))["Body"].read()
+        for rel in store.files("R")
+    }
+    assert run == {**{rel: base[rel] for rel in staged + weeks}, written: b"new lookups 1"}
+
+    with pytest.raises(OSError, match="could not copy 1 file") as failed:
+        io.copy_files([store.url("runs", "B", "gone.parquet")], [store.url("runs", "R", "x")])
+    assert SECRET not in str(failed.value)
+    assert store.prune(keep=4) == ["R"]
+    assert store.published() == "B" and store.files("B") == sorted(base)

@@ -1,5 +1,5 @@
 """Incremental runs on an object-store data root (pipelines/remote.py): two weeks published on
-moto's S3 server, a third week's files added, and `unmet run` with the pipelines on the dask
+moto's S3 server, a third week's lookups file added, and `unmet run` with the pipelines on the dask
 cluster's workers ingests only the new files and rebuilds only the weeks they touch; the other
 objects are server-side copies of the published run's. Its Parquet objects have the same bytes as
 a `--full-refresh` of the same inputs.
@@ -98,9 +98,10 @@ def s3_runs(endpoint, dask_address, tmp_path_factory) -> dict:  # noqa: F811
     local_run(top / "inc", inputs)  # weeks 45 and 46, published
     base = (top / "inc" / "published").resolve()
     put_published(base, objectstore.Store.open(f"s3://{BUCKET}/inc", flags))
-    for source in SOURCES:  # the new week's files, delivered after the others
-        for path in (generated / source).glob(f"*{NEW_WEEK}*"):
-            shutil.copy(path, inputs / source / path.name)
+    # the new week's lookups, delivered after the others (one new file: each file costs the S3
+    # run ~10 s here; the local test adds all three sources, tests/test_incremental.py)
+    new = generated / "oos_lookups" / f"lookups-{NEW_WEEK}.csv"
+    shutil.copy(new, inputs / "oos_lookups" / new.name)
     second = s3_run(f"s3://{BUCKET}/inc", inputs, top / "inc", *flags,
                     f"--runner={clusters.DASK_RUNNER}",
                     f"--dask_client_address={dask_address}")  # fmt: skip
@@ -111,7 +112,10 @@ def s3_runs(endpoint, dask_address, tmp_path_factory) -> dict:  # noqa: F811
 
 def test_an_incremental_s3_run_publishes_the_bytes_of_a_full_refresh(s3_runs):
     s3, base = s3_runs["s3"], s3_runs["base"]
-    assert f"incremental: 3 new input file(s) on top of run {base}" in s3_runs["second"]
+    assert (
+        f"incremental: 1 new input file(s) on top of run {base}: oos_lookups/lookups-{NEW_WEEK}.csv"
+        in s3_runs["second"]
+    )
     assert "full refresh: --full-refresh asked for a full rebuild" in s3_runs["refreshed"]
     inc_run = pointer(s3, "inc")["run"]
     assert inc_run != f"runs/{base}"
@@ -138,6 +142,9 @@ def test_carried_objects_are_the_published_runs_not_rewritten(s3_runs):
     assert rebuilt == {f"iso_week={NEW_WEEK}"}
     assert any(rel.startswith("demand_events/iso_week=2026-W45/") for rel in carried)
     assert any(rel.startswith("stg_frontline_notes/") for rel in carried)
+    assert any(rel.startswith("stg_oos_lookups/") for rel in carried)  # the earlier files
+    new = {rel for rel, origin in origins.items() if rel.startswith("stg_") and origin == run_id}
+    assert new and all(rel.startswith("stg_oos_lookups/") for rel in new)  # the new file only
     # no pipeline of the run wrote them: its commit records list what it wrote
     committed = {
         rel

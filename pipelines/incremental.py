@@ -1,5 +1,6 @@
 """Incremental runs: a weekly run parses only the new input files and rebuilds only the ISO weeks
-they touch; everything else is carried over from the published run by hard link.
+they touch; everything else is carried over from the published run by hard link (on an
+object-store data root, by a server-side copy of each object: pipelines/remote.py).
 
 The published run keeps its state inside its own folder (so crash safety and the atomic publish
 hold for it as for the data):
@@ -27,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -158,9 +160,17 @@ def settings_changed(
 def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints: dict[str, str],
          window_minutes: int, as_of: datetime, full_refresh: bool) -> Plan:  # fmt: skip
     """Incremental on top of the published run, or a full refresh and why (module docstring)."""
+    base = publish.published_run(data_root)
+    return plan_on(base, files, inputs_root, prints, window_minutes, as_of, full_refresh)
+
+
+def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
+            prints: dict[str, str], window_minutes: int, as_of: datetime,
+            full_refresh: bool) -> Plan:  # fmt: skip
+    """`plan` on top of the published run's folder `base` (on an object-store data root, the
+    driver's copy of it: pipelines/remote.py); None when nothing is published."""
     if full_refresh:
         return Plan(False, "--full-refresh asked for a full rebuild")
-    base = publish.published_run(data_root)
     if base is None or not publish.complete(base):
         return Plan(False, "no run is published yet")
     if not (base / INPUTS_STATE).exists():
@@ -229,28 +239,53 @@ def link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _carry(base: Path, run_dir: Path, folders: list[str]) -> list[str]:
-    """Link every Parquet file under `folders` of `base` that `run_dir` does not have yet."""
+#: What an incremental ingest carries over (the staging files, quarantine and key table of the
+#: earlier files; the new ones have new numbers, so no name is taken twice).
+INGEST_FOLDERS = (*(f"stg_{spec.name}" for spec in ALL), "rejects", KEYS_FOLDER)
+
+
+def under(files: Iterable[str], folders: Iterable[str]) -> list[str]:
+    """The Parquet files among `files` (names relative to a run) inside any of `folders`."""
+    prefixes = tuple(f"{folder}/" for folder in folders)
+    return sorted(rel for rel in files if rel.endswith(".parquet") and rel.startswith(prefixes))
+
+
+def other_weeks(files: Iterable[str], rebuilt: set[str]) -> list[str]:
+    """The ledger and mart files (WEEKLY) among `files` in a week folder not in `rebuilt`."""
+    return sorted(
+        rel
+        for rel in files
+        if rel.endswith(".parquet")
+        and len(parts := rel.split("/")) > 2
+        and parts[0] in WEEKLY
+        and parts[1].removeprefix("iso_week=") not in rebuilt
+    )
+
+
+def run_files(run_dir: Path) -> list[str]:
+    """Every Parquet file of a local run folder, relative to it."""
+    return sorted(p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*.parquet"))
+
+
+def _carry(base: Path, run_dir: Path, chosen: list[str]) -> list[str]:
+    """Link every file of `chosen` (names relative to `base`) that `run_dir` does not have yet."""
     carried = []
-    for folder in folders:
-        for path in sorted((base / folder).rglob("*.parquet")):
-            rel = path.relative_to(base).as_posix()
-            if not (run_dir / rel).exists():
-                link(path, run_dir / rel)
-                carried.append(rel)
+    for rel in chosen:
+        if not (run_dir / rel).exists():
+            link(base / rel, run_dir / rel)
+            carried.append(rel)
     return carried
 
 
 def carry_ingest(base: Path, run_dir: Path) -> list[str]:
-    """After an incremental ingest: the staging files, quarantine and key table of the earlier
-    files (the new ones have new numbers, so no name is taken twice); `ingest_files` and a source's
-    rejects that had new rows were rewritten whole by the ingest."""
-    folders = [f"stg_{spec.name}" for spec in ALL] + ["rejects", KEYS_FOLDER]
-    return _carry(base, run_dir, folders)
+    """After an incremental ingest: INGEST_FOLDERS' files of the published run; `ingest_files` and
+    a source's rejects that had new rows were rewritten whole by the ingest."""
+    return _carry(base, run_dir, under(run_files(base), INGEST_FOLDERS))
 
 
-def touched_weeks(run_dir: Path) -> set[str]:
-    """The ISO weeks of the fact staging files this run's ingest wrote."""
+def touched_weeks(run_dir: Path | str) -> set[str]:
+    """The ISO weeks of the fact staging files this run's ingest wrote (`run_dir`: a folder or
+    an object-store URL)."""
     written = flow.read_commit(str(run_dir), "ingest")["files"]
     tables = {f"stg_{name}" for name in FACT_TABLES}
     return {
@@ -271,14 +306,7 @@ def written(run_dir: Path) -> set[str]:
 
 def carry_weeks(base: Path, run_dir: Path, rebuilt: set[str]) -> list[str]:
     """After an incremental demand run: every ledger and mart week it did not rebuild."""
-    folders = [
-        f"{dataset}/{week.name}"
-        for dataset in WEEKLY
-        if (base / dataset).is_dir()
-        for week in sorted((base / dataset).iterdir())
-        if week.name.removeprefix("iso_week=") not in rebuilt
-    ]
-    return _carry(base, run_dir, folders)
+    return _carry(base, run_dir, other_weeks(run_files(base), rebuilt))
 
 
 def origins(run_dir: Path, run_id: str, base: Path | None, carried: list[str]) -> dict[str, str]:

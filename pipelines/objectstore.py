@@ -23,7 +23,7 @@ where a flag is absent, boto3's standard configuration (AWS_* environment variab
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,11 +118,19 @@ class Store:
             for entry in page.get("Contents", []):
                 yield entry["Key"]
 
-    def download(self, run_id: str, target: Path) -> int:
-        """Copy every object of runs/<run_id> into the local folder `target`; returns how many."""
+    def files(self, run_id: str) -> list[str]:
+        """The names (relative to runs/<run_id>) of the run's objects, in key order."""
+        folder = self.key(RUNS, run_id) + "/"
+        return [key.removeprefix(folder) for key in self.keys(RUNS, run_id)]
+
+    def download(self, run_id: str, target: Path, skip: Collection[str] = ()) -> int:
+        """Copy every object of runs/<run_id> but those named in `skip` (relative names) into the
+        local folder `target`; returns how many."""
         folder = self.key(RUNS, run_id) + "/"
         n = 0
         for key in self.keys(RUNS, run_id):
+            if key.removeprefix(folder) in skip:
+                continue
             path = target / key.removeprefix(folder)
             path.parent.mkdir(parents=True, exist_ok=True)
             self.s3.download_file(self.bucket, key, str(path))

@@ -12,11 +12,16 @@ pointer object CURRENT publishes it. DIR then gets the same layout as a local da
 folder with its DuckDB file and reports, `published`, DIR/unmet.duckdb, DIR/reports), so `unmet
 report` and `unmet query --data-root DIR` read it as they read a local run.
 
-Every run on an object-store data root that rebuilds is a full refresh: incremental runs (carrying
-files over by hard link) need a local data root. A run whose inputs, settings and code are the
-published run's rebuilds nothing, as locally (checked against DIR's copy of that run). The ingest
-and demand steps show their start and end only (the local run's live probes list the run folder
-every half second; on a bucket that is a request each).
+Runs are incremental as on a local data root (pipelines/incremental.py), planned from DIR's copy of
+the run CURRENT names (its manifest, inputs state and validation record): only the new input
+files are ingested and only the ISO weeks they touch rebuilt, on the workers, into the new run's
+prefix; every other file of the published run is carried over by a server-side copy of its object
+(`carry`: no download, no upload), the driver downloads only what the pipelines wrote and links
+the carried files from DIR's copy, and the gate re-validates only what was written. A run whose
+inputs, settings and code are the published run's rebuilds nothing (checked against DIR's copy of
+that run); without that copy a run is a full refresh. The ingest and demand steps show their
+start and end only (the local run's live probes list the run folder every half second; on a
+bucket that is a request each).
 """
 
 from __future__ import annotations
@@ -34,11 +39,6 @@ from pipelines.demand import run as demand_run
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
 from pipelines.options import pipeline_options
-
-#: Why a run on an object-store data root rebuilds everything (said by the run, kept in its manifest).
-FULL_REFRESH = (
-    "object-store data root: every run is a full refresh (incremental runs need a local one)"
-)
 
 
 def run_job(
@@ -82,23 +82,36 @@ def run_job(
         if kept is not None:
             return local_job._keep_published(local_root, kept, as_of, week, render_report,
                                              progress, redelivered)  # fmt: skip
-        progress(f"full refresh: {FULL_REFRESH}")
+        plan = incremental.plan_on(_base_copy(store, local_root), files, inputs_root, prints,
+                                   window_minutes, as_of, full_refresh)  # fmt: skip
+        progress(f"{'incremental' if plan.incremental else 'full refresh'}: {plan.reason}")
+        base = plan.base if plan.incremental else None  # DIR's copy of the run CURRENT names
+        base_url = store.url(objectstore.RUNS, base.name) if base else None
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
-             ingest_run.BATCH_BYTES, None, None, files)  # fmt: skip
+             ingest_run.BATCH_BYTES, plan.carried or None, base_url, files)  # fmt: skip
+        carried = (step(timings, "carry", progress, carry, store, base.name, run_id,
+                        incremental.INGEST_FOLDERS) if base else [])  # fmt: skip
         state = incremental.inputs_table(files, inputs_root, prints)
         io.write_parquet(io.join(run_url, incremental.INPUTS_STATE), state)
-        counts = summary.count(run_url)
+        copies = {io.join(run_url, rel): str(base / rel) for rel in carried} if base else {}
+        counts = summary.count(run_url, copies)  # a carried file's footer read in DIR's copy
         summary.check(counts)
         local_job.boundary("ingest")
+        weeks = incremental.touched_weeks(run_url) if base else None
         step(timings, "demand", progress, demand_run.run, run_url, run_url, window_minutes,
-             beam_args, demand_run.UNIT_ROWS, None)  # fmt: skip
+             beam_args, demand_run.UNIT_ROWS, weeks)  # fmt: skip
+        if base:
+            carried += step(timings, "carry weeks", progress, carry, store, base.name, run_id,
+                            (), weeks or set())  # fmt: skip
         local_job.boundary("demand")
 
         partial = local_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
-        step(timings, "copy", progress, store.download, run_id, partial)
+        step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
+        written = incremental.written(partial) if base else None
         try:
-            step(timings, "checks", progress, local_job._checks, partial, counts, as_of)
+            step(timings, "checks", progress, local_job._checks, partial, counts, as_of, written,
+                 base)  # fmt: skip
         except checks_run.ChecksFailed as err:
             stopped(store, run_id, partial, personal=err.personal)
             raise
@@ -107,9 +120,10 @@ def run_job(
         local_job.boundary("marts")
         manifest = local_job.manifest_of(run_id, as_of, inputs_root, files, prints, redelivered,
                                          counts, window_minutes, beam_args, timings)  # fmt: skip
-        manifest.update({"mode": "full refresh", "mode_reason": FULL_REFRESH, "base_run": None,
+        manifest.update({"mode": "incremental" if base else "full refresh",
+                         "mode_reason": plan.reason, "base_run": base.name if base else None,
                          "data_root": data_root,
-                         "origins": incremental.origins(partial, run_id, None, [])})  # fmt: skip
+                         "origins": incremental.origins(partial, run_id, base, carried)})  # fmt: skip
         local_job.write_manifest(partial, manifest)
         # manifest.json last: a run prefix with a manifest is complete (objectstore.Store.prune)
         added = [checks_run.VALIDATION_FILE] + [
@@ -152,17 +166,56 @@ def run_job(
                                no_report=no_report)  # fmt: skip
 
 
+def _base_copy(store: objectstore.Store, local_root: Path) -> Path | None:
+    """DIR's copy of the run CURRENT names, the base of an incremental run (its manifest, inputs
+    state and validation record are read there, as a local run reads its published run); None
+    when nothing is published or DIR has no complete copy of it (the run is then a full
+    refresh)."""
+    run_id = store.published()
+    if run_id is None:
+        return None
+    copy = local_root / "runs" / run_id
+    return copy if publish.complete(copy) else None
+
+
+def carry(store: objectstore.Store, base_id: str, run_id: str, folders: Sequence[str] = (),
+          weeks: set[str] | None = None) -> list[str]:  # fmt: skip
+    """Carry the base run's objects over into runs/<run_id>, as incremental.carry_ingest and
+    carry_weeks link them locally: those under `folders`, or (with `weeks`) the ledger and mart
+    weeks not in `weeks`, that the run has not written. A server-side copy through Beam's file
+    systems: the bytes are not downloaded. Returns their names (relative to the run)."""
+    base_files = store.files(base_id)
+    chosen = (
+        incremental.other_weeks(base_files, weeks)
+        if weeks is not None
+        else incremental.under(base_files, folders)
+    )
+    have = set(store.files(run_id))
+    todo = [rel for rel in chosen if rel not in have]
+    io.copy_files([store.url(objectstore.RUNS, base_id, rel) for rel in todo],
+                  [store.url(objectstore.RUNS, run_id, rel) for rel in todo])  # fmt: skip
+    return todo
+
+
+def fetch(store: objectstore.Store, run_id: str, partial: Path, base: Path | None,
+          carried: list[str]) -> None:  # fmt: skip
+    """The run's objects on the driver's disk for the gate and the marts: every object the run
+    wrote is downloaded; a carried one is linked from DIR's copy of the base run (the same bytes:
+    the object was copied from that run's, which DIR's copy was downloaded from)."""
+    store.download(run_id, partial, skip=set(carried))
+    for rel in carried:
+        assert base is not None
+        incremental.link(base / rel, partial / rel)
+
+
 def _up_to_date(store: objectstore.Store, local_root: Path, prints: dict[str, str],
                 window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
     """The manifest of the run CURRENT names if it was made from exactly these inputs, with these
     settings and this code (job._up_to_date's rules), and DIR holds its copy; DIR's `published`
     is then pointed at it (a run that died between the PUT and DIR's swap left DIR behind).
     Without DIR's copy the run is rebuilt."""
-    run_id = store.published()
-    if run_id is None:
-        return None
-    copy = local_root / "runs" / run_id
-    if not publish.complete(copy):
+    copy = _base_copy(store, local_root)
+    if copy is None:
         return None
     manifest = json.loads((copy / "manifest.json").read_text())  # the bytes uploaded with it
     if manifest.get("input_sha256") != prints:

@@ -5,6 +5,7 @@ quarantined while parsing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pyarrow.compute as pc
@@ -42,12 +43,20 @@ class SourceCount:
         return self.records_balanced and self.lines_balanced
 
 
-def parquet_rows(folder: str) -> int:
-    return sum(io.parquet_rows(path) for path in io.list_files(folder, "**.parquet"))
+def parquet_rows(folder: str, copies: Mapping[str, str] | None = None) -> int:
+    """Rows of every Parquet file under `folder`, from the footers; a file named in `copies` is
+    read at the path it maps to instead (a local file with the same bytes)."""
+    copies = copies or {}
+    return sum(
+        io.parquet_rows(copies.get(path, path)) for path in io.list_files(folder, "**.parquet")
+    )
 
 
-def count(run_root: str) -> list[SourceCount]:
-    """Counts per source, from the written files (not from the pipeline's own tallies)."""
+def count(run_root: str, copies: Mapping[str, str] | None = None) -> list[SourceCount]:
+    """Counts per source, from the written files (not from the pipeline's own tallies).
+    `copies`: path of a file of the run -> a local file with the same bytes, whose footer is read
+    instead (an incremental run on object storage: the carried files, in the driver's copy of the
+    published run; a footer read on S3 costs a request and a new client)."""
     files = io.read_parquet(io.join(run_root, "ingest_files", "part-00000.parquet"))
     counts = []
     for spec in ALL:
@@ -61,8 +70,10 @@ def count(run_root: str) -> list[SourceCount]:
                 source=spec.name,
                 files=mine.num_rows,
                 read=total("records_read"),
-                accepted=parquet_rows(io.join(run_root, spec.table)),
-                quarantined=parquet_rows(io.join(run_root, "rejects", f"source={spec.name}")),
+                accepted=parquet_rows(io.join(run_root, spec.table), copies),
+                quarantined=parquet_rows(
+                    io.join(run_root, "rejects", f"source={spec.name}"), copies
+                ),
                 lines_read=total("lines_read"),
                 lines_skipped=total("lines_skipped"),
                 lines_parsed=total("lines_parsed"),

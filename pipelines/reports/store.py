@@ -123,7 +123,12 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
 def load_store(con: duckdb.DuckDBPyConnection, store_id: str, week: str) -> StoreData:
     """One store's tables for one week; the store id is matched case-insensitively."""
     stores = query(con, "select * from stg_stores where lower(store_id) = lower(?)", [store_id])
-    if not stores.rows or not SAFE_ID.match(store_id):
+    if stores.rows and not SAFE_ID.match(store_id):  # a real store, a name no page can have
+        raise UnknownStore(
+            f"store {store_id!r} has no page: its id holds characters a file name cannot "
+            "(only letters, digits, '.', '-' and '_'); query its rows with `unmet query` instead"
+        )
+    if not stores.rows:
         known = known_stores(con)
         shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
         raise UnknownStore(f"unknown store {store_id!r}; known stores: {shown or 'none'}")

@@ -162,3 +162,23 @@ def test_store_page_times_are_local(golden_con):
     assert data.store["store_id"] == "S001" and data.timezone.key == "Europe/Paris"
     # 14:47 UTC on Sunday 22 Nov 2026 is 15:47 in Paris (winter time, UTC+1)
     assert data.local(datetime(2026, 11, 22, 14, 47, tzinfo=UTC)) == "Sun 22 Nov 15:47"
+
+
+def test_a_store_whose_id_cannot_name_a_file_is_said_so_not_called_unknown(tmp_path):
+    """A store id accepted from stores.csv with a '/' in it used to get 'unknown store ...;
+    known stores: <that very id>, ...': it has no page, and the message says why."""
+    import duckdb
+    from reports_golden import STORES, make_db
+
+    from pipelines.reports.store import UnknownStore, load_store
+
+    odd = {"store_id": "S/../x", "name": "Odd", "region": "North", "country": "FR"}
+    db = make_db(tmp_path / "unmet.duckdb", {"stg_stores": [*STORES, odd]})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        with pytest.raises(UnknownStore, match=r"store 'S/\.\./x' has no page: its id holds"):
+            load_store(con, "S/../x", "2026-W47")
+        with pytest.raises(UnknownStore, match=r"unknown store 'S999'; known stores: S/\.\./x"):
+            load_store(con, "S999", "2026-W47")
+    finally:
+        con.close()

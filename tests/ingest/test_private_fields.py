@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.ingest import fast
 from pipelines.ingest.parse import reject_row
-from pipelines.ingest.readers import RawRecord
+from pipelines.ingest.readers import RawRecord, read_csv
 from pipelines.ingest.redact import scrub_message
 from pipelines.ingest.sources import ALL
 from pipelines.ingest.validate import (
@@ -171,3 +171,44 @@ def test_a_reason_keeps_its_limits_but_not_the_values_it_quotes():
     )
     zone = "timezone: unknown time zone 'DE89370400440532013000': give an IANA name"
     assert "DE89" not in scrub_message(zone) and "[iban]" in scrub_message(zone)
+
+
+@pytest.mark.parametrize(
+    ("source", "cell"),
+    [("oos_lookups", "06 98 76 54 32"), ("lost_sales", "4111 1111 1111 1111"),
+     ("catalog", "+44 7700 900461"), ("stores", "DE89 3704 0044 0532 0130 00"),
+     ("oos_lookups", "jane.doe@example.com"), ("lost_sales", "tel0698765432")],
+)  # fmt: skip
+@pytest.mark.parametrize("where", ["replacing a column", "appended"])
+def test_a_header_cell_holding_a_contact_detail_is_not_repeated_in_the_reason(source, cell, where):
+    """A wrong header is named in the reason unquoted ("(unexpected: ...)"): the whole reason is
+    scrubbed, not only its quoted values."""
+    spec = next(s for s in ALL if s.name == source)
+    columns = list(spec.columns)
+    if where == "appended":
+        columns.append(cell)
+    else:
+        columns[2] = cell
+    header = ",".join(f'"{c}"' if "," in c else c for c in columns)
+    records = list(read_csv([header + "\n", "x\n"], spec.columns, spec.optional))
+    assert records and records[0].error and "unexpected" in records[0].error
+    reject = reject_row(spec, records[0], "f.csv", records[0].error)
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    for value in (reject["reason"], reject["raw"]):
+        assert not digits or digits[-8:] not in "".join(ch for ch in value if ch.isdigit()), value
+        assert "jane" not in value, value
+    assert "[" in reject["reason"], reject["reason"]  # the token says what was there
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "the file header does not match the expected columns (missing: channel) (unexpected: "
+        "06 98 76 54 32)",
+        "the file header does not match the expected columns (unexpected: 4111 1111 1111 1111)",
+        "store_id: unknown store S0612345678",  # a value shown unquoted
+    ],
+)
+def test_no_reason_carries_a_contact_detail_quoted_or_not(reason):
+    scrubbed = scrub_message(reason)
+    assert not any(n in scrubbed for n in ("98 76 54 32", "4111 1111", "0612345678")), scrubbed

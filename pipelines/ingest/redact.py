@@ -207,7 +207,7 @@ def _fold(ch: str) -> str:
     if ch == "\t":
         return " "
     category = unicodedata.category(ch)
-    if category in ("Cf", "Mn", "Me"):  # zero-width, soft hyphen, bidi marks; combining accents
+    if category in ("Cf", "Mn", "Me", "Cs"):  # zero-width, soft hyphen, bidi; combining accents
         return ""
     if category == "Zs":  # no-break, narrow no-break, thin, ideographic spaces
         return " "
@@ -216,9 +216,12 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-def _matching_copy(text: str) -> tuple[str, list[int] | None]:
-    """The text as the patterns read it, and for each of its characters the position of the
-    character of `text` it comes from (None when that is the same position)."""
+Index = list[tuple[int, int]]  # for each character of a matching copy: where it comes from
+
+
+def _matching_copy(text: str) -> tuple[str, Index | None]:
+    """The text as the patterns read it, and for each of its characters the span of `text` it
+    comes from (None when that is the same position)."""
     if text.isascii() and "\t" not in text:
         return text, None
     table = {}
@@ -232,8 +235,26 @@ def _matching_copy(text: str) -> tuple[str, list[int] | None]:
     copy = text.translate(table)
     if all(len(v) == 1 for v in table.values()):
         return copy, None
-    index = [i for i, ch in enumerate(text) for _ in range(len(table.get(ord(ch), ch)))]
+    index = [(i, i + 1) for i, ch in enumerate(text) for _ in table.get(ord(ch), ch)]
     return copy, index
+
+
+#: A character, or an escape as repr() writes one ("\\xa0", "\\u200b", "\\t").
+_CHAR_OR_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|t)|.", re.S)
+
+
+def _unescaped_copy(text: str) -> tuple[str, Index]:
+    """As `_matching_copy`, reading each escape repr() writes as the character it stands for: a
+    value shown with repr() in a message ('06\\xa098\\xa076...') hides nothing behind it."""
+    out: list[str] = []
+    index: Index = []
+    for m in _CHAR_OR_ESCAPE.finditer(text):
+        piece = m.group(0)
+        ch = piece if len(piece) == 1 else "\t" if piece == "\\t" else chr(int(piece[2:], 16))
+        folded = _fold(ch) if ch > "\x7f" or ch == "\t" else ch
+        out.append(folded)
+        index += [m.span()] * len(folded)
+    return "".join(out), index
 
 
 def _mask(text: str, spans: list[Span]) -> str:
@@ -275,17 +296,17 @@ def _spans(text: str, in_text: bool) -> list[Span]:
     return sorted(spans)
 
 
-def _redact(text: str, in_text: bool = True) -> tuple[str, int]:
+def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str, int]:
     if "\x00" in text:
         text = text.replace("\x00", "")
-    folded, index = _matching_copy(text)
+    folded, index = _unescaped_copy(text) if escapes and "\\" in text else _matching_copy(text)
     spans = _spans(folded, in_text)
     if not spans:
         return text, 0
     out, last = [], 0
     for start, end, token in spans:
         if index is not None:
-            start, end = index[start], index[end - 1] + 1
+            start, end = index[start][0], index[end - 1][1]
         if end <= last:  # both ends within one character folded into several
             continue
         out += [text[last : max(start, last)], token]
@@ -308,8 +329,9 @@ def scrub(text: str) -> str:
 def scrub_message(text: str) -> str:
     """A message of ours (a quarantine reason) with no contact detail, wherever it sits: the whole
     message is scrubbed as free text, since a value may be shown unquoted (a CSV header's names).
-    A limit such as 1000000 stays: a bare round number is not a phone number (`_token`)."""
-    return scrub(text)
+    A limit such as 1000000 stays: a bare round number is not a phone number (`_token`). A value
+    shown with repr() is read through its escapes ("\\xa0" as the no-break space it stands for)."""
+    return _redact(text, escapes=True)[0]
 
 
 def identifier_contact_kinds(value: str) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.ingest import fast
-from pipelines.ingest.parse import reject_row
+from pipelines.ingest.parse import reject_row, short_reason
 from pipelines.ingest.readers import RawRecord, read_csv
 from pipelines.ingest.redact import scrub_message
 from pipelines.ingest.sources import ALL
@@ -212,3 +212,16 @@ def test_a_header_cell_holding_a_contact_detail_is_not_repeated_in_the_reason(so
 def test_no_reason_carries_a_contact_detail_quoted_or_not(reason):
     scrubbed = scrub_message(reason)
     assert not any(n in scrubbed for n in ("98 76 54 32", "4111 1111", "0612345678")), scrubbed
+
+
+@pytest.mark.parametrize(
+    ("value", "hidden"),
+    [("tel06\u00a098\u00a076\u00a054\u00a032", "98"), ("mail jane\u200b@example.com", "jane"),
+     ("4111\u202f1111\u202f1111\u202f1111", "1111")],
+)  # fmt: skip
+def test_a_value_shown_with_its_escapes_hides_no_contact_detail(value, hidden):
+    """repr() writes a no-break space as \\xa0: the reason is read through its escapes."""
+    problem = identifier_problem(value) or ""
+    reasons = [f"note_id: {problem}", f"unexpected field {value!r}"]
+    for reason in reasons:
+        assert hidden not in short_reason(reason), short_reason(reason)

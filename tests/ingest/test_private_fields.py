@@ -225,3 +225,24 @@ def test_a_value_shown_with_its_escapes_hides_no_contact_detail(value, hidden):
     reasons = [f"note_id: {problem}", f"unexpected field {value!r}"]
     for reason in reasons:
         assert hidden not in short_reason(reason), short_reason(reason)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shape"),
+    [("on_hand_qty", "1000001", "a 7-digit number"),
+     ("on_hand_qty", "0612345678", "a 10-digit number"),
+     ("looked_up_at", "1763456400", "a 10-digit number")],
+)  # fmt: skip
+def test_a_long_plain_number_is_shown_by_its_shape_not_as_a_phone(field, value, shape):
+    """on_hand_qty 1000001 read '(got [phone])': the reason now says what it was without a digit
+    of it, so no phone number typed into a numeric field is repeated either."""
+    with pytest.raises(Refused) as err:
+        lookup_row({**LOOKUP, field: value}, REF)
+    reason = short_reason(str(err.value))
+    assert f"(got {shape})" in reason and value not in reason and "[phone]" not in reason, reason
+
+
+def test_a_price_with_decimals_over_its_limit_is_shown_by_its_shape():
+    with pytest.raises(Refused) as err:
+        lost_sale_row({**SALE, "unit_price": "100000.01"}, REF)
+    assert "(got a 6-digit number with 2 decimals)" in str(err.value), str(err.value)

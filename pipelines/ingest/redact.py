@@ -262,7 +262,7 @@ def _mask(text: str, spans: list[Span]) -> str:
     patterns see a token there (as if it had been replaced) and positions stay the same."""
     out, last = [], 0
     for start, end, _ in spans:
-        out += [text[last:start], "[", "x" * (end - start - 2), "]"]
+        out += [text[last:start], "[" + "x" * (end - start - 2) + "]" if end - start > 1 else "x"]
         last = end
     return "".join(out) + text[last:]
 

@@ -276,6 +276,9 @@ def _in_code(text: str, start: int) -> bool:
     return 0 < i < start and text[i - 1].isdigit()
 
 
+_LONE_LAST_DIGIT = re.compile(r"[ ()./-]+\d$")
+
+
 def _spans(text: str, in_text: bool) -> list[Span]:
     """Every contact detail of `text` (a matching copy), in order. in_text: free text, where a
     number may be glued to a word (DIGIT_RUN_IN_TEXT); else an identifier (DIGIT_RUN)."""
@@ -291,8 +294,13 @@ def _spans(text: str, in_text: bool) -> list[Span]:
         spans += found
         run = DIGIT_RUN_IN_TEXT if in_text else DIGIT_RUN
         for m in run.finditer(text):
+            found = m.group(0)
+            if m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] == "_"):
+                # glued to the word after: a lone last digit is that word's ("375988. 3rd")
+                lone = _LONE_LAST_DIGIT.search(found)
+                found = found[: lone.start()] if lone else found
             if not _in_code(text, m.start()):
-                spans += _run_spans(m.group(0), m.start(), run)
+                spans += _run_spans(found, m.start(), run)
     return sorted(spans)
 
 

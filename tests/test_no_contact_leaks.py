@@ -45,6 +45,11 @@ PLANTED = {
     "phone": "+44 7700 900461",
     "card": "4539 1488 0343 6467",
     "iban": "GB82WEST12345698765432",
+    # forms the black-box tester of review 6 got through: glued to a word, Unicode separators
+    "glued phone, no-break spaces": "tel06\u00a098\u00a076\u00a054\u00a032",
+    "glued iban": "iban_DE89370400440532013000",
+    "card, narrow no-break spaces": "5500\u202f0000\u202f0000\u202f0004",
+    "email, zero-width space": "zw.check\u200b@example.net",
 }
 #: A valid record of each source: every planted record is one of these with one field replaced.
 BASE = {

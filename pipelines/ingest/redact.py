@@ -6,23 +6,44 @@ spaces, dots, dashes, slashes, parentheses or a leading +), and payment card num
 passing the Luhn check). Kept: dates and times (2026-11-17, 2026-11-17 11:00, 17.11.2026,
 17/11/2026), sizes (32x30, 8.5, "36 38 40 42"), prices and sku numbers (SKU-10482). Not caught:
 names, street addresses, handles. See docs/privacy.md.
+
+The patterns read a matching copy of the text (`_matching_copy`): each character NFKC-folded
+(full-width digits and `＠` become ASCII), Unicode spaces and tabs read as a space, dashes as `-`,
+and zero-width, soft-hyphen, bidi and combining characters dropped, so "06\u00a012\u00a034..." or
+"jane\u200b@example.com" are read as typed in ASCII. Each detail found is replaced in the original
+text (an index maps the copy back): the stored text keeps its own characters everywhere else.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 _DIGIT = re.compile(r"\d")
 #: Anything shaped like local@domain, however mistyped the domain (`example..com`, no dot at all):
 #: over-redacting "M@L" costs little, a leaked address much.
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]*[\w-]")
+#: An address with spaces around its @ ("jane @ example.com"): only with a domain that reads as one
+#: (a dot, then a top-level domain of letters), so that "2 @ 129.00" stays.
+EMAIL_SPACED = re.compile(r"[\w.+-]+ *@ *(?:[\w-]+\.)+[A-Za-z]{2,}\b")
 #: An IBAN as typed: country code, check digits, then 11 to 30 letters or digits, in groups or not.
-IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}\b")
+#: No word boundary on either side ("iban_DE89...", "refund:DE89...thanks"): `_iban_spans` judges
+#: where it ends and whether what it is glued to allows it.
+IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 #: An ISO date at the start of a run of digits ("2026-11-18 11:00"): kept, the rest judged alone.
 ISO_DATE_START = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?=[ T]|$)")
 # A run of digits with common separators, optionally starting with + or (; not the tail of a code
 # like SKU-10482.
 DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d ()./-]{5,40}\d(?![\w])")
+#: In free text a number may be glued to the word before or after it ("tel06 12 34 56 78",
+#: "mob07700900123", "iban_...", "06.12.34.56.78n°"): only a digit or a decimal point before it,
+#: a digit after it, or a code's letter-dash ("SKU-1048234") keeps a run from being judged. Not
+#: used for identifiers, where digits behind letters are an id ("A1234567", docs/privacy.md).
+#: (The lookahead first only makes each letter fail fast.)
+DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<![\d.])(?<![A-Za-z]-)[+(]?\d[\d ()./-]{5,40}\d(?!\d)")
+#: A bare round number (1000000): a quantity or a limit, never a phone number.
+_ROUND = re.compile(r"[1-9]0+")
 # Groups of four digits as card numbers are printed.
 CARD_LAYOUT = re.compile(r"\d{4}(?:[ -]\d{4}){3,4}")
 # Dates written with digits only: 2026-11-17, 17.11.2026, 17/11/26.
@@ -76,17 +97,30 @@ def iban_ok(compact: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
 
 
-def _iban(match: str) -> tuple[str, int]:
-    """Redact the IBAN at the start of `match` (which may run into the next word), if there is one:
-    the longest prefix of the right length that passes the checksum."""
-    alnum = [i for i, ch in enumerate(match) if ch.isalnum()]
-    known = IBAN_LENGTHS.get(match[:2].upper())
-    for length in [known] if known else range(min(34, len(alnum)), 14, -1):
-        if length <= len(alnum) and iban_ok("".join(match[i] for i in alnum[:length])):
-            end = alnum[length - 1] + 1
-            if end == len(match) or not match[end].isalnum():
-                return IBAN_TOKEN + match[end:], 1
-    return match, 0
+def _iban_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where the IBANs of `text` are: at each place IBAN matches, the longest prefix of the
+    country's length (any length from 15 to 34 elsewhere) that passes the checksum. A country of the
+    registry may be glued to anything on either side ("ibanDE89...", "...3000thanks", "...30001"):
+    its length and checksum suffice; a code of no known country only stands alone."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    while match := IBAN.search(text, pos):
+        start, found = match.start(), match.group(0)
+        alnum = [i for i, ch in enumerate(found) if ch.isalnum()]
+        known = IBAN_LENGTHS.get(found[:2].upper())
+        glued = start > 0 and text[start - 1].isalnum()
+        lengths = [known] if known else [] if glued else range(min(34, len(alnum)), 14, -1)
+        end = 0
+        for length in lengths:
+            if length <= len(alnum) and iban_ok("".join(found[i] for i in alnum[:length])):
+                after = start + alnum[length - 1] + 1
+                if known or after == len(text) or not text[after].isalnum():
+                    end = after
+                    break
+        if end:
+            spans.append((start, end, IBAN_TOKEN))
+        pos = end or start + 1
+    return spans
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -115,13 +149,20 @@ def _token(candidate: str) -> str | None:
     digits = re.sub(r"\D", "", candidate)
     if 13 <= len(digits) <= 19 and _luhn_ok(digits):
         return CARD_TOKEN
-    if _is_size_or_measure(candidate, digits) or len(digits) > 15:
+    if 17 <= len(digits) <= 19 and digits == candidate:
+        if _luhn_ok(digits[:16]) or _luhn_ok(digits[-16:]):
+            return CARD_TOKEN  # a 16-digit card glued to a digit or a few ("14111111111111111")
+    if _is_size_or_measure(candidate, digits) or len(digits) > 15 or _ROUND.fullmatch(candidate):
         return None
     return PHONE_TOKEN
 
 
-def _redact_run(match: str) -> tuple[str, int]:
-    """Redact one run of digits and separators.
+Span = tuple[int, int, str]  # start, end, token
+
+
+def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
+    """Where the cards and phone numbers are in one run of digits and separators (found by `run`
+    at offset `at`).
 
     A run that is one card or phone number becomes one token. A longer run holds several things
     ("2026-11-17 0612345678", "0612345678 / 0798765432"): it is cut at spaces and slashes, and
@@ -130,98 +171,185 @@ def _redact_run(match: str) -> tuple[str, int]:
     date = ISO_DATE_START.match(match)
     if date and date.end() < len(match):
         rest = match[date.end() :]
-        inner = rest.lstrip(" T")
-        replaced, n = _redact_run(inner) if DIGIT_RUN.fullmatch(inner) else (inner, 0)
-        return match[: date.end()] + rest[: len(rest) - len(inner)] + replaced, n
+        skip = date.end() + len(rest) - len(rest.lstrip(" T"))
+        inner = match[skip:]
+        return _run_spans(inner, at + skip, run) if run.fullmatch(inner) else []
     whole = _token(match)
-    digits = sum(ch.isdigit() for ch in match)
     if whole is not None:
-        return whole, 1
-    if digits <= 15 or CARD_LAYOUT.fullmatch(match):
-        return match, 0  # a card-like code that fails the Luhn check is not a card number
+        return [(at, at + len(match), whole)]
+    if sum(ch.isdigit() for ch in match) <= 15 or CARD_LAYOUT.fullmatch(match):
+        return []  # a card-like code that fails the Luhn check is not a card number
     parts = re.split(r"(\s*/\s*|\s+)", match)  # tokens at even, separators at odd positions
-    tokens = parts[0::2]
-    out: list[str] = []
-    count = 0
-    i = 0
-    while i < len(tokens):
-        for j in range(len(tokens), i, -1):
-            candidate = "".join(parts[2 * i : 2 * j - 1])
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part))
+    spans: list[Span] = []
+    i, n = 0, (len(parts) + 1) // 2
+    while i < n:
+        for j in range(n, i, -1):
+            begin, end = starts[2 * i], starts[2 * j - 1]
+            candidate = match[begin:end]
             if DATE.fullmatch(candidate):
-                out.append(candidate)
                 break
             token = _token(candidate)
             if token is not None:
-                out.append(token)
-                count += 1
+                spans.append((at + begin, at + end, token))
                 break
         else:
             j = i + 1
-            out.append(tokens[i])
-        if j < len(tokens):
-            out.append(parts[2 * j - 1])
         i = j
-    return "".join(out), count
+    return spans
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """What the patterns read for one character that is not plain ASCII (see the module's doc)."""
+    if ch == "\t":
+        return " "
+    category = unicodedata.category(ch)
+    if category in ("Cf", "Mn", "Me", "Cs"):  # zero-width, soft hyphen, bidi; combining accents
+        return ""
+    if category == "Zs":  # no-break, narrow no-break, thin, ideographic spaces
+        return " "
+    if category == "Pd" or ch == "\u2212":  # en and em dashes, minus sign
+        return "-"
+    return unicodedata.normalize("NFKC", ch)
+
+
+Index = list[tuple[int, int]]  # for each character of a matching copy: where it comes from
+
+
+def _matching_copy(text: str) -> tuple[str, Index | None]:
+    """The text as the patterns read it, and for each of its characters the span of `text` it
+    comes from (None when that is the same position)."""
+    if text.isascii() and "\t" not in text:
+        return text, None
+    table = {}
+    for ch in set(text):
+        if ch > "\x7f" or ch == "\t":
+            folded = _fold(ch)
+            if folded != ch:
+                table[ord(ch)] = folded
+    if not table:
+        return text, None
+    copy = text.translate(table)
+    if all(len(v) == 1 for v in table.values()):
+        return copy, None
+    index = [(i, i + 1) for i, ch in enumerate(text) for _ in table.get(ord(ch), ch)]
+    return copy, index
+
+
+#: A character, or an escape as repr() writes one ("\\xa0", "\\u200b", "\\t").
+_CHAR_OR_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|t)|.", re.S)
+
+
+def _unescaped_copy(text: str) -> tuple[str, Index]:
+    """As `_matching_copy`, reading each escape repr() writes as the character it stands for: a
+    value shown with repr() in a message ('06\\xa098\\xa076...') hides nothing behind it."""
+    out: list[str] = []
+    index: Index = []
+    for m in _CHAR_OR_ESCAPE.finditer(text):
+        piece = m.group(0)
+        ch = piece if len(piece) == 1 else "\t" if piece == "\\t" else chr(int(piece[2:], 16))
+        folded = _fold(ch) if ch > "\x7f" or ch == "\t" else ch
+        out.append(folded)
+        index += [m.span()] * len(folded)
+    return "".join(out), index
+
+
+def _mask(text: str, spans: list[Span]) -> str:
+    """`text` with each span replaced by as many characters that no pattern reads, so that later
+    patterns see a token there (as if it had been replaced) and positions stay the same."""
+    out, last = [], 0
+    for start, end, _ in spans:
+        out += [text[last:start], "[" + "x" * (end - start - 2) + "]" if end - start > 1 else "x"]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def _in_code(text: str, start: int) -> bool:
+    """Whether the run at `start` ends a code of letters and digits ("GB82WEST1234569876543",
+    "A1B2345678"): glued to a word that itself holds a digit, it is not a number after a word."""
+    i = start
+    while i > 0 and (text[i - 1].isalpha() or text[i - 1] == "_"):
+        i -= 1
+    return 0 < i < start and text[i - 1].isdigit()
+
+
+_LONE_LAST_DIGIT = re.compile(r"[ ()./-]+\d$")
+
+
+def _spans(text: str, in_text: bool) -> list[Span]:
+    """Every contact detail of `text` (a matching copy), in order. in_text: free text, where a
+    number may be glued to a word (DIGIT_RUN_IN_TEXT); else an identifier (DIGIT_RUN)."""
+    spans: list[Span] = []
+    if "@" in text:
+        for pattern, token in ((EMAIL, EMAIL_TOKEN), (EMAIL_SPACED, EMAIL_TOKEN)):
+            found = [(m.start(), m.end(), token) for m in pattern.finditer(text)]
+            text = _mask(text, found)
+            spans += found
+    if len(_DIGIT.findall(text)) >= 7:
+        found = _iban_spans(text)
+        text = _mask(text, found)
+        spans += found
+        run = DIGIT_RUN_IN_TEXT if in_text else DIGIT_RUN
+        for m in run.finditer(text):
+            found = m.group(0)
+            if m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] == "_"):
+                # glued to the word after: a lone last digit is that word's ("375988. 3rd")
+                lone = _LONE_LAST_DIGIT.search(found)
+                found = found[: lone.start()] if lone else found
+            if not _in_code(text, m.start()):
+                spans += _run_spans(found, m.start(), run)
+    return sorted(spans)
+
+
+def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str, int]:
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    folded, index = _unescaped_copy(text) if escapes and "\\" in text else _matching_copy(text)
+    spans = _spans(folded, in_text)
+    if not spans:
+        return text, 0
+    out, last = [], 0
+    for start, end, token in spans:
+        if index is not None:
+            start, end = index[start][0], index[end - 1][1]
+        if end <= last:  # both ends within one character folded into several
+            continue
+        out += [text[last : max(start, last)], token]
+        last = end
+    return "".join(out) + text[last:], len(spans)
 
 
 def redact(text: str) -> tuple[str, int]:
     """The text with e-mails, IBANs, phone and card numbers replaced by tokens, and how many were
     replaced. NUL characters are dropped first: text read from a UTF-16 file has one between
     every two characters, which would hide a phone number or an address from every pattern below."""
-    count = 0
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-
-    def _email(_: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return EMAIL_TOKEN
-
-    def _digits(m: re.Match[str]) -> str:
-        nonlocal count
-        replaced, n = _redact_run(m.group(0))
-        count += n
-        return replaced
-
-    def _ibans(m: re.Match[str]) -> str:
-        nonlocal count
-        replaced, n = _iban(m.group(0))
-        count += n
-        return replaced
-
-    if "@" in text:
-        text = EMAIL.sub(_email, text)
-    if len(_DIGIT.findall(text)) >= 7:
-        text = IBAN.sub(_ibans, text)
-        text = DIGIT_RUN.sub(_digits, text)
-    return text, count
+    return _redact(text)
 
 
 def scrub(text: str) -> str:
     """The text with every contact detail replaced by its token (for messages and reasons)."""
-    return redact(text)[0]
-
-
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+    return _redact(text)[0]
 
 
 def scrub_message(text: str) -> str:
-    """A message of ours (a quarantine reason) with no contact detail: e-mails and IBANs anywhere,
-    phone and card numbers inside quotes (a value shown), so that a limit such as 1000000 stays."""
-    if "@" in text:
-        text = EMAIL.sub(EMAIL_TOKEN, text)
-    text = IBAN.sub(lambda m: _iban(m.group(0))[0], text)
-    return _QUOTED.sub(lambda m: scrub(m.group(0)), text)
+    """A message of ours (a quarantine reason) with no contact detail, wherever it sits: the whole
+    message is scrubbed as free text, since a value may be shown unquoted (a CSV header's names).
+    A limit such as 1000000 stays: a bare round number is not a phone number (`_token`). A value
+    shown with repr() is read through its escapes ("\\xa0" as the no-break space it stands for)."""
+    return _redact(text, escapes=True)[0]
 
 
 def identifier_contact_kinds(value: str) -> list[str]:
     """What contact details an identifier holds, in words: what `contact_kinds` finds in it, or
     a phone or card number written in groups behind a letter prefix (PREFIXED_GROUPS)."""
-    kinds = contact_kinds(value)
+    kinds = _kinds(value, in_text=False)
     for match in PREFIXED_GROUPS.finditer(value) if not kinds else ():
         groups = match.group(1)
         date = _ISO_DATE_DASH.match(groups)  # "ORD-2026-11-17-0042": "0042" judged alone
-        kinds = contact_kinds(groups[date.end() :] if date else groups)
+        kinds = _kinds(groups[date.end() :] if date else groups, in_text=False)
         if kinds:
             break
     return kinds
@@ -229,7 +357,11 @@ def identifier_contact_kinds(value: str) -> list[str]:
 
 def contact_kinds(text: str) -> list[str]:
     """What contact details `text` holds, in words ("an e-mail address", ...); [] if none."""
-    redacted, count = redact(text)
+    return _kinds(text, in_text=True)
+
+
+def _kinds(text: str, in_text: bool) -> list[str]:
+    redacted, count = _redact(text, in_text)
     if not count:
         return []
     return [words for token, words in TOKENS.items() if token in redacted]

@@ -82,11 +82,31 @@ def describe_errors(err: ValidationError) -> str:
         if got is None:
             parts.append(f"{where}: required field is empty")
             continue
-        # never repeat a contact detail: the value scrubbed before it is cut, the message after
-        value = scrub(got) if isinstance(got, str) else got
         message = e["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own checks
-        parts.append(f"{where}: {scrub_message(message)} (got {scrub(shown(value))})")
+        parts.append(f"{where}: {scrub_message(message)} (got {shown_got(got)})")
     return "; ".join(parts)
+
+
+#: A plain number as a field receives it (a JSON number or a CSV cell): 1000001, 100000.01.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+)(?:\.(\d+))?")
+
+
+def shown_got(got: object) -> str:
+    """The value a reason shows, with no contact detail: scrubbed before it is cut (`shown`) and
+    after. A plain number the redactor hides (seven digits or more read as a phone number:
+    on_hand_qty 1000001, an epoch 1763456400) is described by its shape instead, "a 7-digit
+    number", which says why it failed without repeating a digit of it."""
+    value = scrub(got) if isinstance(got, str) else got
+    text = scrub(shown(value))
+    plain = None if isinstance(got, bool) else _PLAIN_NUMBER.fullmatch(str(got).strip())
+    if plain and text != shown(got):
+        digits, decimals = plain.groups()
+        n = len(digits)
+        article = "an" if n in (8, 11, 18) else "a"
+        return f"{article} {n}-digit number" + (
+            f" with {len(decimals)} decimals" if decimals else ""
+        )
+    return text
 
 
 def shown(value: object) -> str:

@@ -15,6 +15,7 @@ from pipelines.ingest.redact import (
     PHONE_TOKEN,
     contact_kinds,
     iban_ok,
+    identifier_contact_kinds,
     redact,
 )
 
@@ -148,6 +149,106 @@ def test_text_without_contacts_is_returned_as_is():
         "wanted the wool coat in sage green, size L",
         0,
     )
+
+
+# --- glued to a word, Unicode separators and look-alikes (the black-box tester's review-6 forms) --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call her back tel06 98 76 54 32", f"call her back tel{PHONE_TOKEN}"),
+        ("refund to iban_DE89370400440532013000", f"refund to iban_{IBAN_TOKEN}"),
+        ("wanted plaid coat size L mob07700900123", f"wanted plaid coat size L mob{PHONE_TOKEN}"),
+        ("L x+44 20 7946 0958 ok", f"L x{PHONE_TOKEN} ok"),
+        ("call é06.12.34.56.78 thanks", f"call é{PHONE_TOKEN} thanks"),
+        ("call 06.12.34.56.78n° thanks", f"call {PHONE_TOKEN}n° thanks"),
+        ("call 0612345678tel: thanks", f"call {PHONE_TOKEN}tel: thanks"),
+        ("call 0612345678 3rd time", f"call {PHONE_TOKEN} 3rd time"),
+        ("call (415) 555-0172_ok", f"call {PHONE_TOKEN}_ok"),
+        ("paid x4111111111111111 today", f"paid x{CARD_TOKEN} today"),
+        ("paid 4111 1111 1111 1111é today", f"paid {CARD_TOKEN}é today"),
+        ("paid 14111111111111111 today", f"paid {CARD_TOKEN} today"),  # glued to a digit
+        ("to éde89370400440532013000", f"to é{IBAN_TOKEN}"),
+        ("to DE89 3704 0044 0532 0130 00thanks", f"to {IBAN_TOKEN}thanks"),
+        ("to DE893704004405320130001 now", f"to {IBAN_TOKEN}1 now"),
+        ("to 1DE89370400440532013000", f"to 1{IBAN_TOKEN}"),
+        # an IBAN after a word shaped like an IBAN's start was skipped with it
+        ("ab12 DE89 3704 0044 0532 0130 00", f"ab12 {IBAN_TOKEN}"),
+    ],
+)  # fmt: skip
+def test_numbers_glued_to_a_word_are_redacted(text, expected):
+    assert redact(text) == (expected, 1)
+
+
+SEPARATORS = {"no-break space": "\u00a0", "narrow no-break space": "\u202f",
+              "thin space": "\u2009", "en dash": "\u2013", "zero-width space": "\u200b",
+              "ideographic space": "\u3000", "tab": "\t"}  # fmt: skip
+
+
+@pytest.mark.parametrize("separator", SEPARATORS.values(), ids=SEPARATORS.keys())
+@pytest.mark.parametrize(
+    ("number", "token"),
+    [("06 98 76 54 32", PHONE_TOKEN), ("4111 1111 1111 1111", CARD_TOKEN),
+     ("DE89 3704 0044 0532 0130 00", IBAN_TOKEN)],
+)  # fmt: skip
+def test_numbers_written_with_unicode_separators_are_redacted(separator, number, token):
+    text = f"call her on {number.replace(' ', separator)} thanks"
+    assert redact(text) == (f"call her on {token} thanks", 1)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["jane.doe\u200b@example.com", "jane.doe@\u200bexample.com", "jane.doe\u00ad@example.com",
+     "jane.doe\u0301@example.com", "jane.doe\uff20example.com", "jane.doe\u00a0@\u00a0example.com",
+     "jane.doe @ example.com", "jane.doe@ｅｘａｍｐｌｅ.com"],
+    ids=["zwsp-before-at", "zwsp-after-at", "soft-hyphen", "combining-accent", "fullwidth-at",
+         "nbsp-around-at", "spaces-around-at", "fullwidth-domain"],
+)  # fmt: skip
+def test_emails_hidden_by_unicode_characters_are_redacted(email):
+    assert redact(f"mail {email}, thanks") == (f"mail {EMAIL_TOKEN}, thanks", 1)
+
+
+def test_full_width_digits_are_read_as_digits():
+    assert redact("call ０６ ９８ ７６ ５４ ３２") == (f"call {PHONE_TOKEN}", 1)
+
+
+def test_only_the_detail_is_replaced_the_rest_keeps_its_own_characters():
+    """The patterns read a folded copy; the stored text (shown to people) keeps its no-break
+    spaces, accents, dashes and zero-width characters outside what was replaced."""
+    text = "Très pressée\u00a0! Rappeler au 06\u00a098\u00a076\u00a054\u00a032 \u2014 ça\u200b va, mail "
+    text += "jane\u200b@example.com\u00a0; ｔｅｌ０６ ９８ ７６ ５４ ３２ ok"
+    assert redact(text) == (
+        f"Très pressée\u00a0! Rappeler au {PHONE_TOKEN} \u2014 ça\u200b va, mail "
+        f"{EMAIL_TOKEN}\u00a0; ｔｅｌ{PHONE_TOKEN} ok",
+        3,
+    )
+    # a character folded into several (½ -> 1⁄2) next to a number is taken with it
+    assert redact("½0612345678 x") == (f"{PHONE_TOKEN} x", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SKU10482", "W32L34", "EU42", "1200x800", "size 10\u201312", "129,00\u00a0€",
+        "on 2026\u201311\u201317", "price １２９.００", "2 @ 129.00", "M @ L", "stock 1000000",
+        "ORD-2026-11-17-0042", "C-000123", "SKU-1048234",
+        "GB82WEST1234569876543",  # an IBAN-shaped code one short: its digits follow a code, not a word
+        "ref A1B2345678",  # digits glued to a word holding a digit: a code
+        "ref 375988. 3rd person",  # the lone 3 belongs to the word after it (generated corpus)
+    ],
+)  # fmt: skip
+def test_codes_sizes_and_prices_glued_or_in_unicode_are_kept(text):
+    assert redact(text) == (text, 0)
+
+
+def test_identifiers_keep_digits_behind_letters_but_not_a_glued_iban():
+    """An id made of a prefix and digits is an id (docs/privacy.md); in free text the same digits
+    glued to a word are a number. An IBAN is one wherever it is glued."""
+    assert identifier_contact_kinds("A1234567") == []
+    assert identifier_contact_kinds("C0612345678") == []
+    assert contact_kinds("tel0612345678") == ["a phone number"]
+    assert identifier_contact_kinds("iban_DE89370400440532013000") == ["an IBAN"]
 
 
 # --- the whole run: nothing personal reaches Parquet ------------------------------------------

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.ingest import fast
-from pipelines.ingest.parse import reject_row
-from pipelines.ingest.readers import RawRecord
+from pipelines.ingest.parse import reject_row, short_reason
+from pipelines.ingest.readers import RawRecord, read_csv
 from pipelines.ingest.redact import scrub_message
 from pipelines.ingest.sources import ALL
 from pipelines.ingest.validate import (
@@ -171,3 +171,78 @@ def test_a_reason_keeps_its_limits_but_not_the_values_it_quotes():
     )
     zone = "timezone: unknown time zone 'DE89370400440532013000': give an IANA name"
     assert "DE89" not in scrub_message(zone) and "[iban]" in scrub_message(zone)
+
+
+@pytest.mark.parametrize(
+    ("source", "cell"),
+    [("oos_lookups", "06 98 76 54 32"), ("lost_sales", "4111 1111 1111 1111"),
+     ("catalog", "+44 7700 900461"), ("stores", "DE89 3704 0044 0532 0130 00"),
+     ("oos_lookups", "jane.doe@example.com"), ("lost_sales", "tel0698765432")],
+)  # fmt: skip
+@pytest.mark.parametrize("where", ["replacing a column", "appended"])
+def test_a_header_cell_holding_a_contact_detail_is_not_repeated_in_the_reason(source, cell, where):
+    """A wrong header is named in the reason unquoted ("(unexpected: ...)"): the whole reason is
+    scrubbed, not only its quoted values."""
+    spec = next(s for s in ALL if s.name == source)
+    columns = list(spec.columns)
+    if where == "appended":
+        columns.append(cell)
+    else:
+        columns[2] = cell
+    header = ",".join(f'"{c}"' if "," in c else c for c in columns)
+    records = list(read_csv([header + "\n", "x\n"], spec.columns, spec.optional))
+    assert records and records[0].error and "unexpected" in records[0].error
+    reject = reject_row(spec, records[0], "f.csv", records[0].error)
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    for value in (reject["reason"], reject["raw"]):
+        assert not digits or digits[-8:] not in "".join(ch for ch in value if ch.isdigit()), value
+        assert "jane" not in value, value
+    assert "[" in reject["reason"], reject["reason"]  # the token says what was there
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "the file header does not match the expected columns (missing: channel) (unexpected: "
+        "06 98 76 54 32)",
+        "the file header does not match the expected columns (unexpected: 4111 1111 1111 1111)",
+        "store_id: unknown store S0612345678",  # a value shown unquoted
+    ],
+)
+def test_no_reason_carries_a_contact_detail_quoted_or_not(reason):
+    scrubbed = scrub_message(reason)
+    assert not any(n in scrubbed for n in ("98 76 54 32", "4111 1111", "0612345678")), scrubbed
+
+
+@pytest.mark.parametrize(
+    ("value", "hidden"),
+    [("tel06\u00a098\u00a076\u00a054\u00a032", "98"), ("mail jane\u200b@example.com", "jane"),
+     ("4111\u202f1111\u202f1111\u202f1111", "1111")],
+)  # fmt: skip
+def test_a_value_shown_with_its_escapes_hides_no_contact_detail(value, hidden):
+    """repr() writes a no-break space as \\xa0: the reason is read through its escapes."""
+    problem = identifier_problem(value) or ""
+    reasons = [f"note_id: {problem}", f"unexpected field {value!r}"]
+    for reason in reasons:
+        assert hidden not in short_reason(reason), short_reason(reason)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shape"),
+    [("on_hand_qty", "1000001", "a 7-digit number"),
+     ("on_hand_qty", "0612345678", "a 10-digit number"),
+     ("looked_up_at", "1763456400", "a 10-digit number")],
+)  # fmt: skip
+def test_a_long_plain_number_is_shown_by_its_shape_not_as_a_phone(field, value, shape):
+    """on_hand_qty 1000001 read '(got [phone])': the reason now says what it was without a digit
+    of it, so no phone number typed into a numeric field is repeated either."""
+    with pytest.raises(Refused) as err:
+        lookup_row({**LOOKUP, field: value}, REF)
+    reason = short_reason(str(err.value))
+    assert f"(got {shape})" in reason and value not in reason and "[phone]" not in reason, reason
+
+
+def test_a_price_with_decimals_over_its_limit_is_shown_by_its_shape():
+    with pytest.raises(Refused) as err:
+        lost_sale_row({**SALE, "unit_price": "100000.01"}, REF)
+    assert "(got a 6-digit number with 2 decimals)" in str(err.value), str(err.value)

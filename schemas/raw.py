@@ -213,9 +213,10 @@ COUNTRY_TIMEZONES = {
 }
 
 
-def store_zone_name(timezone: str | None, country: str | None) -> str:
-    """The IANA name of a store's time zone: its `timezone` if a known zone, else its country's,
-    else UTC. Decides a record's local date and ISO week (the ingest) and the store page's times."""
+def known_zone_name(timezone: str | None, country: str | None) -> str | None:
+    """The IANA name of a store's time zone: its `timezone` if a known zone, else its country's
+    (COUNTRY_TIMEZONES), else None. With a zone, a record's local date and ISO week are its time
+    there (the ingest); without one, the offset the record was written with decides."""
     for name in (timezone, COUNTRY_TIMEZONES.get(str(country))):
         if name:
             try:
@@ -223,7 +224,12 @@ def store_zone_name(timezone: str | None, country: str | None) -> str:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
             return name
-    return "UTC"
+    return None
+
+
+def store_zone_name(timezone: str | None, country: str | None) -> str:
+    """The zone a store page shows times in: `known_zone_name`, else UTC."""
+    return known_zone_name(timezone, country) or "UTC"
 
 
 def utc(ts: datetime) -> datetime:

@@ -205,7 +205,8 @@ class _Rows:
         self.require(pc.less_equal(utc, pa.scalar(as_of, pa.timestamp("us", tz="UTC"))))
         if ref.zones:
             stores = self.col("store_id")
-            in_zone = pa.array([False] * self.table.num_rows)
+            zoned = pa.array(sorted(ref.zones), pa.string())
+            in_zone = pc.invert(pc.is_in(stores, value_set=zoned))  # no zone: the offset decides
             for zone in sorted(set(ref.zones.values())):
                 ids = sorted(store for store, z in ref.zones.items() if z == zone)
                 wall = pc.local_timestamp(pc.cast(utc, pa.timestamp("us", tz=zone)))

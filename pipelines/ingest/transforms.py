@@ -19,7 +19,7 @@ from pipelines.ingest.parse import FileParse, local_path, portable, relative_nam
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
-from schemas.raw import store_zone_name
+from schemas.raw import known_zone_name
 
 #: Hash buckets for the duplicate-id check (the unit of parallelism of that step).
 ID_BUCKETS = 4
@@ -104,7 +104,7 @@ class ParseFileFn(io.FilesFn):
             as_of=self._as_of,
             stores=frozenset((reference or {}).get("stores", ())),
             skus=frozenset((reference or {}).get("catalog", ())),
-            zones=dict(z.split("=", 1) for z in (reference or {}).get(STORE_ZONES, ())),
+            zones=store_zones((reference or {}).get(STORE_ZONES, ())),
         )
         parse = FileParse(spec, self._schemas[source], path,
                           relative_name(path, self._inputs_root), ref, self._fast,
@@ -133,6 +133,18 @@ class ParseFileFn(io.FilesFn):
 STORE_ZONES = "store_zones"
 
 
+def store_zones(entries: Iterable[str]) -> dict[str, str]:
+    """store id -> zone from the side input's entries. A store given two different zones (two
+    stores files, or two rows of which the gate keeps the first by file precedence) gets none:
+    its records are dated by the offset they were written with, never by a zone the published
+    stores table may not show."""
+    found: dict[str, set[str]] = {}
+    for entry in entries:
+        store, zone = entry.split("=", 1)
+        found.setdefault(store, set()).add(zone)
+    return {store: next(iter(zones)) for store, zones in found.items() if len(zones) == 1}
+
+
 class ReferenceIdsFn(io.FilesFn):
     """(source, path) of a reference file -> (source, ids of its accepted rows), parsed the way
     ParseFileFn parses it but writing nothing. The facts are checked against these ids through a
@@ -153,16 +165,15 @@ class ReferenceIdsFn(io.FilesFn):
                           relative_name(path, self._inputs_root), Reference(as_of=self._as_of),
                           batch_bytes=self._batch_bytes)  # fmt: skip
         ids: list[str] = []
-        zones: list[str] = []
+        zones: dict[str, str | None] = {}  # the first row of each store in the file, as staged
         for parsed in parse.batches():
             ids.extend(parsed.rows.column(spec.id_field).to_pylist())
             if source == "stores":  # and each store's zone, which dates the facts' records
-                rows = parsed.rows.select(["store_id", "timezone", "country"]).to_pylist()
-                zones += [f"{r['store_id']}={store_zone_name(r['timezone'], r['country'])}"
-                          for r in rows]  # fmt: skip
+                for r in parsed.rows.select(["store_id", "timezone", "country"]).to_pylist():
+                    zones.setdefault(r["store_id"], known_zone_name(r["timezone"], r["country"]))
         yield source, ids
-        if source == "stores":
-            yield STORE_ZONES, zones
+        if source == "stores":  # a store without a known zone: its records' offsets decide
+            yield STORE_ZONES, [f"{store}={zone}" for store, zone in zones.items() if zone]
 
 
 class FindDuplicateIdsFn(io.FilesFn):

@@ -19,7 +19,7 @@ from pipelines.ingest.parse import parse_file, relative_name
 from pipelines.ingest.sources import BY_NAME, FACTS
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
-from schemas.raw import store_zone_name
+from schemas.raw import known_zone_name
 from tests.conftest import AS_OF, TESTS, TINY
 
 SAMPLE = TESTS.parent / "data" / "sample"
@@ -44,9 +44,9 @@ def _zones(root: Path) -> dict[str, str]:
     for path in sorted((root / "stores").glob("*.csv")):
         with path.open(encoding="utf-8", errors="replace", newline="") as handle:
             for row in csv.DictReader(handle):
-                zones[row.get("store_id") or ""] = store_zone_name(
-                    row.get("timezone") or None, row.get("country")
-                )
+                zone = known_zone_name(row.get("timezone") or None, row.get("country"))
+                if zone is not None:
+                    zones.setdefault(row.get("store_id") or "", zone)
     return zones
 
 
@@ -213,6 +213,9 @@ ZONED_TIMES = [  # (sale, store, occurred_at, ISO week of the store's local date
     ("Z-5", "S001", "2026-03-29T21:59:00Z", "2026-W13"),  # Sunday 23:59 summer time in Rome
     ("Z-6", "S002", "2026-11-22T23:30:00Z", "2026-W47"),  # Lisbon is at UTC in winter
     ("Z-7", "S002", "2026-11-23T00:10:00+01:00", "2026-W47"),  # 23:10Z: Sunday in Lisbon
+    # a Brussels store: BE has no zone of its own here and stores.csv gives none, so the offset
+    # written decides (Monday 00:30 at +01:00), not UTC (which would say Sunday 23:30)
+    ("Z-8", "S003", "2026-11-23T00:30:00+01:00", "2026-W48"),
 ]
 
 
@@ -221,7 +224,8 @@ def test_a_record_is_dated_in_its_stores_zone_whatever_offset_it_was_written_wit
     lines = [header + "substitute_sku,description"]
     lines += [f"{sale},{store},SKU-1,size_unavailable,1,129.00,EUR,{when},,"
               for sale, store, when, _ in ZONED_TIMES]  # fmt: skip
-    stores = "store_id,name,region,country,timezone\nS001,Roma,South,IT,\nS002,Lisboa,West,PT,Europe/Lisbon\n"
+    stores = ("store_id,name,region,country,timezone\nS001,Roma,South,IT,\n"
+              "S002,Lisboa,West,PT,Europe/Lisbon\nS003,Bruxelles,Centre,BE,\n")  # fmt: skip
     path = _one_file_root(tmp_path, "lost_sales/zoned.csv", lines, stores)
     fast_rows, fast_rejects, _ = _parse(tmp_path, path, "lost_sales", True)
     exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
@@ -237,7 +241,16 @@ def test_a_record_is_dated_in_its_stores_zone_whatever_offset_it_was_written_wit
     schema = arrow_schema(spec.staging_model, described=False)
     result = fast.parse("lost_sales", "csv", path.read_bytes(), spec.columns, ref, schema)
     assert result is not None
-    assert sorted(result.table.column("sale_id").to_pylist()) == ["Z-0", "Z-2", "Z-4", "Z-6"]
+    assert sorted(result.table.column("sale_id").to_pylist()) == [
+        "Z-0", "Z-2", "Z-4", "Z-6", "Z-8"
+    ]  # fmt: skip
+
+
+def test_a_store_given_two_zones_has_none_and_the_first_row_of_a_file_decides() -> None:
+    from pipelines.ingest.transforms import store_zones
+
+    assert store_zones(["S001=Europe/Paris", "S002=Europe/Rome", "S001=America/New_York",
+                        "S002=Europe/Rome"]) == {"S002": "Europe/Rome"}  # fmt: skip
 
 
 def test_repeated_note_texts_are_extracted_once_with_the_same_fields(tmp_path, monkeypatch):

@@ -77,14 +77,14 @@ joined as (
 
 final as (
     -- rounded once, to the two decimals every page shows (0.595 would otherwise show as 0.59);
-    -- the median and the rank are of the exact rates
+    -- the median is of the exact rates, the rank of the rates as shown
     select
         * replace (round(capture_rate, 2) as capture_rate),
         round(median(capture_rate) over (partition by iso_week), 2) as chain_median_capture_rate,
         row_number() over (partition by iso_week order by lost_revenue_eur desc, store_id)
             as rank_by_lost_revenue,
-        rank() over (partition by iso_week order by capture_rate desc)
-            as rank_by_capture_rate  -- stores with the same rate share a rank
+        rank() over (partition by iso_week order by round(capture_rate, 2) desc)
+            as rank_by_capture_rate  -- stores with the same rate as shown share a rank
     from joined
 )
 

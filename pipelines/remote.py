@@ -27,6 +27,7 @@ bucket that is a request each).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -84,6 +85,8 @@ def run_job(
                                              progress, redelivered)  # fmt: skip
         plan = incremental.plan_on(_base_copy(store, local_root), files, inputs_root, prints,
                                    window_minutes, as_of, full_refresh)  # fmt: skip
+        if not plan.incremental and not full_refresh and (why := no_copy(store, local_root)):
+            plan = dataclasses.replace(plan, reason=why)
         progress(f"{'incremental' if plan.incremental else 'full refresh'}: {plan.reason}")
         base = plan.base if plan.incremental else None  # DIR's copy of the run CURRENT names
         base_url = store.url(objectstore.RUNS, base.name) if base else None
@@ -176,6 +179,17 @@ def _base_copy(store: objectstore.Store, local_root: Path) -> Path | None:
         return None
     copy = local_root / "runs" / run_id
     return copy if publish.complete(copy) else None
+
+
+def no_copy(store: objectstore.Store, local_root: Path) -> str | None:
+    """Why a run on this data root is a full refresh although a run is published: `local_root`
+    holds no complete copy of it (another machine's --local-root, or the folder was removed);
+    None when nothing is published or the copy is there."""
+    run_id = store.published()
+    if run_id is None or _base_copy(store, local_root) is not None:
+        return None
+    return (f"--local-root {local_root} holds no complete copy of the published run {run_id} "
+            "(another machine's, or the folder was removed)")  # fmt: skip
 
 
 def carry(store: objectstore.Store, base_id: str, run_id: str, folders: Sequence[str] = (),

@@ -216,3 +216,17 @@ def test_carry_copies_only_what_the_run_lacks_and_a_failed_copy_raises(endpoint)
     assert SECRET not in str(failed.value)
     assert store.prune(keep=4) == ["R"]
     assert store.published() == "B" and store.files("B") == sorted(base)
+
+
+def test_a_local_root_without_the_published_runs_copy_is_said_so(endpoint, tmp_path):  # noqa: F811
+    """A run from another machine's --local-root (or after DIR was removed) is a full refresh,
+    and says why, rather than 'no run is published yet' while a run is."""
+    flags = s3_flags(endpoint)
+    pipeline_options(flags)
+    store = objectstore.Store.open(f"s3://{BUCKET}/nocopy", flags)
+    assert remote.no_copy(store, tmp_path) is None  # nothing published
+    s3 = client(endpoint)
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", "B", "manifest.json"), Body=b"{}")
+    store.publish("B")
+    why = remote.no_copy(store, tmp_path / "elsewhere")
+    assert why is not None and "holds no complete copy of the published run B" in why

@@ -48,7 +48,7 @@ def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
     """What sits in a source's folder that the run will not read, as relative names: a file of
     another name or extension (`lookups-2026-W47.CSV`, `notes.jsonl.gz`, `notes.txt`) and a
     sub-folder (`sub/`). Said by `unmet run`, so that a week delivered under the wrong name is
-    not dropped without a word. Local inputs only (an object store has no folders to misname);
+    not dropped without a word. Local inputs only (not yet on object storage: docs/formats.md);
     a `README*` is documentation, not an input."""
     if "://" in inputs_root:
         return []

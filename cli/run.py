@@ -186,6 +186,10 @@ def run(
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--week") from None
     progress = Display(sys.stderr, log)  # a bar per step on a terminal, else time-stamped lines
+    if is_remote(inputs):  # Beam's file systems need the S3 flags to list the inputs
+        from pipelines.options import pipeline_options
+
+        pipeline_options(ctx.args)
     _warn_not_read(inputs, log)
 
     started = job.new_run_id(datetime.now(UTC))  # this run's id is this or later

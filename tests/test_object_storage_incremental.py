@@ -230,3 +230,21 @@ def test_a_local_root_without_the_published_runs_copy_is_said_so(endpoint, tmp_p
     store.publish("B")
     why = remote.no_copy(store, tmp_path / "elsewhere")
     assert why is not None and "holds no complete copy of the published run B" in why
+
+
+def test_what_an_s3_inputs_folder_holds_that_is_not_read_is_named(endpoint):  # noqa: F811
+    """As for a local inputs folder (review 8: a misnamed week on S3 vanished without a word)."""
+    from pipelines.ingest import inputs
+
+    flags = s3_flags(endpoint)
+    pipeline_options(flags)
+    s3 = client(endpoint)
+    for key in ("lookups-2026-W47.csv", "lookups-2026-W48.CSV", "sub/lookups-2026-W49.csv",
+                "README.md"):  # fmt: skip
+        s3.put_object(Bucket=BUCKET, Key=f"notread/oos_lookups/{key}", Body=b"lookup_id\n")
+    root = f"s3://{BUCKET}/notread"
+    assert inputs.not_read(root, "oos_lookups", "*.csv") == [
+        "oos_lookups/lookups-2026-W48.CSV",
+        "oos_lookups/sub/",
+    ]
+    assert inputs.not_read(root, "lost_sales", "*.csv") == []  # no such prefix

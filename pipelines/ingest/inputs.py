@@ -48,10 +48,10 @@ def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
     """What sits in a source's folder that the run will not read, as relative names: a file of
     another name or extension (`lookups-2026-W47.CSV`, `notes.jsonl.gz`, `notes.txt`) and a
     sub-folder (`sub/`). Said by `unmet run`, so that a week delivered under the wrong name is
-    not dropped without a word. Local inputs only (not yet on object storage: docs/formats.md);
-    a `README*` is documentation, not an input."""
+    not dropped without a word. On object storage, the keys under the folder's prefix (Beam's
+    file systems must have the run's S3 flags). A `README*` is documentation, not an input."""
     if "://" in inputs_root:
-        return []
+        return _not_read_remote(inputs_root, folder, pattern)
     base = os.path.join(inputs_root, folder)
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
@@ -66,6 +66,24 @@ def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
         elif not fnmatch.fnmatchcase(entry.name, pattern):
             out.append(relative_name(entry.path, inputs_root))
     return out
+
+
+def _not_read_remote(inputs_root: str, folder: str, pattern: str) -> list[str]:
+    base = io.join(inputs_root, folder).rstrip("/") + "/"
+    try:
+        paths = io.list_files(base, "**")
+    except Exception:  # noqa: BLE001 -- an unreachable bucket: the run says so when it lists
+        return []
+    out: set[str] = set()
+    for path in paths:
+        top, slash, _ = path.removeprefix(base).partition("/")
+        if top.startswith(("README", ".")):
+            continue
+        if slash:
+            out.add(relative_name(base + top, inputs_root) + "/")
+        elif not fnmatch.fnmatchcase(top, pattern):
+            out.add(relative_name(path, inputs_root))
+    return sorted(out)
 
 
 def modified(path: str) -> float:

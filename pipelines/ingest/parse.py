@@ -6,6 +6,7 @@ what each batch gives; tests/ingest/test_fast.py calls `parse_file` with and wit
 
 from __future__ import annotations
 
+import hashlib
 import io as stdio
 import json
 import logging
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.ingest import batches, fast, file, readers, tables
-from pipelines.ingest.redact import EMAIL, EMAIL_TOKEN, redact, scrub, scrub_message
+from pipelines.ingest.redact import EMAIL, redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused
 
@@ -79,14 +80,26 @@ def displayable(path: str) -> str:
 
 def shown_path(path: str) -> str:
     """A file's path as written into outputs (source_file, the manifest, messages): readable
-    text (`displayable`) with any e-mail address in it replaced (`notes-jane@example.com.jsonl`
-    -> `notes-[email].jsonl`)."""
+    text (`displayable`) with any e-mail address in it replaced by a token that keeps names
+    apart (`notes-jane@example.com.jsonl` -> `notes-[email-3c1f0a9e].jsonl`: the first 8 hex of
+    the sha256 of the name it was in). Two files named after two addresses stay two files: the
+    run keys its inputs' hashes and its incremental state by these names, and one `[email]` for
+    both made a changed file look unchanged and never read."""
     path = displayable(path)
     if "@" not in path:
         return path
-    folder, slash, name = path.rpartition("/")
-    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
-    return EMAIL.sub(EMAIL_TOKEN, folder) + slash + EMAIL.sub(EMAIL_TOKEN, stem) + dot + suffix
+    *folders, name = path.split("/")
+    return "/".join([*(_without_email(f, False) for f in folders), _without_email(name, True)])
+
+
+def _without_email(part: str, is_file: bool) -> str:
+    """One part of a path with its e-mail addresses replaced; a file name keeps its extension
+    (the address pattern would take `.jsonl` for the end of a domain)."""
+    if "@" not in part:
+        return part
+    token = "[email-" + hashlib.sha256(part.encode()).hexdigest()[:8] + "]"
+    stem, dot, suffix = part.rpartition(".") if is_file and "." in part else (part, "", "")
+    return EMAIL.sub(token, stem) + dot + suffix
 
 
 class FileParse:

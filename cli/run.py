@@ -29,6 +29,14 @@ def _warn_not_read(inputs_root: str, log: logging.Logger) -> None:
     from pipelines.ingest import inputs
     from pipelines.ingest.sources import ALL
 
+    top = inputs.not_read_at_top(inputs_root, frozenset(spec.folder for spec in ALL))
+    if top:
+        folders = ", ".join(f"{spec.folder}/" for spec in ALL)
+        message = (
+            f"warning: not read: {', '.join(top[:10])} (the inputs are {folders}: docs/formats.md)"
+        )
+        click.echo(message, err=True)
+        log.warning(message)
     for spec in ALL:
         names = inputs.not_read(inputs_root, spec.folder, spec.glob)
         if names:

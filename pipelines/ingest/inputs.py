@@ -68,6 +68,29 @@ def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
     return out
 
 
+#: What may sit at the top of an inputs folder besides the sources' folders: the generator's
+#: planted truth (docs/formats.md, "Truth files").
+OTHER_TOP = frozenset({"truth"})
+
+
+def not_read_at_top(inputs_root: str, folders: frozenset[str]) -> list[str]:
+    """What sits at the top of a local inputs folder that is neither a source's folder nor
+    documented: a misnamed folder (`oos-lookups/`) or a file left there (`lost_sales-2026-W47.csv`),
+    whose records the run would otherwise drop without a word. A `README*` and dot-files are left
+    alone."""
+    if "://" in inputs_root:
+        return []
+    try:
+        entries = sorted(os.scandir(inputs_root), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [
+        relative_name(entry.path, inputs_root) + ("/" if entry.is_dir() else "")
+        for entry in entries
+        if entry.name not in folders | OTHER_TOP and not entry.name.startswith(("README", "."))
+    ]
+
+
 def _not_read_remote(inputs_root: str, folder: str, pattern: str) -> list[str]:
     base = io.join(inputs_root, folder).rstrip("/") + "/"
     try:

@@ -141,3 +141,17 @@ def test_what_a_source_folder_holds_that_is_not_read_is_named(tmp_path):
         "oos_lookups/sub/",
     ]
     assert inputs.not_read(str(tmp_path), "lost_sales", "*.csv") == []  # no such folder
+
+
+def test_what_the_top_of_an_inputs_folder_holds_that_is_not_read_is_named(tmp_path):
+    """A misnamed source folder or a week's file left at the top is named by `unmet run`; the
+    sources' folders, the generator's truth/, a README and dot-files are not."""
+    for folder in ("frontline_notes", "oos-lookups", "truth"):
+        (tmp_path / folder).mkdir()
+    _write(tmp_path / "lost_sales-2026-W47.csv", "x\n", T0)
+    _write(tmp_path / "README.md", "about\n", T0)
+    _write(tmp_path / ".DS_Store", "x", T0)
+    assert inputs.not_read_at_top(str(tmp_path), frozenset({"frontline_notes", "lost_sales"})) == [
+        "lost_sales-2026-W47.csv",
+        "oos-lookups/",
+    ]

@@ -29,24 +29,23 @@ def _warn_not_read(inputs_root: str, log: logging.Logger) -> None:
     from pipelines.ingest import inputs
     from pipelines.ingest.sources import ALL
 
+    messages = []
     top = inputs.not_read_at_top(inputs_root, frozenset(spec.folder for spec in ALL))
     if top:
         folders = ", ".join(f"{spec.folder}/" for spec in ALL)
-        message = (
-            f"warning: not read: {', '.join(top[:10])} (the inputs are {folders}: docs/formats.md)"
-        )
-        click.echo(message, err=True)
-        log.warning(message)
+        messages.append(f"{_listed(top)} (the inputs are {folders}: docs/formats.md)")
     for spec in ALL:
         names = inputs.not_read(inputs_root, spec.folder, spec.glob)
         if names:
-            shown = ", ".join(names[:10]) + (
-                f" and {len(names) - 10} more" if len(names) > 10 else ""
-            )
-            message = (f"warning: not read: {shown} (only {spec.folder}/{spec.glob} files are "
-                       "inputs: docs/formats.md)")  # fmt: skip
-            click.echo(message, err=True)
-            log.warning(message)
+            messages.append(f"{_listed(names)} (only {spec.folder}/{spec.glob} files are inputs: "
+                            "docs/formats.md)")  # fmt: skip
+    for message in messages:
+        click.echo(f"warning: not read: {message}", err=True)
+        log.warning("not read: %s", message)
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
 
 def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> str:

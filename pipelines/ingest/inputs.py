@@ -18,6 +18,7 @@ import glob
 import hashlib
 import math
 import os
+from collections.abc import Callable
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -51,21 +52,12 @@ def not_read(inputs_root: str, folder: str, pattern: str) -> list[str]:
     not dropped without a word. On object storage, the keys under the folder's prefix (Beam's
     file systems must have the run's S3 flags). A `README*` is documentation, not an input."""
     if "://" in inputs_root:
-        return _not_read_remote(inputs_root, folder, pattern)
-    base = os.path.join(inputs_root, folder)
-    try:
-        entries = sorted(os.scandir(base), key=lambda e: e.name)
-    except OSError:  # no such folder: find_inputs says what is missing
-        return []
-    out = []
-    for entry in entries:
-        if entry.name.startswith("README") or entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            out.append(relative_name(entry.path, inputs_root) + "/")
-        elif not fnmatch.fnmatchcase(entry.name, pattern):
-            out.append(relative_name(entry.path, inputs_root))
-    return out
+        entries = _remote_entries(io.join(inputs_root, folder).rstrip("/") + "/")
+    else:
+        entries = _local_entries(os.path.join(inputs_root, folder))
+    return _named(
+        entries, inputs_root, lambda name, is_dir: is_dir or not fnmatch.fnmatchcase(name, pattern)
+    )
 
 
 #: What may sit at the top of an inputs folder besides the sources' folders: the generator's
@@ -80,33 +72,43 @@ def not_read_at_top(inputs_root: str, folders: frozenset[str]) -> list[str]:
     alone."""
     if "://" in inputs_root:
         return []
+    known = folders | OTHER_TOP
+    return _named(_local_entries(inputs_root), inputs_root, lambda name, _: name not in known)
+
+
+#: (name, path, is_dir) of an entry of a folder.
+_Entry = tuple[str, str, bool]
+
+
+def _local_entries(folder: str) -> list[_Entry]:
     try:
-        entries = sorted(os.scandir(inputs_root), key=lambda e: e.name)
-    except OSError:
+        return [(e.name, e.path, e.is_dir(follow_symlinks=False)) for e in os.scandir(folder)]
+    except OSError:  # no such folder: find_inputs says what is missing
         return []
-    return [
-        relative_name(entry.path, inputs_root) + ("/" if entry.is_dir() else "")
-        for entry in entries
-        if entry.name not in folders | OTHER_TOP and not entry.name.startswith(("README", "."))
-    ]
 
 
-def _not_read_remote(inputs_root: str, folder: str, pattern: str) -> list[str]:
-    base = io.join(inputs_root, folder).rstrip("/") + "/"
+def _remote_entries(prefix: str) -> list[_Entry]:
+    """The keys right under `prefix`, and each deeper prefix once, as a folder."""
     try:
-        paths = io.list_files(base, "**")
+        paths = io.list_files(prefix, "**")
     except Exception:  # noqa: BLE001 -- an unreachable bucket: the run says so when it lists
         return []
-    out: set[str] = set()
+    entries: set[_Entry] = set()
     for path in paths:
-        top, slash, _ = path.removeprefix(base).partition("/")
-        if top.startswith(("README", ".")):
-            continue
-        if slash:
-            out.add(relative_name(base + top, inputs_root) + "/")
-        elif not fnmatch.fnmatchcase(top, pattern):
-            out.add(relative_name(path, inputs_root))
-    return sorted(out)
+        top, slash, _ = path.removeprefix(prefix).partition("/")
+        entries.add((top, prefix + top, True) if slash else (top, path, False))
+    return list(entries)
+
+
+def _named(entries: list[_Entry], inputs_root: str,
+           unread: Callable[[str, bool], bool]) -> list[str]:  # fmt: skip
+    """The relative names (a folder with a trailing /) of the entries `unread` picks, sorted;
+    README* and dot-files are never named."""
+    return sorted(
+        relative_name(path, inputs_root) + ("/" if is_dir else "")
+        for name, path, is_dir in entries
+        if not name.startswith(("README", ".")) and unread(name, is_dir)
+    )
 
 
 def modified(path: str) -> float:

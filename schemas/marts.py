@@ -58,6 +58,10 @@ class DemandSignal(_Mart):
         ge=0, le=MAX_PRICE_EUR, description="price paid or asked, from the lost sale"
     )
     customer_ref: str | None = Field(description="only where the customer consented")
+    customer_named: bool = Field(
+        description="a note that named a customer, consenting or not: never linked with a note "
+        "of another customer"
+    )
     substitute_sku: str | None
     hint: str | None = Field(
         description="what the source said: note, lookup:<result>, sale:<reason>"

@@ -53,6 +53,9 @@ class StgFrontlineNote(_Stg):
     sku: str | None
     customer_ref: str | None = Field(description="customer reference, only where consent is true")
     customer_consent: bool
+    customer_named: bool = Field(
+        description="the note named a customer (their reference is kept only with consent)"
+    )
     demand_expressed: bool = Field(
         description="the note says a customer asked for or could not get something (extracted)"
     )

@@ -4,8 +4,9 @@ Rules (docs/metrics.md has the full definitions):
 - Two signals of the same store are linked when they are within `window` of the event's latest
   signal, and compatible: the same sku when both have one; otherwise the same category and no
   conflicting color, pattern or size (a missing attribute conflicts with nothing); and not two
-  different known customers. A signal with neither sku nor category never links (it is its own
-  `unknown` event).
+  different known customers (a note that named a customer without consent counts as a customer
+  of its own: its ref is not kept, so it cannot be shown to be the same). A signal with neither
+  sku nor category never links (it is its own `unknown` event).
 - Classification: `substituted` if a lost sale names a substitute; else `not_carried` if a source
   says so (a lookup or lost sale, or a note: "we don't carry that"); else `unknown` if neither sku
   nor category is known; else `not_carried` if no catalog sku of the category has the demanded
@@ -41,7 +42,10 @@ from schemas.marts import DemandEvent, DemandSignal
 ATTRIBUTES = ("color", "pattern", "size")
 #: Attributes an event takes from its signals (the first signal that has one).
 MERGED = ("sku", "category", "customer_ref", "shade", *ATTRIBUTES)
+_CUSTOMER = MERGED.index("customer_ref")
 DEFAULT_WINDOW = timedelta(minutes=30)
+#: The linking identity of a customer named without consent (never a ref: refs are identifiers).
+WITHHELD = "\x00withheld "
 EVENT_SCHEMA = arrow_schema(DemandEvent, described=False)
 SIGNAL_SCHEMA = arrow_schema(DemandSignal, described=False)
 #: Signal hints that say the store does not carry the item.
@@ -188,6 +192,13 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
     days = pc.cast(signals.column("event_date"), pa.int32()).to_pylist()
     times = pc.cast(signals.column("occurred_at"), pa.int64()).to_pylist()  # microseconds
     window_us = window // timedelta(microseconds=1)
+    # A note that named a customer who did not consent has no ref: it stands for a customer of its
+    # own (WITHHELD + its id), so that it never links with another customer's note.
+    named = signals.column("customer_named").to_pylist()
+    refs = columns[_CUSTOMER]
+    columns[_CUSTOMER] = [
+        r or (WITHHELD + i if n else None) for r, i, n in zip(refs, ids, named, strict=True)
+    ]
     skus, categories, customers, _, colors, patterns, sizes = columns
     # An event is known by the row of its first signal, and starts with that signal's attributes:
     # these copies hold each event's merged attributes and latest signal at that row.
@@ -244,6 +255,7 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
     number = np.zeros(n, np.int64)
     number[starts] = np.arange(len(starts))
     first = pa.array(starts)
+    merged[_CUSTOMER] = [None if r and r.startswith(WITHHELD) else r for r in merged[_CUSTOMER]]
     return Links(
         first=first,
         last=pa.array(last, pa.int64()).take(first),

@@ -56,13 +56,17 @@ def _suffix(ids: pa.ChunkedArray | pa.Array, suffix: str) -> pa.Array:
     return pc.binary_join_element_wise(ids, suffix, "")
 
 
+#: What a signal's absent column holds: one unit; no customer named (lookups and sales).
+_DEFAULTS = {"quantity": 1, "customer_named": False}
+
+
 def _assemble(n: int, columns: dict[str, object]) -> pa.Table:
-    """A SIGNAL_IN_SCHEMA table from the given columns; absent columns are null, quantity 1."""
+    """A SIGNAL_IN_SCHEMA table from the given columns; absent columns are null or _DEFAULTS."""
     arrays = []
     for field in SIGNAL_IN_SCHEMA:
         column = columns.get(field.name)
         if column is None:
-            column = _const(1 if field.name == "quantity" else None, n, field.type)
+            column = _const(_DEFAULTS.get(field.name), n, field.type)
         elif not isinstance(column, pa.Array | pa.ChunkedArray):
             column = _const(column, n, field.type)
         arrays.append(pc.cast(column, field.type))
@@ -108,6 +112,7 @@ def note_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
         iso_week=base.column("iso_week"),
         sku=base.column("sku"),
         customer_ref=base.column("customer_ref"),
+        customer_named=base.column("customer_named"),
         hint=note_hints(base.column("text")),
         extractor_version=base.column("extractor_version"),
     )

@@ -276,6 +276,7 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     consent = rows.col("customer_consent")
     text = rows.text("text")
     rows.require(pc.is_valid(text))  # a blank note is refused by the exact path
+    customer = rows.optional_id("customer_ref")
     return {
         "note_id": rows.id("note_id"),
         "store_id": rows.id("store_id", ref.stores),
@@ -286,10 +287,9 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
         "iso_week": when["iso_week"],
         "text": text,
         "sku": rows.optional_id("sku", ref.skus),
-        "customer_ref": pc.if_else(
-            pc.fill_null(consent, False), rows.optional_id("customer_ref"), None
-        ),
+        "customer_ref": pc.if_else(pc.fill_null(consent, False), customer, None),
         "customer_consent": consent,
+        "customer_named": pc.is_valid(customer),
     }
 
 

@@ -260,6 +260,7 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "sku": rec.sku,
         "customer_ref": rec.customer_ref if rec.customer_consent else None,
         "customer_consent": rec.customer_consent,
+        "customer_named": bool(rec.customer_ref),
         **note_text_fields(rec.text),
         "extractor_version": EXTRACTOR_VERSION,
     }

@@ -34,7 +34,7 @@ def sig(signal_id, minutes=0, source="frontline_notes", **attrs):
         "occurred_at": T0 + timedelta(minutes=minutes),
         "event_date": date(2026, 11, 17), "iso_week": "2026-W47", "category": None, "color": None,
         "shade": None, "pattern": None, "size": None, "sku": None, "quantity": 1, "unit_price_eur": None,
-        "customer_ref": None, "substitute_sku": None, "hint": "note",
+        "customer_ref": None, "customer_named": False, "substitute_sku": None, "hint": "note",
         "record_id": signal_id.split("#")[0], "item_no": 1, "channel": None,
         "extractor_version": None,
     }  # fmt: skip
@@ -96,6 +96,27 @@ def test_traces_of_one_moment_become_one_event_and_a_later_one_does_not():
         (3, 1, 1, 1),
         (1, 0, 1, 0),
     ]
+
+
+def test_a_customer_named_without_consent_is_never_linked_with_another_customers_note():
+    # review 9: her ref was dropped (no consent), his kept: linked as one event, his follow-up
+    # offered her navy L coat. Withheld, she is a customer of her own; a lookup still links.
+    signals = [
+        sig("N-1#1", 0, category="coat", color="blue", size="L", customer_named=True),
+        sig("L-1#1", 3, "oos_lookups", sku="SKU-1", category="coat", color="blue", size="L"),
+        sig("N-2#1", 12, category="coat", customer_ref="C-2", customer_named=True),
+        sig("N-3#1", 14, category="coat", customer_named=True),
+        sig("N-4#1", 15, category="coat"),
+    ]
+    events, linked = build_events(signals, CATALOG, timedelta(minutes=30))
+    assert [(s["signal_id"], s["event_id"]) for s in linked] == [
+        ("N-1#1", "E-N-1#1"),
+        ("L-1#1", "E-N-1#1"),
+        ("N-2#1", "E-N-2#1"),
+        ("N-3#1", "E-N-3#1"),
+        ("N-4#1", "E-N-3#1"),
+    ]
+    assert [e["customer_ref"] for e in events] == [None, "C-2", None]
 
 
 def test_a_signal_with_nothing_known_is_its_own_unknown_event():

@@ -3,8 +3,10 @@
 `unmet followups` leaves out the asks this ledger already holds (unless --include-sent) and records
 the asks it lists (unless --no-record), so a customer is not called twice about the same ask when
 the next catalog serves it too. An ask is a follow-up row's customer, category and the day they
-last asked (`last_asked_on`): a row whose customer and category the ledger holds with the same or
-a later day is left out; asking again on a later day is a new ask. Not the event id nor the colour,
+last asked (`last_asked_on`): a row whose customer, category and day the ledger holds is left out;
+asking again on a later day is a new ask, and so is another item of the category last asked for on
+another day (a ledger line of a later day does not cover it: that item was never listed). Not the
+event id nor the colour,
 pattern and size: a rebuild (another linking window, a newer extractor reading more from the same
 notes) renumbers events and may read more attributes, and must not make the same ask new again.
 Colour, pattern, size and event id are kept on the line for the reader.
@@ -96,14 +98,9 @@ class Split:
 
 def split_sent(table: Table, ledger: dict[Key, dict[str, str]]) -> Split:
     """The follow-up rows whose ask is not in the ledger, and those whose ask is."""
-    latest: dict[tuple[str, str], str] = {}  # (customer, category) -> the last day followed up
-    for customer, category, day in ledger:
-        latest[customer, category] = max(day, latest.get((customer, category), day))
     new, sent = [], []
     for row, values in zip(table.rows, table.dicts(), strict=True):
-        customer, category, day = _key(values)
-        prior = latest.get((customer, category))
-        (sent if prior is not None and prior >= day else new).append(row)
+        (sent if _key(values) in ledger else new).append(row)
     return Split(Table(table.columns, new), Table(table.columns, sent))
 
 

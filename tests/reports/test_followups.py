@@ -285,10 +285,13 @@ def test_a_preview_records_nothing_and_a_new_ask_is_listed_again(root: Path, cat
     asked_again = Table(columns, [("C-1", "coat", "blue", None, "L", "2026-11-25", "E11"),
                                   ("C-1", "coat", "blue", "plaid", "L", "2026-11-18", "E-L-9#1"),
                                   ("C-1", "dress", None, None, None, "2026-11-18", "E12"),
-                                  ("C-2", "coat", "blue", None, "L", "2026-11-18", "E3")])  # fmt: skip
+                                  ("C-2", "coat", "blue", None, "L", "2026-11-18", "E3"),
+                                  # review 9: another coat, last asked for before the listed one:
+                                  # never listed, so not "listed before"
+                                  ("C-1", "coat", "red", None, "M", "2026-11-12", "E1")])  # fmt: skip
     split = split_sent(asked_again, read_ledger(ledger_file))
     rows = asked_again.rows
-    assert (split.new.rows, split.sent.rows) == ([rows[0], rows[2], rows[3]], [rows[1]])
+    assert (split.new.rows, split.sent.rows) == ([rows[0], rows[2], rows[3], rows[4]], [rows[1]])
     assert read_ledger_lines(root)[0]["produced_at"] == "2026-12-07T00:00:00+00:00"
 
 

@@ -58,25 +58,34 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
     from pipelines.reports import render, store
     from pipelines.reports.weekly_data import NoDataForWeek, check_week
 
+    # The published run, resolved once: the report is read from its DuckDB file and written into
+    # its reports folder, even if `unmet run` publishes another run meanwhile.
+    run_db = warehouse.pinned(db_path)
     if week is None:
         from pipelines import job
 
-        week = job.default_week(db_path, datetime.now(UTC))
+        week = job.default_week(run_db, datetime.now(UTC))
         if week is None:
             raise ExitError(f"{db_path} holds no demand events yet: nothing to report")
-    reports_root = data_root / "reports"
+    reports_root = run_db.parent / "reports"
     try:
-        con = warehouse.connect_read_only(db_path)
+        con = warehouse.connect_read_only(run_db)
         try:
             check_week(con, week)
         finally:
             con.close()
         if store_id is not None:
-            path = store.write_store(db_path, reports_root, week, store_id)
+            path = store.write_store(run_db, reports_root, week, store_id)
         else:
-            path = render.write_weekly(db_path, reports_root, week) / "report.html"
+            path = render.write_weekly(run_db, reports_root, week) / "report.html"
     except (store.UnknownStore, NoDataForWeek) as err:
         raise ExitError(str(err)) from None
     except duckdb.Error as err:
         raise ExitError(f"cannot read {db_path}: {err}") from None
-    click.echo(f"report: {path} (week {week})")
+    shown = data_root / "reports" / path.relative_to(reports_root)
+    if warehouse.pinned(db_path) != run_db:
+        raise ExitError(
+            f"a newer run was published while the report was written (into the run before it, "
+            f"{run_db.parent.name}): run the command again for the published run"
+        )
+    click.echo(f"report: {shown} (week {week})")

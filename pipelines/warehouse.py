@@ -148,6 +148,16 @@ def build(run_dir: Path, db_path: Path) -> Path:
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(db_path), read_only=True)
-    set_search_path(con, db_path)
+    """`db_path` (through the `published` link) opened read-only, searching its run's folder. The
+    link is resolved once, so the file and the folder belong to one run even if another publishes
+    between the two."""
+    real = pinned(db_path)
+    con = duckdb.connect(str(real), read_only=True)
+    set_search_path(con, real)
     return con
+
+
+def pinned(db_path: Path) -> Path:
+    """The DuckDB file the `published` link names now: readers that open the file and also use
+    its run's folder (its reports) resolve it once, then use only this path."""
+    return Path(os.path.realpath(db_path))

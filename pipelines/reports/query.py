@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.reports.tables import Table, csv_cell
-from pipelines.warehouse import set_search_path
+from pipelines.warehouse import pinned, set_search_path
 
 FORMATS = ("table", "csv", "json", "parquet")
 READ_ONLY_TYPES = frozenset({"SELECT", "EXPLAIN"})
@@ -61,11 +61,12 @@ def check_read_only(sql: str) -> None:
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     if not db_path.is_file():
         raise QueryError(f"no DuckDB file at {db_path}: run `unmet run` first")
+    real = pinned(db_path)  # the file and its folder of one run, if another publishes meanwhile
     try:
-        con = duckdb.connect(str(db_path), read_only=True, config=dict(OFFLINE))
+        con = duckdb.connect(str(real), read_only=True, config=dict(OFFLINE))
     except duckdb.Error as err:
         raise QueryError(f"cannot open {db_path} read-only: {err}") from None
-    set_search_path(con, db_path)
+    set_search_path(con, real)
     return con
 
 

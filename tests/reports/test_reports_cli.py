@@ -327,3 +327,33 @@ def test_query_while_run_rebuilds(root: Path, tmp_path: Path):
         [*unmet, "query", "--data-root", str(data), sql], capture_output=True, text=True, timeout=60
     )
     assert after.returncode == 0, after.stderr
+
+
+def test_a_report_written_while_another_run_publishes_stays_in_its_own_run(
+    synthetic_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # review 9: the page was read from one run and written through the `reports` link into the
+    # run published meanwhile, replacing that run's page with the older figures
+    from pipelines.reports import store
+
+    root = tmp_path / "data"
+    for run in ("A", "B"):
+        (root / "runs" / run / "reports").mkdir(parents=True)
+        shutil.copy(synthetic_root / "unmet.duckdb", root / "runs" / run / "unmet.duckdb")
+    (root / "published").symlink_to("runs/A")
+    (root / "unmet.duckdb").symlink_to("published/unmet.duckdb")
+    (root / "reports").symlink_to("published/reports")
+    write_store = store.write_store
+
+    def publish_b_then_write(*args: object) -> Path:
+        (root / "published").unlink()
+        (root / "published").symlink_to("runs/B")
+        return write_store(*args)
+
+    monkeypatch.setattr(store, "write_store", publish_b_then_write)
+    result = CliRunner().invoke(
+        cli, ["report", "--data-root", str(root), "--week", "2026-W47", "--store", "S001"]
+    )
+    assert result.exit_code == 1 and "a newer run was published" in result.output
+    assert (root / "runs" / "A" / "reports" / "2026-W47" / "stores" / "S001.html").is_file()
+    assert not list((root / "runs" / "B" / "reports").rglob("*"))

@@ -40,6 +40,7 @@ def parse_line(line: str, number: int) -> tuple[object, str]:
 def extract_lines(source: IO[bytes], sink: IO[str]) -> int:
     """Extract every line of `source` into `sink`; returns the number of lines written."""
     from pipelines.extract import extract  # imported here: keeps `unmet --help` fast
+    from pipelines.ingest.redact import redact
 
     written = 0
     for number, raw in enumerate(source, start=1):
@@ -50,7 +51,12 @@ def extract_lines(source: IO[bytes], sink: IO[str]) -> int:
         if not line.strip():
             continue
         id_, text = parse_line(line, number)
-        sink.write(json.dumps(extract(text).to_dict(id_), ensure_ascii=False) + "\n")
+        # redacted first, as `unmet run` reads a note: a phone number's digits are no sizes
+        redacted, redactions = redact(text)
+        found = extract(redacted).to_dict(id_)
+        if redactions:
+            found["redacted_text"] = redacted  # the text the mentions' offsets point into
+        sink.write(json.dumps(found, ensure_ascii=False) + "\n")
         written += 1
     return written
 
@@ -65,7 +71,10 @@ def extract(file: str) -> None:
     Reads FILE (default: standard input; `-` too), one note per line: a JSON object with
     "id" and "text", or plain text (its id is the line number). Writes one JSON object per
     note: id, category, wanted and rejected colour/pattern/size, and every mention with its
-    polarity (wanted, rejected, offered, mentioned) and character offsets.
+    polarity (wanted, rejected, offered, mentioned) and character offsets. The text is read
+    as `unmet run` reads a note: phone numbers, e-mail addresses, card numbers and IBANs are
+    redacted first; when one was, the redacted text the offsets point into is written as
+    "redacted_text".
 
     Example:
 

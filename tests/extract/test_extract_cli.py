@@ -38,6 +38,16 @@ def test_json_lines_keep_their_id():
                                          "start", "end"}  # fmt: skip
 
 
+def test_a_note_is_redacted_before_it_is_read_as_the_run_reads_it():
+    # review 9: the phone number's digits came out as sizes 34 (wanted) and 06, 12, 56 (rejected)
+    result = run(b"coat size M, none left, call back on 06 12 34 56 78\n")
+    row = json.loads(result.output)
+    assert [m["raw"] for m in row["mentions"] if m["attribute"] == "size"] == ["M"]
+    assert "06 12" not in result.output and "[phone]" in row["redacted_text"]
+    assert all(row["redacted_text"][m["start"] : m["end"]] == m["raw"] for m in row["mentions"])
+    assert "redacted_text" not in json.loads(run(b"coat size M\n").output)
+
+
 def test_file_argument(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("blk jacket sz S\n")

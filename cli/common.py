@@ -52,6 +52,18 @@ def _local_data_root(_: click.Context, __: click.Parameter, value: str) -> Path:
     return Path(value)
 
 
+def _output_file(_: click.Context, __: click.Parameter, value: Path | None) -> Path | None:
+    """An output file whose folder exists, checked before any work is done (not a traceback
+    after it)."""
+    if value is not None and not value.parent.is_dir():
+        raise click.BadParameter(f"the folder {value.parent} does not exist (create it first)")
+    return value
+
+
+#: The type and check of an option naming a file a command writes (--out, --rejects).
+OUTPUT_FILE = {"type": click.Path(dir_okay=False, path_type=Path), "callback": _output_file}
+
+
 def data_root_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "--data-root",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import ExitError, data_root_option
+from cli.common import OUTPUT_FILE, ExitError, data_root_option
 
 if TYPE_CHECKING:
     import duckdb
@@ -52,12 +52,12 @@ CATALOG_PATH = click.Path(path_type=Path)
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    **OUTPUT_FILE,
     help="Write the CSV to this file instead of standard output.",
 )
 @click.option(
     "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
+    **OUTPUT_FILE,
     help="Write every quarantined catalog row (file, line, reason) to this CSV file.",
 )
 @click.option(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import ExitError, data_root_option
+from cli.common import OUTPUT_FILE, ExitError, data_root_option
 
 
 @click.command("query")
@@ -23,7 +23,7 @@ from cli.common import ExitError, data_root_option
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    **OUTPUT_FILE,
     help="Write to this file instead of standard output.",
 )
 def query(data_root: Path, sql: str, fmt: str, out: Path | None) -> None:

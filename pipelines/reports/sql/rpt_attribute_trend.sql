@@ -10,7 +10,7 @@ with mart as (
 ),
 
 weekly as (
-    select iso_week, attribute, value, sum(events) as events, round(sum(lost_revenue_eur), 2) as lost_revenue_eur
+    select iso_week, attribute, value, sum(events)::bigint as events, round(sum(lost_revenue_eur), 2) as lost_revenue_eur
     from mart
     group by all
 ),

@@ -10,7 +10,7 @@ weekly as (
         coalesce(category, '(unknown)') as category,
         count(*) as events,
         count(distinct customer_ref) as customers,
-        sum(lost_units) as lost_units,
+        sum(lost_units)::bigint as lost_units,
         round(sum(lost_revenue_eur), 2) as lost_revenue_eur,
         count(*) filter (where classification = 'stockout') as stockout_events,
         count(*) filter (where classification = 'not_carried') as not_carried_events,

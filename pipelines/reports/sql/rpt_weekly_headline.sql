@@ -11,14 +11,14 @@ weekly as (
         count(*) as events,
         count(distinct customer_ref) as customers,
         count(distinct store_id) as stores,
-        sum(lost_units) as lost_units,
+        sum(lost_units)::bigint as lost_units,
         round(sum(lost_revenue_eur), 2) as lost_revenue_eur,
         round(sum(estimated_revenue_eur), 2) as estimated_revenue_eur,
         count(*) filter (where classification = 'stockout') as stockout_events,
         count(*) filter (where classification = 'not_carried') as not_carried_events,
         count(*) filter (where classification = 'substituted') as substituted_events,
         count(*) filter (where classification = 'unknown') as unknown_events,
-        sum(n_signals) as signals
+        sum(n_signals)::bigint as signals
     from events
     group by iso_week
 ),

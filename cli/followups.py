@@ -89,7 +89,7 @@ def followups(
     published run's) count, so feeding the same catalog twice lists nobody. A new sku matches when
     it is the sku asked for, or has the category and every color family / pattern / size named.
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
-    rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/formats.md.
+    rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/followups.md.
 
     Asks already listed by an earlier `unmet followups` (the same customer and category, asked on
     the same or an earlier day; recorded in DATA_ROOT/state/followups_sent.csv) are left out unless
@@ -171,15 +171,13 @@ def followups(
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:
-    """The store id as the stores file writes it (matched case-insensitively)."""
-    from pipelines.reports.store import known_stores
+    """The store id as the stores file writes it (pipelines.reports.store.resolve_store)."""
+    from pipelines.reports.store import UnknownStore, known_stores, resolve_store
 
-    known = known_stores(con)
-    for candidate in known:
-        if candidate.casefold() == store_id.strip().casefold():
-            return candidate
-    shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-    raise ExitError(f"unknown store {store_id!r}; known stores: {shown or 'none'}")
+    try:
+        return resolve_store(known_stores(con), store_id)
+    except UnknownStore as err:
+        raise ExitError(str(err)) from None
 
 
 def _write_rejects(path: Path, quarantined: list[Quarantined]) -> None:

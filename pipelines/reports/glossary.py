@@ -118,8 +118,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "capture_rate": (
         "Capture rate",
-        "Share of the store's unmet events that an associate wrote down (events with a note / "
-        "events), from 0 to 1.",
+        "Share of the store's unmet events that an associate wrote down (events with a note "
+        "by an associate / events; notes customers wrote themselves in the app, on the web or "
+        "in a chat do not count), from 0 to 1.",
     ),
     "chain_median_capture_rate": (
         "Chain median",

@@ -120,19 +120,34 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def resolve_store(known: list[str], given: str) -> str:
+    """The store id as the stores file writes it: `given` (spaces around it ignored) exactly, else
+    the one id equal to it in another letter case. Two ids that differ only in case (S001 and
+    s001) are two stores: then only the exact id names one."""
+    wanted = given.strip()
+    if wanted in known:
+        return wanted
+    matches = [k for k in known if k.casefold() == wanted.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownStore(
+            f"store {given!r} matches {len(matches)} stores that differ only in letter case "
+            f"({', '.join(matches)}): give the id exactly"
+        )
+    shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
+    raise UnknownStore(f"unknown store {given!r}; known stores: {shown or 'none'}")
+
+
 def load_store(con: duckdb.DuckDBPyConnection, store_id: str, week: str) -> StoreData:
-    """One store's tables for one week; the store id is matched case-insensitively."""
-    stores = query(con, "select * from stg_stores where lower(store_id) = lower(?)", [store_id])
-    if stores.rows and not SAFE_ID.match(store_id):  # a real store, a name no page can have
+    """One store's tables for one week; the store id is matched as `resolve_store` does."""
+    store_id = resolve_store(known_stores(con), store_id)
+    if not SAFE_ID.match(store_id):  # a real store, a name no page can have
         raise UnknownStore(
             f"store {store_id!r} has no page: its id holds characters a file name cannot "
             "(only letters, digits, '.', '-' and '_'); query its rows with `unmet query` instead"
         )
-    if not stores.rows:
-        known = known_stores(con)
-        shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-        raise UnknownStore(f"unknown store {store_id!r}; known stores: {shown or 'none'}")
-    store = stores.dicts()[0]
+    store = query(con, "select * from stg_stores where store_id = ?", [store_id]).dicts()[0]
     args = [week, store["store_id"]]
     where = "where iso_week = ? and store_id = ?"
     previous_week = trend_weeks(week, 2)[0]

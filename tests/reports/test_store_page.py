@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from reports_golden import event, make_db, signal
 
 from pipelines.reports import store
@@ -59,3 +60,26 @@ def test_the_csv_files_show_the_store_s_local_time_as_the_page_does(tmp_path):
     text = page.read_text()
     assert "times in Europe/Paris (the CSV files too, with their UTC offset)" in text
     assert "UTC." not in text.split("id='glossary'")[1]  # its glossary says local time too
+
+
+@pytest.mark.parametrize(
+    ("given", "found"),
+    [
+        ("S001", "S001"),
+        ("s001", "s001"),  # two stores that differ only in case: the exact id names each
+        (" S002 ", "S002"),
+        ("s002", "S002"),  # one store, written in another case
+        ("s_10", "S_10"),
+        ("S003", "unknown store"),
+        ("S001A", "unknown store"),
+        ("s_1x", "differ only in letter case"),  # neither S_1x nor s_1X is it exactly
+    ],
+)
+def test_a_store_id_is_exact_first_then_in_any_letter_case_if_that_names_one(given, found):
+    # review 9: with S001 and s001 both in stores.csv, `--store s001` wrote S001's page
+    known = ["S001", "S002", "S_10", "S_1x", "s001", "s_1X"]
+    if found.startswith(("S", "s")) and " " not in found:
+        assert store.resolve_store(known, given) == found
+    else:
+        with pytest.raises(store.UnknownStore, match=found):
+            store.resolve_store(known, given)

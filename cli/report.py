@@ -75,6 +75,8 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
         finally:
             con.close()
         if store_id is not None:
+            if not (reports_root / week / "report.html").is_file():  # the page links to it
+                render.write_weekly(run_db, reports_root, week)
             path = store.write_store(run_db, reports_root, week, store_id)
         else:
             path = render.write_weekly(run_db, reports_root, week) / "report.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,7 +179,8 @@ def run(
     if not remote and Path(data_root).is_file():
         raise click.BadParameter(f"{data_root} is a file, not a folder", param_hint="--data-root")
     shown_root = local_root if remote and local_root is not None else Path(data_root)
-    log_path = shown_root / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
+    # one file per run: two runs started in the same second (one refused by the lock) do not share
+    log_path = shown_root / "logs" / f"run-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
     handler = log_to_file(log_path)
     ctx.call_on_close(lambda: detach_log(handler))  # in-process callers run more than one
     log = logging.getLogger("unmet.run")
@@ -221,6 +223,7 @@ def run(
         log.info("stopped by %s", err.name)
         raise ExitError(_stopped(err, data_root, ctx.args, started), err.exit_code) from None
     except Locked as err:
+        log.warning("not run: %s", err)  # the log of a refused run says why it is that short
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:
         raise ExitError(str(err)) from None

@@ -188,6 +188,11 @@ def test_second_concurrent_run_exits_with_the_locked_code(tiny_inputs, data_root
     assert second.returncode == EXIT_LOCKED
     assert "another unmet run is in progress" in err
     assert "Traceback" not in err
+    # its own log (review 9: an empty file, or the first run's if started in the same second)
+    logs = {p.name: p.read_text() for p in (data_root / "logs").glob(f"run-*-{second.pid}.log")}
+    assert len(logs) == 1 and "not run: another unmet run is in progress" in next(
+        iter(logs.values())
+    )
 
 
 def test_a_run_stopped_by_a_signal_releases_the_lock_and_publishes_nothing(tiny_inputs, data_root):

@@ -357,3 +357,19 @@ def test_a_report_written_while_another_run_publishes_stays_in_its_own_run(
     assert result.exit_code == 1 and "a newer run was published" in result.output
     assert (root / "runs" / "A" / "reports" / "2026-W47" / "stores" / "S001.html").is_file()
     assert not list((root / "runs" / "B" / "reports").rglob("*"))
+
+
+def test_a_store_page_of_a_week_without_a_chain_report_gets_one_to_link_to(
+    synthetic_root: Path, tmp_path: Path
+):
+    # review 9: the page's "chain report" link (../report.html) pointed at nothing
+    root = tmp_path / "data"
+    root.mkdir()
+    shutil.copy(synthetic_root / "unmet.duckdb", root / "unmet.duckdb")
+    result = CliRunner().invoke(
+        cli, ["report", "--data-root", str(root), "--week", "2026-W45", "--store", "S001"]
+    )
+    assert result.exit_code == 0, result.output
+    page = root / "reports" / "2026-W45" / "stores" / "S001.html"
+    assert "href='../report.html'" in page.read_text()
+    assert (page.parent.parent / "report.html").is_file()

@@ -131,10 +131,25 @@ class StgStore(_Stg):
     source_line: int
 
 
+class StgConsentWithdrawal(_Stg):
+    withdrawal_id: str
+    customer_ref: str = Field(description="the customer who withdrew their consent")
+    withdrawn_at: datetime = Field(
+        description="when, UTC: the customer_ref of every note captured at or before it is "
+        "withheld from staging on (docs/privacy.md)"
+    )
+    channel: str = Field(description="store, phone, email, web or app")
+    source_file: str
+    source_line: int
+
+
 class Reject(_Stg):
     """A quarantined input record: where it came from, what it was, and why it was refused."""
 
-    source: str = Field(description="frontline_notes, oos_lookups, lost_sales, catalog or stores")
+    source: str = Field(
+        description="frontline_notes, oos_lookups, lost_sales, catalog, stores or "
+        "consent_withdrawals"
+    )
     source_file: str
     source_line: int = Field(description="1-based line where the record starts")
     record_id: str | None = Field(description="the record's id when it could be read")

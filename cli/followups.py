@@ -85,7 +85,8 @@ def followups(
 
     One row per customer and demanded item (category, color, pattern, size), for demand asked in
     the last --weeks ISO weeks, where customer_ref is set and their note says
-    customer_consent = true. Only skus new since the previous catalog (--since, default the
+    customer_consent = true (a consent withdrawn since, in the inputs' consent_withdrawals/ as of
+    the published run, removes the ref). Only skus new since the previous catalog (--since, default the
     published run's) count, so feeding the same catalog twice lists nobody. A new sku matches when
     it is the sku asked for, or has the category and every color family / pattern / size named.
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog

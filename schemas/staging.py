@@ -51,7 +51,10 @@ class StgFrontlineNote(_Stg):
         ge=0, description="how many personal details were redacted from the text"
     )
     sku: str | None
-    customer_ref: str | None = Field(description="customer reference, only where consent is true")
+    customer_ref: str | None = Field(
+        description="customer reference, only where consent is true and no withdrawal of that "
+        "customer (stg_consent_withdrawals) comes at or after captured_at"
+    )
     customer_consent: bool
     demand_expressed: bool = Field(
         description="the note says a customer asked for or could not get something (extracted)"

@@ -58,7 +58,7 @@ def _rules(suite: suites.Suite, expectation: str) -> list[Rule]:
 def test_there_is_a_suite_per_dataset_plus_the_counts(built):
     assert sorted(built) == sorted(
         ["stg_frontline_notes", "stg_oos_lookups", "stg_lost_sales", "stg_catalog", "stg_stores",
-         "demand_signals", "demand_events", "mart_unmet_demand", "ingest_counts"]
+         "stg_consent_withdrawals", "demand_signals", "demand_events", "mart_unmet_demand", "ingest_counts"]
     )  # fmt: skip
 
 

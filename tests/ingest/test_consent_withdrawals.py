@@ -197,3 +197,18 @@ def test_the_sample_stages_no_ref_the_generators_truth_withholds(use_fast):
         truth = {row["note_id"] for row in csv.DictReader(handle)}
     assert withheld == truth and truth
     assert kept_after > 0  # the sample's customers who consented again after withdrawing
+
+
+def test_a_misnamed_withdrawals_folder_or_file_is_named_not_dropped(tmp_path):
+    """An optional source must not vanish silently: `unmet run` names what it will not read."""
+    from pipelines.ingest import inputs
+    from pipelines.ingest.sources import ALL
+
+    (tmp_path / "consent-withdrawals").mkdir()
+    (tmp_path / "consent_withdrawals").mkdir()
+    (tmp_path / "consent_withdrawals" / "withdrawals.CSV").write_text(HEADER)
+    top = inputs.not_read_at_top(str(tmp_path), frozenset(spec.folder for spec in ALL))
+    assert top == ["consent-withdrawals/"]
+    assert inputs.not_read(str(tmp_path), SPEC.folder, SPEC.glob) == [
+        "consent_withdrawals/withdrawals.CSV"
+    ]

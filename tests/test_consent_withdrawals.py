@@ -232,3 +232,34 @@ def test_the_gate_finds_a_staged_ref_that_a_withdrawal_covers(runs, tmp_path):
                       "customer_consent": [True, True]})  # fmt: skip
     derived = frames.derive_chunk("stg_frontline_notes", notes, found)
     assert derived["chk_customer_ref_withdrawn"].to_pylist() == ["C-3", None]
+
+
+def test_followups_list_nobody_while_the_inputs_hold_a_withdrawal_the_run_did_not_read(
+    runs, tmp_path
+):
+    """A withdrawal delivered after the last run applies from the next one: until then,
+    `unmet followups` refuses rather than list from a run that does not know it."""
+    inputs, data = tmp_path / "inputs", tmp_path / "data"
+    shutil.copytree(runs["inputs"], inputs)
+    shutil.copytree(runs["top"] / "data", data, symlinks=True)
+    manifest_path = (data / "published").resolve() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["inputs_root"] = str(inputs)  # the copy's inputs, as they were read
+    manifest_path.write_text(json.dumps(manifest))
+    assert followed_up(data, runs["catalog"]) == ["C-4"]
+    (inputs / "consent_withdrawals" / "later.csv").write_text(
+        HEADER + "CW-9,C-4,2026-11-24T09:00:00+01:00,email\n"
+    )
+    args = ["followups", "--data-root", str(data), "--catalog", str(runs["catalog"])]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert ("consent withdrawals changed since the published run: "
+            "consent_withdrawals/later.csv is new, changed or removed") in result.stderr  # fmt: skip
+    assert not (data / "state" / "followups_sent.csv").exists()  # nothing recorded either
+    shutil.rmtree(inputs)
+    result = CliRunner().invoke(cli, [*args, "--no-record"])
+    assert result.exit_code == 0
+    assert "warning: cannot check that the published run read every consent withdrawal" in (
+        result.stderr
+    )

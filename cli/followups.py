@@ -85,7 +85,9 @@ def followups(
 
     One row per customer and demanded item (category, color, pattern, size), for demand asked in
     the last --weeks ISO weeks, where customer_ref is set and their note says
-    customer_consent = true. Only skus new since the previous catalog (--since, default the
+    customer_consent = true and no consent withdrawal (the inputs' consent_withdrawals/) came at
+    or after it; while the inputs hold withdrawals the published run did not read, nobody is
+    listed (run `unmet run` first). Only skus new since the previous catalog (--since, default the
     published run's) count, so feeding the same catalog twice lists nobody. A new sku matches when
     it is the sku asked for, or has the category and every color family / pattern / size named.
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
@@ -114,6 +116,7 @@ def followups(
         con = q.connect(db_path)  # first: no lock file is made beside a data root that is not one
     except q.QueryError as err:
         raise ExitError(str(err)) from None
+    _check_withdrawals(data_root, con)
     held = (
         contextlib.nullcontext()
         if no_record
@@ -168,6 +171,28 @@ def followups(
             added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
             if added:
                 click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
+
+
+def _check_withdrawals(data_root: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """List nobody while the inputs hold consent withdrawals the published run did not read
+    (they apply from the next `unmet run`); warn when that cannot be checked."""
+    from pipelines import publish
+    from pipelines.reports import consent
+
+    run_dir = publish.published_run(data_root)
+    found = consent.check(run_dir)
+    if found.current is False:
+        con.close()
+        raise ExitError(
+            f"consent withdrawals changed since the published run: {found.why}; run `unmet run` "
+            "first so that they apply (nobody is listed)"
+        )
+    if found.current is None and run_dir is not None:
+        click.echo(
+            f"warning: cannot check that the published run read every consent withdrawal: "
+            f"{found.why}; a withdrawal delivered since applies from the next `unmet run`",
+            err=True,
+        )
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:

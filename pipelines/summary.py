@@ -105,18 +105,18 @@ def render(counts: list[SourceCount]) -> str:
     """One line per source: files, records read, accepted and quarantined, physical lines read, and
     whether records and lines add up."""
     lines = [
-        f"{'source':<16} {'files':>5} {'read':>9} {'accepted':>9} {'quarantined':>11} "
+        f"{'source':<19} {'files':>5} {'read':>9} {'accepted':>9} {'quarantined':>11} "
         f"{'lines':>9}  check"
     ]
     for c in counts:
         mark = "ok" if c.balanced else "MISMATCH"
         lines.append(
-            f"{c.source:<16} {c.files:>5} {c.read:>9} {c.accepted:>9} {c.quarantined:>11} "
+            f"{c.source:<19} {c.files:>5} {c.read:>9} {c.accepted:>9} {c.quarantined:>11} "
             f"{c.lines_read:>9}  {mark}"
         )
     total = [sum(getattr(c, f) for c in counts) for f in _COLUMNS]
     lines.append(
-        f"{'total':<16} {total[0]:>5} {total[1]:>9} {total[2]:>9} {total[3]:>11} {total[4]:>9}"
+        f"{'total':<19} {total[0]:>5} {total[1]:>9} {total[2]:>9} {total[3]:>11} {total[4]:>9}"
     )
     return "\n".join(lines)
 

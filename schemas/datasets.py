@@ -58,6 +58,7 @@ class Input:
     glob: str  # file pattern inside the folder
     format: Literal["csv", "jsonl"]
     optional: tuple[str, ...] = ()  # CSV columns a file may leave out (their values are then null)
+    required: bool = True  # False: a run without any file of it reads it as empty
 
     @property
     def pattern(self) -> str:
@@ -108,6 +109,8 @@ _ALL = (
     # Raw inputs (docs/formats.md); reference data first: the facts are checked against it.
     _raw("catalog", raw.CatalogItem, "sku", Input("catalog", "*.csv", "csv")),
     _raw("stores", raw.Store, "store_id", Input("stores", "*.csv", "csv", ("timezone",))),
+    _raw("consent_withdrawals", raw.ConsentWithdrawal, "withdrawal_id",
+         Input("consent_withdrawals", "*.csv", "csv", required=False)),
     _raw("frontline_notes", raw.FrontlineNote, "note_id",
          Input("frontline_notes", "*.jsonl", "jsonl")),
     _raw("oos_lookups", raw.OosLookup, "lookup_id", Input("oos_lookups", "*.csv", "csv")),
@@ -124,6 +127,9 @@ _ALL = (
          "The product catalog: one row per sku; category, pattern and size read with the notes' "
          "lexicon, color normalised to a family.", None),
     _stg("stores", staging.StgStore, "store_id", "The stores of the chain.", None),
+    _stg("consent_withdrawals", staging.StgConsentWithdrawal, "withdrawal_id",
+         "Customers who withdrew their consent to be contacted, and when: no note captured up "
+         "to then keeps their customer_ref.", None),
     Dataset("rejects", staging.Reject, (), Layer.QUARANTINE, _doc(staging.Reject),
             Partitioning.SOURCE),
     Dataset("ingest_files", staging.FileStat, (), Layer.AUDIT, _doc(staging.FileStat)),

@@ -30,6 +30,16 @@ class Currency(StrEnum):
     EUR = "EUR"
 
 
+class WithdrawalChannel(StrEnum):
+    """How a customer withdrew their consent to be contacted (consent_withdrawals/)."""
+
+    STORE = "store"
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+    APP = "app"
+
+
 class LookupResult(StrEnum):
     IN_STOCK = "in_stock"
     OUT_OF_STOCK = "out_of_stock"

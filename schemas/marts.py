@@ -57,7 +57,9 @@ class DemandSignal(_Mart):
     unit_price_eur: float | None = Field(
         ge=0, le=MAX_PRICE_EUR, description="price paid or asked, from the lost sale"
     )
-    customer_ref: str | None = Field(description="only where the customer consented")
+    customer_ref: str | None = Field(
+        description="only where the customer consented and has not withdrawn it since"
+    )
     customer_named: bool = Field(
         description="a note that named a customer, consenting or not: never linked with a note "
         "of another customer"

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from schemas.enums import Channel, Currency, LookupResult, ReasonCode
+from schemas.enums import Channel, Currency, LookupResult, ReasonCode, WithdrawalChannel
 
 #: Longest free text kept (characters). Longer notes are quarantined, not truncated.
 MAX_TEXT_CHARS = 10_000
@@ -199,6 +199,20 @@ class Store(_Raw):
                 f"unknown time zone {value!r}: give an IANA name such as Europe/Berlin"
             ) from None
         return value
+
+
+class ConsentWithdrawal(_Raw):
+    """A customer's withdrawal of their consent to be contacted (reference data).
+
+    CSV with header (no free text: what the customer said stays with the privacy team):
+    withdrawal_id,customer_ref,withdrawn_at,channel
+    CW-000001,C-000123,2026-11-20T10:15:00+01:00,phone
+    """
+
+    withdrawal_id: Id
+    customer_ref: Id
+    withdrawn_at: Timestamp
+    channel: WithdrawalChannel
 
 
 #: A store's time zone when stores.csv gives none: its country's (docs/formats.md), else UTC.

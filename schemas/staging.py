@@ -51,7 +51,10 @@ class StgFrontlineNote(_Stg):
         ge=0, description="how many personal details were redacted from the text"
     )
     sku: str | None
-    customer_ref: str | None = Field(description="customer reference, only where consent is true")
+    customer_ref: str | None = Field(
+        description="customer reference, only where consent is true and no withdrawal of that "
+        "customer (stg_consent_withdrawals) comes at or after captured_at"
+    )
     customer_consent: bool
     customer_named: bool = Field(
         description="the note named a customer (their reference is kept only with consent)"
@@ -134,10 +137,25 @@ class StgStore(_Stg):
     source_line: int
 
 
+class StgConsentWithdrawal(_Stg):
+    withdrawal_id: str
+    customer_ref: str = Field(description="the customer who withdrew their consent")
+    withdrawn_at: datetime = Field(
+        description="when, UTC: the customer_ref of every note captured at or before it is "
+        "withheld from staging on (docs/privacy.md)"
+    )
+    channel: str = Field(description="store, phone, email, web or app")
+    source_file: str
+    source_line: int
+
+
 class Reject(_Stg):
     """A quarantined input record: where it came from, what it was, and why it was refused."""
 
-    source: str = Field(description="frontline_notes, oos_lookups, lost_sales, catalog or stores")
+    source: str = Field(
+        description="frontline_notes, oos_lookups, lost_sales, catalog, stores or "
+        "consent_withdrawals"
+    )
     source_file: str
     source_line: int = Field(description="1-based line where the record starts")
     record_id: str | None = Field(description="the record's id when it could be read")

@@ -86,11 +86,18 @@ def runs(generated, tmp_path_factory) -> dict[str, object]:
     full refresh of the same nine weeks on another."""
     top = tmp_path_factory.mktemp("runs")
     inputs = top / "inputs"
-    for folder in ("catalog", "stores", *SOURCES):
+    # the consent withdrawals too: the new week's notes of a withdrawn customer are staged
+    # without their ref in the incremental run as in the full refresh
+    for folder in ("catalog", "stores", "consent_withdrawals", *SOURCES):
         shutil.copytree(generated / folder, inputs / folder)
     for source in SOURCES:
         for path in (inputs / source).glob(f"*{NEW_WEEK}*"):
             path.unlink()
+    # a withdrawal, known from the first run on, of a customer who consents in the new week
+    notes = (generated / "frontline_notes" / f"notes-{NEW_WEEK}.jsonl").read_text().splitlines()
+    ref = next(n["customer_ref"] for n in map(json.loads, notes) if n["customer_consent"])
+    with (inputs / "consent_withdrawals" / "withdrawals.csv").open("a") as handle:
+        handle.write(f"CW-T1,{ref},2026-11-29T12:00:00+00:00,web\n")
     week40 = inputs / "oos_lookups" / "lookups-2026-W40.csv"
     first_id, _, _, sku, *_ = week40.read_text().splitlines()[1].split(",")
     with week40.open("a") as handle:
@@ -117,6 +124,16 @@ def test_incremental_run_is_byte_identical_to_a_full_refresh(runs):
     inc, full = digests(inc_dir), digests(full_dir)
     assert inc == full
     assert len(inc) > 300
+    assert any(rel.startswith("stg_consent_withdrawals/") for rel in inc)
+    con = warehouse.connect_read_only(runs["top"] / "inc" / "unmet.duckdb")
+    try:  # withdrawals took effect, in the new week too
+        withheld = con.execute(
+            "select iso_week, count(*) from stg_frontline_notes "
+            "where customer_consent and customer_ref is null group by all order by all"
+        ).fetchall()
+    finally:
+        con.close()
+    assert withheld and withheld[-1][0] == NEW_WEEK, withheld
     assert view_rows(runs["top"] / "inc") == view_rows(runs["top"] / "full")
 
 
@@ -233,6 +250,11 @@ def _touch_later(path: Path, than: Path) -> None:
         ("remove", "lost_sales/lost_sales-2026-W47.csv was removed"),
         ("change", "oos_lookups/lookups-2026-W47.csv changed"),
         ("catalog", "new catalog file catalog/more-skus.csv: reference data affects every week"),
+        (
+            "withdrawals",
+            "new consent_withdrawals file consent_withdrawals/w.csv: reference data "
+            "affects every week",
+        ),
         ("window", "the linking window changed (30 -> 45 minutes)"),
         ("full", "--full-refresh"),
         ("add_earlier", "new file oos_lookups/lookups-z.csv was delivered (modified) before"),
@@ -258,6 +280,11 @@ def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
         lookups.write_text(lookups.read_text() + LOOKUP.splitlines()[1] + "\n")
     elif change == "catalog":
         shutil.copy(inputs / "catalog" / "catalog.csv", inputs / "catalog" / "more-skus.csv")
+    elif change == "withdrawals":  # the first withdrawal, in a folder the published run had empty
+        (inputs / "consent_withdrawals").mkdir()
+        (inputs / "consent_withdrawals" / "w.csv").write_text(
+            "withdrawal_id,customer_ref,withdrawn_at,channel\nCW-1,C-1,2026-11-20T10:00:00Z,web\n"
+        )
     elif change == "window":
         window = 45
     elif change == "full":

@@ -170,7 +170,9 @@ def test_rerun_without_new_inputs_keeps_the_published_run(published_copy):
                      "L-9,S002,store,SKU-3,2026-11-19T10:00:00+01:00,out_of_stock,0\n")  # fmt: skip
     result = run_cli(data_root, tiny_inputs)
     assert "up to date" not in result.output
-    assert "oos_lookups          2         5         4           1         7  ok" in result.output
+    assert (
+        "oos_lookups             2         5         4           1         7  ok" in result.output
+    )
     # ... and the store page is published again with the new run, rendered from its data
     assert (data_root / "published").resolve() != before
     page = data_root / "reports" / "2026-W47" / "stores" / "S002.html"
@@ -187,7 +189,9 @@ def test_redelivered_file_is_reported_and_not_counted_twice(published_copy):
     # the copy written later is the re-delivery, though its name sorts first (inputs.precedence)
     assert ("re-delivered: lost_sales/lost_sales-2026-W47-resent.csv has the same bytes as "
             "lost_sales/lost_sales-2026-W47.csv") in result.output  # fmt: skip
-    assert "lost_sales           2        10         4           6        14  ok" in result.output
+    assert (
+        "lost_sales              2        10         4           6        14  ok" in result.output
+    )
 
 
 def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):

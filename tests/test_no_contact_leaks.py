@@ -73,9 +73,12 @@ BASE = {
     },
     "stores": {"store_id": "S-P", "name": "Nantes", "region": "West", "country": "FR",
                "timezone": "Europe/Paris"},
+    "consent_withdrawals": {"withdrawal_id": "P-W", "customer_ref": "C-8",
+                            "withdrawn_at": "2026-11-18T09:00:00+01:00", "channel": "phone"},
 }  # fmt: skip
 ID_FIELD = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id",
-            "catalog": "sku", "stores": "store_id"}  # fmt: skip
+            "catalog": "sku", "stores": "store_id",
+            "consent_withdrawals": "withdrawal_id"}  # fmt: skip
 
 
 def _compact(text: str) -> str:
@@ -114,7 +117,9 @@ def write_inputs(target: Path) -> Path:
     (target / "frontline_notes" / "utf16.jsonl").write_bytes(
         (json.dumps(utf16) + "\n").encode("utf-16")
     )
-    for source, folder in (("oos_lookups", "oos_lookups"), ("lost_sales", "lost_sales")):
+    for source, folder in (("oos_lookups", "oos_lookups"), ("lost_sales", "lost_sales"),
+                           ("consent_withdrawals", "consent_withdrawals")):  # fmt: skip
+        (target / folder).mkdir(exist_ok=True)
         _write_csv(target / folder / "planted.csv", planted_records(source))
     for source, path in (("catalog", "catalog/catalog.csv"), ("stores", "stores/stores.csv")):
         existing = list(csv.DictReader(io.StringIO((target / path).read_text())))
@@ -194,7 +199,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_the_inputs_hold_every_planted_value_in_every_field():
     records = {source: planted_records(source) for source in BASE}
     models = {"frontline_notes": raw.FrontlineNote, "oos_lookups": raw.OosLookup,
-              "lost_sales": raw.LostSale, "catalog": raw.CatalogItem, "stores": raw.Store}  # fmt: skip
+              "lost_sales": raw.LostSale, "catalog": raw.CatalogItem, "stores": raw.Store,
+              "consent_withdrawals": raw.ConsentWithdrawal}  # fmt: skip
     for source, rows in records.items():
         assert set(BASE[source]) == set(models[source].model_fields)
         for field in BASE[source]:

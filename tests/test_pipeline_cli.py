@@ -18,7 +18,9 @@ def test_ingest_then_demand_on_their_own(tiny_inputs, tmp_path):
         ["pipeline", "ingest", "--inputs", str(tiny_inputs), "--out", out, "--as-of", "2026-11-25"],
     )
     assert result.exit_code == 0, result.output
-    assert "frontline_notes      1         5         3           2         5  ok" in result.output
+    assert (
+        "frontline_notes         1         5         3           2         5  ok" in result.output
+    )
     result = runner.invoke(
         cli, ["pipeline", "demand", "--staging", out, "--out", out, "--unit-rows", "2"]
     )

@@ -1,7 +1,8 @@
 """What no chunk of rows can show on its own, found once per run over only the key columns the
 rules need: keys that occur more than once, signals whose record is not staged, signal event_ids
-with no event, events whose n_signals differs from the signals that name them, and the (week,
-store, category) of the events.
+with no event, events whose n_signals differs from the signals that name them, the (week,
+store, category) of the events, and the notes that keep the customer_ref of a customer who
+withdrew their consent since.
 
 DuckDB reads those columns straight from the run's Parquet files under a memory limit (past it,
 its joins and group-bys spill to a temporary folder), so this step's memory does not grow with the
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -55,6 +56,9 @@ class Facts:
     #: (iso_week, level, store_id, category) of the mart's total rows whose events, lost or
     #: estimated revenue differ from the ledger's (or that the ledger has no events for).
     total_mismatch: pa.Table
+    #: note_ids of the staged notes that keep the customer_ref of a customer who withdrew their
+    #: consent at or after the note's time (stg_consent_withdrawals; docs/privacy.md).
+    withdrawn_refs: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
 
 
 def files(run_dir: Path, dataset: str) -> list[str]:
@@ -214,6 +218,27 @@ def _total_mismatch(con) -> pa.Table:  # type: ignore[no-untyped-def]
     )
 
 
+def _withdrawn_refs(con) -> pa.Array:  # type: ignore[no-untyped-def]
+    """note_ids of notes whose customer_ref a withdrawal covers (Facts.withdrawn_refs)."""
+    return (
+        _arrow(
+            con,
+            """
+            with latest as (
+                select customer_ref, max(withdrawn_at) as withdrawn_at
+                from stg_consent_withdrawals group by customer_ref
+            )
+            select n.note_id
+            from stg_frontline_notes as n
+            join latest as w on w.customer_ref = n.customer_ref
+            where n.captured_at <= w.withdrawn_at
+            """,
+        )
+        .column("note_id")
+        .combine_chunks()
+    )
+
+
 def compute(run_dir: Path, only: Collection[str] | None = None) -> Facts:
     """The facts of the run in `run_dir` (see the module docstring); with `only` (an incremental
     run: the files it validates), those of the WEEKLY datasets over the weeks of those files."""
@@ -236,6 +261,7 @@ def compute(run_dir: Path, only: Collection[str] | None = None) -> Facts:
                     [MISSING],
                 ),
                 total_mismatch=_total_mismatch(con),
+                withdrawn_refs=_withdrawn_refs(con),
             )
         finally:
             con.close()

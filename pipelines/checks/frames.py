@@ -191,11 +191,13 @@ def _duplicates(table: pa.Table, dataset: str, facts: Facts) -> pa.Table:
 
 
 def _notes(notes: pa.Table, facts: Facts) -> pa.Table:
-    return _add(
+    notes = _add(
         notes,
         "chk_customer_ref_without_consent",
         _unless(notes.column("customer_consent"), notes.column("customer_ref")),
     )
+    withdrawn = _in(notes.column("note_id"), facts.withdrawn_refs)
+    return _add(notes, "chk_customer_ref_withdrawn", _only(withdrawn, notes.column("customer_ref")))
 
 
 def _signals(signals: pa.Table, facts: Facts) -> pa.Table:

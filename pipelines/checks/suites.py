@@ -54,6 +54,7 @@ PERSONAL_COLUMNS = frozenset(
         "associate_id",
         "customer_ref",
         "chk_customer_ref_without_consent",
+        "chk_customer_ref_withdrawn",
         "raw",
     }
 )
@@ -183,6 +184,11 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
         _null(
             "chk_customer_ref_without_consent",
             "customer_ref is kept only where customer_consent is true",
+        ),
+        _null(
+            "chk_customer_ref_withdrawn",
+            "no customer_ref is kept on a note captured at or before that customer's latest "
+            "consent withdrawal",
         ),
         Rule(
             "ExpectColumnValuesToNotMatchRegex",

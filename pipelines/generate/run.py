@@ -44,6 +44,7 @@ class GenerateSummary:
     pii_notes: int
     dropped_events: int
     classifications: dict[str, int] = field(default_factory=dict)
+    withdrawals: int = 0
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -67,6 +68,7 @@ class GenerateSummary:
             f"  truth events     {self.events:>10}  ({mix})",
             f"  truth traces     {self.traces:>10}",
             f"  notes with PII   {self.pii_notes:>10}",
+            f"  withdrawals      {self.withdrawals:>10}  (consent withdrawn)",
         ]
 
 
@@ -119,7 +121,7 @@ def generate(
     customers = Customers()
     cumulative, produced, dropped = 0.0, 0, 0
     week_label, sampler = "", DemandSampler(catalog, 0.0)
-    with Writer(out) as writer:
+    with Writer(out, seed, end_date) as writer:
         writer.write_reference(catalog, store_list)
         for index, day in enumerate(days):
             if iso_week(day) != week_label:
@@ -169,4 +171,5 @@ def generate(
         classifications={
             name: counts[name] for name in ("stockout", "not_carried", "substituted", "unknown")
         },
+        withdrawals=counts["withdrawals"],
     )

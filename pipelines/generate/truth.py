@@ -8,7 +8,8 @@ README = """\
 # Planted ground truth
 
 Written by `unmet generate`. The source files (frontline_notes, oos_lookups, lost_sales) were
-generated from the demand events below; these files say which record came from which event.
+generated from the demand events below; these files say which record came from which event, and
+which notes' customer references a consent withdrawal covers.
 
 ## events.csv: one line per demand event (one customer moment)
 - `event_id` E-0000001..., `store_id`, `channel`, `occurred_at` (local time with the store's UTC
@@ -38,6 +39,14 @@ demand in them ("customer happy with the fit").
 
 ## pii.csv: note_id,kind,value
 Notes into which a phone number or e-mail address was planted, for testing redaction.
+
+## withdrawn_notes.csv: note_id,customer_ref,withdrawal_id
+A few consenting customers withdraw their consent (consent_withdrawals/withdrawals.csv) some time
+after their first consenting note. Every note listed here was written with
+`customer_consent: true` and captured at or before its customer's withdrawal (`withdrawal_id`):
+its customer_ref must not be published (staging, the ledger, the marts, the follow-ups). A
+consenting note of the same customer captured after the withdrawal is not listed: it gives the
+consent again (the latest statement wins).
 
 ## The spacing rule
 No two events at the same store with the same category within 60 minutes of each other when

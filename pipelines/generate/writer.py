@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from pipelines.generate.catalog import CATALOG_HEADER, Catalog, Sku, euros
 from pipelines.generate.records import Counters, Outcome, Slot
 from pipelines.generate.stores import STORES_HEADER, StoreInfo
+from pipelines.generate.withdrawals import HEADER as WITHDRAWAL_HEADER
+from pipelines.generate.withdrawals import TRUTH_HEADER as WITHDRAWN_HEADER
+from pipelines.generate.withdrawals import Withdrawals
 from schemas.raw import FrontlineNote, LostSale, OosLookup
 
 NOTE_FIELDS = tuple(FrontlineNote.model_fields)
@@ -99,11 +103,12 @@ def event_row(outcome: Outcome, event_id: str, slot: Slot) -> tuple[str, ...]:
 class Writer:
     """Owns every output file; call `close()` (or use as a context manager) at the end."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, seed: int = 0, end_date: date | None = None) -> None:
         self.out = out
         for folder in (
             "catalog",
             "stores",
+            "consent_withdrawals",
             "frontline_notes",
             "oos_lookups",
             "lost_sales",
@@ -116,6 +121,13 @@ class Writer:
         self._events, self._event_writer = _csv(out / "truth" / "events.csv", EVENT_HEADER)
         self._traces, self._trace_writer = _csv(out / "truth" / "traces.csv", TRACE_HEADER)
         self._pii, self._pii_writer = _csv(out / "truth" / "pii.csv", PII_HEADER)
+        self._withdrawn, withdrawn_writer = _csv(
+            out / "consent_withdrawals" / "withdrawals.csv", WITHDRAWAL_HEADER
+        )
+        self._withdrawn_truth, truth_writer = _csv(
+            out / "truth" / "withdrawn_notes.csv", WITHDRAWN_HEADER
+        )
+        self.withdrawals = Withdrawals(seed, end_date or date.max, withdrawn_writer, truth_writer)
         self._week: list[IO[str]] = []
         self._notes: IO[str] | None = None
 
@@ -155,6 +167,7 @@ class Writer:
         encode = _NOTE_ENCODER.encode
         for _, row in slot.notes:
             self._notes.write(encode(dict(zip(NOTE_FIELDS, row, strict=True))) + "\n")
+            self.withdrawals.see(row, slot.store.country)
         self._lookup_writer.writerows(row for _, row in slot.lookups)
         self._lost_writer.writerows(row for _, row in slot.lost_sales)
         for row, kind, value in slot.pii:
@@ -181,5 +194,7 @@ class Writer:
 
     def close(self) -> None:
         self._close_week()
-        for handle in (self._events, self._traces, self._pii):
+        self.counts["withdrawals"] = self.withdrawals.count
+        for handle in (self._events, self._traces, self._pii, self._withdrawn,
+                       self._withdrawn_truth):  # fmt: skip
             handle.close()

@@ -277,6 +277,9 @@ def _notes(rows: _Rows, ref: Reference) -> dict[str, pa.Array]:
     text = rows.text("text")
     rows.require(pc.is_valid(text))  # a blank note is refused by the exact path
     customer = rows.optional_id("customer_ref")
+    if ref.withdrawn:  # a customer who withdrew consent: the exact path decides (validate.py)
+        withdrawn = pa.array(sorted(ref.withdrawn), pa.string())
+        rows.require(pc.invert(pc.is_in(rows.col("customer_ref"), value_set=withdrawn)))
     return {
         "note_id": rows.id("note_id"),
         "store_id": rows.id("store_id", ref.stores),

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 from pipelines.ingest import batches, fast, file, readers, tables
 from pipelines.ingest.redact import EMAIL, redact, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
-from pipelines.ingest.validate import Reference, Refused
+from pipelines.ingest.validate import Reference, Refused, consent_withdrawn
 
 log = logging.getLogger("unmet.ingest")
 
@@ -190,7 +191,7 @@ class FileParse:
         log.warning("%s: %s", self._name, problem)
         raw = readers.RawRecord(line, head[:200].decode("utf-8", "surrogateescape"), None,
                                 problem, count.finish() - first)  # fmt: skip
-        reject = reject_row(self._spec, raw, self._name, problem)
+        reject = reject_row(self._spec, raw, self._name, problem, ref=self._ref)
         tally.read += 1
         tally.lines_rejected += raw.lines
         return ParsedFile(self._schema.empty_table(), tables.rejects_table([reject]), None)
@@ -319,7 +320,7 @@ def _parse_batch(spec: SourceSpec, schema: pa.Schema, batch: batches.Batch, name
                 rows.append(row)
                 lines_parsed += record.lines
         if reason is not None:
-            rejects.append(reject_row(spec, record, name, reason, offset))
+            rejects.append(reject_row(spec, record, name, reason, offset, ref))
             lines_rejected += record.lines
     if rows:
         parts.append(pa.Table.from_pylist(rows, schema=schema))
@@ -342,9 +343,19 @@ def short_reason(reason: str) -> str:
 
 
 def reject_row(
-    spec: SourceSpec, record: readers.RawRecord, name: str, reason: str, line_offset: int = 0
+    spec: SourceSpec,
+    record: readers.RawRecord,
+    name: str,
+    reason: str,
+    line_offset: int = 0,
+    ref: Reference | None = None,
 ) -> dict[str, Any]:
-    raw, _ = redact(readers.printable_raw(_without_unconsented_customer(record)))
+    # a note's customer_ref needs its consent; a withdrawal's (a customer_ref without a
+    # customer_consent) is the statement itself, kept like the staged withdrawals keep it
+    fields = spec.input_model.model_fields
+    statement = "customer_ref" in fields and "customer_consent" not in fields
+    kept = record.raw if statement else _without_unconsented_customer(record, ref)
+    raw, _ = redact(readers.printable_raw(kept))
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)
@@ -364,13 +375,33 @@ def reject_row(
 _CUSTOMER_REF_TEXT = re.compile(r'("customer_ref"\s*:\s*)"(?:[^"\\]|\\.)*"')
 
 
-def _without_unconsented_customer(record: readers.RawRecord) -> str:
-    """The raw text of a record, with its customer reference withheld unless consent is true.
-    A record that could not be read as one JSON object (an array, a key given twice, broken
-    JSON) says nothing reliable about consent: every customer_ref value in its text is withheld."""
+def _without_unconsented_customer(record: readers.RawRecord, ref: Reference | None = None) -> str:
+    """The raw text of a record, with its customer reference withheld unless consent is true
+    and not withdrawn since (`ref.withdrawn`: validate.consent_withdrawn, the note's captured_at
+    as written; one that cannot be read counts as covered by the withdrawal). A record that
+    could not be read as one JSON object (an array, a key given twice, broken JSON) says nothing
+    reliable about consent: every customer_ref value in its text is withheld."""
     fields = record.fields
     if fields is None:
         return _CUSTOMER_REF_TEXT.sub(r'\1"[withheld: no consent]"', record.raw)
-    if not fields.get("customer_ref") or fields.get("customer_consent") is True:
+    customer = fields.get("customer_ref")
+    if not customer:
         return record.raw
-    return json.dumps({**fields, "customer_ref": "[withheld: no consent]"}, ensure_ascii=False)
+    if fields.get("customer_consent") is not True:
+        withheld = "[withheld: no consent]"
+    elif ref is not None and consent_withdrawn(
+        ref, str(customer).strip(), _written_time(fields.get("captured_at"))
+    ):
+        withheld = "[withheld: consent withdrawn]"
+    else:
+        return record.raw
+    return json.dumps({**fields, "customer_ref": withheld}, ensure_ascii=False)
+
+
+def _written_time(value: object) -> datetime | None:
+    """A timestamp as a record wrote it, if it reads as one with an offset; else None."""
+    try:
+        found = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return found if found is not None and found.tzinfo is not None else None

@@ -31,12 +31,13 @@ class MissingInput(Exception):
 
 def find_inputs(inputs_root: str) -> dict[str, list[str]]:
     """Every input file by source (broken links included: inputs.list_files), sorted by path.
-    Reference data must exist; a fact source may be empty."""
+    Reference data must exist (but consent withdrawals: none yet is no error); a fact source may
+    be empty."""
     files = {
         spec.name: inputs.list_files(io.join(inputs_root, spec.folder), spec.glob) for spec in ALL
     }
     for spec in REFERENCE:
-        if not files[spec.name]:
+        if spec.required and not files[spec.name]:
             raise MissingInput(
                 f"no {spec.name} file: expected {io.join(inputs_root, spec.folder, spec.glob)}"
             )

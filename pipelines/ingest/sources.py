@@ -26,6 +26,7 @@ class SourceSpec:
     row: validate.RowFn
     partitioned: bool  # staging partitioned by event_date (facts) or one file (reference data)
     optional: tuple[str, ...] = ()  # CSV columns a file may leave out (its values are then null)
+    required: bool = True  # a run needs at least one file of it (reference data but withdrawals)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -40,6 +41,7 @@ class SourceSpec:
 ROWS: dict[str, validate.RowFn] = {
     "catalog": validate.catalog_row,
     "stores": validate.store_row,
+    "consent_withdrawals": validate.withdrawal_row,
     "frontline_notes": validate.note_row,
     "oos_lookups": validate.lookup_row,
     "lost_sales": validate.lost_sale_row,
@@ -62,6 +64,7 @@ def _spec(raw: datasets.Dataset) -> SourceSpec:
         row=ROWS[raw.name],
         partitioned=staged.partitioning is datasets.Partitioning.EVENT_DATE,
         optional=raw.input.optional,
+        required=raw.input.required,
     )
 
 

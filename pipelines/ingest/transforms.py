@@ -105,6 +105,7 @@ class ParseFileFn(io.FilesFn):
             stores=frozenset((reference or {}).get("stores", ())),
             skus=frozenset((reference or {}).get("catalog", ())),
             zones=store_zones((reference or {}).get(STORE_ZONES, ())),
+            withdrawn=withdrawals((reference or {}).get(WITHDRAWALS, ())),
         )
         parse = FileParse(spec, self._schemas[source], path,
                           relative_name(path, self._inputs_root), ref, self._fast,
@@ -145,12 +146,30 @@ def store_zones(entries: Iterable[str]) -> dict[str, str]:
     return {store: next(iter(zones)) for store, zones in found.items() if len(zones) == 1}
 
 
+#: The reference side input's key for "customer_ref=withdrawn_at (UTC, ISO)" entries.
+WITHDRAWALS = "withdrawals"
+
+
+def withdrawals(entries: Iterable[str]) -> dict[str, datetime]:
+    """customer_ref -> their latest withdrawal of consent (UTC) from the side input's entries:
+    the latest statement wins (validate.consent_withdrawn)."""
+    found: dict[str, datetime] = {}
+    for entry in entries:
+        customer, when = entry.split("=", 1)
+        at = datetime.fromisoformat(when)
+        if customer not in found or at > found[customer]:
+            found[customer] = at
+    return found
+
+
 class ReferenceIdsFn(io.FilesFn):
     """(source, path) of a reference file -> (source, ids of its accepted rows), parsed the way
     ParseFileFn parses it but writing nothing. The facts are checked against these ids through a
     side input, and a side input's upstream must have no side effects: the DaskRunner evaluates it
     again inside every task that reads it (pipelines/flow.py). Reference files are small (the
-    catalog and the stores), so parsing them twice costs little."""
+    catalog, the stores and the consent withdrawals), so parsing them twice costs little. Besides
+    the ids: each store's zone (STORE_ZONES) and each withdrawal's customer and time
+    (WITHDRAWALS), which decide how the facts are staged."""
 
     def __init__(self, inputs_root: str, as_of: datetime, batch_bytes: int = BATCH_BYTES) -> None:
         super().__init__()
@@ -166,14 +185,20 @@ class ReferenceIdsFn(io.FilesFn):
                           batch_bytes=self._batch_bytes)  # fmt: skip
         ids: list[str] = []
         zones: dict[str, str | None] = {}  # the first row of each store in the file, as staged
+        withdrawn: list[str] = []  # every accepted withdrawal (its customer and time)
         for parsed in parse.batches():
             ids.extend(parsed.rows.column(spec.id_field).to_pylist())
+            if source == "consent_withdrawals":
+                for r in parsed.rows.select(["customer_ref", "withdrawn_at"]).to_pylist():
+                    withdrawn.append(f"{r['customer_ref']}={r['withdrawn_at'].isoformat()}")
             if source == "stores":  # and each store's zone, which dates the facts' records
                 for r in parsed.rows.select(["store_id", "timezone", "country"]).to_pylist():
                     zones.setdefault(r["store_id"], known_zone_name(r["timezone"], r["country"]))
         yield source, ids
         if source == "stores":  # a store without a known zone: its records' offsets decide
             yield STORE_ZONES, [f"{store}={zone}" for store, zone in zones.items() if zone]
+        if source == "consent_withdrawals":
+            yield WITHDRAWALS, withdrawn
 
 
 class FindDuplicateIdsFn(io.FilesFn):

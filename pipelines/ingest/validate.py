@@ -43,6 +43,7 @@ from schemas.raw import (
     IDENTIFIER,
     LABEL,
     CatalogItem,
+    ConsentWithdrawal,
     FrontlineNote,
     LostSale,
     OosLookup,
@@ -65,6 +66,21 @@ class Reference:
     #: store id -> IANA zone (schemas.raw.store_zone_name): a record's local date is its time in
     #: its store's zone, whatever offset it was written with; a store not here: the offset's date
     zones: dict[str, str] = field(default_factory=dict)
+    #: customer_ref -> the latest time (UTC) they withdrew their consent to be contacted
+    #: (consent_withdrawals/): a note captured at or before it keeps no customer_ref
+    withdrawn: dict[str, datetime] = field(default_factory=dict)
+
+
+def consent_withdrawn(
+    ref: Reference, customer_ref: str | None, captured_at: datetime | None
+) -> bool:
+    """Whether a withdrawal of `customer_ref` covers a note captured at `captured_at` (aware):
+    the latest statement wins, so a withdrawal at or after the note's time takes back the
+    consent the note gave, and a note captured after the customer's latest withdrawal gives it
+    again. A time that could not be read (None) is covered: it cannot be shown to come after."""
+    if customer_ref is None or customer_ref not in ref.withdrawn:
+        return False
+    return captured_at is None or captured_at <= ref.withdrawn[customer_ref]
 
 
 def describe_errors(err: ValidationError) -> str:
@@ -161,10 +177,13 @@ def _private_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
 
 def _check_private(rec: BaseModel) -> None:
     """Refuse a record whose identifier is not one, or whose label holds a contact detail. A
-    customer_ref without consent is dropped before staging, so it is not judged."""
+    note's customer_ref without consent is dropped before staging, so it is not judged (a
+    withdrawal's always is)."""
     for name, kind in _private_fields(type(rec)):
         value = getattr(rec, name)
-        if not value or (name == "customer_ref" and not getattr(rec, "customer_consent", False)):
+        if not value or (
+            name == "customer_ref" and getattr(rec, "customer_consent", True) is False
+        ):
             continue
         if kind == IDENTIFIER:
             problem = identifier_problem(value)
@@ -258,7 +277,11 @@ def note_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "event_date": when["event_date"],
         "iso_week": when["iso_week"],
         "sku": rec.sku,
-        "customer_ref": rec.customer_ref if rec.customer_consent else None,
+        "customer_ref": (
+            rec.customer_ref
+            if rec.customer_consent and not consent_withdrawn(ref, rec.customer_ref, when["utc"])
+            else None
+        ),
         "customer_consent": rec.customer_consent,
         "customer_named": bool(rec.customer_ref),
         **note_text_fields(rec.text),
@@ -354,6 +377,22 @@ def catalog_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
 def store_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: Store = _model(Store, fields)
     return {**rec.model_dump(), "name": scrub(rec.name)}
+
+
+def withdrawal_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    rec: ConsentWithdrawal = _model(ConsentWithdrawal, fields)
+    withdrawn_at = _utc(rec.withdrawn_at, "withdrawn_at")
+    if withdrawn_at > ref.as_of:
+        raise Refused(
+            f"withdrawn_at: {rec.withdrawn_at.isoformat()} is in the future (run as of "
+            f"{ref.as_of.isoformat()}); not applied until it is corrected"
+        )
+    return {
+        "withdrawal_id": rec.withdrawal_id,
+        "customer_ref": rec.customer_ref,
+        "withdrawn_at": withdrawn_at,
+        "channel": rec.channel.value,
+    }
 
 
 RowFn = Callable[[dict[str, Any], Reference], dict[str, Any]]

@@ -64,7 +64,8 @@ NOTES: dict[str, str] = {
     "customer_consent": "Whether the customer agreed to be contacted (from the note).",
     "extractor_version": "Version of the attribute extractor that read the text.",
     "source": "Input source: frontline_notes, oos_lookups or lost_sales (rejects: also catalog, "
-    "stores).",
+    "stores, consent_withdrawals).",
+    "withdrawal_id": "Consent withdrawal id, unique.",
 }
 HEADER = """# Data dictionary
 

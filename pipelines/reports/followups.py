@@ -2,7 +2,9 @@
 
 A customer is listed only if their event passed `rpt_consenting_demand` (customer_ref set AND a
 linked frontline note by that customer with customer_consent = true), and only for demand asked in
-the window (the last `weeks` ISO weeks up to the newest published demand).
+the window (the last `weeks` ISO weeks up to the newest published demand). A customer who withdrew
+their consent (consent_withdrawals/) after a note has no customer_ref on it in the published run
+(the ingest withholds it), so that note's demand lists nobody.
 
 Only skus *new* in the catalog count: skus the previous catalog did not list (by default the
 catalog of the published run), so feeding the same catalog again gives no follow-ups. A new sku

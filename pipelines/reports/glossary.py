@@ -154,7 +154,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "The trend line's change from its first to its last week, in percent.",
     ),
     "event_id": ("Event", "Id of the demand event in demand_events."),
-    "customer_ref": ("Customer", "Customer reference, present only where the customer consented."),
+    "customer_ref": (
+        "Customer",
+        "Customer reference, present only where the customer consented and has not withdrawn "
+        "that consent since (consent_withdrawals/).",
+    ),
     "classification": ("Outcome", "stockout, not_carried, substituted or unknown."),
     "sku": ("Sku", "The exact sku asked for, when known."),
     "first_demanded_at": ("First asked (UTC)", "When the customer first asked, UTC."),

@@ -155,9 +155,18 @@ CASES = [
     # a catalog row priced 0.00 used to pass the ingest and stop the whole run at the gate
     Case("catalog_price_zero", "catalog/free_sku.csv",
          {2: "list_price: Input should be greater than 0 (got '0.00')"}, ("FP-2",)),
+    Case("consent_withdrawals", "consent_withdrawals/withdrawals.csv",
+         {3: "customer_ref: looks like an e-mail address; identifiers may not hold contact "
+             "details (value withheld)",
+          4: "withdrawn_at: Input should have timezone info",
+          5: "channel: Input should be 'store', 'phone', 'email', 'web' or 'app' (got '[phone]')",
+          6: "withdrawn_at: 2026-12-20T10:00:00+01:00 is in the future",
+          7: "duplicate withdrawal_id 'CW-B1': first seen in consent_withdrawals/withdrawals.csv "
+             "line 2",
+          8: "expected 4 columns, found 5"}, ("CW-B1",)),
 ]  # fmt: skip
 ID_FIELDS = {"frontline_notes": "note_id", "oos_lookups": "lookup_id", "lost_sales": "sale_id",
-             "catalog": "sku"}  # fmt: skip
+             "catalog": "sku", "consent_withdrawals": "withdrawal_id"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

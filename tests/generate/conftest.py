@@ -38,6 +38,8 @@ class Dataset:
     events: list[dict[str, str]]
     traces: list[dict[str, str]]
     pii: list[dict[str, str]]
+    withdrawals: list[dict[str, str]]
+    withdrawn_notes: list[dict[str, str]]
 
 
 def load_dataset(root: Path, summary: GenerateSummary) -> Dataset:
@@ -57,6 +59,8 @@ def load_dataset(root: Path, summary: GenerateSummary) -> Dataset:
         events=_csv(root / "truth" / "events.csv"),
         traces=_csv(root / "truth" / "traces.csv"),
         pii=_csv(root / "truth" / "pii.csv"),
+        withdrawals=_csv(root / "consent_withdrawals" / "withdrawals.csv"),
+        withdrawn_notes=_csv(root / "truth" / "withdrawn_notes.csv"),
     )
 
 

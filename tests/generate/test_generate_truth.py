@@ -218,3 +218,37 @@ def test_same_item_events_are_an_hour_apart(dataset) -> None:
 def test_events_file_order_is_by_id(dataset) -> None:
     ids = [event["event_id"] for event in dataset.events]
     assert ids == sorted(ids)
+
+
+def test_withdrawals_are_valid_records_of_consenting_customers(dataset) -> None:
+    from schemas.raw import ConsentWithdrawal
+
+    assert dataset.summary.withdrawals == len(dataset.withdrawals) > 0
+    consenting = {n["customer_ref"] for n in dataset.notes if n["customer_consent"]}
+    for row in dataset.withdrawals:
+        ConsentWithdrawal.model_validate(row)  # the input format, offset included
+        assert row["customer_ref"] in consenting
+    assert len({row["customer_ref"] for row in dataset.withdrawals}) == len(dataset.withdrawals)
+
+
+def test_withdrawn_notes_are_the_consenting_notes_up_to_their_customers_withdrawal(dataset):
+    """The truth, computed again from the input files: the latest statement wins."""
+    withdrawn = {
+        row["customer_ref"]: (row["withdrawal_id"], datetime.fromisoformat(row["withdrawn_at"]))
+        for row in dataset.withdrawals
+    }
+    expected, after = [], 0
+    for note in dataset.notes:
+        found = withdrawn.get(note["customer_ref"]) if note["customer_consent"] else None
+        if found is None:
+            continue
+        if datetime.fromisoformat(note["captured_at"]) <= found[1]:
+            expected.append((note["note_id"], note["customer_ref"], found[0]))
+        else:
+            after += 1  # consent given again after the withdrawal
+    listed = [
+        (r["note_id"], r["customer_ref"], r["withdrawal_id"]) for r in dataset.withdrawn_notes
+    ]
+    assert sorted(listed) == sorted(expected)
+    assert {ref for _, ref, _ in listed} == set(withdrawn)  # each covers its first note
+    assert after > 0, "the sample should show a consent given again after a withdrawal"

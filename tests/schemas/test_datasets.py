@@ -75,7 +75,9 @@ def test_registries_elsewhere_are_derived_from_it() -> None:
     ]
     assert list(suites.DATASETS) == [d.name for d in datasets.gated()]
     assert "rejects" in published and "rejects" not in suites.DATASETS
-    assert [s.name for s in sources.ALL] == ["catalog", "stores", *enums.values(enums.Source)]
+    assert [s.name for s in sources.ALL] == [
+        "catalog", "stores", "consent_withdrawals", *enums.values(enums.Source)
+    ]  # fmt: skip
     assert demand_run.FACT_TABLES == tuple(enums.values(enums.Source))
     assert facts.SIGNAL_SOURCES == {
         "frontline_notes": ("stg_frontline_notes", "note_id"),
@@ -95,7 +97,9 @@ def test_ingest_sources_carry_the_registry_inputs() -> None:
         assert spec.staging_model is datasets.staging_of(spec.name).model
         assert spec.id_field == raw.keys[0]
     assert sources.BY_NAME["stores"].optional == ("timezone",)
-    assert [s.partitioned for s in sources.ALL] == [False, False, True, True, True]
+    assert [s.partitioned for s in sources.ALL] == [False, False, False, True, True, True]
+    # a run without consent withdrawals is a run where nobody withdrew yet; the rest is required
+    assert [s.name for s in sources.ALL if not s.required] == ["consent_withdrawals"]
 
 
 def test_the_mart_enumerations_match_what_the_aggregation_writes() -> None:

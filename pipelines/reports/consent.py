@@ -1,0 +1,92 @@
+"""Whether the published run read every consent withdrawal its inputs folder holds now.
+
+A run applies the withdrawals it read (docs/privacy.md, "Withdrawn consent"); one added to the
+inputs since applies from the next `unmet run`. `unmet followups` lists from the published run,
+so it asks `check` first: it lists nobody while the inputs' `consent_withdrawals/` files differ
+from those the published run read (its incremental state, `incremental/inputs.parquet`), and
+warns when it cannot look (the inputs folder is not on this machine, or on object storage).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from schemas.datasets import dataset
+
+#: The published run's state of its input files (pipelines/incremental.py, INPUTS_STATE).
+INPUTS_STATE = "incremental/inputs.parquet"
+SOURCE = "consent_withdrawals"
+UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True)
+class Check:
+    """`current`: True when the published run read exactly the withdrawal files there are now,
+    False when they changed since, None when it cannot be told; `why` says what was found."""
+
+    current: bool | None
+    why: str = ""
+
+
+def check(run_dir: Path | None) -> Check:
+    """Compare the withdrawal files of the published run's inputs folder (`run_dir`: that run's
+    folder; None when nothing is published) with those it read."""
+    if run_dir is None or not (run_dir / "manifest.json").is_file():
+        return Check(None, "no published run to compare with")
+    root = str(json.loads((run_dir / "manifest.json").read_text()).get("inputs_root") or "")
+    state = run_dir / INPUTS_STATE
+    if not root or "://" in root or not Path(root).is_dir() or not state.is_file():
+        return Check(None, f"the published run's inputs folder ({root or 'unknown'}) is not on "
+                           "this machine")  # fmt: skip
+    now = _contents(Path(root))
+    read = sorted(
+        row["sha256"] for row in pq.read_table(state).to_pylist() if row["source"] == SOURCE
+    )
+    if sorted(now.values()) == read:
+        return Check(True)
+    changed = sorted(name for name, digest in now.items() if digest not in read)
+    shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
+    what = f"{shown} {'is' if len(changed) == 1 else 'are'} new or changed" if changed else (
+        "a file was removed")  # fmt: skip
+    return Check(False, f"{what} in {root} since the published run read them")
+
+
+def _contents(root: Path) -> dict[str, str]:
+    """The withdrawal files of an inputs folder (those the ingest reads: directly in the folder,
+    matching its pattern) -> sha256 of their bytes (UNREADABLE when they cannot be read).
+
+    Compared by content, not by name: the run's state names a file as its outputs show it (an
+    address in a name replaced), and a file renamed with the same bytes changes no withdrawal.
+    Plain file reads, not pipelines.ingest.inputs: that module imports Beam, whose import
+    prints warnings that `unmet followups` must not show."""
+    raw = dataset(SOURCE)
+    assert raw.input is not None
+    folder = root / raw.input.folder
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return {}
+    found = {}
+    for entry in entries:
+        if not fnmatch.fnmatchcase(entry.name, raw.input.glob) or entry.is_dir():
+            continue
+        name = f"{raw.input.folder}/{entry.name}"
+        found[name] = UNREADABLE  # as the run's state has it (pipelines.ingest.inputs)
+        if not entry.is_file():  # a broken link, a named pipe (reading one would block)
+            continue
+        digest = hashlib.sha256()
+        try:
+            with open(entry.path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            continue
+        found[name] = digest.hexdigest()
+    return found

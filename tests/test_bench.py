@@ -41,6 +41,8 @@ def test_bench_prints_and_records_both_systems_and_the_ratio(tmp_path):
     for system in (unmet, base):
         assert system["wall_s"] > 0 and system["peak_rss_mib"] > 0
         assert len(system["runs"]) == 1
+        assert system["cpu_s"] == system["runs"][0]["cpu_s"] > 0  # the command's own CPU time
+    assert unmet["cpu_s"] > base["cpu_s"]  # Beam does more work than one DuckDB query
     assert row["ratio_wall_unmet"] == round(unmet["wall_s"] / base["wall_s"], 2)
     assert set(unmet["steps_median_s"]) >= {"ingest", "demand", "checks"}
     # each step's peak comes from the samples taken while it ran: positive, at most the run's

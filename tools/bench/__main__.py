@@ -4,7 +4,8 @@ Systems (env BENCH_SYSTEMS, default unmet,duckdb_baseline,incremental; unmet_2pr
 multi-process mode; incremental is a weekly run on top of 8 published weeks vs that week alone,
 tools/bench/incremental.py). For each size N (env BENCH_ROWS, default 1000000,10000000) it
 generates the inputs once (cached under data/bench/), runs each system BENCH_REPEATS times
-(default 3) in a fresh process, and reports the median wall time, records per second and peak
+(default 3) in a fresh process, and reports the median wall time, CPU time (user + system of the
+command and its children: less sensitive to other load on a shared machine), records per second and peak
 memory (RSS of the whole process tree, sampled every 50 ms with psutil), the ratio of wall times,
 and for unmet the time of each step of the job (from the run's manifest.json: ingest, demand,
 checks, marts, warehouse) and of the two Beam pipelines alone. Results go to
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,6 +26,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -44,10 +47,28 @@ def stage_seconds(data_root: Path) -> dict[str, float]:
 STEP_STARTED = re.compile(r"\] (\w+) \.\.\.$")
 
 
-def measure(cmd: list[str]) -> tuple[float, int, dict[str, int]]:
-    """(wall seconds, peak RSS bytes of the process tree, peak RSS of each step) of one command;
-    fails loudly. A step runs from its `[HH:MM:SS] <step> ...` progress line (stderr) to the next
-    one; the baseline prints none, so its step peaks are empty."""
+class Measured(NamedTuple):
+    """One command's wall seconds, CPU seconds (user + system of the process and every child
+    it waited for: on a shared machine, less sensitive to other load than the wall time), peak
+    RSS bytes of the process tree, and peak RSS of each step."""
+
+    wall: float
+    cpu: float
+    peak: int
+    steps: dict[str, int]
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(cmd: list[str]) -> Measured:
+    """`Measured` of one command; fails loudly. A step runs from its `[HH:MM:SS] <step> ...`
+    progress line (stderr) to the next one; the baseline prints none, so its step peaks are
+    empty. Commands are measured one at a time (the CPU time is a difference of this process's
+    children's totals)."""
+    cpu_before = _cpu_of_children()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []
@@ -80,7 +101,7 @@ def measure(cmd: list[str]) -> tuple[float, int, dict[str, int]]:
     reader.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{''.join(stderr)[-3000:]}")
-    return wall, peak, steps
+    return Measured(wall, _cpu_of_children() - cpu_before, peak, steps)
 
 
 def inputs_for(rows: int) -> Path:
@@ -156,14 +177,14 @@ def main() -> None:
             runs = []
             for i in range(repeats):
                 shutil.rmtree(ROOT / "root", ignore_errors=True)
-                wall, peak, step_peaks = measure(cmd)
+                wall, cpu, peak, step_peaks = measure(cmd)
                 stages = stage_seconds(ROOT / "root")
-                runs.append((wall, peak, stages, step_peaks))
+                runs.append((wall, peak, stages, step_peaks, cpu))
                 steps = "  ".join(
                     f"{k} {v:.1f}s/{step_peaks.get(k, 0) / 2**20:.0f}MiB" for k, v in stages.items()
                 )
                 print(
-                    f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s  "
+                    f"  {name:<16} N={rows:>10,} run {i + 1}: {wall:7.2f}s (cpu {cpu:.1f}s)  "
                     f"peak {peak / 2**20:7.0f} MiB  {steps}",
                     flush=True,
                 )
@@ -171,17 +192,19 @@ def main() -> None:
             peak = statistics.median(r[1] for r in runs)
             row[name] = {
                 "wall_s": round(wall, 2),
+                "cpu_s": round(statistics.median(r[4] for r in runs), 2),
                 "records_per_s": round(records / wall),
                 "peak_rss_mib": round(peak / 2**20),
                 "us_per_record": round(wall / records * 1e6, 2),
                 "runs": [
                     {
                         "wall_s": round(w, 2),
+                        "cpu_s": round(c, 2),
                         "peak_rss_mib": round(p / 2**20),
                         "steps_s": st,
                         "steps_peak_rss_mib": {k: round(v / 2**20) for k, v in sp.items()},
                     }
-                    for w, p, st, sp in runs
+                    for w, p, st, sp, c in runs
                 ],
             }
             step_names = sorted({k for r in runs for k in r[2]})
@@ -235,7 +258,8 @@ def main() -> None:
             inc = row["incremental"]
             print(f"{row['rows']:>10,} incremental: 8 published weeks + 1 new week "
                   f"{inc['incremental_wall_s']}s / the new week alone {inc['week_alone_wall_s']}s"
-                  f" = {inc['ratio']}x (target at most 1.3x)")  # fmt: skip
+                  f" = {inc['ratio']}x (target at most 1.3x); CPU time {inc['incremental_cpu_s']}s"
+                  f" / {inc['week_alone_cpu_s']}s = {inc['cpu_ratio']}x")  # fmt: skip
             for name in ("incremental", "week_alone"):
                 steps = ", ".join(f"{k} {v}s" for k, v in inc[f"{name}_steps_median_s"].items())
                 print(f"{'':>10} {name} steps (median): {steps}")

@@ -66,7 +66,7 @@ def measure_incremental(
     rows: int,
     seed: int,
     repeats: int,
-    measure: Callable[[list[str]], tuple[float, int, dict[str, int]]],
+    measure: Callable[[list[str]], Any],
     stage_seconds: Callable[[Path], dict[str, float]],
 ) -> dict[str, Any]:
     """Median wall times of the incremental run and of the new week alone, and their ratio."""
@@ -79,6 +79,7 @@ def measure_incremental(
     subprocess.run(run_cmd(published, inputs), check=True, capture_output=True)
     alone_inputs = _inputs(root / "incremental-week-alone", folder, new)
     times: dict[str, list[float]] = {"incremental": [], "week_alone": []}
+    cpu: dict[str, list[float]] = {"incremental": [], "week_alone": []}
     steps: dict[str, list[dict[str, float]]] = {"incremental": [], "week_alone": []}
     for i in range(repeats):
         data_root = root / "incremental-root"
@@ -86,24 +87,29 @@ def measure_incremental(
         shutil.copytree(published, data_root, symlinks=True)
         for path in new:
             shutil.copy(path, inputs / path.parent.name / path.name)
-        wall, _, _ = measure(run_cmd(data_root, inputs))
-        times["incremental"].append(wall)
+        measured = measure(run_cmd(data_root, inputs))
+        times["incremental"].append(measured.wall)
+        cpu["incremental"].append(measured.cpu)
         steps["incremental"].append(stage_seconds(data_root))
         for path in new:
             (inputs / path.parent.name / path.name).unlink()
         alone_root = root / "incremental-alone-root"
         shutil.rmtree(alone_root, ignore_errors=True)
-        wall, _, _ = measure(run_cmd(alone_root, alone_inputs))
-        times["week_alone"].append(wall)
+        measured = measure(run_cmd(alone_root, alone_inputs))
+        times["week_alone"].append(measured.wall)
+        cpu["week_alone"].append(measured.cpu)
         steps["week_alone"].append(stage_seconds(alone_root))
         print(f"  incremental      N={rows:>10,} run {i + 1}: 8 weeks + 1: "
-              f"{times['incremental'][-1]:7.2f}s  the week alone: {wall:7.2f}s", flush=True)  # fmt: skip
+              f"{times['incremental'][-1]:7.2f}s (cpu {cpu['incremental'][-1]:.1f}s)  the week "
+              f"alone: {measured.wall:7.2f}s (cpu {measured.cpu:.1f}s)", flush=True)  # fmt: skip
     result: dict[str, Any] = {"weeks": WEEKS, "new_files": [p.name for p in new]}
     for name, walls in times.items():
         result[f"{name}_wall_s"] = round(statistics.median(walls), 2)
+        result[f"{name}_cpu_s"] = round(statistics.median(cpu[name]), 2)
         names = sorted({k for s in steps[name] for k in s})
         result[f"{name}_steps_median_s"] = {
             k: round(statistics.median(s.get(k, 0.0) for s in steps[name]), 2) for k in names
         }
     result["ratio"] = round(result["incremental_wall_s"] / result["week_alone_wall_s"], 2)
+    result["cpu_ratio"] = round(result["incremental_cpu_s"] / result["week_alone_cpu_s"], 2)
     return result

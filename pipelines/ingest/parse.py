@@ -371,8 +371,11 @@ def reject_row(
     }
 
 
-#: A customer_ref value as written in a JSON text ("customer_ref": "C-000806").
-_CUSTOMER_REF_TEXT = re.compile(r'("customer_ref"\s*:\s*)"(?:[^"\\]|\\.)*"')
+#: A customer_ref value as written in a JSON text: a string ("customer_ref": "C-000806"), or an
+#: array, object, number or bare word (a ref that is no string is withheld too).
+_CUSTOMER_REF_TEXT = re.compile(
+    r'("customer_ref"\s*:\s*)(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\]?|\{[^}]*\}?|[^,}\s]+)'
+)
 
 
 def _without_unconsented_customer(record: readers.RawRecord, ref: Reference | None = None) -> str:
@@ -387,10 +390,12 @@ def _without_unconsented_customer(record: readers.RawRecord, ref: Reference | No
     customer = fields.get("customer_ref")
     if not customer:
         return record.raw
-    if fields.get("customer_consent") is not True:
+    if not isinstance(customer, str):  # ["C-1"], {"id": "C-1"}: no ref, and never shown
+        withheld = "[withheld: not a reference]"
+    elif fields.get("customer_consent") is not True:
         withheld = "[withheld: no consent]"
     elif ref is not None and consent_withdrawn(
-        ref, str(customer).strip(), _written_time(fields.get("captured_at"))
+        ref, customer.strip(), _written_time(fields.get("captured_at"))
     ):
         withheld = "[withheld: consent withdrawn]"
     else:

@@ -143,3 +143,25 @@ def detach_log(handler: logging.Handler) -> None:
     into its own log."""
     logging.getLogger().removeHandler(handler)
     handler.close()
+
+
+def withdrawals_applied(run_dir: Path, refused: str, despite_quarantined: bool = False) -> None:
+    """Refuse (exit 1: `refused` says what is not done) while the published run in `run_dir` has
+    not applied every consent withdrawal: its inputs hold withdrawal files it did not read, or
+    it quarantined withdrawal rows (unless `despite_quarantined`); warn when it cannot be told
+    (pipelines.reports.consent)."""
+    from pipelines.reports import consent
+
+    published = run_dir if (run_dir / "manifest.json").is_file() else None
+    found = consent.check(published, despite_quarantined=despite_quarantined)
+    if found.current is False:
+        raise ExitError(
+            f"consent withdrawals are not all applied in the published run: {found.why}; "
+            f"then run `unmet run` so that they apply ({refused})"
+        )
+    if found.current is None and published is not None:
+        click.echo(
+            f"warning: cannot check that the published run read every consent withdrawal: "
+            f"{found.why}; a withdrawal delivered since applies from the next `unmet run`",
+            err=True,
+        )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import OUTPUT_FILE, ExitError, data_root_option
+from cli.common import OUTPUT_FILE, ExitError, data_root_option, withdrawals_applied
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,6 +70,13 @@ CATALOG_PATH = click.Path(path_type=Path)
     is_flag=True,
     help="Do not record the asks listed as followed up (a preview).",
 )
+@click.option(
+    "--despite-quarantined-withdrawals",
+    "despite_quarantined",
+    is_flag=True,
+    help="List even though the published run quarantined consent withdrawal rows (not applied): "
+    "only once they were read and none names a customer who asked.",
+)
 def followups(
     data_root: Path,
     catalog_path: Path,
@@ -80,6 +87,7 @@ def followups(
     rejects: Path | None,
     include_sent: bool,
     no_record: bool,
+    despite_quarantined: bool,
 ) -> None:
     """List consenting customers whose demand a new catalog can now serve, as CSV for a CRM.
 
@@ -87,9 +95,11 @@ def followups(
     the last --weeks ISO weeks, where customer_ref is set and their note says
     customer_consent = true and no consent withdrawal (the inputs' consent_withdrawals/) came at
     or after it; while the inputs hold withdrawals the published run did not read, nobody is
-    listed (run `unmet run` first). Only skus new since the previous catalog (--since, default the
-    published run's) count, so feeding the same catalog twice lists nobody. A new sku matches when
-    it is the sku asked for, or has the category and every color family / pattern / size named.
+    listed (run `unmet run` first), nor while the published run quarantined withdrawal rows
+    (correct them, or see --despite-quarantined-withdrawals). Only skus new since the previous
+    catalog (--since, default the published run's) count, so feeding the same catalog twice
+    lists nobody. A new sku matches when it is the sku asked for, or has the category and every
+    color family / pattern / size named.
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
     rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/followups.md.
 
@@ -104,6 +114,7 @@ def followups(
         unmet followups --data-root data --catalog spring_catalog.csv \\
             --since winter_catalog.csv --weeks 4 --store S003 --out calls.csv
     """
+    from pipelines import warehouse
     from pipelines.reports import catalog_file as cf
     from pipelines.reports import followup_ledger as fl
     from pipelines.reports import followups as fu
@@ -112,11 +123,17 @@ def followups(
 
     db_path = data_root / "unmet.duckdb"
     ledger_path = fl.ledger_path(data_root)
+    # the published run, resolved once: the withdrawals are checked in the run that is listed
+    run_db = warehouse.pinned(db_path) if db_path.is_file() else db_path
     try:
-        con = q.connect(db_path)  # first: no lock file is made beside a data root that is not one
+        con = q.connect(run_db)  # first: no lock file is made beside a data root that is not one
     except q.QueryError as err:
         raise ExitError(str(err)) from None
-    _check_withdrawals(data_root, con)
+    try:
+        withdrawals_applied(run_db.parent, "nobody is listed", despite_quarantined)
+    except ExitError:
+        con.close()
+        raise
     held = (
         contextlib.nullcontext()
         if no_record
@@ -171,28 +188,6 @@ def followups(
             added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
             if added:
                 click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
-
-
-def _check_withdrawals(data_root: Path, con: duckdb.DuckDBPyConnection) -> None:
-    """List nobody while the inputs hold consent withdrawals the published run did not read
-    (they apply from the next `unmet run`); warn when that cannot be checked."""
-    from pipelines import publish
-    from pipelines.reports import consent
-
-    run_dir = publish.published_run(data_root)
-    found = consent.check(run_dir)
-    if found.current is False:
-        con.close()
-        raise ExitError(
-            f"consent withdrawals changed since the published run: {found.why}; run `unmet run` "
-            "first so that they apply (nobody is listed)"
-        )
-    if found.current is None and run_dir is not None:
-        click.echo(
-            f"warning: cannot check that the published run read every consent withdrawal: "
-            f"{found.why}; a withdrawal delivered since applies from the next `unmet run`",
-            err=True,
-        )
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:

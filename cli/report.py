@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import ExitError, data_root_option, quiet_libraries
+from cli.common import ExitError, data_root_option, quiet_libraries, withdrawals_applied
 
 
 def _week(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
@@ -75,6 +75,9 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
         finally:
             con.close()
         if store_id is not None:
+            # the page lists the store's customers to follow up: as `unmet followups`, not
+            # while the published run has not applied every consent withdrawal
+            withdrawals_applied(run_db.parent, "no store page is written")
             if not (reports_root / week / "report.html").is_file():  # the page links to it
                 render.write_weekly(run_db, reports_root, week)
             path = store.write_store(run_db, reports_root, week, store_id)

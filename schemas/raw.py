@@ -214,6 +214,17 @@ class ConsentWithdrawal(_Raw):
     withdrawn_at: Timestamp
     channel: WithdrawalChannel
 
+    # A withdrawal is not to be lost to a slip of typing: spaces around the time, "Phone".
+    @field_validator("withdrawn_at", mode="before")
+    @classmethod
+    def _time_without_spaces(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel_in_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
 
 #: A store's time zone when stores.csv gives none: its country's (docs/formats.md), else UTC.
 COUNTRY_TIMEZONES = {

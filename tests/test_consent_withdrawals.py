@@ -66,7 +66,7 @@ def run(data_root: Path, inputs: Path, *extra: str) -> str:
 def followed_up(data_root: Path, catalog: Path) -> list[str]:
     result = CliRunner().invoke(
         cli, ["followups", "--data-root", str(data_root), "--catalog", str(catalog),
-              "--no-record", "--weeks", "2"],
+              "--no-record", "--weeks", "2", "--despite-quarantined-withdrawals"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return sorted({row["customer_ref"] for row in csv.DictReader(io.StringIO(result.stdout))})
@@ -250,11 +250,12 @@ def test_followups_list_nobody_while_the_inputs_hold_a_withdrawal_the_run_did_no
     (inputs / "consent_withdrawals" / "later.csv").write_text(
         HEADER + "CW-9,C-4,2026-11-24T09:00:00+01:00,email\n"
     )
-    args = ["followups", "--data-root", str(data), "--catalog", str(runs["catalog"])]
+    args = ["followups", "--data-root", str(data), "--catalog", str(runs["catalog"]),
+            "--despite-quarantined-withdrawals"]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert ("consent withdrawals changed since the published run: "
+    assert ("consent withdrawals are not all applied in the published run: "
             "consent_withdrawals/later.csv is new or changed") in result.stderr  # fmt: skip
     assert not (data / "state" / "followups_sent.csv").exists()  # nothing recorded either
     shutil.rmtree(inputs)
@@ -263,3 +264,19 @@ def test_followups_list_nobody_while_the_inputs_hold_a_withdrawal_the_run_did_no
     assert "warning: cannot check that the published run read every consent withdrawal" in (
         result.stderr
     )
+
+
+def test_nobody_is_listed_while_the_published_run_quarantined_withdrawal_rows(runs):
+    """review 10: a withdrawal quarantined (a typo in it) is not applied, and the customer was
+    listed with exit 0. Followups and a store page (its follow-up list) refuse until the rows
+    are corrected, or the operator says to list despite them."""
+    data = runs["top"] / "data"
+    args = ["followups", "--data-root", str(data), "--catalog", str(runs["catalog"]), "--no-record"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "the published run quarantined 8 of its withdrawal rows" in result.stderr
+    assert "where source = 'consent_withdrawals'" in result.stderr
+    page = CliRunner().invoke(cli, ["report", "--data-root", str(data), "--store", "S001"])
+    assert page.exit_code == 1 and "no store page is written" in page.output
+    listed = CliRunner().invoke(cli, [*args, "--despite-quarantined-withdrawals"])
+    assert listed.exit_code == 0 and "C-4" in listed.stdout

@@ -28,19 +28,30 @@ UNREADABLE = "unreadable"
 
 @dataclass(frozen=True)
 class Check:
-    """`current`: True when the published run read exactly the withdrawal files there are now,
-    False when they changed since, None when it cannot be told; `why` says what was found."""
+    """`current`: True when the published run read exactly the withdrawal files there are now
+    and applied every row of them, False when they changed since or a row was quarantined (not
+    applied), None when it cannot be told; `why` says what was found."""
 
     current: bool | None
     why: str = ""
 
 
-def check(run_dir: Path | None) -> Check:
-    """Compare the withdrawal files of the published run's inputs folder (`run_dir`: that run's
-    folder; None when nothing is published) with those it read."""
+def check(run_dir: Path | None, despite_quarantined: bool = False) -> Check:
+    """Whether the published run (`run_dir`: its folder; None when nothing is published) applied
+    every withdrawal row it read (none quarantined, unless `despite_quarantined`), and read the
+    withdrawal files its inputs folder holds now."""
     if run_dir is None or not (run_dir / "manifest.json").is_file():
         return Check(None, "no published run to compare with")
-    root = str(json.loads((run_dir / "manifest.json").read_text()).get("inputs_root") or "")
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    quarantined = sum(
+        c.get("quarantined", 0) for c in manifest.get("counts", []) if c.get("source") == SOURCE
+    )
+    if quarantined and not despite_quarantined:
+        return Check(False, f"the published run quarantined {quarantined} of its withdrawal rows "
+                            "(a quarantined row is not applied, unless it repeats one that was): "
+                            "correct them in the inputs (`unmet query \"select source_file, "
+                            f"source_line, reason from rejects where source = '{SOURCE}'\"`)")  # fmt: skip
+    root = str(manifest.get("inputs_root") or "")
     state = run_dir / INPUTS_STATE
     if not root or "://" in root or not Path(root).is_dir() or not state.is_file():
         return Check(None, f"the published run's inputs folder ({root or 'unknown'}) is not on "
@@ -53,8 +64,12 @@ def check(run_dir: Path | None) -> Check:
         return Check(True)
     changed = sorted(name for name, digest in now.items() if digest not in read)
     shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
-    what = f"{shown} {'is' if len(changed) == 1 else 'are'} new or changed" if changed else (
-        "a file was removed")  # fmt: skip
+    if changed:
+        what = f"{shown} {'is' if len(changed) == 1 else 'are'} new or changed"
+    elif len(now) > len(read):
+        what = "a copy of a file it read was added (the same withdrawals)"
+    else:
+        what = "a file was removed"
     return Check(False, f"{what} in {root} since the published run read them")
 
 

@@ -241,6 +241,16 @@ def run(
         ) from None
 
     click.echo(summary.render(result.counts))
+    unapplied = sum(c.quarantined for c in result.counts if c.source == "consent_withdrawals")
+    if unapplied:  # review 10: the privacy team must hear of it at the run, not from a complaint
+        click.echo(
+            f"warning: {unapplied} consent withdrawal rows were quarantined and are not applied; "
+            'correct them in the inputs (unmet query "select source_file, source_line, reason '
+            "from rejects where source = 'consent_withdrawals'\"); until then `unmet followups` "
+            "lists nobody",
+            err=True,
+        )
+        log.warning("%d consent withdrawal rows quarantined, not applied", unapplied)
     for name, earlier in result.redelivered.items():
         click.echo(f"re-delivered: {name} has the same bytes as {earlier}; its records are "
                    "quarantined as duplicates")  # fmt: skip

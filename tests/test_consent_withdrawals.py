@@ -267,6 +267,9 @@ def test_followups_list_nobody_while_the_inputs_hold_a_withdrawal_the_run_did_no
 
 
 def test_nobody_is_listed_while_the_published_run_quarantined_withdrawal_rows(runs):
+    assert (
+        "warning: 8 consent withdrawal rows were quarantined and are not applied" in (runs["first"])
+    )
     """review 10: a withdrawal quarantined (a typo in it) is not applied, and the customer was
     listed with exit 0. Followups and a store page (its follow-up list) refuse until the rows
     are corrected, or the operator says to list despite them."""

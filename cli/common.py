@@ -148,8 +148,8 @@ def detach_log(handler: logging.Handler) -> None:
 def withdrawals_applied(run_dir: Path, refused: str, despite_quarantined: bool = False) -> None:
     """Refuse (exit 1: `refused` says what is not done) while the published run in `run_dir` has
     not applied every consent withdrawal: its inputs hold withdrawal files it did not read, or
-    it quarantined withdrawal rows (unless `despite_quarantined`); warn when it cannot be told
-    (pipelines.reports.consent)."""
+    it quarantined withdrawal rows (with `despite_quarantined`, only a warning); warn when it
+    cannot be told (pipelines.reports.consent)."""
     from pipelines.reports import consent
 
     published = run_dir if (run_dir / "manifest.json").is_file() else None
@@ -165,3 +165,5 @@ def withdrawals_applied(run_dir: Path, refused: str, despite_quarantined: bool =
             f"{found.why}; a withdrawal delivered since applies from the next `unmet run`",
             err=True,
         )
+    if found.quarantined and despite_quarantined:
+        click.echo(f"warning: {consent.quarantined_rows(found.quarantined)}", err=True)

@@ -75,9 +75,10 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
         finally:
             con.close()
         if store_id is not None:
-            # the page lists the store's customers to follow up: as `unmet followups`, not
-            # while the published run has not applied every consent withdrawal
-            withdrawals_applied(run_db.parent, "no store page is written")
+            # the page lists the store's customers to follow up: not while the inputs hold
+            # withdrawals the run did not read; quarantined ones are warned of (`unmet run`
+            # writes the store pages of its week whatever it quarantined)
+            withdrawals_applied(run_db.parent, "no store page is written", despite_quarantined=True)
             if not (reports_root / week / "report.html").is_file():  # the page links to it
                 render.write_weekly(run_db, reports_root, week)
             path = store.write_store(run_db, reports_root, week, store_id)

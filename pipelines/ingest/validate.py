@@ -381,9 +381,12 @@ def store_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
 
 def withdrawal_row(fields: dict[str, Any], ref: Reference) -> dict[str, Any]:
     rec: ConsentWithdrawal = _model(ConsentWithdrawal, fields)
-    # A time after the run's as-of (a clock or an offset off by some minutes) is applied as
-    # written: it withholds every note of the customer up to then, the safe side.
     withdrawn_at = _utc(rec.withdrawn_at, "withdrawn_at")
+    if withdrawn_at > ref.as_of:  # the gate's rule too: no time after the run's as-of
+        raise Refused(
+            f"withdrawn_at: {rec.withdrawn_at.isoformat()} is in the future (run as of "
+            f"{ref.as_of.isoformat()}); not applied until it is corrected"
+        )
     return {
         "withdrawal_id": rec.withdrawal_id,
         "customer_ref": rec.customer_ref,

@@ -34,6 +34,7 @@ class Check:
 
     current: bool | None
     why: str = ""
+    quarantined: int = 0  # withdrawal rows the published run quarantined (not applied)
 
 
 def check(run_dir: Path | None, despite_quarantined: bool = False) -> Check:
@@ -47,11 +48,22 @@ def check(run_dir: Path | None, despite_quarantined: bool = False) -> Check:
         c.get("quarantined", 0) for c in manifest.get("counts", []) if c.get("source") == SOURCE
     )
     if quarantined and not despite_quarantined:
-        return Check(False, f"the published run quarantined {quarantined} of its withdrawal rows "
-                            "(a quarantined row is not applied, unless it repeats one that was): "
-                            "correct them in the inputs (`unmet query \"select source_file, "
-                            f"source_line, reason from rejects where source = '{SOURCE}'\"`)")  # fmt: skip
-    root = str(manifest.get("inputs_root") or "")
+        return Check(False, quarantined_rows(quarantined), quarantined)
+    files = _files_read(run_dir, str(manifest.get("inputs_root") or ""))
+    return Check(files.current, files.why, quarantined)
+
+
+def quarantined_rows(rows: int) -> str:
+    """What it means that the published run quarantined `rows` withdrawal rows."""
+    return (
+        f"the published run quarantined {rows} of its withdrawal rows (a quarantined row is not "
+        "applied, unless it repeats one that was): correct them in the inputs (`unmet query "
+        f"\"select source_file, source_line, reason from rejects where source = '{SOURCE}'\"`)"
+    )
+
+
+def _files_read(run_dir: Path, root: str) -> Check:
+    """Whether the run read exactly the withdrawal files its inputs folder `root` holds now."""
     state = run_dir / INPUTS_STATE
     if not root or "://" in root or not Path(root).is_dir() or not state.is_file():
         return Check(None, f"the published run's inputs folder ({root or 'unknown'}) is not on "

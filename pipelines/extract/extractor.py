@@ -53,7 +53,7 @@ from schemas.enums import LETTER_SIZES, Polarity
 
 #: Bump when rules or lexicons change: every extraction is stamped with it. The part after "+"
 #: is the polarity model file's hash (``make train`` changes it).
-EXTRACTOR_VERSION = f"extract-2.3.0+{default_model().digest}"
+EXTRACTOR_VERSION = f"extract-2.3.1+{default_model().digest}"
 
 WANTED = Polarity.WANTED.value
 REJECTED = Polarity.REJECTED.value

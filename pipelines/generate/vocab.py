@@ -64,7 +64,7 @@ SHADES: dict[str, ColorFamily] = {
     "plum": ColorFamily.PURPLE,
     "mauve": ColorFamily.PURPLE,
     "brown": ColorFamily.BROWN,
-    "tan": ColorFamily.BROWN,
+    "walnut": ColorFamily.BROWN,
     "chocolate": ColorFamily.BROWN,
     "cognac": ColorFamily.BROWN,
     "chestnut": ColorFamily.BROWN,

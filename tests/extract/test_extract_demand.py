@@ -69,7 +69,7 @@ def test_notes_without_a_request_are_not_demand(note):
         ("any parkas in?", DemandedItem("coat", None, None, None, None, None)),
         ("boots sold out again", DemandedItem("boots", None, None, None, None, None)),
         ("Customer loved the new boots, wanted them in tan",
-         DemandedItem("boots", "brown", "tan", None, None, None)),
+         DemandedItem("boots", "beige", "tan", None, None, None)),
     ],
 )  # fmt: skip
 def test_items_are_demand(note, item):

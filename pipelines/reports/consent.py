@@ -1,10 +1,13 @@
-"""Whether the published run read every consent withdrawal its inputs folder holds now.
+"""Whether the published run applied every consent withdrawal: none of its withdrawal rows
+quarantined, and every withdrawal file its inputs folder holds now read.
 
-A run applies the withdrawals it read (docs/privacy.md, "Withdrawn consent"); one added to the
-inputs since applies from the next `unmet run`. `unmet followups` lists from the published run,
-so it asks `check` first: it lists nobody while the inputs' `consent_withdrawals/` files differ
-from those the published run read (its incremental state, `incremental/inputs.parquet`), and
-warns when it cannot look (the inputs folder is not on this machine, or on object storage).
+A run applies the withdrawals it read and did not quarantine (docs/privacy.md, "Withdrawn
+consent"); one added to the inputs since applies from the next `unmet run`. `unmet followups`
+lists from the published run, so it asks `check` first (through cli.common.withdrawals_applied):
+it lists nobody while the run quarantined withdrawal rows (unless told to list despite them) or
+the inputs' `consent_withdrawals/` files differ from those the run read (its incremental state,
+`incremental/inputs.parquet`), and warns when it cannot look (the inputs folder is not on this
+machine, or on object storage). `unmet report --store` asks it too.
 """
 
 from __future__ import annotations

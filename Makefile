@@ -31,11 +31,16 @@ setup: $(STAMP) ## create .venv and install unmet with its dev tools
 run: setup ## run the whole job end to end on data/sample (ingest, ledger, warehouse, report)
 	$(BIN)/unmet run --data-root $(DATA_ROOT) --inputs $(DATA_ROOT)/sample
 
+# the suite runs on TEST_WORKERS pytest-xdist workers (one per core here); tests/conftest.py sends
+# the modules that share a session fixture to one worker. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+
 test: setup browser ## run the test suite
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test-fast: setup ## the tests that run no whole job (pure functions and composites, under 60 s)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest $(PARALLEL) -m "not slow"
 
 browser: ## install headless Chromium from Debian's packages if missing (for the report browser test)
 	@if [ -x /usr/bin/chromium ]; then :; \

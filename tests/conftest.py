@@ -93,11 +93,55 @@ WHOLE_JOB_FIXTURES = frozenset(
 )  # fmt: skip
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+#: The session-scoped fixtures of the conftest files (tests/test_conftest.py keeps this list whole).
+#: `make test` runs the suite on two pytest-xdist workers, each a session of its own: every module
+#: using one of these goes to the same worker, so each is built once per run, as without workers.
+SESSION_FIXTURES = frozenset(
+    {"tiny_job", "dask_address", "corpus_run", "dataset", "golden_db", "synthetic_root"}
+)
+
+
+def _used_fixtures(item: pytest.Item) -> set[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        names -= set(callspec.params)  # a parametrize argument named like a fixture is none
+    return names
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def worker_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """Module -> the pytest-xdist group its tests run in (`--dist loadgroup`): the module itself
+    (its module-scoped fixtures, often a whole job, are built once), joined with every module it
+    shares a session fixture with (connected modules form one group)."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None:
-            names -= set(callspec.params)  # a parametrize argument named like a fixture is none
-        if WHOLE_JOB_FIXTURES & names:
+        for fixture in sorted(_used_fixtures(item) & SESSION_FIXTURES):
+            a, b = sorted((root(_module(item)), root("fixture:" + fixture)))
+            parent[b] = a
+    return {_module(item): root(_module(item)) for item in items}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow_modules = set()
+    for item in items:
+        if WHOLE_JOB_FIXTURES & _used_fixtures(item):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow"):
+            slow_modules.add(_module(item))
+    groups = worker_groups(items)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[_module(item)]))
+    # the groups that run whole jobs are handed out first (`--no-loadscope-reorder` keeps this
+    # order), so that a long one does not start last while the other worker has nothing left
+    first = {groups[m] for m in slow_modules}
+    items.sort(key=lambda item: groups[_module(item)] not in first)

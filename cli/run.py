@@ -60,6 +60,24 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
     return "the latest week with data; the last complete ISO week has none"
 
 
+def _unapplied_withdrawals(result) -> int:
+    """The consent withdrawal rows the run quarantined and did not apply: from its folder when it
+    is on this machine (a repeat of an applied withdrawal is not counted:
+    pipelines.reports.consent.unapplied), else every quarantined withdrawal row."""
+    from pipelines.reports import consent
+
+    if (Path(result.run_dir) / "manifest.json").is_file():
+        return consent.unapplied(Path(result.run_dir))
+    return sum(c.quarantined for c in result.counts if c.source == consent.SOURCE)
+
+
+def _repeats(result, unapplied: int) -> str:
+    """The quarantined withdrawal rows that repeat an applied withdrawal, said after the others."""
+    quarantined = sum(c.quarantined for c in result.counts if c.source == "consent_withdrawals")
+    more = quarantined - unapplied
+    return f" ({more} more repeat withdrawals already applied)" if more else ""
+
+
 def _stopped(err: Stopped, data_root: str, beam_args: list[str], started: str) -> str:
     """The one line of a stopped run: whether it got published first (a signal after the publish
     step, while old runs were pruned) is read from the data root: a published run id at least
@@ -241,10 +259,11 @@ def run(
         ) from None
 
     click.echo(summary.render(result.counts))
-    unapplied = sum(c.quarantined for c in result.counts if c.source == "consent_withdrawals")
+    unapplied = _unapplied_withdrawals(result)
     if unapplied:  # review 10: the privacy team must hear of it at the run, not from a complaint
         click.echo(
-            f"warning: {unapplied} consent withdrawal rows were quarantined and are not applied; "
+            f"warning: {unapplied} consent withdrawal rows were quarantined and are not applied"
+            f"{_repeats(result, unapplied)}; "
             'correct them in the inputs (unmet query "select source_file, source_line, reason '
             "from rejects where source = 'consent_withdrawals'\"); until then `unmet followups` "
             "lists nobody",

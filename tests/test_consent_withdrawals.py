@@ -283,3 +283,37 @@ def test_nobody_is_listed_while_the_published_run_quarantined_withdrawal_rows(ru
     assert page.exit_code == 0 and "warning: the published run quarantined 8" in page.stderr
     listed = CliRunner().invoke(cli, [*args, "--despite-quarantined-withdrawals"])
     assert listed.exit_code == 0 and "C-4" in listed.stdout
+
+
+def test_a_cumulative_export_repeating_applied_withdrawals_stops_nothing(tmp_path):
+    """A CRM that exports all its withdrawals every week delivers each earlier one again: the
+    repeats are quarantined as duplicate ids but change nothing, so neither the run nor the
+    follow-ups may say a withdrawal is not applied (they refused the follow-ups for good). A
+    repeated id that names another customer is a withdrawal not applied, and still refuses."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(TINY, inputs)
+    folder = inputs / "consent_withdrawals"
+    folder.mkdir()
+    first = "CW-1,C-3,2026-11-10T10:00:00+01:00,phone\n"
+    (folder / "withdrawals-W46.csv").write_text(HEADER + first)
+    (folder / "withdrawals-W47.csv").write_text(
+        HEADER + first + "CW-2,C-4,2026-11-18T10:00:00+01:00,web\n"
+    )
+    followups = ["followups", "--data-root", str(tmp_path / "data"), "--no-record",
+                 "--catalog", str(inputs / "catalog" / "catalog.csv")]  # fmt: skip
+    out = run(tmp_path / "data", inputs)
+    (line,) = [x for x in out.splitlines() if x.startswith("consent_withdrawals ")]
+    assert line.split()[1:5] == ["2", "3", "2", "1"]  # the repeat is quarantined, and counted
+    assert "not applied" not in out
+    listed = CliRunner().invoke(cli, followups)
+    assert listed.exit_code == 0, listed.output
+    assert "withdraw" not in listed.stderr
+
+    with (folder / "withdrawals-W47.csv").open("a") as handle:
+        handle.write("CW-2,C-5,2026-11-19T10:00:00+01:00,web\n")
+    out = run(tmp_path / "data", inputs)
+    assert "warning: 1 consent withdrawal rows were quarantined and are not applied" in out
+    assert "(1 more repeat withdrawals already applied)" in out
+    refused = CliRunner().invoke(cli, followups)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "the published run quarantined 1 of its withdrawal rows" in refused.stderr

@@ -11,10 +11,10 @@ rows of mart_unmet_demand, is small.
 
 An incremental run (pipelines/incremental.py) rebuilds only the weeks whose rows may have changed
 (`rebuilt`): the weeks the demand pipeline rebuilt (`touched`) and the `lookback` weeks after
-each; for a mart with `series`, also every week of a series whose first week is a touched week
-and that has rows in a week not touched (its first week may have moved earlier, renumbering all
-its weeks). Every other week's file is carried over from the published run (a hard link; on an
-object-store data root, pipelines/remote.py copies the object server-side).
+each; for a mart with `series`, also every week of a series whose first week moved earlier (a
+late file of an old week: all its weeks are numbered anew). Every other week's file is carried
+over from the published run (a hard link; on an object-store data root, pipelines/remote.py
+copies the object server-side).
 """
 
 from __future__ import annotations
@@ -86,29 +86,40 @@ def ledger_weeks(files: dict[str, list[tuple[str | None, str]]]) -> list[str]:
 
 def create_views(con: duckdb.DuckDBPyConnection, files: dict[str, list[tuple[str | None, str]]],
                  weeks: Collection[str] | None) -> None:  # fmt: skip
-    """A view per dataset over its files of `weeks` (None: all; a dataset not split by week is
-    whole); over an empty table of its schema when it has none."""
+    """A view per dataset over its files of `weeks` (None: every dataset over all its files;
+    else only the datasets split by week are redefined); over the empty table `empty_<name>` of
+    its schema (`register_empty`) when it has none."""
     for name, listed in files.items():
+        if weeks is not None and all(week is None for week, _ in listed):
+            continue  # not split by week (or no files): the view over all of it stays
         chosen = [path for week, path in listed if weeks is None or week is None or week in weeks]
         if chosen:
             paths = "[" + ", ".join(warehouse.quote(Path(p)) for p in chosen) + "]"
             source = f"read_parquet({paths}, hive_partitioning = false)"
         else:
             source = f"empty_{name}"
-            empty = pa.table({f.name: pa.array([], f.type) for f in dataset_schema(name)})
-            con.register(source, empty)
         con.execute(f"create or replace view {name} as select * from {source}")
 
 
+def register_empty(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    """An empty Arrow table of each dataset's schema, as `empty_<name>`."""
+    for name in names:
+        empty = pa.table({f.name: pa.array([], f.type) for f in dataset_schema(name)})
+        con.register(f"empty_{name}", empty)
+
+
 def rebuilt(mart: warehouse.ExportedMart, weeks: Iterable[str], touched: Collection[str],
-            series_weeks: dict[tuple, list[str]] | None = None) -> set[str]:  # fmt: skip
+            series_weeks: dict[tuple, list[str]] | None = None,
+            first_before: dict[tuple, str] | None = None) -> set[str]:  # fmt: skip
     """The weeks among `weeks` whose rows of `mart` may differ from the published run's when the
-    run rebuilt the ledger weeks `touched` (module docstring). `series_weeks`: for a mart with
-    `series`, each series' weeks with rows (computed over all weeks)."""
+    run rebuilt the ledger weeks `touched` (module docstring). For a mart with `series`:
+    `series_weeks`, each series' weeks with rows now (computed over all weeks), and
+    `first_before`, each series' first week in the published run."""
     reading = {shifted(week, ahead) for week in touched for ahead in range(mart.lookback + 1)}
     chosen = {week for week in weeks if week in reading}
-    for found in (series_weeks or {}).values():
-        if found[0] in touched and any(week not in touched for week in found):
+    before = first_before or {}
+    for key, found in (series_weeks or {}).items():
+        if key in before and found[0] < before[key]:  # its weeks are numbered from found[0] now
             chosen.update(found)
     return chosen
 
@@ -136,6 +147,19 @@ def _series_weeks(con: duckdb.DuckDBPyConnection, table: str, series: tuple[str,
     return found
 
 
+def _first_weeks(con: duckdb.DuckDBPyConnection, folder: Path, series: tuple[str, ...]
+                 ) -> dict[tuple, str]:  # fmt: skip
+    """Each series' first week in a mart's files (a published run's)."""
+    files = sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else []
+    if not files:
+        return {}
+    keys = ", ".join(f'"{c}"' for c in series)
+    paths = "[" + ", ".join(warehouse.quote(Path(p)) for p in files) + "]"
+    found = con.execute(f"select {keys}, min({PARTITION}) from read_parquet({paths}, "
+                        "hive_partitioning = false) group by all").fetchall()  # fmt: skip
+    return {tuple(key): week for *key, week in found}
+
+
 def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | None = None
            ) -> list[str]:  # fmt: skip
     """Write the exported marts into the run folder, before it is published. With `base` (the
@@ -153,6 +177,7 @@ def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | N
         })  # fmt: skip
         try:
             con.execute("set enable_progress_bar = false")  # stderr is the job's log
+            register_empty(con, files)
             create_views(con, files, None)
             for name, sql in warehouse.report_models():
                 con.execute(f"create or replace view {name} as {sql}")
@@ -160,9 +185,12 @@ def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | N
             for mart in (m for m in warehouse.EXPORTS if m.series):  # over every week, once
                 con.execute(f"create temp table whole as select {columns[mart.name]} "
                             f"from {mart.model}")  # fmt: skip
-                found = _series_weeks(con, "whole", mart.series)
-                todo[mart.name] = weeks if base is None else sorted(
-                    rebuilt(mart, weeks, touched or (), found))  # fmt: skip
+                if base is None:
+                    todo[mart.name] = weeks
+                else:
+                    found = _series_weeks(con, "whole", mart.series)
+                    first = _first_weeks(con, base / mart.name, mart.series)
+                    todo[mart.name] = sorted(rebuilt(mart, weeks, touched or (), found, first))
                 for week in todo[mart.name]:
                     _copy(con, f"select * from whole where {PARTITION} = '{week}'",
                           run_dir / FILE.format(mart=mart.name, week=week))  # fmt: skip

@@ -4,8 +4,8 @@ pure addition falls back to a full refresh and says why.
 
 The inputs are generated (small: 1,500 records over 9 weeks) and then given what a real delivery
 has: a bad record in an old file and in the new week, a new record repeating an old file's id, a
-re-delivered copy of an old file, and a new-week record dated in the week before (so that week is
-rebuilt too).
+re-delivered copy of an old file, a new-week record dated in the week before and a late one of
+week 43 (so those weeks are rebuilt too, and the report marts' weeks that read them).
 """
 
 from __future__ import annotations

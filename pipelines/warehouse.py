@@ -30,8 +30,9 @@ class ExportedMart:
     """A report model also published as a Parquet mart of the run, one `iso_week=W` partition per
     week (pipelines/marts.py writes them). Which input weeks the rows of week W read decides
     which weeks an incremental run rebuilds: `lookback` weeks before W and W itself; with
-    `series`, the model also numbers each series' weeks from its first week in all history
-    (computed over every week, rebuilt from a week that moved a series' first week on)."""
+    `series`, the model also numbers each series' weeks from its first week in all history (it
+    is computed over every week, and a series whose first week moved earlier is rebuilt in all
+    its weeks)."""
 
     name: str  # the mart: its folder in the run and its DuckDB view
     model: str  # the report model, pipelines/reports/sql/<model>.sql

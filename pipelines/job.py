@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipelines import incremental, publish, summary, warehouse
+from pipelines import incremental, marts, publish, summary, warehouse
 from pipelines import progress as watching
 from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
@@ -151,8 +151,8 @@ def run_job(
         written = incremental.written(partial) if base else None
         _step(timings, "checks", progress, _checks, partial, counts, as_of, written, base)
         boundary("checks")
-        _step(timings, "marts", progress, warehouse.export_marts, partial,
-              probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
+        carried += _step(timings, "marts", progress, marts.export, partial, base, weeks,
+                         probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
         boundary("marts")
         manifest = manifest_of(run_id, as_of, str(inputs_root), files, prints, redelivered,
                                counts, window_minutes, beam_args, timings)  # fmt: skip

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines import incremental, io, objectstore, publish, summary, warehouse
+from pipelines import incremental, io, marts, objectstore, publish, summary, warehouse
 from pipelines import job as local_job
 from pipelines.checks import run as checks_run
 from pipelines.demand import run as demand_run
@@ -119,7 +119,12 @@ def run_job(
             stopped(store, run_id, partial, personal=err.personal)
             raise
         local_job.boundary("checks")
-        step(timings, "marts", progress, warehouse.export_marts, partial)
+        same_weeks = step(timings, "marts", progress, marts.export, partial, base, weeks)
+        if same_weeks:  # the carried mart weeks: a server-side copy, like the ledger's
+            assert base is not None
+            io.copy_files([store.url(objectstore.RUNS, base.name, rel) for rel in same_weeks],
+                          [store.url(objectstore.RUNS, run_id, rel) for rel in same_weeks])  # fmt: skip
+        carried += same_weeks
         local_job.boundary("marts")
         manifest = local_job.manifest_of(run_id, as_of, inputs_root, files, prints, redelivered,
                                          counts, window_minutes, beam_args, timings)  # fmt: skip
@@ -130,9 +135,10 @@ def run_job(
         local_job.write_manifest(partial, manifest)
         # manifest.json last: a run prefix with a manifest is complete (objectstore.Store.prune)
         added = [checks_run.VALIDATION_FILE] + [
-            path.relative_to(partial).as_posix()
+            rel
             for mart in warehouse.EXPORTED_MARTS
             for path in sorted((partial / mart).rglob("*.parquet"))
+            if (rel := path.relative_to(partial).as_posix()) not in set(same_weeks)
         ]
         run_dir = None
         try:

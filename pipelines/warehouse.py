@@ -10,7 +10,7 @@ a while).
 from __future__ import annotations
 
 import os
-import tempfile
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -25,17 +25,37 @@ from schemas.arrow import dataset_schema
 DATASETS: dict[str, tuple[str, type]] = {d.name: (d.name, d.model) for d in datasets.published()}
 
 
-#: DuckDB's memory limit while it exports the marts (past it, it spills to a temporary folder).
-EXPORT_MEMORY_LIMIT = "256MB"
+@dataclass(frozen=True)
+class ExportedMart:
+    """A report model also published as a Parquet mart of the run, one `iso_week=W` partition per
+    week (pipelines/marts.py writes them). Which input weeks the rows of week W read decides
+    which weeks an incremental run rebuilds: `lookback` weeks before W and W itself; with
+    `series`, the model also numbers each series' weeks from its first week in all history (it
+    is computed over every week, and a series whose first week moved earlier is rebuilt in all
+    its weeks)."""
 
-#: Report models also published as Parquet marts in the run folder: mart name -> report model.
-EXPORTED_MARTS = {
-    "mart_weekly_headline": "rpt_weekly_headline",
-    "mart_attribute_trend": "rpt_attribute_trend",
-    "mart_store_capture": "rpt_store_ranking",
-    "mart_not_carried": "rpt_not_carried",
-    "mart_substitutes": "rpt_substitutes",
-}
+    name: str  # the mart: its folder in the run and its DuckDB view
+    model: str  # the report model, pipelines/reports/sql/<model>.sql
+    lookback: int  # the calendar weeks before W that W's rows read
+    series: tuple[str, ...] = ()  # columns of a series numbered from its first week (see above)
+
+
+#: The exported marts, declared once (the DuckDB views, the export, the data dictionary and the
+#: incremental rebuild are derived from it). The dependencies are read off their SQL:
+#: the headline compares each week with the calendar week before; the trend's line runs through
+#: the trailing 6 weeks of a value (5 before) and counts them from the value's first week; the
+#: store ranking, the long tail and the substitutes group and rank within one week.
+EXPORTS = (
+    ExportedMart("mart_weekly_headline", "rpt_weekly_headline", lookback=1),
+    ExportedMart("mart_attribute_trend", "rpt_attribute_trend", lookback=5,
+                 series=("attribute", "value")),
+    ExportedMart("mart_store_capture", "rpt_store_ranking", lookback=0),
+    ExportedMart("mart_not_carried", "rpt_not_carried", lookback=0),
+    ExportedMart("mart_substitutes", "rpt_substitutes", lookback=0),
+)  # fmt: skip
+
+#: mart name -> its report model (derived from EXPORTS).
+EXPORTED_MARTS = {mart.name: mart.model for mart in EXPORTS}
 
 
 def report_models() -> list[tuple[str, str]]:
@@ -48,7 +68,7 @@ def report_models() -> list[tuple[str, str]]:
     return models
 
 
-def _quote(path: Path) -> str:
+def quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -59,7 +79,7 @@ def _parquet_list(run_dir: Path, folder: str, relative: bool) -> str | None:
     if not files:
         return None
     shown = [f.relative_to(run_dir).as_posix() if relative else f.resolve() for f in files]
-    return "[" + ", ".join(_quote(Path(f)) for f in shown) + "]"
+    return "[" + ", ".join(quote(Path(f)) for f in shown) + "]"
 
 
 def set_search_path(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
@@ -89,13 +109,21 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool =
             con.unregister("_empty")
     for name, sql in report_models():
         con.execute(f"create or replace view {name} as {sql}")
-    for mart in EXPORTED_MARTS:
+    for mart, model in EXPORTED_MARTS.items():
         paths = _parquet_list(run_dir, mart, relative)
-        if paths:
-            con.execute(f"create or replace view {mart} as select * from read_parquet({paths})")
+        if paths:  # iso_week=W partitions; the files hold the column
+            con.execute(
+                f"create or replace view {mart} as select * from read_parquet({paths}, "
+                "hive_partitioning = false)"
+            )
+        else:  # no week has rows: an empty table with the model's columns
+            con.execute(
+                f"create or replace table {mart} as select {counts_as_bigint(con, model)} "
+                f"from {model} limit 0"
+            )
 
 
-def _counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:
+def counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:
     """The select list of a model with its HUGEINT columns (DuckDB's type for the sum of
     integers) cast to BIGINT: Parquet has no 128-bit integer, and DuckDB would write them as
     DOUBLE, turning counts such as lost_units into 188.0."""
@@ -104,31 +132,6 @@ def _counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:
         f'cast("{name}" as bigint) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
         for name, kind, *_ in columns
     )
-
-
-def export_marts(run_dir: Path) -> None:
-    """Write the report models that are marts (trend, capture rate, long tail, ...) as Parquet
-    into the run folder, before it is published, so they are datasets like the others."""
-    with tempfile.TemporaryDirectory(prefix="unmet-marts-") as spill:
-        con = duckdb.connect(
-            config={
-                "threads": 1,  # one writer: the same rows give the same bytes
-                "memory_limit": EXPORT_MEMORY_LIMIT,
-                "temp_directory": spill,
-            }
-        )
-        try:
-            con.execute("set enable_progress_bar = false")  # stderr is the job's log
-            create_views(con, run_dir)
-            for mart, model in EXPORTED_MARTS.items():
-                (run_dir / mart).mkdir(parents=True, exist_ok=True)
-                target = _quote(run_dir / mart / "part-00000.parquet")
-                con.execute(
-                    f"copy (select {_counts_as_bigint(con, model)} from {model} order by all) "
-                    f"to {target} (format parquet, compression zstd)"
-                )
-        finally:
-            con.close()
 
 
 def build(run_dir: Path, db_path: Path) -> Path:

@@ -4,8 +4,8 @@ pure addition falls back to a full refresh and says why.
 
 The inputs are generated (small: 1,500 records over 9 weeks) and then given what a real delivery
 has: a bad record in an old file and in the new week, a new record repeating an old file's id, a
-re-delivered copy of an old file, and a new-week record dated in the week before (so that week is
-rebuilt too).
+re-delivered copy of an old file, a new-week record dated in the week before and a late one of
+week 43 (so those weeks are rebuilt too, and the report marts' weeks that read them).
 """
 
 from __future__ import annotations
@@ -32,13 +32,17 @@ AS_OF = "2026-11-30T00:00:00+00:00"
 NEW_WEEK = "2026-W47"
 SOURCES = ("frontline_notes", "oos_lookups", "lost_sales")
 #: A new-week lookup repeating the first id of week 40 (quarantined as a duplicate against the
-#: key table), one with an unknown store (quarantined: merged with the old rejects), and one on the
-#: Sunday of week 46 (week 46 is rebuilt). {id} and {sku}: week 40's first lookup's.
+#: key table), one with an unknown store (quarantined: merged with the old rejects), one on the
+#: Sunday of week 46 (week 46 is rebuilt), and a late one of week 43, at night (a demand event of
+#: its own): week 43 is rebuilt, and so are the report marts' weeks that read it (the headline's
+#: week 44, the trend's weeks 44 to 47). {id} and {sku}: week 40's first lookup's.
 NEW_LOOKUPS = (
     "{id},S001,store,{sku},2026-11-17T12:00:00+01:00,out_of_stock,0\n"
     "L-9000001,S999,store,{sku},2026-11-17T12:00:00+01:00,out_of_stock,0\n"
     "L-9000002,S001,store,{sku},2026-11-15T12:00:00+01:00,out_of_stock,0\n"
+    "L-9000003,S001,store,{sku},2026-10-21T03:00:00+02:00,out_of_stock,0\n"
 )
+TOUCHED = {"2026-W43", "2026-W46", "2026-W47"}
 OLD_BAD_LOOKUP = "L-9000000,S001,store,SKU-1,not a time,out_of_stock,0\n"
 
 
@@ -158,12 +162,43 @@ def test_incremental_run_quarantines_across_history_and_rebuilds_only_touched_we
         for rel, origin in manifest["origins"].items()
         if rel.startswith("demand_events/") and origin == run_dir.name
     }
-    assert rebuilt == {"iso_week=2026-W46", "iso_week=2026-W47"}
+    assert rebuilt == {f"iso_week={week}" for week in TOUCHED}
     # carried files are the published run's own, linked, not rewritten
     carried = run_dir / "demand_events" / "iso_week=2026-W40" / "part-00000.parquet"
     assert carried.stat().st_ino == (runs["base"] / carried.relative_to(run_dir)).stat().st_ino
     staged = run_dir / "stg_oos_lookups"
     assert all(os.stat(p).st_nlink >= 2 for p in staged.rglob("part-00000.parquet"))
+
+
+def test_the_report_marts_rebuild_the_weeks_that_read_a_touched_week_and_carry_the_rest(runs):
+    """The exported marts are split by iso_week (pipelines/marts.py): the incremental run wrote
+    the touched weeks and the weeks whose rows read them (the headline compares a week with the
+    one before; the trend runs over six weeks) and linked every other week of the published run.
+    Week 44 was not touched, yet its headline and trend rows changed with week 43's late record:
+    rebuilt, and the same bytes as the full refresh's (test above)."""
+    run_dir = (runs["top"] / "inc" / "published").resolve()
+    origins = json.loads((run_dir / "manifest.json").read_text())["origins"]
+
+    def weeks(mart: str, written: bool) -> set[str]:
+        return {
+            rel.split("/")[1].removeprefix("iso_week=")
+            for rel, origin in origins.items()
+            if rel.startswith(f"{mart}/") and (origin == run_dir.name) is written
+        }
+
+    assert weeks("mart_weekly_headline", True) == TOUCHED | {"2026-W44"}
+    assert weeks("mart_attribute_trend", True) == {f"2026-W{n}" for n in range(43, 48)}
+    for mart in ("mart_store_capture", "mart_not_carried", "mart_substitutes"):
+        assert weeks(mart, True) <= TOUCHED
+    assert weeks("mart_store_capture", True) == TOUCHED
+    for mart in warehouse.EXPORTED_MARTS:
+        assert "2026-W40" in weeks(mart, False), mart
+        for week in weeks(mart, False):
+            rel = f"{mart}/iso_week={week}/part-00000.parquet"
+            assert (run_dir / rel).stat().st_ino == (runs["base"] / rel).stat().st_ino
+    for mart in ("mart_weekly_headline", "mart_attribute_trend"):
+        rel = f"{mart}/iso_week=2026-W44/part-00000.parquet"
+        assert (run_dir / rel).read_bytes() != (runs["base"] / rel).read_bytes(), mart
 
 
 def test_the_gate_of_an_incremental_run_validates_the_files_it_wrote(runs):
@@ -180,7 +215,8 @@ def test_the_gate_of_an_incremental_run_validates_the_files_it_wrote(runs):
     con = warehouse.connect_read_only(runs["top"] / "inc" / "unmet.duckdb")
     try:
         (in_new_weeks,) = con.execute(
-            "select count(*) from demand_events where iso_week in ('2026-W46', '2026-W47')"
+            "select count(*) from demand_events where iso_week in ('2026-W43', '2026-W46', "
+            "'2026-W47')"
         ).fetchone()
     finally:
         con.close()

@@ -205,18 +205,29 @@ def test_missing_inputs_is_a_clear_error_not_a_traceback(tmp_path, data_root):
 def test_marts_export_under_a_small_memory_limit_writes_the_same_bytes_quietly(
     published_copy, monkeypatch, capfd, tmp_path
 ):
-    from pipelines import warehouse
+    from pipelines import marts, warehouse
 
     data_root, _, _ = published_copy
     run_dir = (data_root / "published").resolve()
-    marts = {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in warehouse.EXPORTED_MARTS}
-    monkeypatch.setattr(warehouse, "EXPORT_MEMORY_LIMIT", "32MB")
+
+    def exported() -> dict[str, bytes]:
+        return {
+            p.relative_to(run_dir).as_posix(): p.read_bytes()
+            for m in warehouse.EXPORTED_MARTS
+            for p in sorted((run_dir / m).rglob("*.parquet"))
+        }
+
+    before = exported()
+    assert {rel.split("/")[0] for rel in before} == set(warehouse.EXPORTED_MARTS)
+    for mart in warehouse.EXPORTED_MARTS:  # written again, not through the published files
+        shutil.rmtree(run_dir / mart)
+    monkeypatch.setattr(marts, "EXPORT_MEMORY_LIMIT", "32MB")
     spill = tmp_path / "spill"
     spill.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(spill))
     capfd.readouterr()
-    warehouse.export_marts(run_dir)
-    assert {m: (run_dir / m / "part-00000.parquet").read_bytes() for m in marts} == marts
+    marts.export(run_dir)
+    assert exported() == before
     assert capfd.readouterr().err == ""  # no DuckDB progress bar in the job's log
     assert list(spill.iterdir()) == []  # the spill folder is gone
 

@@ -190,7 +190,7 @@ def test_carry_copies_only_what_the_run_lacks_and_a_failed_copy_raises(endpoint)
         "rejects/source=oos_lookups/part-00000.parquet": b"base rejects",
         "demand_events/iso_week=2026-W45/part-00000.parquet": b"base week 45",
         "demand_events/iso_week=2026-W47/part-00000.parquet": b"base week 47",
-        "mart_weekly_headline/part-00000.parquet": b"base mart",
+        "mart_weekly_headline/iso_week=2026-W45/part-00000.parquet": b"base mart",
         "manifest.json": b"{}",
     }
     for rel, body in base.items():

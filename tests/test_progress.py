@@ -195,8 +195,8 @@ def test_the_demand_probe_counts_staged_files_then_units(tmp_path):
 
 
 def test_the_marts_and_report_probes_count_finished_files(tmp_path):
-    (tmp_path / "mart_a").mkdir()
-    (tmp_path / "mart_a" / "part-00000.parquet").write_bytes(b"x")
+    (tmp_path / "mart_a" / "iso_week=2026-W47").mkdir(parents=True)  # a week being written
+    (tmp_path / "mart_a" / "iso_week=2026-W47" / "part-00000.parquet").write_bytes(b"x")
     assert progress.marts(tmp_path, ["mart_a", "mart_b"])() == Snapshot(1, 2, "marts")
     (tmp_path / "reports" / "2026-W47").mkdir(parents=True)
     (tmp_path / "reports" / "2026-W47" / "report.html").write_text("<html>")

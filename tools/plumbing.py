@@ -98,6 +98,7 @@ PLUMBING: tuple[Entry, ...] = (
     Entry("incremental state and carry-over", "pipelines/incremental.py", (WHOLE,)),
     Entry("incremental state and carry-over", "pipelines/checks/carried.py", (WHOLE,)),
     Entry("incremental state and carry-over", "pipelines/checks/facts.py", ("_week_of",)),
+    Entry("incremental state and carry-over", "pipelines/marts.py", ("carry",)),
 )
 
 

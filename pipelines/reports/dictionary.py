@@ -85,9 +85,9 @@ def view_descriptions() -> dict[str, str]:
         out[name] = " ".join(comment)
     for mart, model in EXPORTED_MARTS.items():
         out[mart] = (
-            f"The `{model}` report model, written as a Parquet dataset of the run "
-            f"(`{mart}/part-00000.parquet`) for readers of the files without DuckDB. "
-            + out.get(model, "")
+            f"The `{model}` report model, written as a Parquet dataset of the run, one file "
+            f"per ISO week (`{mart}/iso_week=<week>/part-00000.parquet`), for readers of the "
+            "files without DuckDB. " + out.get(model, "")
         ).strip()
     return out
 

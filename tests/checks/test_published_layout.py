@@ -23,7 +23,21 @@ def test_the_run_has_a_folder_for_every_published_dataset_and_no_other(corpus_ru
     }
     declared = {d.name for d in datasets.published()}
     # the incremental state (inputs seen, ids kept) is the run's own bookkeeping, not a dataset
-    assert with_parquet == declared | set(EXPORTED_MARTS) | {STATE_FOLDER}
+    assert declared | {STATE_FOLDER} <= with_parquet
+    assert with_parquet <= declared | set(EXPORTED_MARTS) | {STATE_FOLDER}
+    # an exported mart has a file per week with rows (this corpus has no substitution: that
+    # mart's folder has none), and its folder in any case
+    assert all((corpus_run.run_dir / mart).is_dir() for mart in EXPORTED_MARTS)
+    assert set(EXPORTED_MARTS) - with_parquet == {"mart_substitutes"}
+
+
+@pytest.mark.parametrize("mart", sorted(EXPORTED_MARTS))
+def test_exported_marts_are_split_by_iso_week(corpus_run, mart) -> None:
+    """pipelines/marts.py: one file per week, in its `iso_week=W` folder, holding only week W."""
+    for path in sorted((corpus_run.run_dir / mart).rglob("*.parquet")):
+        (folder,) = path.relative_to(corpus_run.run_dir / mart).parts[:-1]
+        weeks = set(pq.read_table(path, columns=["iso_week"]).column("iso_week").to_pylist())
+        assert path.name == "part-00000.parquet" and {f"iso_week={w}" for w in weeks} == {folder}
 
 
 @pytest.mark.parametrize("ds", datasets.published(), ids=lambda d: d.name)

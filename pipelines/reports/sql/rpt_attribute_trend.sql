@@ -27,10 +27,10 @@ bounds as (
                 + 7 * (iso_week_no - 1)
                 as week_monday
         from (
-            select distinct
+            select
                 substr(iso_week, 1, 4)::int as iso_year,
                 substr(iso_week, 7, 2)::int as iso_week_no
-            from mart_unmet_demand
+            from (select distinct iso_week from mart_unmet_demand)  -- the weeks first: few
         )
     )
 ),

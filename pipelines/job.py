@@ -29,7 +29,7 @@ from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
-from pipelines.ingest.parse import shown_path
+from pipelines.ingest.parse import shown_folder, shown_path
 
 log = logging.getLogger("unmet.job")
 
@@ -200,7 +200,7 @@ def manifest_of(run_id: str, as_of: datetime, inputs_root: str, files: dict[str,
     return {
         "run_id": run_id,
         "as_of": as_of.isoformat(),
-        "inputs_root": inputs_root,
+        "inputs_root": shown_folder(inputs_root),  # an address in a folder name is replaced
         "input_files": {source: [shown_path(p) for p in paths] for source, paths in files.items()},
         "input_sha256": prints,
         "redelivered": redelivered,

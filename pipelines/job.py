@@ -287,6 +287,7 @@ def _report_weeks(data_root: Path, week: str, with_data: set[str], quiet: bool =
     this run has data for (review 11: a week whose files were removed kept a page saying "no
     unmet demand was recorded", which `unmet report --week` refuses to write)."""
     shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
+    publish.recover_swaps(shown)  # a week's folder a killed re-render left aside is listed again
     earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
     kept = [other for other in earlier if other != week and _is_week(other)]
     gone = [other for other in kept if other not in with_data]

@@ -165,6 +165,7 @@ def write_weekly(
     numbers, nor lost. A store the store list no longer has loses its page (logged).
     """
     reports_root.mkdir(parents=True, exist_ok=True)
+    publish.recover_swaps(reports_root)
     target = reports_root / week
     if stores is None:
         stores = store.store_pages(target)

@@ -167,3 +167,12 @@ def withdrawals_applied(run_dir: Path, refused: str, despite_quarantined: bool =
         )
     if found.quarantined and despite_quarantined:
         click.echo(f"warning: {consent.quarantined_rows(found.quarantined)}", err=True)
+
+
+def display_path(path: str | Path, folder: bool = True) -> str:
+    """A path the user gave (a folder, or a file when not `folder`) as messages show it: an
+    e-mail address in a name replaced (pipelines.ingest.parse; docs/privacy.md: no contact
+    detail in any output or message, a folder named after a customer's address included)."""
+    from pipelines.ingest.redact import shown_folder, shown_path
+
+    return shown_folder(str(path)) if folder else shown_path(str(path))

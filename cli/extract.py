@@ -14,7 +14,7 @@ from typing import IO
 
 import click
 
-from cli.common import ExitError
+from cli.common import ExitError, display_path
 
 
 class InputError(ValueError):
@@ -89,7 +89,7 @@ def extract(file: str) -> None:
         # a missing file is exit 1 like every missing input (README "Exit codes"), not click's 2
         source = click.get_binary_stream("stdin") if file == "-" else open(file, "rb")  # noqa: SIM115
     except OSError as err:
-        raise ExitError(f"cannot read {file}: {err.strerror}") from None
+        raise ExitError(f"cannot read {display_path(file, folder=False)}: {err.strerror}") from None
     try:
         extract_lines(source, click.get_text_stream("stdout"))
     except InputError as err:

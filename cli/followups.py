@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import OUTPUT_FILE, ExitError, data_root_option, withdrawals_applied
+from cli.common import OUTPUT_FILE, ExitError, data_root_option, display_path, withdrawals_applied
 
 if TYPE_CHECKING:
     import duckdb
@@ -140,7 +140,9 @@ def followups(
         else fl.held(
             ledger_path,
             lambda: click.echo(
-                f"waiting for another `unmet followups` recording in {ledger_path}", err=True
+                "waiting for another `unmet followups` recording in "
+                f"{display_path(ledger_path, folder=False)}",
+                err=True,
             ),
         )
     )
@@ -171,7 +173,7 @@ def followups(
         if split.sent.rows:
             click.echo(
                 f"{len(split.sent):,} of the {len(found.table):,} follow-ups were listed before "
-                f"({ledger_path}): "
+                f"({display_path(ledger_path, folder=False)}): "
                 + (
                     "listed again (--include-sent)"
                     if include_sent
@@ -183,11 +185,16 @@ def followups(
             click.echo(q.format_csv(listed), nl=False)
         else:
             write_csv(out, listed)
-            click.echo(f"{len(listed):,} follow-ups written to {out}", err=True)
+            click.echo(
+                f"{len(listed):,} follow-ups written to {display_path(out, folder=False)}", err=True
+            )
         if not no_record:
             added = fl.record(ledger_path, listed, datetime.now(UTC), catalog_path.name)
             if added:
-                click.echo(f"{added:,} asks recorded as followed up in {ledger_path}", err=True)
+                click.echo(
+                    f"{added:,} asks recorded as followed up in {display_path(ledger_path, folder=False)}",
+                    err=True,
+                )
 
 
 def _known_store(con: duckdb.DuckDBPyConnection, store_id: str) -> str:
@@ -215,14 +222,15 @@ def _explain(found: Followups, catalog_path: Path, since: str, weeks: int) -> No
         )
         return
     click.echo(
-        f"{found.new_skus:,} skus of {catalog_path} are new since {since}; "
+        f"{found.new_skus:,} skus of {display_path(catalog_path, folder=False)} are new since {since}; "
         f"{found.demanded_items:,} items asked by consenting customers from {found.first_day} "
         f"to {found.last_day} ({weeks} ISO week{'s' if weeks != 1 else ''})",
         err=True,
     )
     if found.new_skus == 0:
         click.echo(
-            f"warning: {catalog_path} has no sku that {since} did not already list: "
+            f"warning: {display_path(catalog_path, folder=False)} has no sku that {since} did not "
+            "already list: "
             "nothing new to follow up",
             err=True,
         )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from cli.common import EXIT_COUNTS, ExitError, parse_as_of, quiet_libraries
+from cli.common import EXIT_COUNTS, ExitError, display_path, parse_as_of, quiet_libraries
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
 
@@ -85,4 +85,6 @@ def demand(ctx: click.Context, staging: str, out: str, window_minutes: int, unit
         demand_run.run(staging, out, window_minutes, ctx.args, unit_rows)
     except flow.Incomplete as err:
         raise ExitError(str(err), EXIT_COUNTS) from None
-    click.echo(f"wrote demand_signals, demand_events and mart_unmet_demand under {out}")
+    click.echo(
+        f"wrote demand_signals, demand_events and mart_unmet_demand under {display_path(out)}"
+    )

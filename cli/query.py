@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import OUTPUT_FILE, ExitError, data_root_option
+from cli.common import OUTPUT_FILE, ExitError, data_root_option, display_path
 
 
 @click.command("query")
@@ -50,7 +50,9 @@ def query(data_root: Path, sql: str, fmt: str, out: Path | None) -> None:
         result = q.run(data_root / "unmet.duckdb", sql)
         if fmt == "parquet":
             q.write_parquet(result, out)  # type: ignore[arg-type]
-            click.echo(f"{result.num_rows:,} rows written to {out}", err=True)
+            click.echo(
+                f"{result.num_rows:,} rows written to {display_path(out, folder=False)}", err=True
+            )
             return
     except q.QueryError as err:
         raise ExitError(str(err)) from None
@@ -60,4 +62,4 @@ def query(data_root: Path, sql: str, fmt: str, out: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        click.echo(f"{len(table):,} rows written to {out}", err=True)
+        click.echo(f"{len(table):,} rows written to {display_path(out, folder=False)}", err=True)

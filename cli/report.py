@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from cli.common import ExitError, data_root_option, quiet_libraries, withdrawals_applied
+from cli.common import (
+    ExitError,
+    data_root_option,
+    display_path,
+    quiet_libraries,
+    withdrawals_applied,
+)
 
 
 def _week(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
@@ -49,7 +55,8 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
     db_path = data_root / "unmet.duckdb"
     if not db_path.is_file():
         raise ExitError(
-            f"no DuckDB file at {db_path}: run `unmet run --data-root {data_root}` first"
+            f"no DuckDB file at {display_path(db_path, folder=False)}: run `unmet run "
+            f"--data-root {display_path(data_root)}` first"
         )
     quiet_libraries()
     import duckdb
@@ -66,7 +73,9 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
 
         week = job.default_week(run_db, datetime.now(UTC))
         if week is None:
-            raise ExitError(f"{db_path} holds no demand events yet: nothing to report")
+            raise ExitError(
+                f"{display_path(db_path, folder=False)} holds no demand events yet: nothing to report"
+            )
     reports_root = run_db.parent / "reports"
     try:
         con = warehouse.connect_read_only(run_db)
@@ -87,7 +96,7 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
     except (store.UnknownStore, NoDataForWeek) as err:
         raise ExitError(str(err)) from None
     except duckdb.Error as err:
-        raise ExitError(f"cannot read {db_path}: {err}") from None
+        raise ExitError(f"cannot read {display_path(db_path, folder=False)}: {err}") from None
     shown = data_root / "reports" / path.relative_to(reports_root)
     if warehouse.pinned(db_path) != run_db:
         raise ExitError(

@@ -16,6 +16,7 @@ from cli.common import (
     EXIT_LOCKED,
     ExitError,
     detach_log,
+    display_path,
     log_to_file,
     parse_as_of,
     quiet_libraries,
@@ -186,7 +187,9 @@ def run(
 
     remote = is_remote(data_root)
     if remote and not data_root.startswith("s3://"):
-        raise click.UsageError(f"only s3:// object-store data roots are supported: {data_root}")
+        raise click.UsageError(
+            f"only s3:// object-store data roots are supported: {display_path(data_root)}"
+        )
     if remote and local_root is None:
         raise click.UsageError(
             "an object-store --data-root needs --local-root DIR: the local folder for the "
@@ -195,7 +198,9 @@ def run(
     if remote and inputs is None:
         raise click.UsageError("an object-store --data-root needs --inputs")
     if not remote and Path(data_root).is_file():
-        raise click.BadParameter(f"{data_root} is a file, not a folder", param_hint="--data-root")
+        raise click.BadParameter(
+            f"{display_path(data_root)} is a file, not a folder", param_hint="--data-root"
+        )
     shown_root = local_root if remote and local_root is not None else Path(data_root)
     # one file per run: two runs started in the same second (one refused by the lock) do not share
     log_path = shown_root / "logs" / f"run-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
@@ -204,9 +209,11 @@ def run(
     log = logging.getLogger("unmet.run")
     inputs = inputs or str(Path(data_root) / "sample")
     if not is_remote(inputs) and Path(inputs).is_file():  # a bad value, as click.Path said it
-        raise click.BadParameter(f"{inputs} is a file, not a folder", param_hint="--inputs")
+        raise click.BadParameter(
+            f"{display_path(inputs)} is a file, not a folder", param_hint="--inputs"
+        )
     if not is_remote(inputs) and not Path(inputs).is_dir():
-        raise ExitError(f"inputs folder not found: {inputs}")
+        raise ExitError(f"inputs folder not found: {display_path(inputs)}")
     if week is not None:
         try:
             job.parse_week(week)
@@ -276,15 +283,16 @@ def run(
     if result.up_to_date:
         click.echo(f"\nup to date: no new or changed input files since run {result.run_id}")
     if remote:
-        click.echo(f"\nrun {result.run_id}: published {data_root}/runs/{result.run_id} "
-                   f"(pointer {data_root}/CURRENT); local copy {result.run_dir}")  # fmt: skip
+        root, copy = display_path(data_root), display_path(result.run_dir)
+        click.echo(f"\nrun {result.run_id}: published {root}/runs/{result.run_id} "
+                   f"(pointer {root}/CURRENT); local copy {copy}")  # fmt: skip
     else:
-        click.echo(f"\nrun {result.run_id}: published {result.run_dir}")
-    click.echo(f"DuckDB:   {result.db_path}")
+        click.echo(f"\nrun {result.run_id}: published {display_path(result.run_dir)}")
+    click.echo(f"DuckDB:   {display_path(result.db_path, folder=False)}")
     if result.report_dir is not None:
-        click.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week}: "
-                   f"{_why_week(week, result.week, as_of)})")  # fmt: skip
-    click.echo(f"log:      {log_path}")
+        page = display_path(result.report_dir / "report.html", folder=False)
+        click.echo(f"report:   {page} (week {result.week}: {_why_week(week, result.week, as_of)})")
+    click.echo(f"log:      {display_path(log_path, folder=False)}")
     if result.no_report is not None:
         # as `unmet report --week` refuses it; the data itself was published (README "Cron")
         data = (

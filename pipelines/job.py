@@ -29,7 +29,7 @@ from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
-from pipelines.ingest.parse import shown_path
+from pipelines.ingest.parse import shown_folder, shown_path
 
 log = logging.getLogger("unmet.job")
 
@@ -175,9 +175,9 @@ def run_job(
             report_dir = None
             no_report = _without_data(db_path, week) if render_report else None
             if render_report and chosen is not None and no_report is None:
+                weeks = _report_weeks(data_root, chosen, _weeks_with_data(db_path), quiet=True)
                 report_dir = _step(timings, "report", progress, _reports, data_root, run_dir, chosen,
-                                   probe=watching.reports(run_dir / "reports",
-                                                          _report_weeks(data_root, chosen)))  # fmt: skip
+                                   probe=watching.reports(run_dir / "reports", weeks))  # fmt: skip
             boundary("report")
             _step(timings, "publish", progress, publish.publish, data_root, run_dir)
             boundary("publish")
@@ -200,7 +200,7 @@ def manifest_of(run_id: str, as_of: datetime, inputs_root: str, files: dict[str,
     return {
         "run_id": run_id,
         "as_of": as_of.isoformat(),
-        "inputs_root": inputs_root,
+        "inputs_root": shown_folder(inputs_root),  # an address in a folder name is replaced
         "input_files": {source: [shown_path(p) for p in paths] for source, paths in files.items()},
         "input_sha256": prints,
         "redelivered": redelivered,
@@ -266,16 +266,34 @@ def _reports(data_root: Path, run_dir: Path, week: str) -> Path:
     def write(one: str) -> Path:
         return render.write_weekly(db_path, folder, one, stores=store.store_pages(published / one))
 
-    for other in _report_weeks(data_root, week)[:-1]:
+    for other in _report_weeks(data_root, week, _weeks_with_data(db_path))[:-1]:
         write(other)
     return write(week)
 
 
-def _report_weeks(data_root: Path, week: str) -> list[str]:
-    """The weeks _reports renders, `week` last: every week the published run has a report of."""
+def _weeks_with_data(db_path: Path) -> set[str]:
+    from pipelines.reports.weekly_data import weeks_with_data
+
+    con = warehouse.connect_read_only(db_path)
+    try:
+        return set(weeks_with_data(con))
+    finally:
+        con.close()
+
+
+def _report_weeks(data_root: Path, week: str, with_data: set[str], quiet: bool = False
+                  ) -> list[str]:  # fmt: skip
+    """The weeks _reports renders, `week` last: every week the published run has a report of and
+    this run has data for (review 11: a week whose files were removed kept a page saying "no
+    unmet demand was recorded", which `unmet report --week` refuses to write)."""
     shown = data_root / "reports"  # the published run's (or, in the earlier layout, a folder)
+    publish.recover_swaps(shown)  # a week's folder a killed re-render left aside is listed again
     earlier = sorted(p.name for p in shown.iterdir()) if shown.is_dir() else []
-    return [other for other in earlier if other != week and _is_week(other)] + [week]
+    kept = [other for other in earlier if other != week and _is_week(other)]
+    gone = [other for other in kept if other not in with_data]
+    if gone and not quiet:
+        log.warning("reports not rendered again (no demand events now): %s", ", ".join(gone))
+    return [other for other in kept if other in with_data] + [week]
 
 
 def _is_week(text: str) -> bool:

@@ -209,12 +209,48 @@ def strip_stopped(partial: Path, keep: tuple[str, ...] = ("validation.json",)) -
 
 
 def swap_dir(new: Path, target: Path) -> None:
-    """Put folder `new` in place of `target` (the old one moved aside first, then removed)."""
+    """Put folder `new` in place of `target` (the old one moved aside first, then removed). A
+    process killed between the two moves leaves no `target`: `recover_swaps` puts it back."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def recover_swaps(folder: Path) -> list[str]:
+    """Undo what a `swap_dir` into `folder` killed half-way left (review 11: a report rendered
+    again in place, killed between its two moves, lost the week's folder for good): for each
+    `.<name>.old-<pid>` of a process no longer running, put it back as `<name>` if `<name>` is
+    missing, else remove it; remove each `.<name>.tmp-<pid>` of such a process (an unfinished
+    new folder). Returns the names put back."""
+    if not folder.is_dir():
+        return []
+    restored = []
+    for entry in sorted(folder.iterdir()):
+        name, dot, pid = entry.name.rpartition("-")
+        if not (entry.name.startswith(".") and dot and pid.isdigit()) or _alive(int(pid)):
+            continue
+        base, kind = name[1:].rpartition(".")[::2]
+        target = folder / base
+        if kind == "old" and not target.exists():
+            os.replace(entry, target)
+            restored.append(base)
+        elif kind in ("old", "tmp") and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif kind in ("old", "tmp"):
+            entry.unlink(missing_ok=True)  # a store page's file written aside
+    return restored
 
 
 def prune(data_root: Path, keep: int = KEEP_RUNS) -> list[Path]:

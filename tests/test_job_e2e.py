@@ -151,6 +151,10 @@ def test_rerun_on_same_input_gives_byte_identical_parquet(published_copy):
     second = parquet_digests(second_run)
     assert second_run != first_run
     assert first == second and len(first) >= 10
+    # the weekly page too (review 11: it showed the wall-clock time it was drawn at)
+    pages = [run / "reports" / "2026-W47" / "report.html" for run in (first_run, second_run)]
+    assert pages[0].read_bytes() == pages[1].read_bytes()
+    assert "data as of 2026-11-25 00:00 UTC" in pages[0].read_text()
 
 
 def test_rerun_without_new_inputs_keeps_the_published_run(published_copy):

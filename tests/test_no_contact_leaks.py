@@ -255,3 +255,24 @@ def test_no_duckdb_table_or_view_holds_a_planted_value(runs):
                         assert leaks(value) == [], f"{path.name}:{name} {value!r}"
         finally:
             con.close()
+
+
+def test_an_address_in_the_folders_names_reaches_no_output_or_message(tmp_path):
+    """review 11: the manifest kept `inputs_root` as given and `unmet run` printed its folders
+    back, an e-mail address in a folder's name included (a folder named after a customer)."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    address = "jane.doe@example.com"
+    inputs, data_root = tmp_path / f"in_{address}", tmp_path / f"d_{address}"
+    shutil.copytree(TINY, inputs)
+    args = ["run", "--data-root", str(data_root), "--as-of", AS_OF, "--no-report"]
+    done = CliRunner().invoke(cli, [*args, "--inputs", str(inputs)])
+    assert done.exit_code == 0, done.output
+    missing = CliRunner().invoke(cli, [*args, "--inputs", str(tmp_path / f"nope_{address}")])
+    assert missing.exit_code != 0 and "inputs folder not found" in missing.output
+    assert "jane.doe" not in done.output + missing.output
+    written = [p for p in data_root.rglob("*") if p.is_file() and p.suffix in (".json", ".log")]
+    assert any(p.name == "manifest.json" for p in written)
+    assert not [p.name for p in written if "jane.doe" in p.read_text(errors="replace")]

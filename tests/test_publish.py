@@ -138,3 +138,37 @@ def test_unlock_on_a_local_data_root_names_the_holder_and_refuses_while_it_runs(
     assert "no run holds the lock" in left.output and "(run R2)" in left.output
     with publish.RunLock(tmp_path):  # free
         pass
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return int(done.stdout)
+
+
+def test_a_swap_killed_between_its_two_moves_is_undone(tmp_path):
+    """review 11: a report rendered again in place and killed between swap_dir's two moves left
+    only `.2026-W46.old-<pid>`: the week's pages were gone for good, and later runs (which list
+    the published weeks) never drew them again."""
+    from pipelines.publish import recover_swaps
+
+    dead, alive = _dead_pid(), os.getpid()
+    reports = tmp_path / "reports"
+    (reports / f".2026-W46.old-{dead}").mkdir(parents=True)
+    (reports / f".2026-W46.old-{dead}" / "report.html").write_text("week 46")
+    (reports / f".2026-W46.tmp-{dead}").mkdir()  # the new folder it had not moved in yet
+    (reports / "2026-W47").mkdir()
+    (reports / f".2026-W47.old-{dead}").mkdir()  # moved in already: the old copy is garbage
+    (reports / f".2026-W48.tmp-{alive}").mkdir()  # a swap still running: left alone
+    (reports / f".S001.html.tmp-{dead}").write_text("half a page")
+    assert recover_swaps(reports) == ["2026-W46"]
+    assert (reports / "2026-W46" / "report.html").read_text() == "week 46"
+    assert sorted(p.name for p in reports.iterdir()) == [
+        f".2026-W48.tmp-{alive}",
+        "2026-W46",
+        "2026-W47",
+    ]

@@ -17,6 +17,7 @@ text (an index maps the copy back): the stored text keeps its own characters eve
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -365,3 +366,49 @@ def _kinds(text: str, in_text: bool) -> list[str]:
     if not count:
         return []
     return [words for token, words in TOKENS.items() if token in redacted]
+
+
+def displayable(path: str) -> str:
+    """`path` as text every output can hold: the bytes of a name that are not UTF-8 written as
+    `\xe9` (`notes-caf\xe9.jsonl`), so the file is still named, and refused or read, not lost."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
+def shown_path(path: str) -> str:
+    """A file's path as written into outputs (source_file, the manifest, messages): readable
+    text (`displayable`) with any e-mail address in it replaced by a token that keeps names
+    apart (`notes-jane@example.com.jsonl` -> `notes-[email-3c1f0a9e].jsonl`: the first 8 hex of
+    the sha256 of the name it was in). Two files named after two addresses stay two files: the
+    run keys its inputs' hashes and its incremental state by these names, and one `[email]` for
+    both made a changed file look unchanged and never read."""
+    path = displayable(path)
+    if "@" not in path:
+        return path
+    *folders, name = path.split("/")
+    return "/".join([*(_without_email(f, False) for f in folders), _without_email(name, True)])
+
+
+def shown_folder(path: str) -> str:
+    """A folder's path as written into outputs (the manifest's inputs_root, messages): as
+    `shown_path`, every part of it a folder name (`in_jane@example.com` keeps no `.com`)."""
+    path = displayable(path)
+    if "@" not in path:
+        return path
+    return "/".join(_without_email(part, False) for part in path.split("/"))
+
+
+def _without_email(part: str, is_file: bool) -> str:
+    """One part of a path with its e-mail addresses replaced; a file name keeps its extension
+    (the address pattern would take `.jsonl` for the end of a domain)."""
+    if "@" not in part:
+        return part
+    token = "[email-" + hashlib.sha256(part.encode()).hexdigest()[:8] + "]"
+    stem, dot, suffix = part.rpartition(".") if is_file and "." in part else (part, "", "")
+    return EMAIL.sub(token, stem) + dot + suffix

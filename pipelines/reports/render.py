@@ -7,6 +7,7 @@ page's sections are built in sections.py, its layout and styles in layout.py.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, datetime
@@ -24,8 +25,10 @@ log = logging.getLogger("unmet.report")
 __all__ = ["WeeklyData", "csv_safe", "load_weekly", "render_html", "week_monday", "write_weekly"]
 
 
-def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
-    generated = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
+    """The weekly page; `as_of` is the run's as-of (the page says what data it shows, not when
+    it was drawn, so a rerun draws the same bytes)."""
+    shown_as_of = (as_of or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     trend = data.tables["rpt_attribute_trend"]
     rising = Table(
         trend.columns,
@@ -121,7 +124,7 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
     body = [
         "<header class='top'><div class='kicker'>unmet · weekly demand report</div>",
         f"<h1>What customers asked for and did not get — {esc(data.week)}</h1>",
-        f"<div class='sub'>{esc(sec.week_span(data.week))} · generated {esc(generated)}</div>",
+        f"<div class='sub'>{esc(sec.week_span(data.week))} · data as of {esc(shown_as_of)}</div>",
         f"<nav class='toc'>{toc}<a href='#glossary'>Glossary</a></nav></header>",
         "<section class='summary' id='summary'>"
         + "".join(f"<p>{s}</p>" for s in sec.summary_sentences(data))
@@ -139,12 +142,19 @@ def render_html(data: WeeklyData, generated_at: datetime | None = None) -> str:
     return page(f"Unmet demand {data.week}", "".join(body))
 
 
+def run_as_of(run_dir: Path) -> datetime | None:
+    """The as-of of the run whose folder is `run_dir` (its manifest), None without one."""
+    try:
+        return datetime.fromisoformat(json.loads((run_dir / "manifest.json").read_text())["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def write_weekly(
     db_path: Path,
     reports_root: Path,
     week: str,
     *,
-    generated_at: datetime | None = None,
     stores: list[str] | None = None,
 ) -> Path:
     """Write reports/<week>/ (report.html and one CSV per table); returns the folder.
@@ -155,6 +165,7 @@ def write_weekly(
     numbers, nor lost. A store the store list no longer has loses its page (logged).
     """
     reports_root.mkdir(parents=True, exist_ok=True)
+    publish.recover_swaps(reports_root)
     target = reports_root / week
     if stores is None:
         stores = store.store_pages(target)
@@ -167,7 +178,8 @@ def write_weekly(
         con.close()
     for name, table in data.tables.items():
         write_csv(tmp / f"{name}.csv", table)
-    (tmp / "report.html").write_text(render_html(data, generated_at), encoding="utf-8")
+    as_of = run_as_of(Path(os.path.realpath(db_path)).parent)
+    (tmp / "report.html").write_text(render_html(data, as_of), encoding="utf-8")
     if stores:
         gone = store.write_store_pages(db_path, tmp / store.STORES_FOLDER, week, stores)
         if gone:

@@ -75,3 +75,20 @@ def test_a_store_no_longer_in_the_store_list_loses_its_page(tmp_path, caplog):
     render.write_weekly(new_db, reports, WEEK)
     assert store.store_pages(reports / WEEK) == []
     assert "S002 no longer in the store list" in caplog.text
+
+
+def test_a_week_without_data_now_is_not_rendered_again(tmp_path):
+    """review 11: the inputs of a week were removed; the next run rendered its page again from
+    data without it ("No unmet demand was recorded in week ..."), a page `unmet report --week`
+    refuses to write. Only the weeks the run has data for are rendered again."""
+    data_root = tmp_path / "data"
+    published = data_root / "reports"
+    old_db = make_db(tmp_path / "old.duckdb", golden_rows())
+    render.write_weekly(old_db, published, "2026-W45")
+    render.write_weekly(old_db, published, WEEK)
+    (published / "2026-W30").mkdir()  # a week the next run's data does not have
+    run_dir = tmp_path / "runs" / "next"
+    run_dir.mkdir(parents=True)
+    make_db(run_dir / "unmet.duckdb", golden_rows())
+    job._reports(data_root, run_dir, WEEK)
+    assert sorted(p.name for p in (run_dir / "reports").iterdir()) == ["2026-W45", WEEK]

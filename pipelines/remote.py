@@ -144,6 +144,7 @@ def run_job(
         ]
         run_dir = None
         try:
+            store.mark_unpublished(run_id)  # a SIGKILL from here on: the next prune removes it
             step(timings, "upload", progress, store.upload, partial, run_id,
                  [*added, "manifest.json"])  # fmt: skip
             local_job.boundary("manifest")

@@ -15,10 +15,13 @@ hold for it as for the data):
 
 `plan` compares the inputs with that state. Only pure additions go incremental: new files of a
 fact source that sort after its earlier files (so no file is renumbered) and were delivered after
-them (so no earlier copy of a repeated id loses its place), with the same code, extractor, linking
-window and reference data (catalog, stores: they affect every week). Anything else is a full
-refresh, and the plan says why. The result is the same bytes as a full refresh of the same inputs
-(tests/test_incremental.py).
+them (so no earlier copy of a repeated id loses its place), with the same code, library versions
+(LIBRARIES), extractor, linking window and reference data (catalog, stores, consent withdrawals:
+they affect every week). Anything else is a full refresh, and the plan says why. The result is the
+same bytes as a full refresh of the same inputs (tests/test_incremental.py). `up_to_date` decides
+when nothing at all is rebuilt (the same bytes, modification-time order, settings, code and
+libraries). A file the published run read that cannot be read now stops the run
+(UnreadableInput): taking it as changed would drop its records from the published history.
 """
 
 from __future__ import annotations
@@ -166,8 +169,8 @@ def check_still_readable(state: list[dict], files: dict[str, list[str]], inputs_
         if (name in paths and row["sha256"] != inputs.UNREADABLE
                 and prints.get(name, inputs.UNREADABLE) == inputs.UNREADABLE):  # fmt: skip
             raise UnreadableInput(
-                f"{name} cannot be read now ({why_unreadable(paths[name])}), but the published "
-                "run read it: nothing was published; restore the file, or move it out of the "
+                f"{name} cannot be read now: {why_unreadable(paths[name])}; the published run "
+                "read it, so nothing was published: restore the file, or move it out of the "
                 "inputs folder to drop its records on purpose (the next run is then a full "
                 "refresh without them)"
             )

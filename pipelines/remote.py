@@ -235,9 +235,9 @@ def _up_to_date(store: objectstore.Store, local_root: Path, files: dict[str, lis
                 prints: dict[str, str], window_minutes: int,
                 as_of: datetime) -> dict | None:  # fmt: skip
     """The manifest of the run CURRENT names if it was made from exactly these inputs, with these
-    settings and this code (job._up_to_date's rules), and DIR holds its copy; DIR's `published`
-    is then pointed at it (a run that died between the PUT and DIR's swap left DIR behind).
-    Without DIR's copy the run is rebuilt."""
+    settings, code and libraries (incremental.up_to_date, as job._up_to_date), and DIR holds its
+    copy; DIR's `published` is then pointed at it (a run that died between the PUT and DIR's
+    swap left DIR behind). Without DIR's copy the run is rebuilt."""
     copy = _base_copy(store, local_root)
     if copy is None:
         return None

@@ -526,7 +526,7 @@ def test_an_old_file_that_cannot_be_read_now_stops_the_plan(planned, tmp_path, f
     with pytest.raises(incremental.UnreadableInput) as raised:
         plan(full=full)
     message = str(raised.value)
-    assert message.startswith("oos_lookups/lookups-2026-W47.csv cannot be read now (it no longer")
+    assert message.startswith("oos_lookups/lookups-2026-W47.csv cannot be read now: it no longer")
     assert "restore the file, or move it out of the inputs folder" in message
     assert "\n" not in message and str(tmp_path) not in message
 

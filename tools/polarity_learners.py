@@ -16,19 +16,25 @@ the corpus is never read. ``lr`` is the product's own ``train.fit`` read through
 Learners (all on the same feature strings; ``MIN_COUNT`` 2 per fold like ``fit``):
 
 - ``lr``: the product (multinomial logistic regression, C 0.5, balanced, seed weight 5);
-- ``svc``, ``sgd``: LinearSVC (C 0.05, balanced) and SGD (modified Huber), linear baselines;
-- ``hgb``: HistGradientBoosting on the 2,000 most frequent features (dense, binary), balanced;
-- ``rf``, ``et``: RandomForest / ExtraTrees, 300 trees, on all features (sparse), balanced;
+- ``svc``, ``sgd``: LinearSVC (C 0.05, balanced; ``svc.02``, ``svc.1``, ``svc.2``: C 0.02,
+  0.1, 0.2) and SGD (modified Huber), linear baselines;
+- ``hgb``: HistGradientBoosting (100 rounds, learning rate 0.2, depth <= 6, balanced) on the
+  1,000 most frequent features (dense, binary): 500 trees; a first run with 200 rounds on
+  2,000 features was stopped (over 2 CPU minutes a fold on the shared machine);
+- ``rf``, ``et``: RandomForest / ExtraTrees, 100 trees, balanced per bootstrap, on the 2,000
+  most frequent features (dense);
 - ``conj``: the product's logistic regression plus pairwise conjunctions of the strongest
   feature groups (rule polarity, nearest word group each side, word groups and cue kinds in
   the clause, negation, comparison, quoting), each pair also with the attribute;
 - ``two``: two stages, each its own logistic regression with balanced weights: "an attribute
   of an item at all" (none against the rest), then the polarity among the four others;
 - ``attr``: one logistic regression per attribute (colour apart from size, pattern, garment);
-- ``colour``: the product's model for all but colours, and a model of its own for colours.
+- ``colour``: the product's model for all but colours, and a model of its own for colours;
+- ``blend``: the mean of the logistic regression's and ``et``'s class probabilities.
 
-Inference cost: linear variants look up the same feature rows as today (``two`` and ``attr``
-hold 5 numbers a feature, like today's file), so the product's speed; tree ensembles walk
+Inference cost (``--cost``): the linear variants but ``conj`` look up the same feature rows as
+today (``two`` and ``attr`` hold 5 numbers a feature, like today's file), so the product's
+speed; ``conj`` adds about 23 pair features a mention to ~33; tree ensembles walk
 every tree per mention: the script counts the node visits per mention and times a plain
 Python walk of the forests (``tree_`` arrays, public) to give a notes-per-second estimate.
 What it measured (2026-12-06) is in docs/extraction.md ("polarity-4").
@@ -251,6 +257,31 @@ def per_attribute(examples: Sequence[Example], apart: tuple[str, ...] | None = N
     return predict
 
 
+def blend(examples: Sequence[Example]) -> Predictor:
+    """The mean of the logistic regression's and the ExtraTrees' class probabilities (the
+    forest is precise on rejected colour and category, the linear model recalls more)."""
+    from sklearn.ensemble import ExtraTreesClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    index, top = vocabulary(examples), vocabulary(examples, 2000)
+    rows = [f for f, _, _ in examples]
+    y = np.array([label for _, label, _ in examples])
+    w = weights(examples)
+    linear = LogisticRegression(C=0.5, class_weight="balanced", max_iter=5000, tol=1e-6)
+    linear.fit(matrix(rows, index), y, sample_weight=w)
+    forest = ExtraTreesClassifier(
+        n_estimators=100, class_weight="balanced_subsample", n_jobs=1, random_state=0
+    )
+    forest.fit(matrix(rows, top).toarray().astype(np.float32), y, sample_weight=w)
+
+    def predict(features: list[list[str]], attrs: list[str]) -> list[str]:
+        p = linear.predict_proba(matrix(features, index))
+        p = p + forest.predict_proba(matrix(features, top).toarray().astype(np.float32))
+        return list(linear.classes_[p.argmax(axis=1)])
+
+    return predict
+
+
 def learners() -> dict[str, Learner]:
     from sklearn.ensemble import (
         ExtraTreesClassifier,
@@ -280,31 +311,32 @@ def learners() -> dict[str, Learner]:
         ),
         "hgb": sklearn_learner(
             lambda: HistGradientBoostingClassifier(
-                max_iter=200,
-                learning_rate=0.1,
+                max_iter=100,
+                learning_rate=0.2,
                 max_depth=6,
                 class_weight="balanced",
                 early_stopping=False,
                 random_state=0,
-            ),  # fmt: skip
-            top=2000,
+            ),
+            top=1000,
             dense=True,
         ),
         "rf": sklearn_learner(
             lambda: RandomForestClassifier(
-                n_estimators=300,
-                class_weight="balanced_subsample",
-                min_samples_leaf=1,
-                n_jobs=1,
-                random_state=0,
-            )  # fmt: skip
+                n_estimators=100, class_weight="balanced_subsample", n_jobs=1, random_state=0
+            ),
+            top=2000,
+            dense=True,
         ),
         "et": sklearn_learner(
             lambda: ExtraTreesClassifier(
-                n_estimators=300, class_weight="balanced_subsample", n_jobs=1, random_state=0
-            )
+                n_estimators=100, class_weight="balanced_subsample", n_jobs=1, random_state=0
+            ),
+            top=2000,
+            dense=True,
         ),
         "conj": conj_learner,
+        "blend": blend,
         "two": two_stage,
         "attr": per_attribute,
         "colour": lambda ex: per_attribute(ex, ("color",)),
@@ -320,8 +352,8 @@ def dev_texts() -> list[str]:
 
 def inference_cost(folds: list[dict], repeats: int = 20) -> None:
     """us per dev note: the whole pure-Python extraction (today's model), the linear model's
-    share of it, and a plain Python walk of a 300-tree forest (RandomForest and ExtraTrees
-    fitted on fold 0's examples) over the same mentions' features."""
+    share of it, and a plain Python walk of the ``rf`` and ``et`` forests (fitted on fold 0's
+    examples) over the same mentions' features."""
     from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
     texts = dev_texts()
@@ -342,17 +374,18 @@ def inference_cost(folds: list[dict], repeats: int = 20) -> None:
           f"{whole:.1f} us a note ({1e6 / whole:,.0f} notes/s); the linear model on feature "
           f"strings {linear:.1f} us a note")  # fmt: skip
     examples = folds[0]["examples"]
-    index = vocabulary(examples)
-    x = matrix([f for f, _, _ in examples], index)
+    index = vocabulary(examples, 2000)
+    x = matrix([f for f, _, _ in examples], index).toarray().astype(np.float32)
     y = np.array([label for _, label, _ in examples])
     for name, forest in (
-        ("rf", RandomForestClassifier(n_estimators=300, class_weight="balanced_subsample",
+        ("rf", RandomForestClassifier(n_estimators=100, class_weight="balanced_subsample",
                                       n_jobs=1, random_state=0)),
-        ("et", ExtraTreesClassifier(n_estimators=300, class_weight="balanced_subsample",
+        ("et", ExtraTreesClassifier(n_estimators=100, class_weight="balanced_subsample",
                                     n_jobs=1, random_state=0)),
     ):  # fmt: skip
         forest.fit(x, y, sample_weight=weights(examples))
-        visits = forest.decision_path(matrix(feats, index))[0].sum() / len(feats)
+        xf = matrix(feats, index).toarray().astype(np.float32)
+        visits = forest.decision_path(xf)[0].sum() / len(feats)
         trees = [(t.tree_.children_left.tolist(), t.tree_.children_right.tolist(),
                   t.tree_.feature.tolist()) for t in forest.estimators_]  # fmt: skip
         present = [{index[w] for w in f if w in index} for f in feats]

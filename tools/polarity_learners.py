@@ -30,7 +30,10 @@ Learners (all on the same feature strings; ``MIN_COUNT`` 2 per fold like ``fit``
   of an item at all" (none against the rest), then the polarity among the four others;
 - ``attr``: one logistic regression per attribute (colour apart from size, pattern, garment);
 - ``colour``: the product's model for all but colours, and a model of its own for colours;
-- ``blend``: the mean of the logistic regression's and ``et``'s class probabilities.
+- ``blend``: the mean of the logistic regression's and ``et``'s class probabilities;
+- ``stack``: HistGradientBoosting (100 rounds, depth <= 4) over the logistic regression's
+  out-of-fold class scores (3 inner folds) and the 300 most frequent features, balanced
+  class weights (``stack.u``: unweighted, the scores being balanced already).
 
 Inference cost (``--cost``): the linear variants but ``conj`` look up the same feature rows as
 today (``two`` and ``attr`` hold 5 numbers a feature, like today's file), so the product's
@@ -282,6 +285,44 @@ def blend(examples: Sequence[Example]) -> Predictor:
     return predict
 
 
+def stack(examples: Sequence[Example], inner: int = 3, balanced: bool = True) -> Predictor:
+    """HistGradientBoosting over the logistic regression's class scores (out of fold: `inner`
+    folds by group within the training examples) and the 300 most frequent features: lets a
+    non-linear learner correct the linear reading where a few features interact."""
+    import hashlib
+
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    index, top = vocabulary(examples), vocabulary(examples, 300)
+    rows = [f for f, _, _ in examples]
+    x = matrix(rows, index)
+    y = np.array([label for _, label, _ in examples])
+    w = weights(examples)
+    part = np.array([int(hashlib.sha256(g.encode()).hexdigest(), 16) % inner for *_, g in examples])
+
+    def linear() -> LogisticRegression:
+        return LogisticRegression(C=0.5, class_weight="balanced", max_iter=5000, tol=1e-6)
+
+    scores = np.zeros((len(examples), len(set(y))))
+    for k in range(inner):
+        model = linear().fit(x[part != k], y[part != k], sample_weight=w[part != k])
+        scores[part == k] = model.decision_function(x[part == k])
+    final = linear().fit(x, y, sample_weight=w)
+    booster = HistGradientBoostingClassifier(
+        max_iter=100, learning_rate=0.1, max_depth=4, random_state=0, early_stopping=False,
+        class_weight="balanced" if balanced else None,
+    )  # fmt: skip
+    booster.fit(np.hstack([scores, matrix(rows, top).toarray()]), y, sample_weight=w)
+
+    def predict(features: list[list[str]], attrs: list[str]) -> list[str]:
+        xh = np.hstack([final.decision_function(matrix(features, index)),
+                        matrix(features, top).toarray()])  # fmt: skip
+        return list(booster.predict(xh))
+
+    return predict
+
+
 def learners() -> dict[str, Learner]:
     from sklearn.ensemble import (
         ExtraTreesClassifier,
@@ -337,6 +378,8 @@ def learners() -> dict[str, Learner]:
         ),
         "conj": conj_learner,
         "blend": blend,
+        "stack": stack,
+        "stack.u": lambda ex: stack(ex, balanced=False),
         "two": two_stage,
         "attr": per_attribute,
         "colour": lambda ex: per_attribute(ex, ("color",)),

@@ -261,7 +261,11 @@ def run(
         log.info("stopped by %s", err.name)
         raise ExitError(_stopped(err, data_root, ctx.args, started), err.exit_code) from None
     except Locked as err:
-        log.warning("not run: %s", err)  # the log of a refused run says why it is that short
+        from pipelines.ingest.redact import without_emails
+
+        log.warning(
+            "not run: %s", without_emails(str(err))
+        )  # the log of a refused run says why it is that short
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:
         raise ExitError(str(err)) from None

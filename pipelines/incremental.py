@@ -176,6 +176,54 @@ def check_still_readable(state: list[dict], files: dict[str, list[str]], inputs_
             )
 
 
+def check_sources_present(state: list[dict], files: dict[str, list[str]], inputs_root: str,
+                          full_refresh: bool) -> None:  # fmt: skip
+    """Raise UnreadableInput when none of the files a source's folder gave the published run is
+    in the inputs now (review 12: a consent_withdrawals or lost_sales folder that was a link to an
+    unmounted share, or an empty mount point, was taken for files removed on purpose: the run
+    published without them, exit 0, withdrawn customers' refs back). A folder that cannot be
+    listed stops the run; one that is gone or empty stops it unless --full-refresh says to
+    publish without its records."""
+    read: dict[str, int] = {}
+    for row in state:
+        if row["sha256"] != inputs.UNREADABLE:
+            read[row["source"]] = read.get(row["source"], 0) + 1
+    for spec in ALL:
+        count = read.get(spec.name, 0)
+        if not count or files.get(spec.name):
+            continue
+        trouble = None if "://" in inputs_root else _unlistable(Path(inputs_root) / spec.folder)
+        if trouble is not None:
+            raise UnreadableInput(
+                f"{spec.folder}/ cannot be read now: {trouble}; the published run read {count} "
+                "files from it, so nothing was published: restore it (a share not mounted?), or "
+                "remove it to drop its records on purpose"
+            )
+        if not full_refresh:
+            raise UnreadableInput(
+                f"none of the {count} files of {spec.folder}/ that the published run read is in "
+                "the inputs now (an empty mount point?), so nothing was published: restore them, "
+                "or run with --full-refresh to publish without their records"
+            )
+
+
+def _unlistable(folder: Path) -> str | None:
+    """Why a source's folder cannot be listed (a link to a missing path, not a folder, no
+    permission); None when it can be, or is simply absent."""
+    if folder.is_symlink() and not folder.exists():
+        return "it is a link to a path that does not exist"
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return "it is not a folder"
+    try:
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except OSError as err:
+        return err.strerror or type(err).__name__
+    return None
+
+
 def retimed(state: list[dict], files: dict[str, list[str]]) -> str | None:
     """Why the files the published run read (its `state`, by source and number: `files` must
     hold them first, as the plan has checked) would now keep other copies of a repeated id: one
@@ -293,6 +341,7 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
     stated = base is not None and publish.complete(base) and (base / INPUTS_STATE).exists()
     state = pq.read_table(base / INPUTS_STATE).to_pylist() if stated and base else []
     check_still_readable(state, files, inputs_root, prints)
+    check_sources_present(state, files, inputs_root, full_refresh)
     if full_refresh:
         return Plan(False, "--full-refresh asked for a full rebuild")
     if base is None or not publish.complete(base):

@@ -311,8 +311,9 @@ def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
         (inputs / "oos_lookups" / "lookups-z.csv").write_text(LOOKUP)
         earlier = lookups.stat().st_mtime - 10
         os.utime(inputs / "oos_lookups" / "lookups-z.csv", (earlier, earlier))
-    elif change == "remove":
-        (inputs / "lost_sales" / "lost_sales-2026-W47.csv").unlink()
+    elif change == "remove":  # renamed: the source keeps a file (all gone: the tests below)
+        sales = inputs / "lost_sales" / "lost_sales-2026-W47.csv"
+        sales.rename(sales.with_name("lost_sales-2026-W47-b.csv"))
     elif change == "change":
         lookups.write_text(lookups.read_text() + LOOKUP.splitlines()[1] + "\n")
     elif change == "catalog":
@@ -598,3 +599,34 @@ def test_another_library_version_is_a_full_refresh_that_names_it(planned, monkey
     assert not got.incremental
     assert got.reason == (f"library versions changed since the published run "
                           f"(pyarrow {recorded['pyarrow']} -> 99.0.0)")  # fmt: skip
+
+
+def test_a_source_folder_that_cannot_be_listed_stops_the_run(planned, tmp_path):
+    """review 12: consent_withdrawals/ (or lost_sales/) a link to an unmounted share was taken for
+    files removed on purpose: the run published without them, exit 0, withdrawn customers' refs
+    back. A folder the published run read files from that cannot be listed now stops the run,
+    with --full-refresh too."""
+    inputs, plan = planned
+    folder = inputs / "lost_sales"
+    shutil.move(folder, tmp_path / "share")
+    folder.symlink_to(tmp_path / "unmounted")
+    for full in (False, True):
+        with pytest.raises(incremental.UnreadableInput) as raised:
+            plan(full=full)
+        message = str(raised.value)
+        assert message.startswith("lost_sales/ cannot be read now: it is a link to a path")
+        assert str(tmp_path) not in message
+
+
+def test_a_source_folder_left_empty_stops_the_run_unless_a_full_refresh_is_asked(planned):
+    """An empty mount point looks like every file removed: the run stops and says how to publish
+    without them on purpose (--full-refresh); one file of several removed is a full refresh."""
+    inputs, plan = planned
+    for path in (inputs / "lost_sales").iterdir():
+        path.unlink()
+    with pytest.raises(incremental.UnreadableInput, match="none of the 1 files of lost_sales/"):
+        plan()
+    assert not plan(full=True).incremental
+    shutil.rmtree(inputs / "lost_sales")  # the folder gone too: the same
+    with pytest.raises(incremental.UnreadableInput, match="--full-refresh to publish without"):
+        plan()

@@ -368,8 +368,9 @@ def _kinds(text: str, in_text: bool) -> list[str]:
     return [words for token, words in TOKENS.items() if token in redacted]
 
 
-#: How an e-mail address in a file or folder name starts once replaced (`[email-3c1f0a9e]`).
-EMAIL_TOKEN = "[email-"
+#: How an e-mail address in a file or folder name starts once replaced (`[email-3c1f0a9e]`; in
+#: free text an address becomes EMAIL_TOKEN).
+NAME_EMAIL_TOKEN = "[email-"
 
 
 def without_emails(text: str) -> str:
@@ -381,7 +382,7 @@ def without_emails(text: str) -> str:
         return text
     text = re.sub("%40", "@", text, flags=re.IGNORECASE)
     return EMAIL.sub(
-        lambda m: EMAIL_TOKEN + hashlib.sha256(m.group().encode()).hexdigest()[:8] + "]", text
+        lambda m: NAME_EMAIL_TOKEN + hashlib.sha256(m.group().encode()).hexdigest()[:8] + "]", text
     )
 
 
@@ -426,6 +427,6 @@ def _without_email(part: str, is_file: bool) -> str:
     (the address pattern would take `.jsonl` for the end of a domain)."""
     if "@" not in part:
         return part
-    token = EMAIL_TOKEN + hashlib.sha256(part.encode()).hexdigest()[:8] + "]"
+    token = NAME_EMAIL_TOKEN + hashlib.sha256(part.encode()).hexdigest()[:8] + "]"
     stem, dot, suffix = part.rpartition(".") if is_file and "." in part else (part, "", "")
     return EMAIL.sub(token, stem) + dot + suffix

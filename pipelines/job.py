@@ -135,9 +135,9 @@ def run_job(
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run, str(inputs_root), str(partial),
                       as_of, beam_args, ingest_run.BATCH_BYTES, plan.carried or None,
-                      str(base) if base else None, files,
+                      str(base) if base else None, files, plan.again or None,
                       probe=watching.ingest(str(inputs_root), str(partial)))  # fmt: skip
-        carried = incremental.carry_ingest(base, partial) if base else []
+        carried = incremental.carry_ingest(base, partial, plan.again) if base else []
         incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))
         summary.check(counts)

@@ -91,9 +91,10 @@ def run_job(
         base = plan.base if plan.incremental else None  # DIR's copy of the run CURRENT names
         base_url = store.url(objectstore.RUNS, base.name) if base else None
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
-             ingest_run.BATCH_BYTES, plan.carried or None, base_url, files)  # fmt: skip
+             ingest_run.BATCH_BYTES, plan.carried or None, base_url, files,
+             plan.again or None)  # fmt: skip
         carried = (step(timings, "carry", progress, carry, store, base.name, run_id,
-                        incremental.INGEST_FOLDERS) if base else [])  # fmt: skip
+                        incremental.INGEST_FOLDERS, None, plan.again) if base else [])  # fmt: skip
         state = incremental.inputs_table(files, inputs_root, prints)
         io.write_parquet(io.join(run_url, incremental.INPUTS_STATE), state)
         copies = {io.join(run_url, rel): str(base / rel) for rel in carried} if base else {}
@@ -199,16 +200,18 @@ def no_copy(store: objectstore.Store, local_root: Path) -> str | None:
 
 
 def carry(store: objectstore.Store, base_id: str, run_id: str, folders: Sequence[str] = (),
-          weeks: set[str] | None = None) -> list[str]:  # fmt: skip
+          weeks: set[str] | None = None, again: dict[str, list[int]] | None = None
+          ) -> list[str]:  # fmt: skip
     """Carry the base run's objects over into runs/<run_id>, as incremental.carry_ingest and
-    carry_weeks link them locally: those under `folders`, or (with `weeks`) the ledger and mart
-    weeks not in `weeks`, that the run has not written. A server-side copy through Beam's file
+    carry_weeks link them locally: those under `folders` (but those the files parsed `again`
+    replace), or (with `weeks`) the ledger and mart weeks not in `weeks`, that the run has not
+    written. A server-side copy through Beam's file
     systems: the bytes are not downloaded. Returns their names (relative to the run)."""
     base_files = store.files(base_id)
     chosen = (
         incremental.other_weeks(base_files, weeks)
         if weeks is not None
-        else incremental.under(base_files, folders)
+        else incremental.under(base_files, folders, again)
     )
     have = set(store.files(run_id))
     todo = [rel for rel in chosen if rel not in have]

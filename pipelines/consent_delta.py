@@ -174,7 +174,8 @@ def delta(base: Path, state: list[dict], paths: list[str], inputs_root: str,
     before = applied_before(base)
     if before is None:
         return Delta(refused="a consent withdrawal the published run quarantined as a repeat "
-                             "cannot be read back: which withdrawals it applied is not known")  # fmt: skip
+                             "cannot be read back: which withdrawals it applied is not "
+                             "known")  # fmt: skip
     now = applied_now(paths, inputs_root, as_of)
     gone = before - now
     if gone:

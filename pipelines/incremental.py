@@ -198,7 +198,8 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
                 return Plan(False, f"{gone[0]} was removed since the published run: a consent "
                                    "withdrawal removed may give consent back")  # fmt: skip
             withdrawals_changed = len(names) > len(old) or any(
-                names[r["number"]] != r["source_file"] or prints.get(r["source_file"]) != r["sha256"]
+                names[r["number"]] != r["source_file"]
+                or prints.get(r["source_file"]) != r["sha256"]
                 or size_of(paths[names.index(r["source_file"])]) != r["bytes"]
                 for r in old
             )  # fmt: skip

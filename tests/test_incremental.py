@@ -562,8 +562,8 @@ def withdrawn(runs, tmp_path_factory) -> dict[str, object]:
     (folder / "withdrawals-z2.csv").write_text(WITHDRAWALS_HEADER + earlier + later)
     two = run_cli(top / "inc", inputs)
     full_two = run_cli(top / "full2", inputs, "--full-refresh")
-    state = {r["source_file"]: r["number"] for r in pq.read_table(
-        base / incremental.INPUTS_STATE).to_pylist() if r["source"] == "frontline_notes"}  # fmt: skip
+    rows = pq.read_table(base / incremental.INPUTS_STATE).to_pylist()
+    state = {r["source_file"]: r["number"] for r in rows if r["source"] == "frontline_notes"}
     return {"top": top, "inputs": inputs, "base": base, "after_one": after_one, "one": one,
             "two": two, "full_one": full_one, "full_two": full_two, "first": first,
             "second": second, "first_number": state[first_file],

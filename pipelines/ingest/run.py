@@ -83,7 +83,8 @@ STATS = "ingest_files/part-00000.parquet"
 
 
 def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str,
-                 earlier: str | None = None, parsed: frozenset[str] = frozenset()) -> Written:  # fmt: skip
+                 earlier: str | None = None,
+                 parsed: frozenset[str] = frozenset()) -> Written:  # fmt: skip
     """Write what was read of every input file (with `earlier`, the published run's folder in an
     incremental run: its files' rows too, but those of the files parsed now, `parsed`) as one
     file."""
@@ -179,9 +180,9 @@ def run(
     again: dict[str, list[int]] | None = None,
 ) -> dict[str, list[str]]:
     """Run the ingest pipeline on `files` (default: every input file, listed now); returns the
-    input files, by source (`carried`, `earlier` and `again`: see `build`; an incremental run passes the
-    files it was planned on, so that a file delivered meanwhile cannot renumber them). Raises
-    flow.Incomplete if the runner did not commit every write."""
+    input files, by source (`carried`, `earlier` and `again`: see `build`; an incremental run
+    passes the files it was planned on, so that a file delivered meanwhile cannot renumber
+    them). Raises flow.Incomplete if the runner did not commit every write."""
     options = pipeline_options(beam_args)  # before listing: the file-system flags apply
     files = files if files is not None else find_inputs(inputs_root)
     with beam.Pipeline(options=options) as p:

@@ -194,3 +194,22 @@ def delta(base: Path, state: list[dict], paths: list[str], inputs_root: str,
     withdrawals = sorted(r["number"] for r in state if r["source"] == SOURCE)
     again = {NOTES: sorted(numbers[n] for n in names), SOURCE: withdrawals}
     return Delta({k: v for k, v in again.items() if v}, len(now - before), notes)
+
+
+class Missed(Exception):
+    """A staged note keeps a customer_ref that a withdrawal of the same run covers."""
+
+
+def check(run_dir: Path) -> None:
+    """After an incremental ingest that read new withdrawals: no staged note of the run (carried
+    or parsed again) may keep a ref that a withdrawal it applies covers; raises Missed (no ref
+    named) if one does. A cheap second look (the notes of the withdrawn customers only) before
+    the gate, which validates only the files the run wrote."""
+    applied = applied_before(run_dir)
+    if applied is None:
+        raise Missed("a consent withdrawal quarantined as a repeat cannot be read back")
+    files, notes = _staged_notes(run_dir, latest(applied))
+    if notes:
+        raise Missed(f"{notes} staged note(s) in {len(files)} file(s) keep a customer_ref that a "
+                     "consent withdrawal covers: the incremental plan missed them (run again "
+                     "with --full-refresh)")  # fmt: skip

@@ -33,7 +33,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines import incremental, io, marts, objectstore, publish, summary, warehouse
+from pipelines import (
+    consent_delta,
+    incremental,
+    io,
+    marts,
+    objectstore,
+    publish,
+    summary,
+    warehouse,
+)
 from pipelines import job as local_job
 from pipelines.checks import run as checks_run
 from pipelines.demand import run as demand_run
@@ -112,6 +121,8 @@ def run_job(
         partial = local_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
+        if base and plan.again.get(consent_delta.SOURCE):
+            consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         written = incremental.written(partial) if base else None
         try:
             step(timings, "checks", progress, local_job._checks, partial, counts, as_of, written,

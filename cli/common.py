@@ -30,7 +30,9 @@ class ExitError(click.ClickException):
     """A readable error with a chosen exit code."""
 
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
+        from pipelines.ingest.redact import without_emails
+
+        super().__init__(without_emails(message))  # a path or URL in it may name an address
         self.exit_code = code
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -56,7 +58,9 @@ def _output_file(_: click.Context, __: click.Parameter, value: Path | None) -> P
     """An output file whose folder exists, checked before any work is done (not a traceback
     after it)."""
     if value is not None and not value.parent.is_dir():
-        raise click.BadParameter(f"the folder {value.parent} does not exist (create it first)")
+        raise click.BadParameter(
+            f"the folder {display_path(value.parent)} does not exist (create it first)"
+        )
     return value
 
 

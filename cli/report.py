@@ -103,4 +103,4 @@ def report(data_root: Path, week: str | None, store_id: str | None) -> None:
             f"a newer run was published while the report was written (into the run before it, "
             f"{run_db.parent.name}): run the command again for the published run"
         )
-    click.echo(f"report: {shown} (week {week})")
+    click.echo(f"report: {display_path(shown, folder=False)} (week {week})")

@@ -113,8 +113,9 @@ def _stopped(err: Stopped, data_root: str, beam_args: list[str], started: str) -
 @click.option(
     "--inputs",
     envvar="UNMET_INPUTS",
-    help="Folder (or s3:// URL) with frontline_notes/, oos_lookups/, lost_sales/, catalog/ and "
-    "stores/ (env UNMET_INPUTS; default: DATA_ROOT/sample).",
+    help="Folder (or s3:// URL) with frontline_notes/, oos_lookups/, lost_sales/, catalog/, "
+    "stores/ and (optional) consent_withdrawals/: every week's files, not only the new ones "
+    "(env UNMET_INPUTS; default: DATA_ROOT/sample).",
 )
 @click.option(
     "--local-root",
@@ -140,11 +141,12 @@ def _stopped(err: Stopped, data_root: str, beam_args: list[str], started: str) -
     "--no-report", is_flag=True, help="Skip the HTML/CSV report (the run is published without one)."
 )
 @click.option("--full-refresh", is_flag=True,
-              help="Rebuild everything even if no input file is new or changed.")  # fmt: skip
+              help="Parse every input file and rebuild every week, even when the run would be "
+              "incremental (only new fact files parsed) or up to date (nothing rebuilt).")  # fmt: skip
 @click.option("--keep-runs", default=4, show_default=True, type=click.IntRange(1, None),
               envvar="UNMET_KEEP_RUNS",
-              help="Finished runs kept in DATA_ROOT/runs (the published one always is; env "
-              "UNMET_KEEP_RUNS).")  # fmt: skip
+              help="Finished runs kept in DATA_ROOT/runs (the published one always is; a run "
+              "killed before its publish is removed, not kept; env UNMET_KEEP_RUNS).")  # fmt: skip
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -159,6 +161,17 @@ def run(
     keep_runs: int,
 ) -> None:
     """Run the whole job: ingest, demand ledger, checks, publish, DuckDB warehouse, weekly report.
+
+    Runs are incremental. With the inputs (bytes and modification-time order), settings, code
+    and library versions of the published run, nothing is rebuilt ("up to date"). When the only
+    change is new frontline_notes, oos_lookups or lost_sales files that sort after and were
+    delivered after the earlier ones, only those are parsed and only their weeks rebuilt. Any
+    other change is a full refresh of all inputs, and the progress line says why: a file removed,
+    changed or re-timed (its modification time reorders which copy of a repeated id is kept), a
+    new catalog, stores or consent_withdrawals file, another --window-minutes, new code or
+    library versions, or another --as-of while the published run quarantined records as in the
+    future. An input file the published run read that cannot be read now stops the run (exit 1,
+    nothing published): restore it, or move it out of the inputs folder to drop its records.
 
     Any option unknown to unmet is passed to Beam (for example --runner=DataflowRunner
     --project=... on a cluster, or --direct_running_mode=multi_processing). Locally Beam runs on
@@ -248,7 +261,11 @@ def run(
         log.info("stopped by %s", err.name)
         raise ExitError(_stopped(err, data_root, ctx.args, started), err.exit_code) from None
     except Locked as err:
-        log.warning("not run: %s", err)  # the log of a refused run says why it is that short
+        from pipelines.ingest.redact import without_emails
+
+        log.warning(
+            "not run: %s", without_emails(str(err))
+        )  # the log of a refused run says why it is that short
         raise ExitError(str(err), EXIT_LOCKED) from None
     except MissingInput as err:
         raise ExitError(str(err)) from None

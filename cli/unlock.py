@@ -40,12 +40,13 @@ def unlock(ctx: click.Context, data_root: str) -> None:
     """
     quiet_libraries()
     from pipelines import objectstore, publish
+    from pipelines.ingest.redact import without_emails
 
     try:
         if objectstore.is_remote(data_root):
             store = objectstore.Store.open(data_root, ctx.args)
-            click.echo(store.lock().remove_stale())
+            click.echo(without_emails(store.lock().remove_stale()))
         else:
-            click.echo(publish.unlock(Path(data_root)))
+            click.echo(without_emails(publish.unlock(Path(data_root))))
     except (publish.StillHeld, objectstore.Unusable) as err:
         raise ExitError(str(err)) from None

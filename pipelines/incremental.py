@@ -15,21 +15,26 @@ hold for it as for the data):
 
 `plan` compares the inputs with that state. Only pure additions go incremental: new files of a
 fact source that sort after its earlier files (so no file is renumbered) and were delivered after
-them (so no earlier copy of a repeated id loses its place), with the same code, extractor, linking
-window and reference data (catalog, stores: they affect every week). New or changed consent
-withdrawals files stay incremental too when no withdrawal the published run applied is gone: the
-note files holding the notes they newly withhold are parsed again under their own numbers
-(`Plan.again`, pipelines/consent_delta.py), and the weeks those files touch rebuilt. Anything else
-is a full refresh, and the plan says why. The result is the same bytes as a full refresh of the same inputs
-(tests/test_incremental.py).
+them (so no earlier copy of a repeated id loses its place), with the same code, library versions
+(LIBRARIES), extractor, linking window and reference data (catalog, stores: they affect every
+week). New or changed consent withdrawals files stay incremental too when no withdrawal the
+published run applied is gone: the note files holding the notes they newly withhold are parsed
+again under their own numbers (`Plan.again`, pipelines/consent_delta.py), and the weeks those
+files touch rebuilt. Anything else is a full refresh, and the plan says why. The result is the
+same bytes as a full refresh of the same inputs (tests/test_incremental.py). `up_to_date` decides
+when nothing at all is rebuilt (the same bytes, modification-time order, settings, code and
+libraries). A file the published run read that cannot be read now stops the run
+(UnreadableInput): taking it as changed would drop its records from the published history.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.metadata
 import json
 import os
+import platform
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,7 +50,9 @@ from pipelines import consent_delta, flow, io, publish
 from pipelines.demand.run import FACT_TABLES, week_of
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
+from pipelines.ingest.file import unreadable
 from pipelines.ingest.parse import relative_name
+from pipelines.ingest.run import MissingInput
 from pipelines.ingest.sources import ALL, BY_NAME, REFERENCE
 from pipelines.ingest.transforms import KEYS_FOLDER
 from schemas import datasets
@@ -73,6 +80,22 @@ WEEKLY = tuple(
 CODE_PACKAGES = ("pipelines", "schemas")
 NOT_PRODUCT = ("pipelines/generate",)
 _CODE_SUFFIXES = (".py", ".json", ".csv", ".sql", ".txt")
+#: The installed distributions whose code writes, parses or judges published bytes: Beam and
+#: pyarrow write the Parquet (its footer names the writer: `created_by: parquet-cpp-arrow version
+#: X`), DuckDB writes the marts and the database, pydantic validates records, numpy computes in
+#: the ingest and demand steps, rapidfuzz and pyspellchecker decide extracted attributes, tzdata
+#: resolves store time zones (where the system has no zone files), great-expectations gives the
+#: gate's verdict that a carried file keeps. Recorded in the manifest with the Python version
+#: (`library_versions`): another version is a full refresh.
+LIBRARIES = (
+    "apache-beam", "pyarrow", "duckdb", "pydantic", "pydantic-core", "numpy", "rapidfuzz",
+    "pyspellchecker", "tzdata", "great-expectations",
+)  # fmt: skip
+
+
+class UnreadableInput(MissingInput):
+    """A file the published run read can no longer be read: the run stops, nothing is published
+    (a file that was never read stays a file-level reject, as before)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,131 @@ def code_version() -> str:
                 digest.update(rel.encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """The Python version and each of LIBRARIES' installed versions ("not installed" if absent):
+    the seam the plan reads them through (tests replace it)."""
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def libraries_changed(recorded: dict[str, str] | None) -> str | None:
+    """Which library versions differ from those a run recorded ("pyarrow 25.0.1 -> 25.0.2"), or
+    None when all are the same."""
+    if not recorded:
+        return "the published run does not record its library versions"
+    now = library_versions()
+    moved = [f"{name} {recorded.get(name, 'not recorded')} -> {version}"
+             for name, version in now.items() if recorded.get(name) != version]  # fmt: skip
+    return ", ".join(moved) or None
+
+
+def why_unreadable(path: str) -> str:
+    """Why `path` cannot be read now, in words (never its full path)."""
+    try:
+        io.check_regular(path)
+        with io.open_file(path, compression_type="uncompressed") as handle:
+            handle.read(1)
+    except OSError as err:
+        return unreadable(err).removeprefix("the file cannot be read: ")
+    except Exception as err:  # noqa: BLE001 -- Beam wraps errors of its file systems
+        return type(err).__name__
+    return "it could not be read when it was fingerprinted"
+
+
+def check_still_readable(state: list[dict], files: dict[str, list[str]], inputs_root: str,
+                         prints: dict[str, str]) -> None:  # fmt: skip
+    """Raise UnreadableInput for a file the published run read (its `state` has the file's
+    sha256) that is still in the inputs but cannot be read now (an unmounted share, a link to a
+    missing file, lost permissions): reading on would drop its records from the published
+    history. A file the published run could not read either is left to the ingest."""
+    paths = {relative_name(p, inputs_root): p for found in files.values() for p in found}
+    for row in state:
+        name = row["source_file"]
+        if (name in paths and row["sha256"] != inputs.UNREADABLE
+                and prints.get(name, inputs.UNREADABLE) == inputs.UNREADABLE):  # fmt: skip
+            raise UnreadableInput(
+                f"{name} cannot be read now: {why_unreadable(paths[name])}; the published run "
+                "read it, so nothing was published: restore the file, or move it out of the "
+                "inputs folder to drop its records on purpose (the next run is then a full "
+                "refresh without them)"
+            )
+
+
+def check_sources_present(state: list[dict], files: dict[str, list[str]], inputs_root: str,
+                          full_refresh: bool) -> None:  # fmt: skip
+    """Raise UnreadableInput when none of the files a source's folder gave the published run is
+    in the inputs now (review 12: a consent_withdrawals or lost_sales folder that was a link to an
+    unmounted share, or an empty mount point, was taken for files removed on purpose: the run
+    published without them, exit 0, withdrawn customers' refs back). A folder that cannot be
+    listed stops the run; one that is gone or empty stops it unless --full-refresh says to
+    publish without its records."""
+    read: dict[str, int] = {}
+    for row in state:
+        if row["sha256"] != inputs.UNREADABLE:
+            read[row["source"]] = read.get(row["source"], 0) + 1
+    for spec in ALL:
+        count = read.get(spec.name, 0)
+        if not count or files.get(spec.name):
+            continue
+        trouble = None if "://" in inputs_root else _unlistable(Path(inputs_root) / spec.folder)
+        if trouble is not None:
+            raise UnreadableInput(
+                f"{spec.folder}/ cannot be read now: {trouble}; the published run read {count} "
+                "files from it, so nothing was published: restore it (a share not mounted?), or "
+                "remove it to drop its records on purpose"
+            )
+        if not full_refresh:
+            raise UnreadableInput(
+                f"none of the {count} files of {spec.folder}/ that the published run read is in "
+                "the inputs now (an empty mount point?), so nothing was published: restore them, "
+                "or run with --full-refresh to publish without their records"
+            )
+
+
+def _unlistable(folder: Path) -> str | None:
+    """Why a source's folder cannot be listed (a link to a missing path, not a folder, no
+    permission); None when it can be, or is simply absent."""
+    if folder.is_symlink() and not folder.exists():
+        return "it is a link to a path that does not exist"
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return "it is not a folder"
+    try:
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except OSError as err:
+        return err.strerror or type(err).__name__
+    return None
+
+
+def retimed(state: list[dict], files: dict[str, list[str]]) -> str | None:
+    """Why the files the published run read (its `state`, by source and number: `files` must
+    hold them first, as the plan has checked) would now keep other copies of a repeated id: one
+    has another rank by modification time (inputs.precedence); None when none has."""
+    for spec in ALL:
+        old = sorted((r for r in state if r["source"] == spec.name), key=lambda r: r["number"])
+        ranks = inputs.precedence(files.get(spec.name, [])[: len(old)])
+        for number, row in enumerate(old):
+            if number >= len(ranks) or ranks[number] != row["rank"]:
+                return (f"{row['source_file']} has another modification time than at the "
+                        "published run: which copy of a repeated id is kept may change")  # fmt: skip
+    return None
+
+
+def retimed_since(base: Path, files: dict[str, list[str]]) -> str | None:
+    """`retimed` against the published run `base`'s state (a run without state: it cannot be
+    told, so the run rebuilds)."""
+    if not (base / INPUTS_STATE).exists():
+        return f"the published run {base.name} has no incremental state"
+    return retimed(pq.read_table(base / INPUTS_STATE).to_pylist(), files)
 
 
 def size_of(path: str) -> int:
@@ -152,6 +300,9 @@ def settings_changed(
                 f"{EXTRACTOR_VERSION})")  # fmt: skip
     if manifest.get("code_version") != code_version():
         return "the code changed since the published run (its outputs may differ)"
+    libraries = libraries_changed(manifest.get("library_versions"))
+    if libraries is not None:
+        return f"library versions changed since the published run ({libraries})"
     published_as_of = datetime.fromisoformat(manifest["as_of"])
     if as_of < published_as_of:
         return ("--as-of is earlier than the published run's: records it accepted may now be in "
@@ -160,6 +311,22 @@ def settings_changed(
         return ("the published run quarantined records as in the future; as of now they may be "
                 "accepted")  # fmt: skip
     return None
+
+
+def up_to_date(base: Path, files: dict[str, list[str]], prints: dict[str, str],
+               window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
+    """The manifest of the published run `base` if it stands for a run on these inputs: the same
+    bytes (`prints`), the same order of modification times (`retimed_since`), the same settings,
+    code and library versions (`settings_changed`); else None (the run rebuilds and its plan says
+    why). `unmet run`'s "up to date" on a local and on an object-store data root."""
+    manifest = json.loads((base / "manifest.json").read_text())
+    if manifest.get("input_sha256") != prints:
+        return None
+    if settings_changed(base, manifest, window_minutes, as_of) is not None:
+        return None
+    if retimed_since(base, files) is not None:
+        return None
+    return manifest
 
 
 def plan(data_root: Path, files: dict[str, list[str]], inputs_root: str, prints: dict[str, str],
@@ -173,18 +340,23 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
             prints: dict[str, str], window_minutes: int, as_of: datetime,
             full_refresh: bool) -> Plan:  # fmt: skip
     """`plan` on top of the published run's folder `base` (on an object-store data root, the
-    driver's copy of it: pipelines/remote.py); None when nothing is published."""
+    driver's copy of it: pipelines/remote.py); None when nothing is published. Raises
+    UnreadableInput (with --full-refresh too) when a file the published run read cannot be read
+    now."""
+    stated = base is not None and publish.complete(base) and (base / INPUTS_STATE).exists()
+    state = pq.read_table(base / INPUTS_STATE).to_pylist() if stated and base else []
+    check_still_readable(state, files, inputs_root, prints)
+    check_sources_present(state, files, inputs_root, full_refresh)
     if full_refresh:
         return Plan(False, "--full-refresh asked for a full rebuild")
     if base is None or not publish.complete(base):
         return Plan(False, "no run is published yet")
-    if not (base / INPUTS_STATE).exists():
+    if not stated:
         return Plan(False, f"the published run {base.name} has no incremental state")
     manifest = json.loads((base / "manifest.json").read_text())
     changed = settings_changed(base, manifest, window_minutes, as_of)
     if changed is not None:
         return Plan(False, changed)
-    state = pq.read_table(base / INPUTS_STATE).to_pylist()
     carried: dict[str, int] = {}
     new_files: list[str] = []
     withdrawals_changed = False
@@ -222,12 +394,9 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
         if added and spec in REFERENCE:
             return Plan(False, f"new {spec.name} file {added[0]}: reference data affects every "
                                "week")  # fmt: skip
-        ranks = inputs.precedence(paths[: len(old)])
-        for number, row in enumerate(old):
-            if ranks[number] != row["rank"]:
-                return Plan(False, f"{row['source_file']} has another modification time than at "
-                                   "the published run: which copy of a repeated id is kept may "
-                                   "change")  # fmt: skip
+        moved = retimed(old, {spec.name: paths})
+        if moved is not None:
+            return Plan(False, moved)
         ranks = inputs.precedence(paths)
         for number in range(len(old), len(paths)):
             if ranks[number] < len(old):

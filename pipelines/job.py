@@ -119,14 +119,16 @@ def run_job(
     with publish.RunLock(data_root, run_id):
         boundary("lock")
         publish.prune(data_root, keep_runs)
-        prints = fingerprint(inputs_root)
-        redelivered = redeliveries(inputs_root, prints)
-        kept = None if full_refresh else _up_to_date(data_root, prints, window_minutes, as_of)
+        files = ingest_run.find_inputs(str(inputs_root))
+        prints = inputs.fingerprint(files, str(inputs_root))
+        redelivered = inputs.redeliveries(files, str(inputs_root), prints)
+        kept = (
+            None if full_refresh else _up_to_date(data_root, files, prints, window_minutes, as_of)
+        )
         if kept is not None:
             return _keep_published(
                 data_root, kept, as_of, week, render_report, progress, redelivered
             )
-        files = ingest_run.find_inputs(str(inputs_root))
         plan = incremental.plan(data_root, files, str(inputs_root), prints, window_minutes,
                                 as_of, full_refresh)  # fmt: skip
         progress(f"{'incremental' if plan.incremental else 'full refresh'}: {plan.reason}")
@@ -211,6 +213,7 @@ def manifest_of(run_id: str, as_of: datetime, inputs_root: str, files: dict[str,
         "beam_args": shown_args(beam_args),
         "timings_s": timings,
         "code_version": incremental.code_version(),
+        "library_versions": incremental.library_versions(),
         "extractor_version": EXTRACTOR_VERSION,
     }
 
@@ -306,31 +309,16 @@ def _is_week(text: str) -> bool:
     return True
 
 
-def fingerprint(inputs_root: Path) -> dict[str, str]:
-    """Every input file (path relative to the inputs root) -> sha256 of its bytes."""
-    return inputs.fingerprint(ingest_run.find_inputs(str(inputs_root)), str(inputs_root))
-
-
-def redeliveries(inputs_root: Path, prints: dict[str, str]) -> dict[str, str]:
-    """Files whose bytes equal an earlier-delivered file's of the same source (inputs.py): their
-    records are quarantined as duplicates, never counted twice."""
-    return inputs.redeliveries(ingest_run.find_inputs(str(inputs_root)), str(inputs_root), prints)
-
-
-def _up_to_date(data_root: Path, prints: dict[str, str], window_minutes: int,
-                as_of: datetime) -> dict | None:  # fmt: skip
-    """The published run's manifest if it was made from exactly these inputs, with these
-    settings and this code (a refitted extractor or new code rebuilds, as does an as-of that may
-    now accept what the run quarantined as in the future)."""
+def _up_to_date(data_root: Path, files: dict[str, list[str]], prints: dict[str, str],
+                window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
+    """The published run's manifest if it was made from exactly these inputs (their bytes and
+    the order of their modification times: which copy of a repeated id is kept), with these
+    settings, this code and these library versions (a refitted extractor or new code rebuilds,
+    as does an as-of that may now accept what the run quarantined as in the future)."""
     current = publish.published_run(data_root)
     if current is None or not publish.complete(current):
         return None  # nothing published yet, or published by the earlier layout: rebuild
-    manifest = json.loads((current / "manifest.json").read_text())
-    if manifest.get("input_sha256") != prints:
-        return None
-    if incremental.settings_changed(current, manifest, window_minutes, as_of) is not None:
-        return None
-    return manifest
+    return incremental.up_to_date(current, files, prints, window_minutes, as_of)
 
 
 def _keep_published(data_root: Path, manifest: dict, as_of: datetime, week: str | None,

@@ -10,6 +10,8 @@ Object stores have no rename, no symlink and no advisory lock, so `unmet run --d
                        then the run it names always sees one complete run
   state/run.lock       the lock: created with a conditional PUT (If-None-Match: *), which fails
                        with 412 when the object exists; deleted at the end of the run
+  state/unpublished    the id of a run whose manifest is being uploaded or was, until CURRENT
+                       names it: a run killed there (SIGKILL) is removed by the next prune
 A run stopped by SIGTERM, SIGINT or SIGHUP deletes it on its way out (cli/stop.py turns the signal
 into an exception, and the lock's `with` block unwinds); a process that dies holding the lock
 (SIGKILL, a lost machine) leaves the object behind (there is no OS to release it): the next run
@@ -32,6 +34,7 @@ from pipelines.publish import Locked, StillHeld, alive_here, describe, holder
 
 POINTER = "CURRENT"
 LOCK = "state/run.lock"
+UNPUBLISHED = "state/unpublished"
 RUNS = "runs"
 
 
@@ -108,6 +111,21 @@ class Store:
         body = json.dumps({"run_id": run_id, "run": f"{RUNS}/{run_id}"}, sort_keys=True) + "\n"
         self.s3.put_object(Bucket=self.bucket, Key=self.key(POINTER), Body=body.encode(),
                            ContentType="application/json")  # fmt: skip
+        if self.unpublished() == run_id:
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(UNPUBLISHED))
+
+    def mark_unpublished(self, run_id: str) -> None:
+        """Name `run_id` in UNPUBLISHED before its manifest is uploaded: until `publish` removes
+        it, a run killed (SIGKILL) before CURRENT named it is one `prune` removes, not keeps."""
+        self.s3.put_object(Bucket=self.bucket, Key=self.key(UNPUBLISHED), Body=run_id.encode())
+
+    def unpublished(self) -> str | None:
+        """The run id UNPUBLISHED names, or None."""
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=self.key(UNPUBLISHED))["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        return body.decode().strip() or None
 
     # -- objects --------------------------------------------------------------------------------
     def keys(self, *parts: str) -> Iterator[str]:
@@ -172,14 +190,22 @@ class Store:
 
     def prune(self, keep: int) -> list[str]:
         """Remove all but the newest `keep` complete runs (never the published one), and every
-        incomplete run (no manifest.json: a crashed or stopped run). Called under the lock."""
+        incomplete run (no manifest.json: a crashed or stopped run) and the run UNPUBLISHED names
+        (killed after its upload, before CURRENT named it), not counted among the kept ones.
+        Called under the lock."""
         current = self.published()
+        leftover = self.unpublished()  # a run killed before CURRENT named it
+        if leftover is not None and leftover == current:  # killed right after the PUT
+            leftover = None
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(UNPUBLISHED))
         ids = self.run_ids()
-        done = [r for r in ids if self._complete(r)]
+        done = [r for r in ids if r != leftover and self._complete(r)]
         stale = [r for r in ids if r not in done] + done[:-keep]
         removed = [r for r in stale if r != current]
         for run_id in removed:
             self.remove_run(run_id)
+        if leftover is not None:
+            self.s3.delete_object(Bucket=self.bucket, Key=self.key(UNPUBLISHED))
         return removed
 
     def _complete(self, run_id: str) -> bool:

@@ -8,6 +8,8 @@ Layout under the data root:
   unmet.duckdb -> published/unmet.duckdb   fixed links through `published`, so the documented
   reports -> published/reports            paths always show the published run's file and reports
   state/run.lock           held by the running job
+  state/unpublished        the id of a run between its finish and its publish (removed by the
+                           publish): a run killed there (SIGKILL) is removed by the next prune
 `published` is the only pointer that moves: readers see the old run's data, DuckDB file and reports
 or the new run's, never a mix, whatever instant a run is killed at (tests/test_crash_and_lock.py
 kills it at every step boundary). A data root of the earlier layout (a real unmet.duckdb file and
@@ -136,11 +138,37 @@ def published_run(data_root: Path) -> Path | None:
     return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
 
 
+#: Names the run that is finished but not published yet (relative to the data root).
+UNPUBLISHED = "state/unpublished"
+
+
 def finish_run(partial: Path) -> Path:
-    """Mark a run folder complete (an atomic rename)."""
+    """Mark a run folder complete (an atomic rename), after writing its id to UNPUBLISHED: until
+    `publish` clears it, the run is not one `prune` keeps, even if the process is killed (SIGKILL)
+    before its `unfinish` could run."""
     done = partial.with_name(partial.name.removesuffix(".partial"))
+    data_root = partial.parent.parent  # DATA_ROOT/runs/<id>.partial
+    pending = data_root / UNPUBLISHED
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pending.with_name(f".{pending.name}.{os.getpid()}.tmp")
+    tmp.write_text(done.name + "\n")
+    os.replace(tmp, pending)
     os.replace(partial, done)
     return done
+
+
+def unpublished(data_root: Path) -> str | None:
+    """The id UNPUBLISHED names: a run finished and not (yet) published, or None."""
+    try:
+        return (data_root / UNPUBLISHED).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _clear_unpublished(data_root: Path, run_id: str | None = None) -> None:
+    """Remove UNPUBLISHED (only if it names `run_id`, when given)."""
+    if run_id is None or unpublished(data_root) == run_id:
+        (data_root / UNPUBLISHED).unlink(missing_ok=True)
 
 
 def unfinish(data_root: Path, run_dir: Path) -> None:
@@ -159,6 +187,7 @@ def publish(data_root: Path, run_dir: Path) -> None:
     """Make `run_dir` (which holds its DuckDB file and reports) the published run: one os.replace."""
     link_outputs(data_root)
     replace_symlink(data_root / "published", os.path.relpath(run_dir, data_root))
+    _clear_unpublished(data_root, run_dir.name)
 
 
 def link_outputs(data_root: Path) -> None:
@@ -254,17 +283,32 @@ def recover_swaps(folder: Path) -> list[str]:
 
 
 def prune(data_root: Path, keep: int = KEEP_RUNS) -> list[Path]:
-    """Remove crashed runs and all but the newest `keep` finished runs (never the published one)."""
+    """Remove crashed runs and all but the newest `keep` finished runs (never the published one).
+
+    A crashed run is a `.partial` folder, or the finished run UNPUBLISHED names when it is not the
+    published one (a run killed between its finish and its publish, where `unfinish` could not
+    run): it is removed and does not count among the `keep` runs. Called under the run lock."""
     runs = data_root / "runs"
     if not runs.is_dir():
         return []
     current = published_run(data_root)
     removed = []
-    finished = sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
-    stale = [p for p in runs.iterdir() if p.name.endswith(".partial")] + finished[:-keep]
+    leftover = unpublished(data_root)
+    if current is not None and leftover == current.name:  # killed right after its publish
+        leftover = None
+        _clear_unpublished(data_root, current.name)
+    finished = sorted(
+        p
+        for p in runs.iterdir()
+        if p.is_dir() and not p.name.endswith(".partial") and p.name != leftover
+    )
+    crashed = [p for p in runs.iterdir() if p.name.endswith(".partial") or p.name == leftover]
+    stale = crashed + finished[:-keep]
     for path in stale:
         if current is not None and path.resolve() == current:
             continue
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
+    if leftover is not None:
+        _clear_unpublished(data_root, leftover)
     return removed

@@ -87,7 +87,9 @@ def run_job(
         prints = inputs.fingerprint(files, inputs_root)
         redelivered = inputs.redeliveries(files, inputs_root, prints)
         kept = (
-            None if full_refresh else _up_to_date(store, local_root, prints, window_minutes, as_of)
+            None
+            if full_refresh
+            else _up_to_date(store, local_root, files, prints, window_minutes, as_of)
         )
         if kept is not None:
             return local_job._keep_published(local_root, kept, as_of, week, render_report,
@@ -154,6 +156,7 @@ def run_job(
         ]
         run_dir = None
         try:
+            store.mark_unpublished(run_id)  # a SIGKILL from here on: the next prune removes it
             step(timings, "upload", progress, store.upload, partial, run_id,
                  [*added, "manifest.json"])  # fmt: skip
             local_job.boundary("manifest")
@@ -242,19 +245,18 @@ def fetch(store: objectstore.Store, run_id: str, partial: Path, base: Path | Non
         incremental.link(base / rel, partial / rel)
 
 
-def _up_to_date(store: objectstore.Store, local_root: Path, prints: dict[str, str],
-                window_minutes: int, as_of: datetime) -> dict | None:  # fmt: skip
+def _up_to_date(store: objectstore.Store, local_root: Path, files: dict[str, list[str]],
+                prints: dict[str, str], window_minutes: int,
+                as_of: datetime) -> dict | None:  # fmt: skip
     """The manifest of the run CURRENT names if it was made from exactly these inputs, with these
-    settings and this code (job._up_to_date's rules), and DIR holds its copy; DIR's `published`
-    is then pointed at it (a run that died between the PUT and DIR's swap left DIR behind).
-    Without DIR's copy the run is rebuilt."""
+    settings, code and libraries (incremental.up_to_date, as job._up_to_date), and DIR holds its
+    copy; DIR's `published` is then pointed at it (a run that died between the PUT and DIR's
+    swap left DIR behind). Without DIR's copy the run is rebuilt."""
     copy = _base_copy(store, local_root)
     if copy is None:
         return None
-    manifest = json.loads((copy / "manifest.json").read_text())  # the bytes uploaded with it
-    if manifest.get("input_sha256") != prints:
-        return None
-    if incremental.settings_changed(copy, manifest, window_minutes, as_of) is not None:
+    manifest = incremental.up_to_date(copy, files, prints, window_minutes, as_of)
+    if manifest is None:
         return None
     publish.publish(local_root, copy)
     return manifest

@@ -261,7 +261,8 @@ def planned(tiny_inputs, tmp_path):
     incremental.write_state(run_dir, files, str(tiny_inputs), found)
     manifest = {"as_of": as_of.isoformat(), "window_minutes": 30,
                 "extractor_version": incremental.EXTRACTOR_VERSION,
-                "code_version": incremental.code_version()}  # fmt: skip
+                "code_version": incremental.code_version(),
+                "library_versions": incremental.library_versions()}  # fmt: skip
     (run_dir / "manifest.json").write_text(json.dumps(manifest))
 
     def plan(window: int = 30, full: bool = False) -> incremental.Plan:
@@ -308,8 +309,9 @@ def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
         (inputs / "oos_lookups" / "lookups-z.csv").write_text(LOOKUP)
         earlier = lookups.stat().st_mtime - 10
         os.utime(inputs / "oos_lookups" / "lookups-z.csv", (earlier, earlier))
-    elif change == "remove":
-        (inputs / "lost_sales" / "lost_sales-2026-W47.csv").unlink()
+    elif change == "remove":  # renamed: the source keeps a file (all gone: the tests below)
+        sales = inputs / "lost_sales" / "lost_sales-2026-W47.csv"
+        sales.rename(sales.with_name("lost_sales-2026-W47-b.csv"))
     elif change == "change":
         lookups.write_text(lookups.read_text() + LOOKUP.splitlines()[1] + "\n")
     elif change == "catalog":
@@ -385,13 +387,13 @@ def test_same_inputs_are_up_to_date_only_with_the_same_code_and_settings(planned
     manifest = json.loads((run_dir / "manifest.json").read_text())
     (run_dir / "manifest.json").write_text(json.dumps({**manifest, "input_sha256": found}))
     as_of = datetime.fromisoformat(manifest["as_of"])
-    assert job._up_to_date(data_root, found, 30, as_of) is not None
-    assert job._up_to_date(data_root, found, 45, as_of) is None
+    assert job._up_to_date(data_root, files, found, 30, as_of) is not None
+    assert job._up_to_date(data_root, files, found, 45, as_of) is None
     monkeypatch.setattr(incremental, "EXTRACTOR_VERSION", "extract-refitted")
-    assert job._up_to_date(data_root, found, 30, as_of) is None
+    assert job._up_to_date(data_root, files, found, 30, as_of) is None
     monkeypatch.undo()
     monkeypatch.setattr(incremental, "code_version", lambda: "new code")
-    assert job._up_to_date(data_root, found, 30, as_of) is None
+    assert job._up_to_date(data_root, files, found, 30, as_of) is None
 
 
 def test_a_carried_file_keeps_the_result_its_hash_was_validated_with(runs):
@@ -641,3 +643,136 @@ def test_a_removed_withdrawal_is_a_full_refresh_and_a_repeat_reads_no_note(
     assert got.incremental is (change == "repeat")
     if got.incremental:  # nothing to read again but the withdrawals files themselves
         assert "frontline_notes" not in got.again and got.again["consent_withdrawals"]
+
+
+# Review 11: an unreadable old file, a re-timed file on unchanged bytes, another library version.
+
+
+def _published_as_now(inputs: Path) -> tuple[Path, dict[str, list[str]], dict[str, str]]:
+    """The `planned` fixture's published run, its state and manifest rewritten for the inputs as
+    they are now (as if the run had been made from them); returns the data root, files, prints."""
+    data_root = inputs.parent / "data"
+    run_dir = data_root / "runs" / "r1"
+    files = ingest_run.find_inputs(str(inputs))
+    found = ingest_inputs.fingerprint(files, str(inputs))
+    incremental.write_state(run_dir, files, str(inputs), found)
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    (run_dir / "manifest.json").write_text(json.dumps({**manifest, "input_sha256": found}))
+    return data_root, files, found
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_an_old_file_that_cannot_be_read_now_stops_the_plan(planned, tmp_path, full):
+    """A file the published run read, now a link to a missing path (an unmounted share), is not
+    "changed": the plan raises (the CLI exits 1, nothing published), naming the file and what to
+    do, with --full-refresh too."""
+    inputs, plan = planned
+    lookups = inputs / "oos_lookups" / "lookups-2026-W47.csv"
+    lookups.unlink()
+    lookups.symlink_to(tmp_path / "unmounted" / "lookups-2026-W47.csv")
+    with pytest.raises(incremental.UnreadableInput) as raised:
+        plan(full=full)
+    message = str(raised.value)
+    assert message.startswith("oos_lookups/lookups-2026-W47.csv cannot be read now: it no longer")
+    assert "restore the file, or move it out of the inputs folder" in message
+    assert "\n" not in message and str(tmp_path) not in message
+
+
+def test_a_new_file_that_cannot_be_read_is_left_to_the_ingest(planned, tmp_path):
+    """A file no run has read yet stays a file-level reject of the ingest: the plan goes on."""
+    inputs, plan = planned
+    (inputs / "oos_lookups" / "lookups-z.csv").symlink_to(tmp_path / "missing.csv")
+    got = plan()
+    assert got.incremental and got.new_files == ["oos_lookups/lookups-z.csv"]
+
+
+def test_an_unreadable_old_file_fails_the_run_and_publishes_nothing(runs, tmp_path):
+    """Through the CLI: exit 1, one line naming the file, the published run kept."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(runs["inputs"], inputs)
+    data_root = tmp_path / "data"
+    shutil.copytree(runs["top"] / "inc", data_root, symlinks=True)
+    before = os.readlink(data_root / "published")
+    old = inputs / "oos_lookups" / "lookups-2026-W42.csv"
+    old.unlink()
+    old.symlink_to(tmp_path / "share" / "lookups-2026-W42.csv")
+    args = ["run", "--data-root", str(data_root), "--inputs", str(inputs), "--as-of", AS_OF]
+    result = CliRunner().invoke(cli, [*args, "--no-report"])
+    assert result.exit_code == 1, result.output
+    error = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and "oos_lookups/lookups-2026-W42.csv cannot be read now" in error[0]
+    assert "changed since the published run" not in result.output
+    assert os.readlink(data_root / "published") == before
+    assert not list((data_root / "runs").glob("*.partial"))
+
+
+def test_a_retimed_file_is_not_up_to_date(planned):
+    """Two copies of an id: the file delivered first keeps it (inputs.precedence). Touching the
+    earlier file makes the other one first: the same bytes are not up to date (review 11: the
+    run said "up to date" and kept the old choice) and the plan says why."""
+    from pipelines import job
+
+    inputs, plan = planned
+    first = inputs / "oos_lookups" / "lookups-2026-W47.csv"
+    second = inputs / "oos_lookups" / "lookups-z.csv"
+    second.write_text(LOOKUP)
+    _touch_later(second, first)
+    data_root, files, found = _published_as_now(inputs)
+    as_of = datetime(2026, 11, 25, tzinfo=UTC)
+    assert job._up_to_date(data_root, files, found, 30, as_of) is not None
+    _touch_later(first, second)  # the earlier file re-timed after the copy
+    assert job._up_to_date(data_root, files, found, 30, as_of) is None
+    got = plan()
+    assert not got.incremental
+    assert got.reason.startswith("oos_lookups/lookups-2026-W47.csv has another modification time")
+
+
+def test_another_library_version_is_a_full_refresh_that_names_it(planned, monkeypatch):
+    """The versions of the libraries that write or parse published bytes are compared like the
+    code: another pyarrow is a full refresh, and not up to date."""
+    from pipelines import job
+
+    inputs, plan = planned
+    data_root, files, found = _published_as_now(inputs)
+    as_of = datetime(2026, 11, 25, tzinfo=UTC)
+    recorded = incremental.library_versions()
+    assert {"python", "pyarrow", "duckdb", "apache-beam", "pydantic", "tzdata"} <= set(recorded)
+    assert job._up_to_date(data_root, files, found, 30, as_of) is not None
+    upgraded = {**recorded, "pyarrow": "99.0.0"}
+    monkeypatch.setattr(incremental, "library_versions", lambda: upgraded)
+    assert job._up_to_date(data_root, files, found, 30, as_of) is None
+    got = plan()
+    assert not got.incremental
+    assert got.reason == (f"library versions changed since the published run "
+                          f"(pyarrow {recorded['pyarrow']} -> 99.0.0)")  # fmt: skip
+
+
+def test_a_source_folder_that_cannot_be_listed_stops_the_run(planned, tmp_path):
+    """review 12: consent_withdrawals/ (or lost_sales/) a link to an unmounted share was taken for
+    files removed on purpose: the run published without them, exit 0, withdrawn customers' refs
+    back. A folder the published run read files from that cannot be listed now stops the run,
+    with --full-refresh too."""
+    inputs, plan = planned
+    folder = inputs / "lost_sales"
+    shutil.move(folder, tmp_path / "share")
+    folder.symlink_to(tmp_path / "unmounted")
+    for full in (False, True):
+        with pytest.raises(incremental.UnreadableInput) as raised:
+            plan(full=full)
+        message = str(raised.value)
+        assert message.startswith("lost_sales/ cannot be read now: it is a link to a path")
+        assert str(tmp_path) not in message
+
+
+def test_a_source_folder_left_empty_stops_the_run_unless_a_full_refresh_is_asked(planned):
+    """An empty mount point looks like every file removed: the run stops and says how to publish
+    without them on purpose (--full-refresh); one file of several removed is a full refresh."""
+    inputs, plan = planned
+    for path in (inputs / "lost_sales").iterdir():
+        path.unlink()
+    with pytest.raises(incremental.UnreadableInput, match="none of the 1 files of lost_sales/"):
+        plan()
+    assert not plan(full=True).incremental
+    shutil.rmtree(inputs / "lost_sales")  # the folder gone too: the same
+    with pytest.raises(incremental.UnreadableInput, match="--full-refresh to publish without"):
+        plan()

@@ -276,3 +276,25 @@ def test_an_address_in_the_folders_names_reaches_no_output_or_message(tmp_path):
     written = [p for p in data_root.rglob("*") if p.is_file() and p.suffix in (".json", ".log")]
     assert any(p.name == "manifest.json" for p in written)
     assert not [p.name for p in written if "jane.doe" in p.read_text(errors="replace")]
+    # review 12: the manifest no longer names that folder, so the follow-ups cannot check its
+    # withdrawal files: they refuse (a warning let a withdrawn customer be listed)
+    catalog = str(inputs / "catalog" / "catalog.csv")
+    refused = CliRunner().invoke(
+        cli, ["followups", "--data-root", str(data_root), "--catalog", catalog, "--no-record"]
+    )
+    assert refused.exit_code == 1 and "e-mail address in its name" in refused.output
+    assert "jane.doe" not in refused.output
+    # and the other commands' messages that name the folders (review 12)
+    others = [
+        ["unlock", "--data-root", str(data_root)],
+        ["query", "--data-root", str(tmp_path / f"none_{address}"), "select 1"],
+        ["query", "--data-root", str(data_root), "select 1", "--out",
+         str(tmp_path / f"no_{address}" / "x.csv")],
+    ]  # fmt: skip
+    for command in others:
+        said = CliRunner().invoke(cli, command)
+        assert said.output and "jane.doe" not in said.output, (command, said.output)
+    from pipelines.ingest.redact import without_emails
+
+    boto = "cannot reach s3://b/jane.doe@example.com/x: http://h/b/jane.doe%40example.com/x"
+    assert "jane.doe" not in without_emails(boto)

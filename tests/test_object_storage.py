@@ -262,6 +262,29 @@ def test_a_run_stopped_before_current_named_it_is_pruned_as_incomplete(endpoint)
     assert list(store.keys("runs", published)) == [store.key("runs", published, "manifest.json")]
 
 
+def test_a_run_killed_before_current_named_it_is_pruned_not_kept(endpoint):
+    """Review 11 on a bucket: a run killed (SIGKILL, so no `Store.unfinish`) after its manifest
+    was uploaded and before CURRENT named it is complete but never published. UNPUBLISHED names
+    it: the next prune removes it instead of keeping it in the published run's place."""
+    store = objectstore.Store.open(f"s3://{BUCKET}/killed", s3_flags(endpoint))
+    s3 = client(endpoint)
+    published, killed, new = ("20261201T000000000000Z", "20261202T000000000000Z",
+                              "20261203T000000000000Z")  # fmt: skip
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", published, "manifest.json"), Body=b"{}")
+    store.publish(published)
+    store.mark_unpublished(killed)  # as remote.run_job does before its upload, then killed
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", killed, "manifest.json"), Body=b"{}")
+
+    assert store.prune(keep=2) == [killed]  # the next run's prune, at its start
+    assert store.unpublished() is None
+    store.mark_unpublished(new)
+    s3.put_object(Bucket=BUCKET, Key=store.key("runs", new, "manifest.json"), Body=b"{}")
+    store.publish(new)
+    assert store.unpublished() is None
+    assert store.prune(keep=2) == []
+    assert store.run_ids() == [published, new]
+
+
 @pytest.mark.parametrize("personal", [True, False])
 def test_a_run_the_gate_stopped_keeps_its_record_and_on_personal_data_only_that(
     endpoint, tmp_path, personal

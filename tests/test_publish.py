@@ -172,3 +172,37 @@ def test_a_swap_killed_between_its_two_moves_is_undone(tmp_path):
         "2026-W46",
         "2026-W47",
     ]
+
+
+def test_a_run_killed_between_its_finish_and_its_publish_is_pruned_not_kept(tmp_path):
+    """Review 11: SIGKILL after `finish_run` (no `unfinish` runs) left a finished, never-published
+    run that the next prune kept in place of the run published before the new one. The killed run
+    is removed and does not count among the kept runs; the published run is never removed."""
+    first = fake_run(tmp_path, "20261201T000000Z", "1")
+    publish.publish(tmp_path, first)
+    killed = fake_run(tmp_path, "20261202T000000Z.partial", "2")
+    killed = publish.finish_run(killed)  # ... and then the process is killed: nothing else runs
+    assert publish.unpublished(tmp_path) == killed.name
+    # the next run: prune at its start, then its own finish, publish and prune (--keep-runs 2)
+    publish.prune(tmp_path, keep=2)
+    assert not killed.exists() and first.is_dir()
+    assert publish.unpublished(tmp_path) is None
+    new = publish.finish_run(fake_run(tmp_path, "20261203T000000Z.partial", "3"))
+    publish.publish(tmp_path, new)
+    assert publish.unpublished(tmp_path) is None
+    publish.prune(tmp_path, keep=2)
+    left = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert left == ["20261201T000000Z", "20261203T000000Z"]
+    assert seen(tmp_path)[1:] == ("db 3", "report 3")
+
+
+def test_a_run_killed_right_after_its_publish_is_kept_as_the_published_one(tmp_path):
+    """A run published but killed before anything else: UNPUBLISHED may still name it (the instant
+    between the swap and its removal); prune never removes the published run."""
+    old = publish.finish_run(fake_run(tmp_path, "20261201T000000Z.partial", "1"))
+    publish.publish(tmp_path, old)
+    new = publish.finish_run(fake_run(tmp_path, "20261202T000000Z.partial", "2"))
+    publish.replace_symlink(tmp_path / "published", "runs/" + new.name)  # the swap, then killed
+    assert publish.unpublished(tmp_path) == new.name
+    publish.prune(tmp_path, keep=1)
+    assert new.is_dir() and not old.exists() and publish.unpublished(tmp_path) is None

@@ -87,7 +87,9 @@ def view_descriptions() -> dict[str, str]:
         out[mart] = (
             f"The `{model}` report model, written as a Parquet dataset of the run, one file "
             f"per ISO week (`{mart}/iso_week=<week>/part-00000.parquet`), for readers of the "
-            "files without DuckDB. " + out.get(model, "")
+            "files without DuckDB (the files hold `iso_week` too: read the folder with "
+            "`pyarrow.parquet.read_table(folder, partitioning=None)` or "
+            "`pandas.read_parquet(folder, partitioning=None)`). " + out.get(model, "")
         ).strip()
     return out
 

@@ -78,3 +78,35 @@ def test_the_check_after_an_incremental_ingest_finds_a_ref_a_withdrawal_covers(
     with pytest.raises(consent_delta.Missed, match="1 staged note") as err:
         consent_delta.check(run)
     assert "C-1" not in str(err.value)  # no ref is named
+
+
+def test_the_files_parsed_again_are_not_carried_over():
+    """`incremental.under` (the carry selection of a local and an object-store run) leaves out
+    what the ingest rewrites for the files parsed again: their staging parts and key files, and
+    their source's rejects (written again whole); every other file is carried."""
+    from pipelines import incremental
+
+    base = [
+        "stg_frontline_notes/event_date=2026-10-05/part-00000.parquet",
+        "stg_frontline_notes/event_date=2026-10-05/part-00001.parquet",
+        "stg_frontline_notes/event_date=2026-10-12/part-00001.parquet",
+        "stg_frontline_notes/event_date=2026-10-12/part-00011.parquet",
+        "stg_consent_withdrawals/part-00000.parquet",
+        "stg_oos_lookups/event_date=2026-10-05/part-00001.parquet",
+        "incremental/keys/frontline_notes/bucket=02/part-00001.parquet",
+        "incremental/keys/frontline_notes/bucket=02/part-00000.parquet",
+        "incremental/keys/oos_lookups/bucket=02/part-00001.parquet",
+        "rejects/source=frontline_notes/part-00000.parquet",
+        "rejects/source=consent_withdrawals/part-00000.parquet",
+        "rejects/source=oos_lookups/part-00000.parquet",
+    ]
+    again = {"frontline_notes": [1], "consent_withdrawals": [0]}
+    assert incremental.under(base, incremental.INGEST_FOLDERS, again) == sorted([
+        "stg_frontline_notes/event_date=2026-10-05/part-00000.parquet",
+        "stg_frontline_notes/event_date=2026-10-12/part-00011.parquet",
+        "stg_oos_lookups/event_date=2026-10-05/part-00001.parquet",
+        "incremental/keys/frontline_notes/bucket=02/part-00000.parquet",
+        "incremental/keys/oos_lookups/bucket=02/part-00001.parquet",
+        "rejects/source=oos_lookups/part-00000.parquet",
+    ])  # fmt: skip
+    assert incremental.under(base, incremental.INGEST_FOLDERS) == sorted(base)

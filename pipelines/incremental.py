@@ -16,8 +16,11 @@ hold for it as for the data):
 `plan` compares the inputs with that state. Only pure additions go incremental: new files of a
 fact source that sort after its earlier files (so no file is renumbered) and were delivered after
 them (so no earlier copy of a repeated id loses its place), with the same code, library versions
-(LIBRARIES), extractor, linking window and reference data (catalog, stores, consent withdrawals:
-they affect every week). Anything else is a full refresh, and the plan says why. The result is the
+(LIBRARIES), extractor, linking window and reference data (catalog, stores: they affect every
+week). New or changed consent withdrawals files stay incremental too when no withdrawal the
+published run applied is gone: the note files holding the notes they newly withhold are parsed
+again under their own numbers (`Plan.again`, pipelines/consent_delta.py), and the weeks those
+files touch rebuilt. Anything else is a full refresh, and the plan says why. The result is the
 same bytes as a full refresh of the same inputs (tests/test_incremental.py). `up_to_date` decides
 when nothing at all is rebuilt (the same bytes, modification-time order, settings, code and
 libraries). A file the published run read that cannot be read now stops the run
@@ -43,14 +46,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines import flow, io, publish
+from pipelines import consent_delta, flow, io, publish
 from pipelines.demand.run import FACT_TABLES, week_of
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest.file import unreadable
 from pipelines.ingest.parse import relative_name
 from pipelines.ingest.run import MissingInput
-from pipelines.ingest.sources import ALL, REFERENCE
+from pipelines.ingest.sources import ALL, BY_NAME, REFERENCE
 from pipelines.ingest.transforms import KEYS_FOLDER
 from schemas import datasets
 
@@ -98,13 +101,15 @@ class UnreadableInput(MissingInput):
 @dataclass(frozen=True)
 class Plan:
     """What a run rebuilds. `incremental`: parse only the files past `carried[source]` of each
-    source, on top of the published run `base`; otherwise a full refresh, for `reason`."""
+    source, and the earlier files numbered in `again[source]` (parsed again: consent
+    withdrawals), on top of the published run `base`; otherwise a full refresh, for `reason`."""
 
     incremental: bool
     reason: str
     base: Path | None = None
     carried: dict[str, int] = field(default_factory=dict)
     new_files: list[str] = field(default_factory=list)
+    again: dict[str, list[int]] = field(default_factory=dict)
 
 
 def code_version() -> str:
@@ -354,10 +359,24 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
         return Plan(False, changed)
     carried: dict[str, int] = {}
     new_files: list[str] = []
+    withdrawals_changed = False
     for spec in ALL:
         paths = files.get(spec.name, [])
         names = [relative_name(p, inputs_root) for p in paths]
         old = sorted((r for r in state if r["source"] == spec.name), key=lambda r: r["number"])
+        if spec.name == consent_delta.SOURCE:  # read again whole when any of them changed
+            gone = [r["source_file"] for r in old if r["source_file"] not in names]
+            if gone:
+                return Plan(False, f"{gone[0]} was removed since the published run: a consent "
+                                   "withdrawal removed may give consent back")  # fmt: skip
+            withdrawals_changed = len(names) > len(old) or any(
+                names[r["number"]] != r["source_file"]
+                or prints.get(r["source_file"]) != r["sha256"]
+                or size_of(paths[names.index(r["source_file"])]) != r["bytes"]
+                for r in old
+            )  # fmt: skip
+            carried[spec.name] = len(old)
+            continue
         for row in old:
             name = row["source_file"]
             if name not in names:
@@ -386,11 +405,21 @@ def plan_on(base: Path | None, files: dict[str, list[str]], inputs_root: str,
                                    "first")  # fmt: skip
         carried[spec.name] = len(old)
         new_files += added
-    if not new_files:
+    found = None
+    if withdrawals_changed:
+        found = consent_delta.delta(base, state, files.get(consent_delta.SOURCE, []),
+                                    inputs_root, as_of)  # fmt: skip
+        if found.refused is not None:
+            return Plan(False, found.refused)
+    if not new_files and found is None:
         return Plan(False, "no new input file")
-    return Plan(True, f"{len(new_files)} new input file(s) on top of run {base.name}: "
-                      + ", ".join(new_files[:5]) + (" ..." if len(new_files) > 5 else ""),
-                base, carried, new_files)  # fmt: skip
+    listed = ", ".join(new_files[:5]) + (" ..." if len(new_files) > 5 else "")
+    if found is None:
+        return Plan(True, f"{len(new_files)} new input file(s) on top of run {base.name}: "
+                          + listed, base, carried, new_files)  # fmt: skip
+    also = f"; and {len(new_files)} new input file(s): {listed}" if new_files else ""
+    return Plan(True, f"{found.describe()} on top of run {base.name}{also}", base, carried,
+                new_files, found.again)  # fmt: skip
 
 
 def link(source: Path, target: Path) -> None:
@@ -413,10 +442,32 @@ def link(source: Path, target: Path) -> None:
 INGEST_FOLDERS = (*(f"stg_{spec.name}" for spec in ALL), "rejects", KEYS_FOLDER)
 
 
-def under(files: Iterable[str], folders: Iterable[str]) -> list[str]:
-    """The Parquet files among `files` (names relative to a run) inside any of `folders`."""
+def under(files: Iterable[str], folders: Iterable[str],
+          again: dict[str, list[int]] | None = None) -> list[str]:  # fmt: skip
+    """The Parquet files among `files` (names relative to a run) inside any of `folders`, but
+    those `replaced` by the files parsed again (`again`)."""
     prefixes = tuple(f"{folder}/" for folder in folders)
-    return sorted(rel for rel in files if rel.endswith(".parquet") and rel.startswith(prefixes))
+    return sorted(
+        rel
+        for rel in files
+        if rel.endswith(".parquet") and rel.startswith(prefixes) and not replaced(rel, again)
+    )
+
+
+def replaced(rel: str, again: dict[str, list[int]] | None) -> bool:
+    """Whether the published run's file `rel` is rewritten (or dropped) by an ingest that parses
+    again the files numbered `again[source]`: their staging parts and key files (part-NNNNN),
+    and their source's rejects (written again whole, without the files' earlier records)."""
+    parts = rel.split("/")
+    for source, numbers in (again or {}).items():
+        if not numbers:
+            continue
+        if rel.startswith(f"rejects/source={source}/"):
+            return True
+        own = rel.startswith((f"{BY_NAME[source].table}/", f"{KEYS_FOLDER}/{source}/"))
+        if own and parts[-1] in {f"part-{n:05d}.parquet" for n in numbers}:
+            return True
+    return False
 
 
 def other_weeks(files: Iterable[str], rebuilt: set[str]) -> list[str]:
@@ -446,10 +497,12 @@ def _carry(base: Path, run_dir: Path, chosen: list[str]) -> list[str]:
     return carried
 
 
-def carry_ingest(base: Path, run_dir: Path) -> list[str]:
-    """After an incremental ingest: INGEST_FOLDERS' files of the published run; `ingest_files` and
-    a source's rejects that had new rows were rewritten whole by the ingest."""
-    return _carry(base, run_dir, under(run_files(base), INGEST_FOLDERS))
+def carry_ingest(base: Path, run_dir: Path, again: dict[str, list[int]] | None = None
+                 ) -> list[str]:  # fmt: skip
+    """After an incremental ingest: INGEST_FOLDERS' files of the published run (not those of the
+    files parsed `again`); `ingest_files` and a source's rejects that had new rows were rewritten
+    whole by the ingest."""
+    return _carry(base, run_dir, under(run_files(base), INGEST_FOLDERS, again))
 
 
 def touched_weeks(run_dir: Path | str) -> set[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipelines import incremental, marts, publish, summary, warehouse
+from pipelines import consent_delta, incremental, marts, publish, summary, warehouse
 from pipelines import progress as watching
 from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
@@ -137,9 +137,11 @@ def run_job(
         partial.mkdir(parents=True)
         files = _step(timings, "ingest", progress, ingest_run.run, str(inputs_root), str(partial),
                       as_of, beam_args, ingest_run.BATCH_BYTES, plan.carried or None,
-                      str(base) if base else None, files,
+                      str(base) if base else None, files, plan.again or None,
                       probe=watching.ingest(str(inputs_root), str(partial)))  # fmt: skip
-        carried = incremental.carry_ingest(base, partial) if base else []
+        carried = incremental.carry_ingest(base, partial, plan.again) if base else []
+        if base and plan.again.get(consent_delta.SOURCE):
+            consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))
         summary.check(counts)

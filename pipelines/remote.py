@@ -33,7 +33,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines import incremental, io, marts, objectstore, publish, summary, warehouse
+from pipelines import (
+    consent_delta,
+    incremental,
+    io,
+    marts,
+    objectstore,
+    publish,
+    summary,
+    warehouse,
+)
 from pipelines import job as local_job
 from pipelines.checks import run as checks_run
 from pipelines.demand import run as demand_run
@@ -93,9 +102,10 @@ def run_job(
         base = plan.base if plan.incremental else None  # DIR's copy of the run CURRENT names
         base_url = store.url(objectstore.RUNS, base.name) if base else None
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
-             ingest_run.BATCH_BYTES, plan.carried or None, base_url, files)  # fmt: skip
+             ingest_run.BATCH_BYTES, plan.carried or None, base_url, files,
+             plan.again or None)  # fmt: skip
         carried = (step(timings, "carry", progress, carry, store, base.name, run_id,
-                        incremental.INGEST_FOLDERS) if base else [])  # fmt: skip
+                        incremental.INGEST_FOLDERS, None, plan.again) if base else [])  # fmt: skip
         state = incremental.inputs_table(files, inputs_root, prints)
         io.write_parquet(io.join(run_url, incremental.INPUTS_STATE), state)
         copies = {io.join(run_url, rel): str(base / rel) for rel in carried} if base else {}
@@ -113,6 +123,8 @@ def run_job(
         partial = local_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
+        if base and plan.again.get(consent_delta.SOURCE):
+            consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         written = incremental.written(partial) if base else None
         try:
             step(timings, "checks", progress, local_job._checks, partial, counts, as_of, written,
@@ -202,16 +214,18 @@ def no_copy(store: objectstore.Store, local_root: Path) -> str | None:
 
 
 def carry(store: objectstore.Store, base_id: str, run_id: str, folders: Sequence[str] = (),
-          weeks: set[str] | None = None) -> list[str]:  # fmt: skip
+          weeks: set[str] | None = None, again: dict[str, list[int]] | None = None
+          ) -> list[str]:  # fmt: skip
     """Carry the base run's objects over into runs/<run_id>, as incremental.carry_ingest and
-    carry_weeks link them locally: those under `folders`, or (with `weeks`) the ledger and mart
-    weeks not in `weeks`, that the run has not written. A server-side copy through Beam's file
+    carry_weeks link them locally: those under `folders` (but those the files parsed `again`
+    replace), or (with `weeks`) the ledger and mart weeks not in `weeks`, that the run has not
+    written. A server-side copy through Beam's file
     systems: the bytes are not downloaded. Returns their names (relative to the run)."""
     base_files = store.files(base_id)
     chosen = (
         incremental.other_weeks(base_files, weeks)
         if weeks is not None
-        else incremental.under(base_files, folders)
+        else incremental.under(base_files, folders, again)
     )
     have = set(store.files(run_id))
     todo = [rel for rel in chosen if rel not in have]

@@ -183,8 +183,9 @@ def test_bad_withdrawal_rows_are_quarantined_with_reasons_and_counted(runs):
 
 
 def test_a_changed_withdrawals_file_alone_rebuilds_with_the_bytes_of_a_full_refresh(runs):
-    assert ("full refresh: consent_withdrawals/withdrawals.csv changed since the published run"
-            in runs["second"])  # fmt: skip
+    # C-1's one note (notes-2026-W47.jsonl) is parsed again, the other notes file is carried
+    assert ("incremental: 1 file(s) parsed again for 1 new consent withdrawal(s) (1 note(s) now "
+            "withheld" in runs["second"])  # fmt: skip
     top = runs["top"]
     changed = digests((top / "data" / "published").resolve())
     assert changed == digests((top / "full" / "published").resolve())
@@ -317,3 +318,35 @@ def test_a_cumulative_export_repeating_applied_withdrawals_stops_nothing(tmp_pat
     refused = CliRunner().invoke(cli, followups)
     assert refused.exit_code == 1 and refused.stdout == ""
     assert "the published run quarantined 1 of its withdrawal rows" in refused.stderr
+
+
+def test_a_new_withdrawal_reaches_the_quarantined_notes_of_a_carried_week(tmp_path):
+    """C-7's only note is quarantined (an unknown store), with its ref in `raw` while C-7
+    consents. A withdrawal of C-7 added later: the incremental run parses that notes file again
+    (its raw now says `[withheld: consent withdrawn]`), carries the other one, and publishes the
+    bytes of a full refresh."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(TINY, inputs)
+    quarantined = {**NOTES[0], "note_id": "N-7", "store_id": "S999", "customer_ref": "C-7"}
+    (inputs / "frontline_notes" / "notes-2026-W47-more.jsonl").write_text(
+        json.dumps(quarantined) + "\n"
+    )
+    run(tmp_path / "data", inputs)
+    raw = "select raw from rejects where record_id = 'N-7'"
+    assert '"C-7"' in query(tmp_path / "data", raw)[0][0]
+    (inputs / "consent_withdrawals").mkdir()
+    (inputs / "consent_withdrawals" / "w.csv").write_text(
+        HEADER + "CW-1,C-7,2026-11-21T09:30:00+01:00,web\n"
+    )
+    out = run(tmp_path / "data", inputs)
+    assert ("incremental: 1 file(s) parsed again for 1 new consent withdrawal(s) (0 note(s) now "
+            "withheld" in out)  # fmt: skip
+    run(tmp_path / "full", inputs, "--full-refresh")
+    published = (tmp_path / "data" / "published").resolve()
+    assert digests(published) == digests((tmp_path / "full" / "published").resolve())
+    (shown,) = query(tmp_path / "data", raw)[0]
+    assert "C-7" not in shown and "[withheld: consent withdrawn]" in shown
+    origins = json.loads((published / "manifest.json").read_text())["origins"]
+    staged = {rel: origin == published.name for rel, origin in origins.items()
+              if rel.startswith("stg_frontline_notes/")}  # fmt: skip
+    assert staged and not any(staged.values())  # no staged note changed: every part carried

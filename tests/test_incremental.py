@@ -18,6 +18,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -287,11 +288,8 @@ def _touch_later(path: Path, than: Path) -> None:
         ("remove", "lost_sales/lost_sales-2026-W47.csv was removed"),
         ("change", "oos_lookups/lookups-2026-W47.csv changed"),
         ("catalog", "new catalog file catalog/more-skus.csv: reference data affects every week"),
-        (
-            "withdrawals",
-            "new consent_withdrawals file consent_withdrawals/w.csv: reference data "
-            "affects every week",
-        ),
+        # the hand-made published run staged no note: no note file to parse again
+        ("withdrawals", "incremental: 0 file(s) parsed again for 1 new consent withdrawal(s)"),
         ("window", "the linking window changed (30 -> 45 minutes)"),
         ("full", "--full-refresh"),
         ("add_earlier", "new file oos_lookups/lookups-z.csv was delivered (modified) before"),
@@ -330,8 +328,8 @@ def test_plan_goes_incremental_only_for_pure_additions(planned, change, reason):
     got = plan(window, full)
     shown = f"{'incremental' if got.incremental else 'full refresh'}: {got.reason}"
     assert reason in shown
-    assert got.incremental is (change == "add")
-    if got.incremental:
+    assert got.incremental is (change in ("add", "withdrawals"))
+    if change == "add":
         assert got.carried["oos_lookups"] == 1 and got.new_files == ["oos_lookups/lookups-z.csv"]
 
 
@@ -497,6 +495,154 @@ def test_a_carried_week_validated_again_is_checked_against_its_whole_week(runs, 
     rows = {s["dataset"]: s["rows"] for s in validation["suites"]}
     marts = [rel for rel in written if rel.startswith("mart_unmet_demand/")] + week40
     assert rows["mart_unmet_demand"] == sum(pq.read_metadata(run_dir / r).num_rows for r in marts)
+
+
+# New consent withdrawals on top of the nine-week run (pipelines/consent_delta.py): the note
+# files holding the notes they newly withhold are parsed again and their weeks rebuilt.
+
+WITHDRAWALS_HEADER = "withdrawal_id,customer_ref,withdrawn_at,channel\n"
+
+
+def _one_week_customers(run_dir: Path, week: str) -> list[tuple[str, str]]:
+    """(customer_ref, source_file) of customers whose kept refs are all on notes of one file and
+    of `week` only, in the published run `run_dir`."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            "select customer_ref, min(source_file) from read_parquet(?) "
+            "where customer_ref is not null group by 1 "
+            "having count(distinct iso_week) = 1 and min(iso_week) = ? "
+            "and count(distinct source_file) = 1 order by 1",
+            [str(run_dir / "stg_frontline_notes" / "**" / "*.parquet"), week],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _weeks_of_file(run_dir: Path, number: int) -> set[str]:
+    """The ISO weeks of the staged notes of the file numbered `number` (its part-NNNNN)."""
+    from pipelines.demand.run import week_of
+
+    return {
+        week
+        for p in (run_dir / "stg_frontline_notes").rglob(f"part-{number:05d}.parquet")
+        if (week := week_of(p.relative_to(run_dir).as_posix())) is not None
+    }
+
+
+def _rebuilt(run_dir: Path, dataset: str) -> set[str]:
+    origins = json.loads((run_dir / "manifest.json").read_text())["origins"]
+    return {
+        rel.split("/")[1].removeprefix("iso_week=")
+        for rel, origin in origins.items()
+        if rel.startswith(f"{dataset}/") and origin == run_dir.name
+    }
+
+
+@pytest.fixture(scope="module")
+def withdrawn(runs, tmp_path_factory) -> dict[str, object]:
+    """The nine-week run, then (1) a new withdrawals file naming a customer whose notes are all
+    in week 41, and (2) a cumulative export repeating every withdrawal so far plus one new (a
+    customer of week 42): an incremental run after each, and a full refresh of the same inputs."""
+    top = tmp_path_factory.mktemp("withdrawn")
+    inputs = top / "inputs"
+    shutil.copytree(runs["inputs"], inputs)  # the same bytes and modification times
+    shutil.copytree(runs["top"] / "inc", top / "inc", symlinks=True)
+    base = (top / "inc" / "published").resolve()
+    (first, first_file), *_ = _one_week_customers(base, "2026-W41")
+    (second, second_file), *_ = _one_week_customers(base, "2026-W42")
+    folder = inputs / "consent_withdrawals"
+    new_row = f"CW-N1,{first},2026-11-29T13:00:00+00:00,app\n"
+    (folder / "withdrawals-z1.csv").write_text(WITHDRAWALS_HEADER + new_row)
+    one = run_cli(top / "inc", inputs)
+    after_one = (top / "inc" / "published").resolve()
+    full_one = run_cli(top / "full1", inputs, "--full-refresh")
+    earlier = "".join(p.read_text().split("\n", 1)[1] for p in sorted(folder.glob("*.csv")))
+    later = f"CW-N2,{second},2026-11-29T14:00:00+00:00,store\n"
+    (folder / "withdrawals-z2.csv").write_text(WITHDRAWALS_HEADER + earlier + later)
+    two = run_cli(top / "inc", inputs)
+    full_two = run_cli(top / "full2", inputs, "--full-refresh")
+    rows = pq.read_table(base / incremental.INPUTS_STATE).to_pylist()
+    state = {r["source_file"]: r["number"] for r in rows if r["source"] == "frontline_notes"}
+    return {"top": top, "inputs": inputs, "base": base, "after_one": after_one, "one": one,
+            "two": two, "full_one": full_one, "full_two": full_two, "first": first,
+            "second": second, "first_number": state[first_file],
+            "second_number": state[second_file]}  # fmt: skip
+
+
+def test_a_new_withdrawals_file_rebuilds_only_the_weeks_of_the_notes_it_withholds(withdrawn):
+    top, base, run_dir = withdrawn["top"], withdrawn["base"], withdrawn["after_one"]
+    assert digests(run_dir) == digests((top / "full1" / "published").resolve())
+    assert "incremental: 1 file(s) parsed again for 1 new consent withdrawal(s)" in withdrawn[
+        "one"].output  # fmt: skip
+    weeks = _weeks_of_file(base, withdrawn["first_number"])
+    assert "2026-W41" in weeks and len(weeks) < 9
+    assert _rebuilt(run_dir, "demand_events") == weeks
+    # only the one notes file was staged again; every other week is the published run's, linked
+    number = withdrawn["first_number"]
+    for path in (run_dir / "stg_frontline_notes").rglob("*.parquet"):
+        rel = path.relative_to(run_dir)
+        again = path.name == f"part-{number:05d}.parquet"
+        assert (path.stat().st_ino == (base / rel).stat().st_ino) is not again, rel
+    for path in (run_dir / "demand_events").rglob("*.parquet"):
+        rel = path.relative_to(run_dir)
+        linked = path.stat().st_ino == (base / rel).stat().st_ino
+        assert linked is (rel.parts[1].removeprefix("iso_week=") not in weeks), rel
+    con = warehouse.connect_read_only(top / "inc" / "unmet.duckdb")
+    try:
+        (kept,) = con.execute(
+            "select count(*) from stg_frontline_notes where customer_ref = ?", [withdrawn["first"]]
+        ).fetchone()
+    finally:
+        con.close()
+    assert kept == 0
+
+
+def test_a_cumulative_withdrawals_export_rebuilds_only_what_its_new_withdrawal_changes(withdrawn):
+    top, run_dir = withdrawn["top"], (withdrawn["top"] / "inc" / "published").resolve()
+    # the repeats are quarantined as repeated ids and change nothing; the one new row does
+    assert digests(run_dir) == digests((top / "full2" / "published").resolve())
+    assert "incremental: 1 file(s) parsed again for 1 new consent withdrawal(s)" in withdrawn[
+        "two"].output  # fmt: skip
+    weeks = _weeks_of_file(run_dir, withdrawn["second_number"])
+    assert _rebuilt(run_dir, "demand_events") == weeks and len(weeks) < 9
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("row", "1 consent withdrawal(s) the published run applied are no longer in the inputs"),
+        (
+            "file",
+            "consent_withdrawals/withdrawals-z1.csv was removed since the published run: a "
+            "consent withdrawal removed may give consent back",
+        ),  # fmt: skip
+        ("repeat", "incremental: 0 file(s) parsed again for 0 new consent withdrawal(s)"),
+    ],
+)
+def test_a_removed_withdrawal_is_a_full_refresh_and_a_repeat_reads_no_note(
+    withdrawn, tmp_path, change, reason
+):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(withdrawn["inputs"], inputs)
+    folder = inputs / "consent_withdrawals"
+    if change == "row":  # the cumulative export loses its new row
+        path = folder / "withdrawals-z2.csv"
+        path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+    elif change == "file":
+        (folder / "withdrawals-z1.csv").unlink()
+    else:  # a copy of the export: every row a repeat
+        shutil.copy(folder / "withdrawals-z2.csv", folder / "withdrawals-z3.csv")
+    files = ingest_run.find_inputs(str(inputs))
+    prints = ingest_inputs.fingerprint(files, str(inputs))
+    as_of = datetime.fromisoformat(AS_OF)
+    got = incremental.plan(withdrawn["top"] / "inc", files, str(inputs), prints, 30, as_of, False)
+    assert reason in f"{'incremental' if got.incremental else 'full refresh'}: {got.reason}"
+    assert got.incremental is (change == "repeat")
+    if got.incremental:  # nothing to read again but the withdrawals files themselves
+        assert "frontline_notes" not in got.again and got.again["consent_withdrawals"]
 
 
 # Review 11: an unreadable old file, a re-timed file on unchanged bytes, another library version.

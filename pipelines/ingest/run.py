@@ -15,11 +15,16 @@ import pyarrow as pa
 
 from pipelines import flow, io
 from pipelines.flow import Written
-from pipelines.ingest import inputs
+from pipelines.ingest import inputs, tables
 from pipelines.ingest.batches import BATCH_BYTES
-from pipelines.ingest.parse import portable
+from pipelines.ingest.parse import portable, relative_name
 from pipelines.ingest.sources import ALL, FACTS, REFERENCE
-from pipelines.ingest.transforms import IngestSources, ReferenceIdsFn, WriteRejectsFn
+from pipelines.ingest.transforms import (
+    IngestSources,
+    ReferenceIdsFn,
+    WriteRejectsFn,
+    parsed_files,
+)
 from pipelines.options import pipeline_options
 from schemas.arrow import arrow_schema
 from schemas.staging import FileStat
@@ -78,13 +83,16 @@ STATS = "ingest_files/part-00000.parquet"
 
 
 def _write_stats(element: tuple[str, Iterable[dict[str, Any]]], out_root: str,
-                 earlier: str | None = None) -> Written:  # fmt: skip
+                 earlier: str | None = None,
+                 parsed: frozenset[str] = frozenset()) -> Written:  # fmt: skip
     """Write what was read of every input file (with `earlier`, the published run's folder in an
-    incremental run: its files' rows too) as one file."""
+    incremental run: its files' rows too, but those of the files parsed now, `parsed`) as one
+    file."""
     _, stats = element
     rows = list(stats)
     if earlier is not None:
-        rows += io.read_parquet(io.join(earlier, STATS)).to_pylist()
+        before = io.read_parquet(io.join(earlier, STATS)).to_pylist()
+        rows += [row for row in before if row["source_file"] not in parsed]
     rows.sort(key=lambda s: (s["source"], s["source_file"]))
     table = pa.Table.from_pylist(rows, schema=arrow_schema(FileStat))
     io.write_parquet(io.join(out_root, STATS), table)
@@ -100,17 +108,19 @@ def build(
     batch_bytes: int = BATCH_BYTES,
     carried: dict[str, int] | None = None,
     earlier: str | None = None,
+    again: dict[str, list[int]] | None = None,
 ) -> None:
     """Add the ingest steps to a pipeline (input files are parsed `batch_bytes` at a time).
     In an incremental run, `carried` says per source how many of its first files the published
-    run (folder `earlier`) ingested already: only the others are parsed (pipelines/incremental.py).
+    run (folder `earlier`) ingested already: only the others are parsed, and those numbered in
+    `again` (parsed again, replacing their earlier rows: pipelines/incremental.py).
 
     It ends in one step, Commit, fed by every write (pipelines/flow.py)."""
     parts_root = io.join(out_root, io.PARTS_FOLDER)
     reference = p | "IngestReference" >> IngestSources(
         {spec.name: files[spec.name] for spec in REFERENCE}, inputs_root, as_of, out_root,
         io.join(parts_root, "reference"), batch_bytes=batch_bytes, carried=carried,
-        earlier=earlier,
+        earlier=earlier, again=again,
     )  # fmt: skip
     # the ids the facts are checked against: parsed again from the (small) reference files by a
     # branch that writes nothing, since a side input's upstream must have no side effects
@@ -125,21 +135,31 @@ def build(
     )
     facts = p | "IngestFacts" >> IngestSources(
         {spec.name: files[spec.name] for spec in FACTS}, inputs_root, as_of, out_root,
-        io.join(parts_root, "facts"), keys, batch_bytes, carried, earlier,
+        io.join(parts_root, "facts"), keys, batch_bytes, carried, earlier, again,
     )  # fmt: skip
+    # the files parsed again replace their earlier rejects and stats; a source with such a file
+    # gets an empty rejects table, so that its rejects are written again even if it has no new one
+    parsed = frozenset(
+        relative_name(path, inputs_root) for _, _, path in parsed_files(files, carried, again)
+    ) if earlier is not None else frozenset()  # fmt: skip
+    seeds = [(source, tables.rejects_table([])) for source in sorted(again or {}) if again[source]]
     rejects = (
-        [reference["rejects"], facts["rejects"]]
-        | "FlattenRejects" >> beam.Flatten()
-        | "KeyRejectsBySource" >> beam.Map(_source_of)
+        (
+            [reference["rejects"], facts["rejects"]]
+            | "FlattenRejects" >> beam.Flatten()
+            | "KeyRejectsBySource" >> beam.Map(_source_of),
+            p | "SeedRejects" >> beam.Create(seeds),
+        )
+        | "AddRejectSeeds" >> beam.Flatten()
         | "GroupRejectsBySource" >> beam.GroupByKey()
-        | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root, earlier))
+        | "WriteRejects" >> beam.ParDo(WriteRejectsFn(out_root, earlier, parsed))
     )
     stats = (
         [reference["stats"], facts["stats"]]
         | "FlattenFileStats" >> beam.Flatten()
         | "KeyFileStats" >> beam.Map(lambda s: ("stats", s))
         | "GroupFileStats" >> beam.GroupByKey()
-        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root, earlier))
+        | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root, earlier, parsed))
     )
     (
         [reference["written"], facts["written"], rejects, stats]
@@ -157,14 +177,15 @@ def run(
     carried: dict[str, int] | None = None,
     earlier: str | None = None,
     files: dict[str, list[str]] | None = None,
+    again: dict[str, list[int]] | None = None,
 ) -> dict[str, list[str]]:
     """Run the ingest pipeline on `files` (default: every input file, listed now); returns the
-    input files, by source (`carried` and `earlier`: see `build`; an incremental run passes the
-    files it was planned on, so that a file delivered meanwhile cannot renumber them). Raises
-    flow.Incomplete if the runner did not commit every write."""
+    input files, by source (`carried`, `earlier` and `again`: see `build`; an incremental run
+    passes the files it was planned on, so that a file delivered meanwhile cannot renumber
+    them). Raises flow.Incomplete if the runner did not commit every write."""
     options = pipeline_options(beam_args)  # before listing: the file-system flags apply
     files = files if files is not None else find_inputs(inputs_root)
     with beam.Pipeline(options=options) as p:
-        build(p, files, inputs_root, out_root, as_of, batch_bytes, carried, earlier)
+        build(p, files, inputs_root, out_root, as_of, batch_bytes, carried, earlier, again)
     flow.verify(out_root, "ingest")
     return files

@@ -46,12 +46,17 @@ def key_table_folder(root: str, source: str, bucket: int) -> str:
     return io.join(root, KEYS_FOLDER, source, f"bucket={bucket:02d}")
 
 
-def earlier_keys(root: str, source: str, bucket: int, ids: pa.Array) -> pa.Table | None:
+def earlier_keys(root: str, source: str, bucket: int, ids: pa.Array,
+                 again: Iterable[int] = ()) -> pa.Table | None:  # fmt: skip
     """The rows of an earlier run's key table (run folder `root`) whose id is among `ids`, in
     KEY_COLUMNS (row -1: an earlier file's rows are never dropped again); None if there are none.
-    It reads the id bucket's key files only, never the staged rows."""
+    It reads the id bucket's key files only, never the staged rows; not those of the files
+    numbered `again` (parsed again by this run: their keys are among the new ones)."""
     found = []
+    skipped = {f"part-{index:05d}.parquet" for index in again}
     for path in io.list_files(key_table_folder(root, source, bucket), "*.parquet"):
+        if path.rsplit("/", 1)[-1] in skipped:
+            continue
         table = io.read_parquet(path).select(["record_id", "source_line", "part"])
         found.append(table.filter(pc.is_in(table.column("record_id"), value_set=ids)))
     table = pa.concat_tables(found) if found else None
@@ -206,22 +211,26 @@ class FindDuplicateIdsFn(io.FilesFn):
     its first (by the file's precedence, then line).
     Emits ((source, index), drops table (part, row, reason)) for each file with repeats.
     `names` maps each source's file numbers to the files' relative names, for the reasons;
-    `ranks` to their precedence (inputs.precedence: the file delivered first keeps its ids)."""
+    `ranks` to their precedence (inputs.precedence: the file delivered first keeps its ids);
+    `again`: per source, the earlier files parsed again (their earlier keys are left out)."""
 
     def __init__(self, names: dict[str, dict[int, str]],
                  ranks: dict[str, dict[int, int]] | None = None,
-                 earlier: str | None = None) -> None:  # fmt: skip
+                 earlier: str | None = None,
+                 again: dict[str, list[int]] | None = None) -> None:  # fmt: skip
         super().__init__()
         self._names = names
         self._ranks = ranks or {}
         self._earlier = earlier
+        self._again = again or {}
 
     def process(self, element: tuple[tuple[str, int], Iterable[str]]) -> Iterator[Any]:
         (source, bucket), paths = element
         keys = pa.concat_tables([io.read_arrow(path) for path in sorted(paths)])
         if self._earlier is not None:  # an incremental run: the ids earlier runs kept count too
             ids = pc.unique(keys.column("record_id"))
-            earlier = earlier_keys(self._earlier, source, bucket, ids)
+            earlier = earlier_keys(self._earlier, source, bucket, ids,
+                                   self._again.get(source, ()))  # fmt: skip
             if earlier is not None:
                 keys = pa.concat_tables([keys, earlier.cast(keys.schema)])
         drops = tables.find_duplicates(keys, BY_NAME[source].id_field, self._names[source],
@@ -293,20 +302,30 @@ def rejects_path(root: str, source: str) -> str:
 class WriteRejectsFn(io.FilesFn):
     """Write all quarantined records of one source as one Parquet file; emit its flow.Written.
     With `earlier` (an incremental run: the published run's folder), that run's quarantined
-    records of the source are written with the new ones."""
+    records of the source are written with the new ones, but those of the files this run parsed
+    (`parsed`: their relative names; a file parsed again replaces its records). Nothing is
+    written when no record is left (a source seeded with an empty table: one parsed again)."""
 
-    def __init__(self, out_root: str, earlier: str | None = None) -> None:
+    def __init__(self, out_root: str, earlier: str | None = None,
+                 parsed: frozenset[str] = frozenset()) -> None:  # fmt: skip
         super().__init__()
         self._out_root = out_root
         self._earlier = earlier
+        self._parsed = parsed
 
     def process(self, element: tuple[str, Iterable[pa.Table]]) -> Iterator[Written]:
         source, parts = element
         tables_ = [part.cast(tables.REJECT_SCHEMA) for part in parts]
         if self._earlier is not None and io.exists(rejects_path(self._earlier, source)):
-            tables_.append(
-                io.read_parquet(rejects_path(self._earlier, source)).cast(tables.REJECT_SCHEMA)
-            )
+            before = io.read_parquet(rejects_path(self._earlier, source))
+            if self._parsed:
+                replaced = pa.array(sorted(self._parsed), pa.string())
+                before = before.filter(
+                    pc.invert(pc.is_in(before.column("source_file"), value_set=replaced))
+                )
+            tables_.append(before.cast(tables.REJECT_SCHEMA))
+        if not sum(t.num_rows for t in tables_):
+            return
         table = (
             pa.concat_tables(tables_)
             .sort_by(
@@ -323,6 +342,21 @@ class WriteRejectsFn(io.FilesFn):
         yield Written("rejects", rel, table.num_rows)
 
 
+def parsed_files(
+    files: dict[str, list[str]],
+    carried: dict[str, int] | None = None,
+    again: dict[str, list[int]] | None = None,
+) -> list[tuple[str, int, str]]:
+    """The (source, number, path) of every file an ingest parses: all, or in an incremental run
+    those past `carried[source]` and those numbered in `again[source]`."""
+    return [
+        (source, index, path)
+        for source in sorted(files)
+        for index, path in enumerate(files[source])
+        if index >= (carried or {}).get(source, 0) or index in (again or {}).get(source, ())
+    ]
+
+
 class IngestSources(beam.PTransform):
     """Parse, validate and de-duplicate the files of some sources and write them to staging, in
     one flow (one element per file, keyed by source from then on: fewer stages than one flow per
@@ -336,21 +370,24 @@ class IngestSources(beam.PTransform):
     flow.Select (pipelines/flow.py: the DaskRunner does not route tagged outputs).
 
     An incremental run (pipelines/incremental.py) passes `carried`: per source, how many of its
-    first files the published run (folder `earlier`) already ingested. Those are not parsed; the
+    first files the published run (folder `earlier`) already ingested. Those are not parsed (but
+    the ones numbered in `again`, parsed again under their numbers: consent withdrawals); the
     new files' ids are checked against that run's key table instead.
     """
 
     def __init__(self, files: dict[str, list[str]], inputs_root: str, as_of: datetime,
                  out_root: str, parts_root: str, reference=None,
                  batch_bytes: int = BATCH_BYTES, carried: dict[str, int] | None = None,
-                 earlier: str | None = None) -> None:  # fmt: skip
+                 earlier: str | None = None,
+                 again: dict[str, list[int]] | None = None) -> None:  # fmt: skip
         super().__init__(label=None)
         self._all = [
             (source, index, path)
             for source in sorted(files)
             for index, path in enumerate(files[source])
         ]
-        self._files = [f for f in self._all if f[1] >= (carried or {}).get(f[0], 0)]
+        self._files = parsed_files(files, carried, again)
+        self._again = {s: v for s, v in (again or {}).items() if s in files}
         self._earlier = earlier
         self._inputs_root = inputs_root
         self._as_of = as_of
@@ -378,7 +415,8 @@ class IngestSources(beam.PTransform):
             parsed
             | "SelectKeys" >> Select("keys")
             | "GroupByIdBucket" >> beam.GroupByKey()
-            | "FindDuplicateIds" >> beam.ParDo(FindDuplicateIdsFn(names, ranks, self._earlier))
+            | "FindDuplicateIds"
+            >> beam.ParDo(FindDuplicateIdsFn(names, ranks, self._earlier, self._again))
         )
         staged = (
             {"parts": parsed | "SelectParts" >> Select("parts"), "drops": drops}

@@ -34,6 +34,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from pipelines.ingest import tables
 from pipelines.ingest.parse import FileParse, relative_name
 from pipelines.ingest.sources import BY_NAME
 from pipelines.ingest.validate import Reference
@@ -41,8 +42,8 @@ from schemas.arrow import arrow_schema
 
 SOURCE = "consent_withdrawals"
 NOTES = "frontline_notes"
-#: The start of the reason of a withdrawal quarantined as a repeated id (tables.find_duplicates).
-REPEAT = "duplicate withdrawal_id "
+#: The start of the reason of a withdrawal quarantined as a repeated id.
+REPEAT = tables.duplicate_reason_start(BY_NAME[SOURCE].id_field)
 
 Withdrawal = tuple[str, datetime]  # customer_ref, withdrawn_at (UTC)
 

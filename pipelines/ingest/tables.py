@@ -68,6 +68,11 @@ def keys_table(rows: pa.Table, id_field: str, part: int, first_row: int = 0) -> 
     )
 
 
+def duplicate_reason_start(id_field: str) -> str:
+    """How the reason of a row quarantined as a repeated id starts (`find_duplicates`)."""
+    return f"duplicate {id_field} "
+
+
 def find_duplicates(
     keys: pa.Table, id_field: str, names: dict[int, str], ranks: dict[int, int] | None = None
 ) -> pa.Table:
@@ -103,7 +108,7 @@ def find_duplicates(
     parts = order.column("part").take(pa.array(first)).to_pylist()
     lines = order.column("source_line").take(pa.array(first)).to_pylist()
     reasons = [
-        f"duplicate {id_field} {i!r}: first seen in {names[part]} line {line}"
+        f"{duplicate_reason_start(id_field)}{i!r}: first seen in {names[part]} line {line}"
         for i, part, line in zip(dup_ids, parts, lines, strict=True)
     ]
     return pa.table(

@@ -19,8 +19,8 @@ small). A withdrawal the published run applied that is gone from the inputs (a f
 removed, or changed) may give consent back to notes carried over: that is a full refresh.
 
 Which withdrawals the published run applied: the rows it staged, plus the rows it quarantined as
-repeated withdrawal ids (the ingest applies every accepted row, repeats included: transforms.
-ReferenceIdsFn); their `raw` is the staged row as JSON (tables.drop_rows).
+repeated withdrawal ids (the ingest applies every accepted row, repeats included), read back by
+pipelines/withdrawals.py, which the follow-up guard reads too.
 """
 
 from __future__ import annotations
@@ -34,18 +34,16 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from pipelines.ingest import tables
+from pipelines import withdrawals
 from pipelines.ingest.parse import FileParse, relative_name
 from pipelines.ingest.sources import BY_NAME
 from pipelines.ingest.validate import Reference
 from schemas.arrow import arrow_schema
 
-SOURCE = "consent_withdrawals"
+SOURCE = withdrawals.SOURCE
 NOTES = "frontline_notes"
-#: The start of the reason of a withdrawal quarantined as a repeated id.
-REPEAT = tables.duplicate_reason_start(BY_NAME[SOURCE].id_field)
-
-Withdrawal = tuple[str, datetime]  # customer_ref, withdrawn_at (UTC)
+Withdrawal = withdrawals.Withdrawal
+latest = withdrawals.latest
 
 
 @dataclass(frozen=True)
@@ -69,31 +67,7 @@ class Delta:
 def applied_before(base: Path) -> set[Withdrawal] | None:
     """Every withdrawal the published run `base` applied; None when a repeat it quarantined
     cannot be read back (then what it applied is not known)."""
-    found: set[Withdrawal] = set()
-    staged = base / f"stg_{SOURCE}"
-    if staged.is_dir():
-        table = ds.dataset(staged, format="parquet").to_table(
-            columns=["customer_ref", "withdrawn_at"]
-        )
-        found |= set(zip(table.column("customer_ref").to_pylist(),
-                         table.column("withdrawn_at").to_pylist(), strict=True))  # fmt: skip
-    rejects = base / "rejects" / f"source={SOURCE}"
-    if rejects.is_dir():
-        table = ds.dataset(rejects, format="parquet").to_table(columns=["reason", "raw"])
-        for reason, raw in zip(table.column("reason").to_pylist(),
-                               table.column("raw").to_pylist(), strict=True):  # fmt: skip
-            if not (reason or "").startswith(REPEAT):
-                continue  # a bad row: never applied
-            try:
-                record = json.loads(raw or "")
-                at = datetime.fromisoformat(record["withdrawn_at"])
-                ref = record["customer_ref"]
-            except (ValueError, TypeError, KeyError):
-                return None
-            if not isinstance(ref, str) or at.tzinfo is None:
-                return None
-            found.add((ref, at))
-    return found
+    return withdrawals.read(base).withdrawals()
 
 
 def applied_now(paths: Iterable[str], inputs_root: str, as_of: datetime) -> set[Withdrawal]:
@@ -109,15 +83,6 @@ def applied_now(paths: Iterable[str], inputs_root: str, as_of: datetime) -> set[
             rows = parsed.rows.select(["customer_ref", "withdrawn_at"])
             found |= set(zip(rows.column("customer_ref").to_pylist(),
                              rows.column("withdrawn_at").to_pylist(), strict=True))  # fmt: skip
-    return found
-
-
-def latest(withdrawals: Iterable[Withdrawal]) -> dict[str, datetime]:
-    """customer_ref -> their latest withdrawal (the latest statement wins)."""
-    found: dict[str, datetime] = {}
-    for ref, at in withdrawals:
-        if ref not in found or at > found[ref]:
-            found[ref] = at
     return found
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import io
+from pipelines import io, withdrawals
 from pipelines.checks.suites import DATASETS
 from pipelines.demand.aggregate import MISSING, TOTAL
 from schemas import datasets
@@ -57,7 +57,7 @@ class Facts:
     #: estimated revenue differ from the ledger's (or that the ledger has no events for).
     total_mismatch: pa.Table
     #: note_ids of the staged notes that keep the customer_ref of a customer who withdrew their
-    #: consent at or after the note's time (stg_consent_withdrawals; docs/privacy.md).
+    #: consent at or after the note's time (a withdrawal the run applied; docs/privacy.md).
     withdrawn_refs: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
 
 
@@ -218,19 +218,25 @@ def _total_mismatch(con) -> pa.Table:  # type: ignore[no-untyped-def]
     )
 
 
-def _withdrawn_refs(con) -> pa.Array:  # type: ignore[no-untyped-def]
-    """note_ids of notes whose customer_ref a withdrawal covers (Facts.withdrawn_refs)."""
+def _withdrawn_refs(con, run_dir: Path) -> pa.Array:  # type: ignore[no-untyped-def]
+    """note_ids of notes whose customer_ref a withdrawal the run applied covers
+    (Facts.withdrawn_refs): its staged withdrawals and those it quarantined as repeated ids, which
+    the ingest applies all the same (pipelines/withdrawals.py; a repeat whose `raw` cannot be
+    read back is not known here)."""
+    read = withdrawals.read(run_dir)
+    latest = withdrawals.latest(read.staged + [w for w in read.repeats if w is not None])
+    schema = arrow_schema(datasets.dataset(f"stg_{withdrawals.SOURCE}").model)
+    applied = pa.table({"customer_ref": pa.array(list(latest), schema.field("customer_ref").type),
+                        "withdrawn_at": pa.array(list(latest.values()),
+                                                 schema.field("withdrawn_at").type)})  # fmt: skip
+    con.register("applied_withdrawals", applied)
     return (
         _arrow(
             con,
             """
-            with latest as (
-                select customer_ref, max(withdrawn_at) as withdrawn_at
-                from stg_consent_withdrawals group by customer_ref
-            )
             select n.note_id
             from stg_frontline_notes as n
-            join latest as w on w.customer_ref = n.customer_ref
+            join applied_withdrawals as w on w.customer_ref = n.customer_ref
             where n.captured_at <= w.withdrawn_at
             """,
         )
@@ -261,7 +267,7 @@ def compute(run_dir: Path, only: Collection[str] | None = None) -> Facts:
                     [MISSING],
                 ),
                 total_mismatch=_total_mismatch(con),
-                withdrawn_refs=_withdrawn_refs(con),
+                withdrawn_refs=_withdrawn_refs(con, run_dir),
             )
         finally:
             con.close()

@@ -17,18 +17,17 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from pipelines import withdrawals
 from pipelines.ingest.redact import NAME_EMAIL_TOKEN
 from schemas.datasets import dataset
 
 #: The published run's state of its input files (pipelines/incremental.py, INPUTS_STATE).
 INPUTS_STATE = "incremental/inputs.parquet"
-SOURCE = "consent_withdrawals"
+SOURCE = withdrawals.SOURCE
 UNREADABLE = "unreadable"
 
 
@@ -58,51 +57,14 @@ def check(run_dir: Path | None, despite_quarantined: bool = False) -> Check:
 
 
 def unapplied(run_dir: Path) -> int:
-    """The withdrawal rows the run in `run_dir` quarantined and did not apply all the same.
-
-    A quarantined row changes nothing when the run accepted a withdrawal of the same customer at
-    or after its time (every note the row would cover, that one covers): a CRM that exports all
-    its withdrawals every week delivers each earlier one again, and those repeats, quarantined
-    as duplicate ids, must not stop the follow-ups. Any other quarantined row counts: one whose
+    """The withdrawal rows the run in `run_dir` quarantined and did not apply
+    (pipelines/withdrawals.py). A row quarantined as a repeated id was applied all the same, and
+    a row covered by an applied withdrawal of the same customer at or after its time changes
+    nothing: a CRM that exports all its withdrawals every week delivers each earlier one again,
+    and those repeats must not stop the follow-ups. Any other quarantined row counts: one whose
     customer or time cannot be read from its `raw` (a parse error, a withheld value), one of a
-    customer with no later accepted withdrawal."""
-    rejects = run_dir / dataset("rejects").name
-    if not rejects.is_dir():
-        return 0
-    rows = (
-        ds.dataset(rejects, format="parquet", partitioning="hive")
-        .to_table(columns=["raw"], filter=ds.field("source") == SOURCE)
-        .column("raw")
-        .to_pylist()
-    )
-    if not rows:
-        return 0
-    staged = run_dir / dataset(f"stg_{SOURCE}").name
-    latest: dict[str, datetime] = {}
-    if staged.is_dir():
-        table = ds.dataset(staged, format="parquet").to_table(
-            columns=["customer_ref", "withdrawn_at"]
-        )
-        refs, times = (
-            table.column("customer_ref").to_pylist(),
-            table.column("withdrawn_at").to_pylist(),
-        )
-        for ref, at in zip(refs, times, strict=True):
-            if ref is not None and at is not None and (ref not in latest or at > latest[ref]):
-                latest[ref] = at
-    return sum(not _covered(raw, latest) for raw in rows)
-
-
-def _covered(raw: str | None, latest: dict[str, datetime]) -> bool:
-    """Whether a quarantined withdrawal row (its `raw` record) is covered by an accepted one."""
-    try:
-        record = json.loads(raw or "")
-        ref, at = record["customer_ref"], datetime.fromisoformat(record["withdrawn_at"])
-    except (ValueError, TypeError, KeyError):
-        return False
-    if not isinstance(ref, str) or ref not in latest or at.tzinfo is None:
-        return False
-    return latest[ref] >= at
+    customer with no later applied withdrawal."""
+    return withdrawals.read(run_dir).unapplied()
 
 
 def quarantined_rows(rows: int) -> str:

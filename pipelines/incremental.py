@@ -69,10 +69,14 @@ INPUTS_SCHEMA = pa.schema(
         ("rank", pa.int32()),
     ]
 )
-#: The ledger and mart datasets, partitioned by iso_week: a week not rebuilt is carried over whole.
-#: the datasets partitioned by ISO week (from the registry, schemas/datasets.py)
+#: The ledger and mart datasets the demand pipeline writes, partitioned by iso_week (from the
+#: registry, schemas/datasets.py): a week it did not rebuild is carried over whole. Not the
+#: exported report marts: a week of one also reads the weeks before it, and pipelines/marts.py
+#: decides which of its weeks are carried.
 WEEKLY = tuple(
-    d.name for d in datasets.DATASETS.values() if d.partitioning is datasets.Partitioning.ISO_WEEK
+    d.name
+    for d in datasets.DATASETS.values()
+    if d.partitioning is datasets.Partitioning.ISO_WEEK and d.export is None
 )
 #: The code whose change may change outputs: every source and data file of these packages, but
 #: the input generator, which writes no published data (the bench and the truth scorer live in

@@ -1,9 +1,10 @@
-"""The whole job, step by step: ingest -> demand ledger -> checks -> marts -> warehouse -> report
+"""The whole job, step by step: ingest -> demand ledger -> marts -> checks -> warehouse -> report
 -> publish.
 
-Everything a run writes goes into runs/<run_id>.partial first; only a run whose counts add up and whose
-checks pass is renamed, gets its DuckDB file and reports inside its folder, and is then published
-(one atomic symlink swap). See pipelines/publish.py for the layout.
+Everything a run writes goes into runs/<run_id>.partial first; only a run whose counts add up and
+whose checks pass (on every published dataset, the exported report marts included) is renamed,
+gets its DuckDB file and reports inside its folder, and is then published (one atomic symlink
+swap). See pipelines/publish.py for the layout.
 
 Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`). With the
 environment variable UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and
@@ -60,7 +61,7 @@ def new_run_id(now: datetime) -> str:
 
 #: Every step boundary of a run that rebuilds, in order (named after the step just completed).
 BOUNDARIES = (
-    "lock", "ingest", "demand", "checks", "marts", "manifest", "finish", "warehouse", "report",
+    "lock", "ingest", "demand", "marts", "checks", "manifest", "finish", "warehouse", "report",
     "publish", "prune",
 )  # fmt: skip
 PAUSE_ENV = "UNMET_TEST_PAUSE_AT"
@@ -152,12 +153,17 @@ def run_job(
               probe=watching.demand(str(partial)))  # fmt: skip
         carried += incremental.carry_weeks(base, partial, weeks or set()) if base else []
         boundary("demand")
-        written = incremental.written(partial) if base else None
+        same_weeks = _step(timings, "marts", progress, marts.export, partial, base, weeks,
+                           probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
+        carried += same_weeks
+        boundary("marts")
+        # the gate of an incremental run validates what this run wrote (the mart weeks exported
+        # again included); a carried file keeps its earlier result if its bytes are the same
+        written = (
+            incremental.written(partial) | marts.written(partial, same_weeks) if base else None
+        )
         _step(timings, "checks", progress, _checks, partial, counts, as_of, written, base)
         boundary("checks")
-        carried += _step(timings, "marts", progress, marts.export, partial, base, weeks,
-                         probe=watching.marts(partial, list(warehouse.EXPORTED_MARTS)))  # fmt: skip
-        boundary("marts")
         manifest = manifest_of(run_id, as_of, str(inputs_root), files, prints, redelivered,
                                counts, window_minutes, beam_args, timings)  # fmt: skip
         manifest.update({

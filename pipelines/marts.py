@@ -65,11 +65,15 @@ def week_of_file(dataset: str, rel: str) -> str | None:
     return None
 
 
+#: The datasets the report models read: every published one but the exported marts themselves.
+INPUTS = tuple(name for name in warehouse.DATASETS if name not in warehouse.EXPORTED_MARTS)
+
+
 def index(run_dir: Path) -> dict[str, list[tuple[str | None, str]]]:
-    """Every published dataset -> its Parquet files as (week or None, absolute path), in name
-    order: listed once, then chosen from for each week's views."""
+    """Every dataset the report models read (INPUTS) -> its Parquet files as (week or None,
+    absolute path), in name order: listed once, then chosen from for each week's views."""
     found = {}
-    for name in warehouse.DATASETS:
+    for name in INPUTS:
         folder = run_dir / name
         files = sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
         found[name] = [
@@ -162,7 +166,7 @@ def _first_weeks(con: duckdb.DuckDBPyConnection, folder: Path, series: tuple[str
 
 def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | None = None
            ) -> list[str]:  # fmt: skip
-    """Write the exported marts into the run folder, before it is published. With `base` (the
+    """Write the exported marts into the run folder, before the gate validates them. With `base` (the
     published run an incremental run builds on) and `touched` (the ledger weeks it rebuilt), only
     the weeks `rebuilt` says; every other week's file of `base` is linked. Returns the carried
     files (relative to the run folder)."""
@@ -230,3 +234,18 @@ def carry(base: Path, run_dir: Path, mart: str, rebuilt_weeks: set[str]) -> list
         incremental.link(base / mart / rel, run_dir / mart / rel)
         done.append(f"{mart}/{rel}")
     return done
+
+
+def files(run_dir: Path) -> list[str]:
+    """Every file of the exported marts in the run folder, relative to it."""
+    return sorted(
+        p.relative_to(run_dir).as_posix()
+        for mart in warehouse.EXPORTED_MARTS
+        for p in (run_dir / mart).rglob("*.parquet")
+    )
+
+
+def written(run_dir: Path, carried: Collection[str]) -> set[str]:
+    """The mart files `export` wrote in this run: every one but the `carried` ones (the gate of
+    an incremental run validates them like the files the pipelines wrote)."""
+    return set(files(run_dir)) - set(carried)

@@ -4,10 +4,11 @@ object storage (pipelines/objectstore.py for the layout there).
 The pipelines run wherever the Beam runner puts them and write the run's objects straight into
 runs/<run_id>/ in the bucket; nothing they do needs a disk shared with the driver. The driver then
 copies the run's objects once onto its own disk, under DIR/runs/<run_id>.partial/, and runs the
-steps that cannot read s3:// here on that copy, as a local run does: the Great Expectations gate,
-the marts DuckDB exports, the manifest (DuckDB reads object storage only through its httpfs
-extension, which it would download at run time). What the driver adds to the run (validation.json,
-the exported marts, manifest.json last) is uploaded into the run's prefix, and one PUT of the
+steps that cannot read s3:// here on that copy, as a local run does: the marts DuckDB exports,
+the Great Expectations gate (which validates those marts too), the manifest (DuckDB reads object
+storage only through its httpfs extension, which it would download at run time). What the driver
+adds to the run (the exported marts, validation.json, manifest.json last) is uploaded into the
+run's prefix, and one PUT of the
 pointer object CURRENT publishes it. DIR then gets the same layout as a local data root (the run
 folder with its DuckDB file and reports, `published`, DIR/unmet.duckdb, DIR/reports), so `unmet
 report` and `unmet query --data-root DIR` read it as they read a local run.
@@ -125,14 +126,6 @@ def run_job(
         step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
         if base and plan.again.get(consent_delta.SOURCE):
             consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
-        written = incremental.written(partial) if base else None
-        try:
-            step(timings, "checks", progress, local_job._checks, partial, counts, as_of, written,
-                 base)  # fmt: skip
-        except checks_run.ChecksFailed as err:
-            stopped(store, run_id, partial, personal=err.personal)
-            raise
-        local_job.boundary("checks")
         same_weeks = step(timings, "marts", progress, marts.export, partial, base, weeks)
         if same_weeks:  # the carried mart weeks: a server-side copy, like the ledger's
             assert base is not None
@@ -140,6 +133,17 @@ def run_job(
                           [store.url(objectstore.RUNS, run_id, rel) for rel in same_weeks])  # fmt: skip
         carried += same_weeks
         local_job.boundary("marts")
+        # as a local run: what this run wrote is validated, the mart weeks exported again included
+        written = (
+            incremental.written(partial) | marts.written(partial, same_weeks) if base else None
+        )
+        try:
+            step(timings, "checks", progress, local_job._checks, partial, counts, as_of, written,
+                 base)  # fmt: skip
+        except checks_run.ChecksFailed as err:
+            stopped(store, run_id, partial, personal=err.personal)
+            raise
+        local_job.boundary("checks")
         manifest = local_job.manifest_of(run_id, as_of, inputs_root, files, prints, redelivered,
                                          counts, window_minutes, beam_args, timings)  # fmt: skip
         manifest.update({"mode": "incremental" if base else "full refresh",

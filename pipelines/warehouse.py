@@ -28,31 +28,23 @@ DATASETS: dict[str, tuple[str, type]] = {d.name: (d.name, d.model) for d in data
 @dataclass(frozen=True)
 class ExportedMart:
     """A report model also published as a Parquet mart of the run, one `iso_week=W` partition per
-    week (pipelines/marts.py writes them). Which input weeks the rows of week W read decides
-    which weeks an incremental run rebuilds: `lookback` weeks before W and W itself; with
-    `series`, the model also numbers each series' weeks from its first week in all history (it
-    is computed over every week, and a series whose first week moved earlier is rebuilt in all
-    its weeks)."""
+    week (pipelines/marts.py writes them); `lookback` and `series` as schemas.datasets.Export
+    says."""
 
     name: str  # the mart: its folder in the run and its DuckDB view
     model: str  # the report model, pipelines/reports/sql/<model>.sql
     lookback: int  # the calendar weeks before W that W's rows read
-    series: tuple[str, ...] = ()  # columns of a series numbered from its first week (see above)
+    series: tuple[str, ...] = ()  # columns of a series numbered from its first week
 
 
-#: The exported marts, declared once (the DuckDB views, the export, the data dictionary and the
-#: incremental rebuild are derived from it). The dependencies are read off their SQL:
-#: the headline compares each week with the calendar week before; the trend's line runs through
-#: the trailing 6 weeks of a value (5 before) and counts them from the value's first week; the
-#: store ranking, the long tail and the substitutes group and rank within one week.
-EXPORTS = (
-    ExportedMart("mart_weekly_headline", "rpt_weekly_headline", lookback=1),
-    ExportedMart("mart_attribute_trend", "rpt_attribute_trend", lookback=5,
-                 series=("attribute", "value")),
-    ExportedMart("mart_store_capture", "rpt_store_ranking", lookback=0),
-    ExportedMart("mart_not_carried", "rpt_not_carried", lookback=0),
-    ExportedMart("mart_substitutes", "rpt_substitutes", lookback=0),
-)  # fmt: skip
+#: The exported marts, derived from the registry (schemas/datasets.py declares each once, with its
+#: row model, keys and export: the views, the export, the gate, the data dictionary and the
+#: incremental rebuild follow from it).
+EXPORTS = tuple(
+    ExportedMart(d.name, d.export.model, d.export.lookback, d.export.series)
+    for d in datasets.exported()
+    if d.export is not None
+)
 
 #: mart name -> its report model (derived from EXPORTS).
 EXPORTED_MARTS = {mart.name: mart.model for mart in EXPORTS}
@@ -91,7 +83,9 @@ def set_search_path(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 
 def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool = False) -> None:
-    """A view per dataset and exported mart over the run's Parquet, and the report models.
+    """A view per dataset over the run's Parquet (the exported marts included: their `iso_week=W`
+    files hold the column), an empty table of its schema where it has no file, and the report
+    models.
     With `relative`, the views name their files relative to the run folder (the DuckDB file lives
     there), so a copied or moved data root keeps working; the connection must search that folder
     (`set_search_path`)."""
@@ -109,18 +103,6 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool =
             con.unregister("_empty")
     for name, sql in report_models():
         con.execute(f"create or replace view {name} as {sql}")
-    for mart, model in EXPORTED_MARTS.items():
-        paths = _parquet_list(run_dir, mart, relative)
-        if paths:  # iso_week=W partitions; the files hold the column
-            con.execute(
-                f"create or replace view {mart} as select * from read_parquet({paths}, "
-                "hive_partitioning = false)"
-            )
-        else:  # no week has rows: an empty table with the model's columns
-            con.execute(
-                f"create or replace table {mart} as select {counts_as_bigint(con, model)} "
-                f"from {model} limit 0"
-            )
 
 
 def counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:

@@ -5,6 +5,8 @@ The rest is derived from this registry, never listed again:
 - the input sources of the ingest: folder, file pattern, format, id column, staging table
   (pipelines/ingest/sources.py, which adds only each source's row function);
 - the DuckDB views, one per published dataset (pipelines/warehouse.py `DATASETS`);
+- the report marts DuckDB exports, with the report model each is and the input weeks a week of
+  it reads (pipelines/warehouse.py `EXPORTS`, written by pipelines/marts.py);
 - the datasets the gate's Great Expectations suites cover, with their keys and the input model
   whose constraints carry over to staging (pipelines/checks/suites.py `DATASETS`);
 - the demand-signal sources: the staging tables the demand pipeline reads
@@ -67,6 +69,20 @@ class Input:
 
 
 @dataclass(frozen=True)
+class Export:
+    """How a report mart is made: a report model (SQL) exported by DuckDB, one `iso_week=W`
+    partition per week (pipelines/marts.py). Which input weeks the rows of week W read decides
+    which weeks an incremental run rebuilds: `lookback` weeks before W and W itself; with
+    `series`, the model also numbers each series' weeks from its first week in all history (it
+    is computed over every week, and a series whose first week moved earlier is rebuilt in all
+    its weeks)."""
+
+    model: str  # the report model, pipelines/reports/sql/<model>.sql
+    lookback: int  # the calendar weeks before W that W's rows read
+    series: tuple[str, ...] = ()  # columns of a series numbered from its first week (see above)
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str  # run folder, DuckDB view and Parquet prefix; a raw source's name for inputs
     model: type[BaseModel]  # one row (record) of the dataset
@@ -76,6 +92,7 @@ class Dataset:
     partitioning: Partitioning | None = None  # None: the dataset's files sit in its folder
     input: Input | None = None  # raw datasets: their files
     staged_from: str | None = None  # staging datasets: the raw dataset they validate
+    export: Export | None = None  # report marts: the report model DuckDB exports
 
     @property
     def published(self) -> bool:
@@ -95,6 +112,11 @@ def _doc(model: type[BaseModel]) -> str:
 
 def _raw(name: str, model: type[BaseModel], key: str, source: Input) -> Dataset:
     return Dataset(name, model, (key,), Layer.RAW, _doc(model), input=source)
+
+
+def _export(name: str, model: type[BaseModel], keys: tuple[str, ...], export: Export) -> Dataset:
+    return Dataset(name, model, keys, Layer.MART, _doc(model), Partitioning.ISO_WEEK,
+                   export=export)  # fmt: skip
 
 
 def _stg(raw_name: str, model: type[BaseModel], key: str, description: str,
@@ -140,6 +162,23 @@ _ALL = (
     Dataset("mart_unmet_demand", marts.UnmetDemandRow,
             ("iso_week", "level", "store_id", "category", "attribute", "value"), Layer.MART,
             _doc(marts.UnmetDemandRow), Partitioning.ISO_WEEK),
+    # The report marts, exported by DuckDB after the ledger, before the gate. Their dependencies
+    # are read off their SQL: the headline compares each week with the calendar week before; the
+    # trend's line runs through the trailing 6 weeks of a value (5 before) and counts them from
+    # the value's first week; the store ranking, the long tail and the substitutes group and rank
+    # within one week.
+    _export("mart_weekly_headline", marts.WeeklyHeadlineRow, ("iso_week",),
+            Export("rpt_weekly_headline", lookback=1)),
+    _export("mart_attribute_trend", marts.AttributeTrendRow, ("iso_week", "attribute", "value"),
+            Export("rpt_attribute_trend", lookback=5, series=("attribute", "value"))),
+    _export("mart_store_capture", marts.StoreCaptureRow, ("iso_week", "store_id"),
+            Export("rpt_store_ranking", lookback=0)),
+    _export("mart_not_carried", marts.NotCarriedRow,
+            ("iso_week", "category", "color", "pattern", "size"),
+            Export("rpt_not_carried", lookback=0)),
+    _export("mart_substitutes", marts.SubstituteRow,
+            ("iso_week", "category", "wanted_color", "took_color", "wanted_size", "took_size"),
+            Export("rpt_substitutes", lookback=0)),
 )  # fmt: skip
 
 #: Every dataset by name, in declaration order.
@@ -167,6 +206,11 @@ def published() -> tuple[Dataset, ...]:
 def gated() -> tuple[Dataset, ...]:
     """Every dataset the gate validates, in declaration order."""
     return tuple(d for d in _ALL if d.gated)
+
+
+def exported() -> tuple[Dataset, ...]:
+    """The report marts DuckDB exports (those with an `export`), in declaration order."""
+    return tuple(d for d in _ALL if d.export is not None)
 
 
 def signal_sources() -> tuple[Dataset, ...]:

@@ -97,6 +97,23 @@ class Attribute(StrEnum):
     COLOR_PATTERN = "color+pattern"
 
 
+class TrendAttribute(StrEnum):
+    """The attributes mart_attribute_trend follows, chain-wide (rpt_attribute_trend.sql)."""
+
+    COLOR = "color"
+    PATTERN = "pattern"
+    SIZE = "size"
+
+
+class Trend(StrEnum):
+    """The trend of an attribute value over its trailing weeks (rpt_attribute_trend.sql)."""
+
+    NEW = "new"  # fewer than 4 weeks to judge
+    RISING = "rising"
+    FALLING = "falling"
+    STEADY = "steady"
+
+
 class PriceBasis(StrEnum):
     """How an event's unit price was found (docs/metrics.md, "Pricing")."""
 

@@ -1,4 +1,7 @@
-"""The demand ledger (`demand_signals`, `demand_events`) and the marts built from it.
+"""The demand ledger (`demand_signals`, `demand_events`) and the marts built from it: the mart the
+demand pipeline aggregates (`mart_unmet_demand`) and the report marts DuckDB exports, one per
+report model (`mart_weekly_headline`, ...: their columns are those their SQL in
+pipelines/reports/sql/ selects, in its order and with the types the export writes).
 
 Definitions of every column are in docs/metrics.md. Allowed values and bounds are declared here,
 on the fields (Enum types, `Field(ge=..., le=...)`): the gate checks them (pipelines/checks/suites.py
@@ -21,6 +24,8 @@ from schemas.enums import (
     PriceBasis,
     PriceRule,
     Source,
+    Trend,
+    TrendAttribute,
 )
 from schemas.raw import LostSale
 from schemas.rules import bounds
@@ -143,3 +148,142 @@ class UnmetDemandRow(_Mart):
     not_carried_events: int = Field(ge=0)
     substituted_events: int = Field(ge=0)
     unknown_events: int = Field(ge=0)
+
+
+# The report marts, exported by DuckDB from the report models (pipelines/marts.py). A column that
+# can be negative (a change on the week before, a fitted slope) has no bound; one the SQL leaves
+# NULL (a percentage of a zero base, a left join that found nothing) admits None.
+
+#: Where a report model writes '-': the customer did not say (coalesce(color, '-')).
+_DASH = " ('-' when not stated)"
+
+
+class WeeklyHeadlineRow(_Mart):
+    """mart_weekly_headline: one row per ISO week, the chain's unmet events, units and revenue,
+    with the change on the calendar week before (rpt_weekly_headline.sql)."""
+
+    iso_week: str = Field(description="ISO week of the store's local date, e.g. 2026-W47")
+    week_start_date: date = Field(description="the Monday the ISO week starts on")
+    events: int = Field(ge=1, description="unmet demand events of the week")
+    customers: int = Field(ge=0, description="distinct consenting customers behind the events")
+    stores: int = Field(ge=1, description="stores with at least one event")
+    lost_units: int = Field(ge=1, description="units not sold")
+    lost_revenue_eur: float = Field(ge=0, description="priced lost revenue, EUR")
+    estimated_revenue_eur: float = Field(ge=0, description="value of events priced by estimate")
+    stockout_events: int = Field(ge=0)
+    not_carried_events: int = Field(ge=0)
+    substituted_events: int = Field(ge=0)
+    unknown_events: int = Field(ge=0, description="events with neither a sku nor a category")
+    signals: int = Field(ge=1, description="notes, lookups and lost-sale lines in the events")
+    prev_events: int = Field(ge=0, description="events of the calendar week before (0 if none)")
+    prev_lost_revenue_eur: float = Field(
+        ge=0, description="lost revenue of the calendar week before (0 if none)"
+    )
+    events_change: int = Field(description="events - prev_events (negative when fewer)")
+    lost_revenue_change_eur: float = Field(
+        description="lost_revenue_eur - prev_lost_revenue_eur (negative when less)"
+    )
+    events_change_pct: float | None = Field(
+        ge=-100, description="events_change in % of prev_events; NULL when that is 0"
+    )
+    lost_revenue_change_pct: float | None = Field(
+        ge=-100,
+        description="lost_revenue_change_eur in % of prev_lost_revenue_eur; NULL when that is 0",
+    )
+
+
+class AttributeTrendRow(_Mart):
+    """mart_attribute_trend: per week and chain-wide attribute value asked for, its events, the
+    change on the week before and its trend over the trailing weeks (rpt_attribute_trend.sql)."""
+
+    iso_week: str = Field(description="ISO week, e.g. 2026-W47")
+    attribute: TrendAttribute = Field(description="color, pattern or size")
+    value: str = Field(description="the attribute value, e.g. blue")
+    events: int = Field(ge=1, description="chain-wide events that asked for the value")
+    lost_revenue_eur: float = Field(ge=0, description="their priced lost revenue, EUR")
+    events_change: int = Field(
+        description="events - events of the calendar week before (0 there if none; negative "
+        "when fewer)"
+    )
+    trend: Trend = Field(
+        description="new (fewer than 4 weeks), rising, falling or steady: the slope of the "
+        "trailing weeks' events against twice its standard error"
+    )
+    trend_weeks: int = Field(ge=1, le=6, description="weeks the trend is fitted on (up to 6)")
+    slope_events_per_week: float | None = Field(
+        description="slope of the fitted line, events per week (any sign); NULL with 1 week"
+    )
+    trend_change_pct: float | None = Field(
+        description="change of the fitted line over its weeks, in % (any sign); NULL with 1 week"
+    )
+
+
+class StoreCaptureRow(_Mart):
+    """mart_store_capture: per week and store, unmet events, revenue and the capture rate (the
+    share of the store's events an associate wrote down), ranked (rpt_store_ranking.sql)."""
+
+    iso_week: str = Field(description="ISO week, e.g. 2026-W47")
+    store_id: str
+    store_name: str | None = Field(description="the store's name; NULL if not in stg_stores")
+    region: str | None = Field(description="the store's region; NULL if not in stg_stores")
+    events: int = Field(ge=1, description="unmet demand events at the store")
+    not_carried_events: int = Field(ge=0)
+    lost_revenue_eur: float = Field(ge=0, description="priced lost revenue, EUR")
+    estimated_revenue_eur: float = Field(ge=0, description="value of events priced by estimate")
+    lost_revenue_share_pct: float | None = Field(
+        ge=0, le=100, description="the store's % of the week's lost revenue; NULL when that is 0"
+    )
+    notes: int = Field(ge=0, description="frontline notes written at the store")
+    system_signals: int = Field(ge=0, description="out-of-stock lookups and lost-sale lines")
+    noted_events: int = Field(ge=0, description="events with a note an associate wrote")
+    capture_rate: float = Field(
+        ge=0, le=1, description="noted_events / events, rounded to 2 decimals (a share)"
+    )
+    notes_per_system_signal: float | None = Field(
+        ge=0, description="notes / system_signals (a ratio, not a share); NULL without signals"
+    )
+    chain_median_capture_rate: float = Field(
+        ge=0, le=1, description="median capture rate of the week's stores"
+    )
+    rank_by_lost_revenue: int = Field(ge=1, description="1 = most lost revenue in the week")
+    rank_by_capture_rate: int = Field(
+        ge=1, description="1 = highest capture rate in the week (equal rates share a rank)"
+    )
+
+
+class NotCarriedRow(_Mart):
+    """mart_not_carried: per week, the attribute combinations asked for that the catalog does not
+    carry, ranked (rpt_not_carried.sql)."""
+
+    iso_week: str = Field(description="ISO week, e.g. 2026-W47")
+    category: str = Field(description="catalog category")
+    color: str = Field(description="color family" + _DASH)
+    pattern: str = Field(description="pattern" + _DASH)
+    size: str = Field(description="size" + _DASH)
+    events: int = Field(ge=1, description="not-carried events that asked for the combination")
+    stores: int = Field(ge=1, description="stores the events were at")
+    customers: int = Field(ge=0, description="distinct consenting customers")
+    lost_revenue_eur: float = Field(ge=0, description="priced lost revenue, EUR")
+    estimated_revenue_eur: float = Field(ge=0, description="value of events priced by estimate")
+    rank: int = Field(ge=1, description="1 = most events in the week")
+
+
+class SubstituteRow(_Mart):
+    """mart_substitutes: per week, what customers asked for against the substitute they took
+    (rpt_substitutes.sql)."""
+
+    iso_week: str = Field(description="ISO week, e.g. 2026-W47")
+    category: str | None = Field(description="catalog category; NULL when unknown")
+    wanted_color: str = Field(description="color family asked for" + _DASH)
+    took_color: str = Field(description="color family of the substitute" + _DASH)
+    wanted_size: str = Field(description="size asked for" + _DASH)
+    took_size: str = Field(description="size of the substitute" + _DASH)
+    events: int = Field(ge=1, description="substituted events")
+    demanded_revenue_eur: float | None = Field(
+        ge=0,
+        description="lost units x unit price of the item asked for, events with their own price "
+        "only; NULL when none has one",
+    )
+    lost_revenue_eur: float = Field(
+        ge=0, description="priced lost revenue, net of the substitute's price, EUR"
+    )

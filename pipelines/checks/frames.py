@@ -45,6 +45,7 @@ DERIVE_INPUTS: dict[str, tuple[str, ...]] = {
         "category",
         *(f"{c}_events" for c in CLASSES),
     ),
+    "mart_weekly_headline": ("week_start_date", "events", *(f"{c}_events" for c in CLASSES)),
 }
 
 
@@ -255,11 +256,17 @@ def _mart(mart: pa.Table, facts: Facts) -> pa.Table:
     return _add(mart, "chk_total_mismatch", _only(pc.and_(is_total, _in(keys, wrong_keys)), keys))
 
 
+def _headline(headline: pa.Table, facts: Facts) -> pa.Table:
+    headline = _add(headline, "chk_iso_week", iso_week(headline.column("week_start_date")))
+    return _add(headline, "chk_events_by_class", _sum(headline, [f"{c}_events" for c in CLASSES]))
+
+
 _DERIVE: dict[str, Callable[[pa.Table, Facts], pa.Table]] = {
     "stg_frontline_notes": _notes,
     "demand_signals": _signals,
     "demand_events": _events,
     "mart_unmet_demand": _mart,
+    "mart_weekly_headline": _headline,
 }
 
 

@@ -174,6 +174,23 @@ def _between(column: str, bounds: rules.Bounds, why: str | None = None) -> Rule:
     )
 
 
+def _at_most(column: str, limit: str, why: str) -> Rule:
+    """`column` never exceeds `limit` on a row."""
+    return Rule(
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": limit, "column_B": column, "or_equal": True},
+        why,
+    )
+
+
+def _by_class_rule() -> Rule:
+    return _equal(
+        "events",
+        "chk_events_by_class",
+        "events = stockout + not_carried + substituted + unknown events",
+    )
+
+
 def _iso_week_rule() -> Rule:
     return _equal("iso_week", "chk_iso_week", "iso_week is the ISO week of event_date")
 
@@ -228,16 +245,8 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
     "mart_unmet_demand": (
         _in_set("chk_color_value", enums.values(enums.ColorFamily)),
         _in_set("chk_pattern_value", enums.values(enums.Pattern)),
-        _equal(
-            "events",
-            "chk_events_by_class",
-            "events = stockout + not_carried + substituted + unknown events",
-        ),
-        Rule(
-            "ExpectColumnPairValuesAToBeGreaterThanB",
-            {"column_A": "events", "column_B": "customers", "or_equal": True},
-            "customers never exceed events",
-        ),
+        _by_class_rule(),
+        _at_most("customers", "events", "customers never exceed events"),
         _null(
             "chk_untraced_store_row",
             "every store-level row's week, store and category has demand_events",
@@ -247,6 +256,22 @@ BUSINESS_RULES: dict[str, tuple[Rule, ...]] = {
             "each total row equals the ledger's events, lost and estimated revenue for its week, "
             "level, store and category",
         ),
+    ),
+    # The report marts (their SQL in pipelines/reports/sql/): what each row's columns promise of
+    # each other.
+    "mart_weekly_headline": (
+        _equal("iso_week", "chk_iso_week", "iso_week is the ISO week of week_start_date"),
+        _by_class_rule(),
+        _at_most("customers", "events", "customers never exceed events"),
+        _at_most("events", "signals", "events never exceed the signals linked into them"),
+    ),
+    "mart_store_capture": (
+        _at_most("noted_events", "events", "noted_events never exceed events"),
+        _at_most("not_carried_events", "events", "not_carried_events never exceed events"),
+    ),
+    "mart_not_carried": (
+        _at_most("customers", "events", "customers never exceed events"),
+        _at_most("stores", "events", "stores never exceed events"),
     ),
     "ingest_counts": (
         Rule("ExpectColumnValuesToNotBeNull", {"column": "source"}, "source is named"),

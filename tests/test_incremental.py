@@ -424,6 +424,15 @@ def test_a_carried_file_keeps_the_result_its_hash_was_validated_with(runs):
             assert record["validated_by"] == run_dir.name
     catalog = [rel for rel in validation["files"] if rel.startswith("stg_catalog/")]
     assert catalog and all(validation["files"][rel]["carried"] for rel in catalog)
+    # the exported marts too: a week exported again is validated now, a linked week keeps its
+    # result (the headline rebuilt the touched weeks and the week after the first one)
+    headline = {
+        rel.split("/")[1].removeprefix("iso_week="): record["carried"]
+        for rel, record in validation["files"].items()
+        if rel.startswith("mart_weekly_headline/")
+    }
+    assert {week for week, carried in headline.items() if not carried} == TOUCHED | {"2026-W44"}
+    assert headline["2026-W40"] is True
 
 
 def test_a_carried_file_changed_since_it_was_validated_is_validated_again(runs, tmp_path):

@@ -58,7 +58,9 @@ def _rules(suite: suites.Suite, expectation: str) -> list[Rule]:
 def test_there_is_a_suite_per_dataset_plus_the_counts(built):
     assert sorted(built) == sorted(
         ["stg_frontline_notes", "stg_oos_lookups", "stg_lost_sales", "stg_catalog", "stg_stores",
-         "stg_consent_withdrawals", "demand_signals", "demand_events", "mart_unmet_demand", "ingest_counts"]
+         "stg_consent_withdrawals", "demand_signals", "demand_events", "mart_unmet_demand",
+         "mart_weekly_headline", "mart_attribute_trend", "mart_store_capture", "mart_not_carried",
+         "mart_substitutes", "ingest_counts"]
     )  # fmt: skip
 
 
@@ -198,7 +200,7 @@ def test_a_passing_run_writes_validation_json(good_run):
     data_root, _ = good_run
     report = json.loads((data_root / "published" / "validation.json").read_text())
     assert report["success"] is True and report["failed"] == report["errored"] == 0
-    assert len(report["suites"]) == 10
+    assert len(report["suites"]) == 15
     first = report["suites"][0]["expectations"][0]
     assert set(first) >= {"expectation", "why", "success", "errored", "observed_value",
                           "unexpected_count", "unexpected_values"}  # fmt: skip

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from pipelines import warehouse
+from pipelines import incremental, marts, warehouse
 from pipelines.checks import facts, suites
 from pipelines.demand import aggregate
 from pipelines.demand import run as demand_run
@@ -75,6 +76,16 @@ def test_registries_elsewhere_are_derived_from_it() -> None:
     ]
     assert list(suites.DATASETS) == [d.name for d in datasets.gated()]
     assert "rejects" in published and "rejects" not in suites.DATASETS
+    # the exported report marts: declared once there, published, gated, key facts over their weeks
+    exported = [d.name for d in datasets.exported()]
+    assert exported == [m.name for m in warehouse.EXPORTS] == list(warehouse.EXPORTED_MARTS)
+    assert exported == [
+        "mart_weekly_headline", "mart_attribute_trend", "mart_store_capture", "mart_not_carried",
+        "mart_substitutes",
+    ]  # fmt: skip
+    assert set(exported) <= set(published) & set(suites.DATASETS) & set(facts.WEEKLY)
+    # ... but neither read by the export nor carried with the ledger's weeks (marts.py does)
+    assert set(exported).isdisjoint(marts.INPUTS) and set(exported).isdisjoint(incremental.WEEKLY)
     assert [s.name for s in sources.ALL] == [
         "catalog", "stores", "consent_withdrawals", *enums.values(enums.Source)
     ]  # fmt: skip
@@ -117,3 +128,26 @@ def test_an_unknown_dataset_is_a_readable_error() -> None:
 def test_descriptions_are_one_line_sentences() -> None:
     for ds in ALL:
         assert ds.description and "\n" not in ds.description, ds.name
+
+
+@pytest.mark.parametrize("ds", datasets.exported(), ids=lambda d: d.name)
+def test_an_exported_mart_is_a_week_partitioned_mart_of_a_report_model(ds) -> None:
+    assert ds.layer is Layer.MART and ds.partitioning is Partitioning.ISO_WEEK
+    assert ds.export is not None and ds.keys[0] == "iso_week"
+    assert ds.export.model in dict(warehouse.report_models())
+    assert set(ds.export.series) <= set(ds.model.model_fields)
+
+
+def test_the_exported_marts_models_are_the_columns_and_types_their_sql_writes() -> None:
+    """Each model is what the export writes (its report model over empty inputs, as marts.export
+    selects it): the same columns in the same order, with the same Arrow types."""
+    con = duckdb.connect()
+    marts.register_empty(con, marts.INPUTS)
+    marts.create_views(con, {name: [] for name in marts.INPUTS}, None)
+    for name, sql in warehouse.report_models():
+        con.execute(f"create or replace view {name} as {sql}")
+    for mart in warehouse.EXPORTS:
+        select = warehouse.counts_as_bigint(con, mart.model)
+        written = con.sql(f"select {select} from {mart.model} limit 0").to_arrow_table().schema
+        declared = dataset_schema(mart.name)
+        assert [(f.name, f.type) for f in written] == [(f.name, f.type) for f in declared], mart

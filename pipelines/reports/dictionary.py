@@ -89,8 +89,9 @@ def view_descriptions() -> dict[str, str]:
             f"per ISO week (`{mart}/iso_week=<week>/part-00000.parquet`), for readers of the "
             "files without DuckDB (the files hold `iso_week` too: read the folder with "
             "`pyarrow.parquet.read_table(folder, partitioning=None)` or "
-            "`pandas.read_parquet(folder, partitioning=None)`). " + out.get(model, "")
-        ).strip()
+            "`pandas.read_parquet(folder, partitioning=None)`), validated by the gate against "
+            f"its model (schemas/marts.py) before it is published. {out[mart]}"
+        )
     return out
 
 

@@ -70,9 +70,9 @@ def _sql_list(paths: list[str]) -> str:
 
 
 #: The datasets partitioned by ISO week whose facts stay within a week: an incremental run finds
-#: them over every file of the weeks its validated files are in (their keys derive from staging
-#: ids, whose uniqueness is still checked over every staging file).
-#: the datasets partitioned by ISO week (from the registry, schemas/datasets.py)
+#: them over every file of the weeks its validated files are in (their keys hold the week, as the
+#: exported report marts' do, or derive from staging ids, whose uniqueness is still checked over
+#: every staging file). From the registry (schemas/datasets.py).
 WEEKLY = tuple(
     d.name for d in datasets.DATASETS.values() if d.partitioning is datasets.Partitioning.ISO_WEEK
 )

@@ -165,6 +165,11 @@ def test_carried_objects_are_the_published_runs_not_rewritten(s3_runs):
     kept = {rel for rel, record in validation["files"].items() if record["carried"]}
     assert kept and kept <= carried
     assert all(validation["files"][rel]["validated_by"] == base for rel in kept)
+    # the exported marts are gated too: the new week's headline, exported again, validated by
+    # this run; an earlier week's, copied server-side, keeps the base run's result
+    headline = "mart_weekly_headline/iso_week={}/part-00000.parquet"
+    assert validation["files"][headline.format(NEW_WEEK)]["validated_by"] == run_id
+    assert headline.format("2026-W45") in kept
 
 
 def test_the_secret_reached_no_output_of_the_runs(s3_runs):

@@ -2,9 +2,9 @@
 -> publish.
 
 Everything a run writes goes into runs/<run_id>.partial first; only a run whose counts add up and
-whose checks pass (on every published dataset, the exported report marts included) is renamed,
-gets its DuckDB file and reports inside its folder, and is then published (one atomic symlink
-swap). See pipelines/publish.py for the layout.
+whose checks pass (on its staging, ledger and mart datasets, the exported report marts included)
+is renamed, gets its DuckDB file and reports inside its folder, and is then published (one atomic
+symlink swap). See pipelines/publish.py for the layout.
 
 Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`). With the
 environment variable UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and

@@ -166,10 +166,10 @@ def _first_weeks(con: duckdb.DuckDBPyConnection, folder: Path, series: tuple[str
 
 def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | None = None
            ) -> list[str]:  # fmt: skip
-    """Write the exported marts into the run folder, before the gate validates them. With `base` (the
-    published run an incremental run builds on) and `touched` (the ledger weeks it rebuilt), only
-    the weeks `rebuilt` says; every other week's file of `base` is linked. Returns the carried
-    files (relative to the run folder)."""
+    """Write the exported marts into the run folder, before the gate validates them. With `base`
+    (the published run an incremental run builds on) and `touched` (the ledger weeks it rebuilt),
+    only the weeks `rebuilt` says; every other week's file of `base` is linked. Returns the
+    carried files (relative to the run folder)."""
     files = index(run_dir)
     weeks = ledger_weeks(files)
     todo: dict[str, list[str]] = {}

@@ -1,5 +1,7 @@
 """The exported report marts (`warehouse.EXPORTS`: mart_weekly_headline, ...) as Parquet datasets of
 a run, one `<mart>/iso_week=W/part-00000.parquet` per week that has rows, written by DuckDB.
+Each is a dataset of the registry (schemas/datasets.py, its row model in schemas/marts.py), and
+they are written before the gate, which validates them as it does every mart.
 
 Week by week: the rows of week W are computed on views that hold only the input weeks they read
 (W and the mart's `lookback` weeks before it: `weeks_read`), the same way in a full refresh and in

@@ -186,7 +186,7 @@ def encode(tokenizer, text: str, start: int, end: int, max_len: int = MAX_LEN) -
     return Encoded([tokenizer.cls_token_id, *body, tokenizer.sep_token_id], [0, *mask, 0])
 
 
-def build(torch, path: Path):
+def build(torch, path: Path, extra: int = 0):
     from transformers import AutoModel
 
     class MentionClassifier(torch.nn.Module):
@@ -194,7 +194,7 @@ def build(torch, path: Path):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(str(path))
             width = self.encoder.config.hidden_size
-            self.head = torch.nn.Linear(2 * width + len(ATTRIBUTES), len(CLASSES))
+            self.head = torch.nn.Linear(2 * width + len(ATTRIBUTES) + extra, len(CLASSES))
 
         def forward(self, ids, attention, mention, attrs):
             hidden = self.encoder(input_ids=ids, attention_mask=attention).last_hidden_state
@@ -205,7 +205,9 @@ def build(torch, path: Path):
     return MentionClassifier()
 
 
-def _batch(torch, items: Sequence[Encoded], attrs: Sequence[str]):
+def _batch(torch, items: Sequence[Encoded], attrs: Sequence[str], extra: np.ndarray | None = None):
+    """Padded ids, attention, mention mask, and the head's side inputs: the attribute
+    (one-hot) and `extra` (rows of numbers, e.g. today's model's class probabilities)."""
     width = max(len(e.ids) for e in items)
     ids = torch.zeros((len(items), width), dtype=torch.long)
     attention = torch.zeros((len(items), width), dtype=torch.long)
@@ -218,6 +220,8 @@ def _batch(torch, items: Sequence[Encoded], attrs: Sequence[str]):
         mention[i, :n] = torch.tensor(e.mask)
         if a in ATTRIBUTES:
             onehot[i, ATTRIBUTES.index(a)] = 1.0
+    if extra is not None:
+        onehot = torch.cat([onehot, torch.tensor(extra, dtype=onehot.dtype)], dim=-1)
     return ids, attention, mention, onehot
 
 
@@ -229,6 +233,7 @@ def fine_tune(
     head_lr: float = 1e-3,
     threads: int = 2,
     class_weight: str = "balanced",
+    extra: np.ndarray | None = None,
     log=print,
 ):
     """(model, tokenizer) fine-tuned on `examples`."""
@@ -237,7 +242,7 @@ def fine_tune(
     torch = _torch(threads)
     path = model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(path))
-    model = build(torch, path)
+    model = build(torch, path, 0 if extra is None else extra.shape[1])
     encoded = [encode(tokenizer, t, s, e) for _, _, _, t, s, e, _ in examples]
     attrs = [a for *_, a in examples]
     y = np.array([CLASSES.index(label) for _, label, *_ in examples])
@@ -278,7 +283,10 @@ def fine_tune(
         for b in rng.permutation(len(batches)):
             idx = batches[b]
             ids, attention, mention, onehot = _batch(
-                torch, [encoded[i] for i in idx], [attrs[i] for i in idx]
+                torch,
+                [encoded[i] for i in idx],
+                [attrs[i] for i in idx],
+                None if extra is None else extra[idx],
             )
             logits = model(ids, attention, mention, onehot)
             losses = torch.nn.functional.cross_entropy(
@@ -301,7 +309,7 @@ def fine_tune(
 
 
 def probabilities(model, tokenizer, where: Sequence[tuple[str, int, int]], attrs: Sequence[str],
-                  batch: int = 64) -> np.ndarray:  # fmt: skip
+                  batch: int = 64, extra: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Class probabilities (CLASSES order) of each mention (text, start, end)."""
     import torch
 
@@ -311,7 +319,8 @@ def probabilities(model, tokenizer, where: Sequence[tuple[str, int, int]], attrs
     with torch.inference_mode():
         for i in range(0, len(order), batch):
             idx = order[i : i + batch]
-            logits = model(*_batch(torch, [encoded[j] for j in idx], [attrs[j] for j in idx]))
+            side = None if extra is None else extra[idx]
+            logits = model(*_batch(torch, [encoded[j] for j in idx], [attrs[j] for j in idx], side))
             out[idx] = torch.softmax(logits, dim=-1).numpy()
     return out
 
@@ -325,6 +334,22 @@ def lr_probabilities(examples: Sequence[SpanExample], feats: list[list[str]]) ->
         s = np.array(model.row_scores(list(filter(None, map(model.weights.get, f)))))
         p = np.exp(s - s.max())
         out[i, cols] = p / p.sum()
+    return out
+
+
+def lr_out_of_fold(examples: Sequence[SpanExample], inner: int = 3) -> np.ndarray:
+    """Today's model's class probabilities for each training example, from a model fitted
+    without it (`inner` parts by group, like polarity_learners' ``stack``)."""
+    import hashlib
+
+    part = np.array(
+        [int(hashlib.sha256(g.encode()).hexdigest(), 16) % inner for _, _, g, *_ in examples]
+    )
+    out = np.zeros((len(examples), len(CLASSES)))
+    for k in range(inner):
+        rest = [e for e, p in zip(examples, part, strict=True) if p != k]
+        held = [i for i, p in enumerate(part) if p == k]
+        out[held] = lr_probabilities(rest, [examples[i][0] for i in held])
     return out
 
 
@@ -346,6 +371,7 @@ def run_fit(
     epochs: int,
     threads: int = 2,
     class_weight: str = "balanced",
+    lr_input: bool = False,
 ) -> None:
     import torch
 
@@ -360,16 +386,18 @@ def run_fit(
         print(f"fold {k}: {len(fold['span_examples'])} training examples, {len(feats)} held-out "
               "mentions", flush=True)  # fmt: skip
         started, cpu = time.time(), time.process_time()
+        lr = lr_probabilities(fold["span_examples"], feats)
+        side = lr_out_of_fold(fold["span_examples"]) if lr_input else None
         model, tokenizer = fine_tune(
             fold["span_examples"],
             epochs=epochs,
             threads=threads,
             class_weight=class_weight,
+            extra=side,
             log=lambda m: print(m, flush=True),
         )
         fit_wall, fit_cpu = time.time() - started, time.process_time() - cpu
-        enc = probabilities(model, tokenizer, where, attrs)
-        lr = lr_probabilities(fold["span_examples"], feats)
+        enc = probabilities(model, tokenizer, where, attrs, extra=lr if lr_input else None)
         np.savez(out, enc=enc, lr=lr)
         if k == 0:
             torch.save(model.state_dict(), store / "model-0.pt")
@@ -377,6 +405,7 @@ def run_fit(
             "epochs": epochs,
             "threads": threads,
             "class_weight": class_weight,
+            "lr_input": lr_input,
             "fit_wall_s": round(fit_wall),
             "fit_cpu_s": round(fit_cpu),
             "examples": len(fold["span_examples"]),
@@ -515,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2, help="torch threads for `fit`")
     parser.add_argument("--class-weight", choices=("balanced", "sqrt"), default="balanced")
+    parser.add_argument(
+        "--lr-input", action="store_true", help="today's model's probabilities into the head"
+    )
     parser.add_argument("--model", type=Path, help="fine-tuned weights for `cost`")
     parser.add_argument(
         "--variants",
@@ -538,6 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.epochs,
             args.threads,
             args.class_weight,
+            args.lr_input,
         )
     else:
         run_score(folds, args.store, args.variants.split(","))

@@ -56,7 +56,7 @@ from pipelines.extract import corpus, evaluate
 from pipelines.extract import extractor as extractor_module
 from pipelines.extract.corpus import DEV, SEED, dev_labels, group_key, read_jsonl, real_labels
 from pipelines.extract.extractor import rule_tokens
-from pipelines.extract.polarity import flat, mention_features
+from pipelines.extract.polarity import default_model, flat, mention_features
 from pipelines.extract.scanner import ATTR, END, KIND, START
 from pipelines.extract.train import CLASSES, SEED_WEIGHT, fit, in_memory
 from tools.polarity_learners import FIELDS, cross_validate, dev_texts, fold_data, row
@@ -511,7 +511,7 @@ def run_cost(weights: Path | None, repeats: int = 3) -> None:
           f"{colour / mentions:.0%}); model {params / 1e6:.1f} M parameters, files "
           f"{size / 1e6:.1f} MB (float32 safetensors)")  # fmt: skip
 
-    def timed(group: int) -> float:
+    def timed(group: int, batch: int | None) -> float:
         best = math.inf
         for _ in range(repeats):
             started = time.process_time()
@@ -520,15 +520,28 @@ def run_cost(weights: Path | None, repeats: int = 3) -> None:
                 where = [w for ws, _ in chunk for w in ws]
                 attrs = [a for _, as_ in chunk for a in as_]
                 if where:
-                    probabilities(model, tokenizer, where, attrs, batch=len(where))
+                    probabilities(model, tokenizer, where, attrs, batch=batch or len(where))
             best = min(best, time.process_time() - started)
         return len(notes) / best
 
-    for group in (64, 1):
-        rate = timed(group)
-        print(f"encoder, {group} note(s) a batch, one thread: {rate:,.0f} notes/s "
+    for group, batch in ((64, None), (64, 16), (1, None)):
+        rate = timed(group, batch)
+        how = f"sorted by length, {batch} mentions a forward pass" if batch else "one pass"
+        print(f"encoder, {group} note(s) at once ({how}), one thread: {rate:,.0f} notes/s "
               f"({1e6 / rate:,.0f} us a note, {1e6 / rate * len(notes) / mentions:,.0f} us a "
               "mention)", flush=True)  # fmt: skip
+    shipped = default_model()
+    close = {m: 0 for m in (0.1, 0.2, 0.3, 0.4, 0.6)}
+    for text in texts:
+        tokens = rule_tokens(text)[0]
+        if _mentions(tokens):
+            for parts in mention_features(text, tokens):
+                s = np.array(shipped.scores(parts))
+                p = np.sort(np.exp(s - s.max()) / np.exp(s - s.max()).sum())
+                for m in close:
+                    close[m] += int(p[-1] - p[-2] < m)
+    print("dev mentions where the shipped model's two best probabilities are within m: "
+          + ", ".join(f"m {m}: {n / mentions:.0%}" for m, n in close.items()))  # fmt: skip
     pure = extractor_module.__file__.endswith(".py")
     rate = evaluate.notes_per_second(texts, len(texts) * 20)
     print(f"today's extractor ({'pure Python' if pure else 'compiled'}), same process: "

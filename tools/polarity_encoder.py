@@ -438,10 +438,11 @@ def combine(enc: np.ndarray, lr: np.ndarray, attrs: Sequence[str], variant: str)
     raise ValueError(variant)
 
 
-def share(folds: list[dict], store: Path, variant: str) -> float:
-    """The share of held-out mentions `variant` sends to the encoder."""
+def share(folds: list[dict], which: Sequence[int], store: Path, variant: str) -> float:
+    """The share of held-out mentions (folds `which`) `variant` sends to the encoder."""
     sent = total = 0
-    for k, fold in enumerate(folds):
+    for k in which:
+        fold = folds[k]
         data = np.load(store / f"fold-{k}.npz")
         attrs = _held(fold)[1]
         lr = data["lr"]
@@ -457,13 +458,15 @@ def share(folds: list[dict], store: Path, variant: str) -> float:
     return sent / total if total else 0.0
 
 
-def run_score(folds: list[dict], store: Path, variants: Sequence[str]) -> None:
-    which = [k for k in range(len(folds)) if (store / f"fold-{k}.npz").exists()]
+def run_score(
+    folds: list[dict], store: Path, variants: Sequence[str], only: Sequence[int] = range(5)
+) -> None:
+    which = [k for k in only if (store / f"fold-{k}.npz").exists()]
     if len(which) < len(folds):
-        print(f"only folds {which} are fitted: scoring those folds alone (lr too)")
+        print(f"scoring folds {which} of the {len(folds)} alone (lr too)")
     used = [folds[k] for k in which]
     probs = {id(folds[k]["span_examples"]): np.load(store / f"fold-{k}.npz") for k in which}
-    print(f"{len(which)}-fold CV on the training part; F1: " + " ".join(FIELDS)
+    print(f"folds {which} of the {len(folds)}-fold CV on the training part; F1: " + " ".join(FIELDS)
           + "  wanted-without-demand  (encoder's share of mentions)")  # fmt: skip
     for variant in variants:
 
@@ -481,7 +484,7 @@ def run_score(folds: list[dict], store: Path, variants: Sequence[str]) -> None:
               + f"  (rejected colour tp {figures['fields']['rejected_color']['tp']} fp "
               f"{figures['fields']['rejected_color']['fp']} fn "
               f"{figures['fields']['rejected_color']['fn']}; encoder on "
-              f"{share(used, store, variant) if len(which) == len(folds) else float('nan'):.0%})",
+              f"{share(folds, which, store, variant):.0%})",
               flush=True)  # fmt: skip
 
 
@@ -586,7 +589,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.lr_input,
         )
     else:
-        run_score(folds, args.store, args.variants.split(","))
+        run_score(
+            folds, args.store, args.variants.split(","), [int(k) for k in args.folds.split(",")]
+        )
     return 0
 
 

@@ -23,7 +23,9 @@ corpus is never read).
   wordpiece vectors, the [CLS] vector and the scanner's attribute (one-hot); a linear head over
   the five classes. Loss: cross-entropy weighted like today's model (balanced class weights
   times seed weight 5). The whole encoder is fine-tuned (AdamW, linear warm-up and decay,
-  fixed seeds, deterministic algorithms).
+  fixed seeds, deterministic algorithms). ``--class-weight sqrt``: the square root of the
+  balanced weights; ``--lr-input``: today's model's class probabilities as five more head
+  inputs (out of fold for the training examples: 3 parts by group).
 - ``fit`` fine-tunes one model per fold and stores, per fold, the held-out mentions' class
   probabilities of the encoder and of today's logistic regression (``train.fit`` read through
   ``PolarityModel``, softmax of its scores); ``score`` runs the harness with learners that

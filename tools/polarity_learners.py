@@ -121,19 +121,29 @@ def _assign_predicted(text: str, tokens: list, model: object) -> None:
                 tok[POLARITY] = polarity
 
 
-def cross_validate(folds: list[dict], learner: Learner) -> tuple[dict, float]:
-    """(evaluate.score_real of the CV extractions, fit seconds summed over the folds)."""
+def cross_validate(folds: list[dict], learner: Learner, spans: bool = False) -> tuple[dict, float]:
+    """(evaluate.score_real of the CV extractions, fit seconds summed over the folds).
+
+    With `spans` (a learner that reads the text, tools/polarity_encoder.py), each fold also
+    holds ``span_examples`` (what the learner is fitted on) and ``spans`` (per held-out line,
+    each mention's (start, end)), and predict gets a third argument: each held-out mention's
+    (text, start, end)."""
     lines, extractions, fit_seconds = [], [], 0.0
     original = extractor_module.assign_model_polarity
     extractor_module.assign_model_polarity = _assign_predicted  # our own module, pure build
     try:
         for fold in folds:
             started = time.process_time()
-            predict = learner(fold["examples"])
+            predict = learner(fold["span_examples" if spans else "examples"])
             fit_seconds += time.process_time() - started
             feats = [f for fs, _ in fold["mentions"] for f in fs]
             attrs = [a for _, as_ in fold["mentions"] for a in as_]
-            predicted = iter(predict(feats, attrs) if feats else [])
+            if spans:
+                where = [(line["text"], s, e) for line, ss in zip(fold["held"], fold["spans"],
+                         strict=True) for s, e in ss]  # fmt: skip
+                predicted = iter(predict(feats, attrs, where) if feats else [])
+            else:
+                predicted = iter(predict(feats, attrs) if feats else [])
             _PREDICTED.clear()
             for line, (fs, _) in zip(fold["held"], fold["mentions"], strict=True):
                 _PREDICTED[line["text"]] = [next(predicted) for _ in fs]

@@ -2,6 +2,12 @@
 not product code.)
 
     .venv/bin/python -m tools.polarity_learners [--variants lr,svc,...] [--cache /tmp/p4.pkl]
+    .venv/bin/python -m tools.polarity_learners --ceiling
+
+``--ceiling`` scores the training part with every scanner mention's gold class in place of any
+learner (`ceiling`): what the extractor reads when polarity is never wrong, so the gap between
+it and the learners' figures is polarity's alone (tests/extract/test_polarity_ceiling.py keeps it
+high, so that mention detection and the pipeline after the model cannot quietly lose it).
 
 The same 5-fold cross-validation as ``python -m pipelines.extract.evaluate --bench 0`` (its
 ``fold_of`` on the training part only, the seed and dev-tune examples in every fit, the
@@ -50,7 +56,8 @@ import pickle
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
 
@@ -59,6 +66,7 @@ from scipy.sparse import csr_matrix
 
 from pipelines.extract import corpus, evaluate
 from pipelines.extract import extractor as extractor_module
+from pipelines.extract.corpus import real_labels
 from pipelines.extract.extractor import extract, rule_tokens
 from pipelines.extract.polarity import NONE, flat, mention_features
 from pipelines.extract.scanner import ATTR, KIND, POLARITY
@@ -108,17 +116,39 @@ def fold_data(cache: Path | None) -> list[dict]:
 
 # ---------------------------------------------------------------- the extractor, learner swapped
 
-_PREDICTED: dict[str, list[str]] = {}
+
+@contextmanager
+def classes_given(classes: dict[str, list[str]]) -> Iterator[None]:
+    """Within it, `extract` takes the classes of a text's mentions from `classes` (text -> one
+    class per scanner mention, in order; read at each call, so the caller may refill it) instead
+    of the polarity model's; everything else runs as shipped. A lone size modifier read as
+    `none` keeps the rules' reading, as `extractor.assign_model_polarity` does."""
+
+    def assign(text: str, tokens: list, model: object) -> None:
+        given = iter(classes[text])
+        for tok in tokens:
+            if tok[KIND] == "mention":
+                polarity = next(given)
+                if polarity != NONE or tok[ATTR] != "size_modifier":
+                    tok[POLARITY] = polarity
+
+    original = extractor_module.assign_model_polarity
+    extractor_module.assign_model_polarity = assign  # our own module
+    try:
+        yield
+    finally:
+        extractor_module.assign_model_polarity = original
 
 
-def _assign_predicted(text: str, tokens: list, model: object) -> None:
-    """`extractor.assign_model_polarity` with the classes predicted in batch for `text`."""
-    classes = iter(_PREDICTED[text])
-    for tok in tokens:
-        if tok[KIND] == "mention":
-            polarity = next(classes)
-            if polarity != NONE or tok[ATTR] != "size_modifier":
-                tok[POLARITY] = polarity
+def ceiling(lines: Sequence[dict]) -> dict:
+    """`evaluate.score_real` of `lines` read with every scanner mention's gold class
+    (`corpus.real_labels`, what `make train` learns from): what the extractor reads when the
+    polarity model makes no mistake. What is left below 1 is mention detection and the pipeline
+    after the model (garments following their attributes, items, comparatives)."""
+    gold = {line["text"]: real_labels(line, rule_tokens(line["text"])[0]) for line in lines}
+    with classes_given(gold):
+        extractions = [extract(line["text"]) for line in lines]
+    return evaluate.score_real(lines, extractions)
 
 
 def cross_validate(folds: list[dict], learner: Learner, spans: bool = False) -> tuple[dict, float]:
@@ -129,9 +159,8 @@ def cross_validate(folds: list[dict], learner: Learner, spans: bool = False) -> 
     each mention's (start, end)), and predict gets a third argument: each held-out mention's
     (text, start, end)."""
     lines, extractions, fit_seconds = [], [], 0.0
-    original = extractor_module.assign_model_polarity
-    extractor_module.assign_model_polarity = _assign_predicted  # our own module, pure build
-    try:
+    predicted_classes: dict[str, list[str]] = {}
+    with classes_given(predicted_classes):
         for fold in folds:
             started = time.process_time()
             predict = learner(fold["span_examples" if spans else "examples"])
@@ -144,13 +173,11 @@ def cross_validate(folds: list[dict], learner: Learner, spans: bool = False) -> 
                 predicted = iter(predict(feats, attrs, where) if feats else [])
             else:
                 predicted = iter(predict(feats, attrs) if feats else [])
-            _PREDICTED.clear()
+            predicted_classes.clear()
             for line, (fs, _) in zip(fold["held"], fold["mentions"], strict=True):
-                _PREDICTED[line["text"]] = [next(predicted) for _ in fs]
+                predicted_classes[line["text"]] = [next(predicted) for _ in fs]
             lines += fold["held"]
             extractions += [extract(n["text"]) for n in fold["held"]]
-    finally:
-        extractor_module.assign_model_polarity = original
     return evaluate.score_real(lines, extractions), fit_seconds
 
 
@@ -473,7 +500,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--variants", default="lr,svc,sgd,two,attr,colour,conj,hgb,rf,et")
     parser.add_argument("--cache", type=Path, help="pickle of the folds' features (reused)")
     parser.add_argument("--cost", action="store_true", help="time inference instead")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="score the training part with every mention's gold class instead")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.ceiling:
+        figures = ceiling(corpus.split(corpus.load_real())[0])  # the test part is dropped here
+        print("variant  " + " ".join(FIELDS) + "  wanted-without-demand")
+        print(row("gold", figures, 0.0))
+        return 0
     if not extractor_module.__file__.endswith(".py"):
         raise SystemExit("run on the pure-Python build (UNMET_PURE_PYTHON=1 make setup)")
     folds = fold_data(args.cache)

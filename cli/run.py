@@ -63,7 +63,7 @@ def _why_week(given: str | None, chosen: str | None, as_of: datetime | None) -> 
 
 def _unapplied_withdrawals(result) -> int:
     """The consent withdrawal rows the run quarantined and did not apply: from its folder when it
-    is on this machine (a repeat of an applied withdrawal is not counted:
+    is on this machine (a repeated withdrawal id is applied all the same and not counted:
     pipelines.reports.consent.unapplied), else every quarantined withdrawal row."""
     from pipelines.reports import consent
 
@@ -73,7 +73,8 @@ def _unapplied_withdrawals(result) -> int:
 
 
 def _repeats(result, unapplied: int) -> str:
-    """The quarantined withdrawal rows that repeat an applied withdrawal, said after the others."""
+    """The quarantined withdrawal rows that repeat a withdrawal id (applied all the same), said
+    after the others."""
     quarantined = sum(c.quarantined for c in result.counts if c.source == "consent_withdrawals")
     more = quarantined - unapplied
     return f" ({more} more repeat withdrawals already applied)" if more else ""
@@ -165,10 +166,11 @@ def run(
     Runs are incremental. With the inputs (bytes and modification-time order), settings, code
     and library versions of the published run, nothing is rebuilt ("up to date"). When the only
     change is new frontline_notes, oos_lookups or lost_sales files that sort after and were
-    delivered after the earlier ones, only those are parsed and only their weeks rebuilt. Any
+    delivered after the earlier ones, only those are parsed and only their weeks rebuilt; new
+    consent withdrawals parse again only the note files of the withdrawn customers. Any
     other change is a full refresh of all inputs, and the progress line says why: a file removed,
     changed or re-timed (its modification time reorders which copy of a repeated id is kept), a
-    new catalog, stores or consent_withdrawals file, another --window-minutes, new code or
+    new catalog or stores file, another --window-minutes, new code or
     library versions, or another --as-of while the published run quarantined records as in the
     future. An input file the published run read that cannot be read now stops the run (exit 1,
     nothing published): restore it, or move it out of the inputs folder to drop its records.

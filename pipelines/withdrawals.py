@@ -32,12 +32,16 @@ Withdrawal = tuple[str, datetime]  # customer_ref, withdrawn_at (UTC)
 class Applied:
     """What a run did with the withdrawal rows it read. `staged`: the rows it staged; `repeats`:
     those it quarantined as repeated ids (applied all the same), as read back from their `raw`
-    (None for one that cannot be read back); `refused`: the `raw` of every other quarantined row
-    (not applied)."""
+    (None for one that cannot be read back); `unapplied`: how many other rows it quarantined.
+
+    Such a row (a parse error, a withheld value, an unknown channel) is not applied and counts
+    until it is corrected, even when an applied withdrawal of the same customer comes later: its
+    `raw` is the CSV line as written, and the file's header, which may order the columns any way,
+    is not kept, so its customer cannot be read back safely (review 13)."""
 
     staged: list[Withdrawal]
     repeats: list[Withdrawal | None]
-    refused: list[str | None]
+    unapplied: int
 
     def withdrawals(self) -> set[Withdrawal] | None:
         """Every withdrawal the run applied; None when a repeat cannot be read back (then what
@@ -45,13 +49,6 @@ class Applied:
         if any(w is None for w in self.repeats):
             return None
         return set(self.staged) | {w for w in self.repeats if w is not None}
-
-    def unapplied(self) -> int:
-        """The refused rows that change something: a refused row changes nothing when the run
-        applied a withdrawal of the same customer at or after its time (every note the row
-        would cover, that one covers)."""
-        applied = latest(self.staged + [w for w in self.repeats if w is not None])
-        return sum(not _covered(read_raw(raw), applied) for raw in self.refused)
 
 
 def read(run_dir: Path) -> Applied:
@@ -72,7 +69,7 @@ def read(run_dir: Path) -> Applied:
             if ref is not None and at is not None
         ]
     repeats: list[Withdrawal | None] = []
-    refused: list[str | None] = []
+    unapplied = 0
     rejects = run_dir / dataset("rejects").name / f"source={SOURCE}"
     if rejects.is_dir():
         table = ds.dataset(rejects, format="parquet").to_table(columns=["reason", "raw"])
@@ -81,13 +78,14 @@ def read(run_dir: Path) -> Applied:
             if (reason or "").startswith(REPEAT):
                 repeats.append(read_raw(raw))
             else:
-                refused.append(raw)
-    return Applied(staged, repeats, refused)
+                unapplied += 1
+    return Applied(staged, repeats, unapplied)
 
 
 def read_raw(raw: str | None) -> Withdrawal | None:
-    """The customer and time of a quarantined withdrawal row's `raw`; None when it cannot be
-    read (no JSON object, a value missing or withheld, a time without its zone)."""
+    """The customer and time of a repeated withdrawal's `raw` (the staged row as JSON,
+    tables.drop_rows); None when it cannot be read (no JSON object, a value missing or withheld,
+    a time without its zone)."""
     try:
         record = json.loads(raw or "")
         ref, at = record["customer_ref"], datetime.fromisoformat(record["withdrawn_at"])
@@ -105,10 +103,3 @@ def latest(withdrawals: Iterable[Withdrawal]) -> dict[str, datetime]:
         if ref not in found or at > found[ref]:
             found[ref] = at
     return found
-
-
-def _covered(withdrawal: Withdrawal | None, applied: dict[str, datetime]) -> bool:
-    if withdrawal is None:
-        return False
-    ref, at = withdrawal
-    return ref in applied and applied[ref] >= at

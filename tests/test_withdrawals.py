@@ -26,6 +26,11 @@ def _raw(ref: str, at: datetime) -> str:
                        "channel": "web"})  # fmt: skip
 
 
+def _line(ref: str, at: datetime) -> str:
+    """A bad withdrawal row's `raw`: its CSV line as written (parse.reject_row)."""
+    return f"CW-9,{ref},{at.isoformat()},fax"
+
+
 def _run(
     tmp_path: Path, staged: list[tuple[str, datetime]], rejects: list[tuple[str, str]]
 ) -> Path:
@@ -47,7 +52,7 @@ def _run(
 
 
 REPEAT = withdrawals.REPEAT + "'CW-1': first seen in consent_withdrawals/a.csv line 2"
-BAD = "withdrawn_at: not a time with its zone"
+BAD = "channel: 'fax' is not one of store, phone, email, web, app"
 
 
 @pytest.mark.parametrize(
@@ -56,13 +61,11 @@ BAD = "withdrawn_at: not a time with its zone"
         ([("C-1", EARLIER)], [], {("C-1", EARLIER)}, 0),
         # a repeat is applied all the same, also when it names another customer
         ([("C-1", EARLIER)], [(REPEAT, _raw("C-2", LATER))], {("C-1", EARLIER), ("C-2", LATER)}, 0),
-        # a bad row covered by a later applied withdrawal of the same customer changes nothing
-        ([("C-1", LATER)], [(BAD, _raw("C-1", EARLIER))], {("C-1", LATER)}, 0),
-        # ... also when that later one is a repeat
-        ([], [(REPEAT, _raw("C-1", LATER)), (BAD, _raw("C-1", EARLIER))], {("C-1", LATER)}, 0),
-        # not covered: an earlier withdrawal, another customer, a raw that cannot be read
-        ([("C-1", EARLIER)], [(BAD, _raw("C-1", LATER))], {("C-1", EARLIER)}, 1),
-        ([("C-1", LATER)], [(BAD, _raw("C-2", EARLIER))], {("C-1", LATER)}, 1),
+        # a bad row (its raw is the CSV line as written) counts, even when a later withdrawal of
+        # the same customer was applied, staged or repeated: its columns cannot be read back
+        ([("C-1", LATER)], [(BAD, _line("C-1", EARLIER))], {("C-1", LATER)}, 1),
+        ([], [(REPEAT, _raw("C-1", LATER)), (BAD, _line("C-1", EARLIER))], {("C-1", LATER)}, 1),
+        ([("C-1", EARLIER)], [(BAD, _line("C-1", LATER))], {("C-1", EARLIER)}, 1),
         ([("C-1", LATER)], [(BAD, "[withheld]"), (BAD, None)], {("C-1", LATER)}, 2),
     ],
 )
@@ -84,7 +87,7 @@ def test_a_repeat_that_cannot_be_read_back_leaves_what_was_applied_unknown_but_n
 def test_a_run_without_withdrawals_applied_none(tmp_path):
     (tmp_path / "run").mkdir()
     read = withdrawals.read(tmp_path / "run")
-    assert read.withdrawals() == set() and read.unapplied() == 0
+    assert read.withdrawals() == set() and read.unapplied == 0
 
 
 def test_the_follow_up_guard_imports_no_beam():

@@ -58,20 +58,19 @@ def check(run_dir: Path | None, despite_quarantined: bool = False) -> Check:
 
 def unapplied(run_dir: Path) -> int:
     """The withdrawal rows the run in `run_dir` quarantined and did not apply
-    (pipelines/withdrawals.py). A row quarantined as a repeated id was applied all the same, and
-    a row covered by an applied withdrawal of the same customer at or after its time changes
-    nothing: a CRM that exports all its withdrawals every week delivers each earlier one again,
-    and those repeats must not stop the follow-ups. Any other quarantined row counts: one whose
-    customer or time cannot be read from its `raw` (a parse error, a withheld value), one of a
-    customer with no later applied withdrawal."""
-    return withdrawals.read(run_dir).unapplied()
+    (pipelines/withdrawals.py). A row quarantined as a repeated id was applied all the same (a
+    CRM that exports all its withdrawals every week delivers each earlier one again, and those
+    repeats must not stop the follow-ups); any other quarantined row counts until it is
+    corrected."""
+    return withdrawals.read(run_dir).unapplied
 
 
 def quarantined_rows(rows: int) -> str:
     """What it means that the published run quarantined `rows` withdrawal rows."""
     return (
         f"the published run quarantined {rows} of its withdrawal rows and did not apply them (a "
-        "repeat of an applied withdrawal does not count): correct them in the inputs (`unmet query "
+        "repeated withdrawal id is applied all the same and does not count): correct them in "
+        "the inputs (`unmet query "
         f"\"select source_file, source_line, reason from rejects where source = '{SOURCE}'\"`)"
     )
 

@@ -43,12 +43,17 @@ class Applied:
     repeats: list[Withdrawal | None]
     unapplied: int
 
+    def known(self) -> list[Withdrawal]:
+        """The withdrawals the run applied that can be read back: the staged rows and every
+        repeat but those whose `raw` cannot be read."""
+        return self.staged + [w for w in self.repeats if w is not None]
+
     def withdrawals(self) -> set[Withdrawal] | None:
         """Every withdrawal the run applied; None when a repeat cannot be read back (then what
         it applied is not known)."""
         if any(w is None for w in self.repeats):
             return None
-        return set(self.staged) | {w for w in self.repeats if w is not None}
+        return set(self.known())
 
 
 def read(run_dir: Path) -> Applied:
@@ -65,7 +70,7 @@ def read(run_dir: Path) -> Applied:
                 table.column("customer_ref").to_pylist(),
                 table.column("withdrawn_at").to_pylist(),
                 strict=True,
-            )  # fmt: skip
+            )
             if ref is not None and at is not None
         ]
     repeats: list[Withdrawal | None] = []

@@ -223,8 +223,7 @@ def _withdrawn_refs(con, run_dir: Path) -> pa.Array:  # type: ignore[no-untyped-
     (Facts.withdrawn_refs): its staged withdrawals and those it quarantined as repeated ids, which
     the ingest applies all the same (pipelines/withdrawals.py; a repeat whose `raw` cannot be
     read back is not known here)."""
-    read = withdrawals.read(run_dir)
-    latest = withdrawals.latest(read.staged + [w for w in read.repeats if w is not None])
+    latest = withdrawals.latest(withdrawals.read(run_dir).known())
     schema = arrow_schema(datasets.dataset(f"stg_{withdrawals.SOURCE}").model)
     applied = pa.table({"customer_ref": pa.array(list(latest), schema.field("customer_ref").type),
                         "withdrawn_at": pa.array(list(latest.values()),

@@ -2,20 +2,27 @@
 
 Rules (docs/metrics.md has the full definitions):
 - Two signals of the same store are linked when they are within `window` of the event's latest
-  signal, and compatible: the same sku when both have one; otherwise the same category and no
-  conflicting color, pattern or size (a missing attribute conflicts with nothing); and not two
-  different known customers (a note that named a customer without consent counts as a customer
-  of its own: its ref is not kept, so it cannot be shown to be the same). A signal with neither
-  sku nor category never links (it is its own `unknown` event).
+  signal, and compatible: the same sku when both have one; otherwise the same category (or a
+  generic one and a category it covers: a `top` and a hoodie) and no conflicting color, pattern
+  or size (a missing attribute conflicts with nothing; "32" and "32x30" do not conflict, "32x30"
+  and "32x32" do: `matching.sizes_conflict`); and not two different known customers (a note that
+  named a customer without consent counts as a customer of its own: its ref is not kept, so it
+  cannot be shown to be the same). A signal with neither sku nor category never links (it is its
+  own `unknown` event). The event keeps the first value of each attribute, but the more precise
+  of two compatible ones (hoodie over top, 32x30 over 32) and the category a sku brings.
 - Classification: `substituted` if a lost sale names a substitute; else `not_carried` if a source
   says so (a lookup or lost sale, or a note: "we don't carry that"); else `unknown` if neither sku
-  nor category is known; else `not_carried` if no catalog sku of the category has the demanded
-  attributes; else `stockout` if a source is evidence of it (an out-of-stock lookup, a lost sale
-  for stock, size or color, a note that says sold out); else `unknown`.
+  nor category is known; else `not_carried` if no catalog sku meets the demanded category and
+  attributes (pipelines/demand/matching.py: a generic `top` is met by a hoodie, a waist "32" by
+  32x30; a specific category the catalog never sells, e.g. `jumpsuit`, is met by none) unless the
+  category is `other`, which is never compared with the catalog; else `stockout` if a source is
+  evidence of it (an out-of-stock lookup, a lost sale for stock, size or color, a note that says
+  sold out); else `unknown`.
 - Value: lost units = the largest lost-sale quantity in the event, else 1. The unit price and its
   basis: the lost sale's price (`unit_price_paid`), else the sku's catalog price (`sku_price`), else
-  an estimate (`estimated_from_similar`): the median list price of the catalog skus of the category
-  with the demanded attributes (dropping size, then pattern, then color until some sku matches;
+  an estimate (`estimated_from_similar`): the median list price of the catalog skus that meet the
+  category and the demanded attributes by the same rule (none for `other`)
+  (dropping size, then pattern, then color until some sku matches;
   `price_comparables` says of how many skus), else no price (`none`). Lost revenue = units x the
   unit price less the substitute's list price when the customer took one (never below 0), and only
   for a priced basis; an estimated value goes to `estimated_revenue_eur`, never into lost revenue.

@@ -43,7 +43,7 @@ import pyarrow.compute as pc
 
 from pipelines.demand.catalog import Catalog
 from pipelines.demand.matching import (
-    categories_conflict,
+    COMPATIBLE_CATEGORIES,
     checked,
     narrower,
     size_key_columns,
@@ -113,13 +113,15 @@ def _why(e_sku: Any, e_category: Any, e_customer: Any, e_color: Any, e_pattern: 
         return None
     if e_sku and sku:
         return "same sku" if e_sku == sku else None
-    if not e_category or not category or categories_conflict(e_category, category):
-        return None
+    if not e_category or (
+        e_category != category and (e_category, category) not in COMPATIBLE_CATEGORIES
+    ):
+        return None  # matching.categories_conflict, inline: this is the hot path
     if e_color is not None and color is not None and e_color != color:
         return None
     if e_pattern is not None and pattern is not None and e_pattern != pattern:
         return None
-    if e_size is not None and size is not None and sizes_conflict(e_size, size):
+    if e_size is not None and size is not None and e_size != size and sizes_conflict(e_size, size):
         return None
     if e_category != category:
         return "covering category and attributes"

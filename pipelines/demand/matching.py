@@ -85,9 +85,15 @@ def sizes_conflict(a: str, b: str) -> bool:
     return a != b and not (size_meets(a, b) or size_meets(b, a))
 
 
+#: For linking: the pairs of different categories that do not conflict (one covers the other).
+COMPATIBLE_CATEGORIES = frozenset(
+    pair for c, generics in _COVERED_BY.items() for g in generics for pair in ((c, g), (g, c))
+)
+
+
 def categories_conflict(a: str, b: str) -> bool:
     """For linking: two categories conflict unless they are the same or one covers the other."""
-    return a != b and not (a in offered_categories(b) or b in offered_categories(a))
+    return a != b and (a, b) not in COMPATIBLE_CATEGORIES
 
 
 def narrower(current: str | None, other: str | None, attribute: str) -> bool:

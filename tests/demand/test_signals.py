@@ -70,11 +70,15 @@ def test_a_notes_sku_in_the_catalog_gives_its_category_and_what_the_text_did_not
     rows = [
         note("N-1", [item(category="top", color="grey")], sku="SKU-1"),
         note("N-2", [item(category="top", color="grey")], sku="SKU-404"),
+        note("N-3", [item(category="jacket", color="blue")], sku="SKU-1"),
+        note("N-4", [item(category="coat", color="blue", shade="cobalt")], sku="SKU-1"),
     ]
     out = signals("frontline_notes", StgFrontlineNote, rows)
     assert [(s["category"], s["color"], s["shade"], s["size"]) for s in out] == [
         ("coat", "grey", None, "L"),  # the sku's shade (navy) is not a shade of grey
         ("top", "grey", None, None),
+        ("coat", "blue", "navy", "L"),  # blue, and the sku says which blue
+        ("coat", "blue", "cobalt", "L"),  # the shade the text names
     ]
 
 

@@ -43,7 +43,9 @@ CATEGORIES = (
 #: tops and tunics (the lexicon's own `top`), t-shirts, shirts, blouses, sweaters, hoodies and
 #: cardigans; not coats, jackets, blazers, suits, dresses or jumpsuits. Every other category is
 #: specific, `shoes` included: the lexicon uses it for a family of its own (heels, loafers, flats,
-#: brogues...), so sneakers, boots or sandals do not meet a demand for shoes.
+#: brogues...), so sneakers, boots or sandals do not meet a demand for shoes. Likewise coat,
+#: jacket and blazer (the lexicon tells a parka from a bomber from a blazer), trousers and jeans
+#: ("chinos" are not jeans), and shorts, skirt, dress, suit, scarf, hat and bag.
 #: pipelines/demand/matching.py derives every comparison of demand with the catalog from this.
 GENERIC_CATEGORIES: dict[str, tuple[str, ...]] = {
     "top": ("top", "t-shirt", "shirt", "blouse", "sweater", "hoodie", "cardigan"),

@@ -12,6 +12,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.demand.matching import asked_sizes, checked, offered_categories, offered_sizes
+
 
 @dataclass(frozen=True)
 class CatalogEntry:
@@ -37,7 +39,7 @@ class CatalogColumns:
     color_family: pa.Array
     pattern: pa.Array
     size: pa.Array
-    #: the distinct values of category and of each CARRIED attribute (no nulls), in that order
+    #: the distinct keys of category and of each CARRIED attribute (no nulls), in that order
     vocab: tuple[pa.Array, ...]
     #: `carried` with each part coded by `vocab` (None = len(vocab)), in one integer per combination
     carried_codes: pa.Array
@@ -66,7 +68,9 @@ class CatalogIndex:
     """Built once per worker: lookups by sku, the attribute combinations carried, category medians."""
 
     skus: dict[str, CatalogEntry]
-    #: (category, color family, pattern, size) with None as "any", for every combination carried
+    #: (category, color family, pattern, size key) with None as "any", for every combination a
+    #: sku meets a demand for (pipelines/demand/matching.py: a hoodie is also a "top", a 32x30 also
+    #: a waist "32")
     carried: frozenset[tuple[str, str | None, str | None, str | None]]
     medians: dict[str, float]
     columns: CatalogColumns
@@ -81,8 +85,21 @@ class CatalogIndex:
 
     def carries(self, category: str | None, color: str | None, pattern: str | None,
                 size: str | None) -> bool:  # fmt: skip
-        """Whether any sku of the category has all the given attributes (None = any)."""
-        return (category, color, pattern, size) in self.carried
+        """Whether any sku meets a demand for the given attributes (None = any): one of the
+        category (or covered by it, when generic) with the color family, pattern and a size that
+        meets the size (pipelines/demand/matching.py). Never for an unchecked category."""
+        sizes = (None,) if size is None else asked_sizes(size)
+        return any((category, color, pattern, s) in self.carried for s in sizes)
+
+    def comparables(self, category: str | None, color: str | None, pattern: str | None,
+                    size: str | None) -> tuple[float, int] | None:  # fmt: skip
+        """(median list price, number) of the skus `carries` finds, under the best size key that
+        has any (the exact size before a sku sold by waist alone); None if there is none."""
+        for s in (None,) if size is None else asked_sizes(size):
+            found = self.similar.get((category, color, pattern, s))
+            if found is not None:
+                return found
+        return None
 
 
 def index_catalog(entries: dict[str, CatalogEntry]) -> CatalogIndex:
@@ -90,10 +107,13 @@ def index_catalog(entries: dict[str, CatalogEntry]) -> CatalogIndex:
     by_combination: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     for e in entries.values():
         prices[e.category].append(e.list_price)
-        for color, pattern, size in itertools.product(
-            (e.color_family, None), (e.pattern, None), (e.size, None)
+        # every key the sku meets a demand under (pipelines/demand/matching.py): a hoodie also
+        # under "top", a 32x30 also under waist "32"; an unchecked category under none
+        categories = offered_categories(e.category) if checked(e.category) else ()
+        for key in itertools.product(
+            categories, (e.color_family, None), (e.pattern, None), (*offered_sizes(e.size), None)
         ):
-            by_combination[(e.category, color, pattern, size)].append(e.list_price)
+            by_combination[key].append(e.list_price)
     medians = {category: statistics.median(p) for category, p in prices.items()}
     similar = {
         k: (statistics.median(p), len(p)) for k, p in sorted(by_combination.items(), key=str)
@@ -105,12 +125,9 @@ def index_catalog(entries: dict[str, CatalogEntry]) -> CatalogIndex:
 
 def _columns(entries: dict[str, CatalogEntry], similar: dict[tuple[Any, ...], tuple[float, int]],
              medians: dict[str, float]) -> CatalogColumns:  # fmt: skip
-    vocab = tuple(
-        pa.array(sorted({getattr(e, name) for e in entries.values()} - {None}), pa.string())
-        for name in ("category", *CARRIED)
-    )
     carried = list(similar)
     parts = list(zip(*carried, strict=True)) if carried else [(), (), (), ()]
+    vocab = tuple(pa.array(sorted(set(part) - {None}), pa.string()) for part in parts)
     columns = CatalogColumns(
         sku=pa.array(list(entries), pa.string()),
         **{

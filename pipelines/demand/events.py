@@ -2,20 +2,27 @@
 
 Rules (docs/metrics.md has the full definitions):
 - Two signals of the same store are linked when they are within `window` of the event's latest
-  signal, and compatible: the same sku when both have one; otherwise the same category and no
-  conflicting color, pattern or size (a missing attribute conflicts with nothing); and not two
-  different known customers (a note that named a customer without consent counts as a customer
-  of its own: its ref is not kept, so it cannot be shown to be the same). A signal with neither
-  sku nor category never links (it is its own `unknown` event).
+  signal, and compatible: the same sku when both have one; otherwise the same category (or a
+  generic one and a category it covers: a `top` and a hoodie) and no conflicting color, pattern
+  or size (a missing attribute conflicts with nothing; "32" and "32x30" do not conflict, "32x30"
+  and "32x32" do: `matching.sizes_conflict`); and not two different known customers (a note that
+  named a customer without consent counts as a customer of its own: its ref is not kept, so it
+  cannot be shown to be the same). A signal with neither sku nor category never links (it is its
+  own `unknown` event). The event keeps the first value of each attribute, but the more precise
+  of two compatible ones (hoodie over top, 32x30 over 32) and the category a sku brings.
 - Classification: `substituted` if a lost sale names a substitute; else `not_carried` if a source
   says so (a lookup or lost sale, or a note: "we don't carry that"); else `unknown` if neither sku
-  nor category is known; else `not_carried` if no catalog sku of the category has the demanded
-  attributes; else `stockout` if a source is evidence of it (an out-of-stock lookup, a lost sale
-  for stock, size or color, a note that says sold out); else `unknown`.
+  nor category is known; else `not_carried` if no catalog sku meets the demanded category and
+  attributes (pipelines/demand/matching.py: a generic `top` is met by a hoodie, a waist "32" by
+  32x30; a specific category the catalog never sells, e.g. `jumpsuit`, is met by none) unless the
+  category is `other`, which is never compared with the catalog; else `stockout` if a source is
+  evidence of it (an out-of-stock lookup, a lost sale for stock, size or color, a note that says
+  sold out); else `unknown`.
 - Value: lost units = the largest lost-sale quantity in the event, else 1. The unit price and its
   basis: the lost sale's price (`unit_price_paid`), else the sku's catalog price (`sku_price`), else
-  an estimate (`estimated_from_similar`): the median list price of the catalog skus of the category
-  with the demanded attributes (dropping size, then pattern, then color until some sku matches;
+  an estimate (`estimated_from_similar`): the median list price of the catalog skus that meet the
+  category and the demanded attributes by the same rule (none for `other`)
+  (dropping size, then pattern, then color until some sku matches;
   `price_comparables` says of how many skus), else no price (`none`). Lost revenue = units x the
   unit price less the substitute's list price when the customer took one (never below 0), and only
   for a priced basis; an estimated value goes to `estimated_revenue_eur`, never into lost revenue.
@@ -35,6 +42,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.demand.catalog import Catalog
+from pipelines.demand.matching import (
+    COMPATIBLE_CATEGORIES,
+    checked,
+    narrower,
+    size_key_columns,
+    sizes_conflict,
+)
+from pipelines.extract.lexicon import UNCHECKED_CATEGORIES
 from schemas.arrow import arrow_schema
 from schemas.enums import Classification, PriceBasis, values
 from schemas.marts import DemandEvent, DemandSignal
@@ -98,20 +113,28 @@ def _why(e_sku: Any, e_category: Any, e_customer: Any, e_color: Any, e_pattern: 
         return None
     if e_sku and sku:
         return "same sku" if e_sku == sku else None
-    if not e_category or e_category != category:
-        return None
+    if not e_category or (
+        e_category != category and (e_category, category) not in COMPATIBLE_CATEGORIES
+    ):
+        return None  # matching.categories_conflict, inline: this is the hot path
     if e_color is not None and color is not None and e_color != color:
         return None
     if e_pattern is not None and pattern is not None and e_pattern != pattern:
         return None
-    if e_size is not None and size is not None and e_size != size:
+    if e_size is not None and size is not None and e_size != size and sizes_conflict(e_size, size):
         return None
+    if e_category != category:
+        return "covering category and attributes"
     return "same category and attributes"
 
 
 def in_catalog(attrs: dict[str, Any], catalog: Catalog) -> bool:
-    """Whether any catalog sku of the category has all the demanded attributes."""
+    """Whether the event's sku is in the catalog, or a catalog sku meets the demanded category and
+    attributes (pipelines/demand/matching.py); an unchecked category (`other`) is never compared
+    with the catalog, so it never fails this test (decision-table row 4)."""
     if attrs.get("sku") and attrs["sku"] in catalog:
+        return True
+    if not checked(attrs.get("category")):
         return True
     return catalog.carries(attrs.get("category"), attrs.get("color"), attrs.get("pattern"),
                            attrs.get("size"))  # fmt: skip
@@ -172,8 +195,9 @@ def value(attrs: dict[str, Any], catalog: Catalog, units: int | None = None,
             category,
             *(attrs.get(a) if a in kept else None for a in ("color", "pattern", "size")),
         )
-        if key in catalog.similar:
-            median, count = catalog.similar[key]
+        found = catalog.comparables(*key)
+        if found is not None:
+            median, count = found
             rule = "similar_attributes" if any(key[1:]) else "category_median"
             return Price(units, median, ESTIMATED, rule, count)
     return Price(units, None, "none", "none")
@@ -230,11 +254,15 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
                     event_of[i] = e
                     last[e] = i
                     last_us[e] = at
-                    # the event keeps the first value of each attribute
+                    # the event keeps the first value of each attribute, but the category a
+                    # sku brings (its catalog category), and a more precise category or size of
+                    # the same item (a hoodie for a top, 32x30 for a waist 32)
+                    if e_category[e] is None or (category and (
+                        (sku and not e_sku[e]) or narrower(e_category[e], category, "category")
+                    )):  # fmt: skip
+                        e_category[e] = category
                     if e_sku[e] is None:
                         e_sku[e] = sku
-                    if e_category[e] is None:
-                        e_category[e] = category
                     if e_customer[e] is None:
                         e_customer[e] = customer
                     if e_shade[e] is None:
@@ -243,7 +271,7 @@ def link(signals: pa.Table, window: timedelta = DEFAULT_WINDOW) -> Links:
                         e_color[e] = color
                     if e_pattern[e] is None:
                         e_pattern[e] = pattern
-                    if e_size[e] is None:
+                    if e_size[e] is None or narrower(e_size[e], size, "size"):  # "32" -> 32x30
                         e_size[e] = size
                     break
             else:
@@ -363,9 +391,18 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
     # catalog.get(sku): only for a sku Python calls true
     entry = pc.if_else(_truthy(sku), pc.index_in(sku, value_set=cat.sku), None)
     known = pc.is_valid(entry)
-    code = cat.code([category, events["color"], events["pattern"], events["size"]])
-    carried = pc.fill_null(pc.is_in(code, value_set=cat.carried_codes), False)
-    in_catalog = pc.or_(known, carried)
+    # catalog.carries: under any of the demanded size's keys (matching.asked_sizes)
+    size_keys = size_key_columns(events["size"])
+    carried = pa.scalar(False)
+    for i, size in enumerate(size_keys):
+        code = cat.code([category, events["color"], events["pattern"], size])
+        if i:  # a size without a second key is not looked up again as "any size"
+            code = pc.if_else(pc.is_valid(size), code, None)
+        carried = pc.or_(carried, pc.fill_null(pc.is_in(code, value_set=cat.carried_codes), False))
+    unchecked = pc.fill_null(
+        pc.is_in(category, value_set=pa.array(sorted(UNCHECKED_CATEGORIES), pa.string())), False
+    )
+    in_catalog = pc.or_(pc.or_(known, carried), unchecked)
     substituted = _truthy(events["substitute_sku"])  # _tally keeps only skus Python calls true
     said_not_carried = pa.array(said["said_not_carried"], pa.bool_())
     said_sold_out = pa.array(said["said_sold_out"], pa.bool_())
@@ -383,7 +420,7 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
     )
     units = pc.fill_null(said["units"], 1)
     sale_price = said["sale_price"]
-    estimate, comparables, rule_of_estimate = _estimate(events, cat)
+    estimate, comparables, rule_of_estimate = _estimate(events, cat, size_keys)
     has_sale = pc.is_valid(sale_price)
     has_estimate = pc.is_valid(estimate)
     when = pc.make_struct(has_sale, known, has_estimate)
@@ -415,23 +452,28 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
     }
 
 
-def _estimate(events: dict[str, Any], cat: Any) -> tuple[pa.Array, pa.Array, pa.Array]:
-    """Per event, the median list price of the catalog skus of its category that have the
-    demanded attributes (the first level of ESTIMATE_LEVELS that has any), how many skus that
-    median is of, and the rule ('similar_attributes' when an attribute was matched, else
-    'category_median'); nulls where the category has no sku at all."""
+def _estimate(events: dict[str, Any], cat: Any,
+              size_keys: list[pa.Array]) -> tuple[pa.Array, pa.Array, pa.Array]:  # fmt: skip
+    """Per event, the median list price of the catalog skus that meet its category and demanded
+    attributes (the first level of ESTIMATE_LEVELS that has any; within a level, the first of the
+    size's keys that has any: `Catalog.comparables`), how many skus that median is of, and the
+    rule ('similar_attributes' when an attribute was matched, else 'category_median'); nulls where
+    no sku meets the category at all (an unchecked category never has one)."""
     category = events["category"]
+    none = pa.nulls(len(category), pa.string())
     prices, counts, rules = [], [], []
     for kept in ESTIMATE_LEVELS:
-        parts = [events[a] if a in kept else pa.nulls(len(category), pa.string()) for a in
-                 ("color", "pattern", "size")]  # fmt: skip
-        at = pc.index_in(cat.code([category, *parts]), value_set=cat.carried_codes)
-        prices.append(cat.similar_median.take(at))
-        counts.append(cat.similar_count.take(at))
-        matched_attribute = pa.scalar(False)
-        for part in parts:
-            matched_attribute = pc.or_(matched_attribute, pc.is_valid(part))
-        rules.append(pc.if_else(matched_attribute, "similar_attributes", "category_median"))
+        for i, size in enumerate(size_keys if "size" in kept else [none]):
+            parts = [events[a] if a in kept else none for a in ("color", "pattern")] + [size]
+            at = pc.index_in(cat.code([category, *parts]), value_set=cat.carried_codes)
+            if i:  # as in value_and_classify: no second key, no second look-up
+                at = pc.if_else(pc.is_valid(size), at, None)
+            prices.append(cat.similar_median.take(at))
+            counts.append(cat.similar_count.take(at))
+            matched_attribute = pa.scalar(False)
+            for part in parts:
+                matched_attribute = pc.or_(matched_attribute, pc.is_valid(part))
+            rules.append(pc.if_else(matched_attribute, "similar_attributes", "category_median"))
     found = [pc.is_valid(p) for p in prices]
     when = pc.make_struct(*found)
     none_str, none_int = pa.scalar(None, pa.string()), pa.scalar(None, pa.int64())

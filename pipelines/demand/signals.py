@@ -75,7 +75,11 @@ def _assemble(n: int, columns: dict[str, object]) -> pa.Table:
 
 def note_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     """One signal per demanded item of a note; one without attributes when the note expresses
-    demand but says nothing of what (or only names a sku); none when it asks for nothing."""
+    demand but says nothing of what (or only names a sku); none when it asks for nothing.
+
+    A note's sku (if the catalog has it) gives every item its catalog category, and the color,
+    pattern and size the text does not name (the sku's shade where the text names no shade and
+    no other color family); what the text names wins."""
     demanded = table.column("demanded").combine_chunks()
     lengths = pc.fill_null(pc.list_value_length(demanded), 0).to_numpy(zero_copy_only=False)
     has_sku = pc.is_valid(table.column("sku")).to_numpy(zero_copy_only=False)
@@ -94,9 +98,18 @@ def note_signals(table: pa.Table, catalog: pa.Table) -> pa.Table:
     items = demanded.values.take(flat_index)
     base = table.take(pa.array(parent, pa.int64()))
     from_catalog = catalog_attributes(base.column("sku"), catalog)
+    # What the text names, the catalog filling what it does not; but a sku in the catalog always
+    # has its catalog category (a "hooded top" whose sku is a hoodie is a hoodie), and a shade
+    # belongs to its color (the sku's shade only where the text named no color or the same family).
     columns: dict[str, object] = {
         name: pc.coalesce(items.field(name), from_catalog[name]) for name in ATTRIBUTES
     }
+    columns["category"] = pc.coalesce(from_catalog["category"], items.field("category"))
+    text_color = items.field("color")
+    sku_shade_fits = pc.fill_null(pc.equal(text_color, from_catalog["color"]), True)
+    columns["shade"] = pc.coalesce(
+        items.field("shade"), pc.if_else(sku_shade_fits, from_catalog["shade"], None)
+    )
     note_id = base.column("note_id")
     columns.update(
         signal_id=pc.binary_join_element_wise(

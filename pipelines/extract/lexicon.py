@@ -38,6 +38,21 @@ CATEGORIES = (
     "sandals", "scarf", "hat", "bag",
     "top", "jumpsuit", "other",  # review vocabulary (tests/data/extract/real/README.md)
 )  # fmt: skip
+#: Generic categories: a customer who asks for one is served by a sku of any category it covers
+#: (itself included). "top" is any garment worn on the upper body that is not outerwear: tank
+#: tops and tunics (the lexicon's own `top`), t-shirts, shirts, blouses, sweaters, hoodies and
+#: cardigans; not coats, jackets, blazers, suits, dresses or jumpsuits. Every other category is
+#: specific, `shoes` included: the lexicon uses it for a family of its own (heels, loafers, flats,
+#: brogues...), so sneakers, boots or sandals do not meet a demand for shoes. Likewise coat,
+#: jacket and blazer (the lexicon tells a parka from a bomber from a blazer), trousers and jeans
+#: ("chinos" are not jeans), and shorts, skirt, dress, suit, scarf, hat and bag.
+#: pipelines/demand/matching.py derives every comparison of demand with the catalog from this.
+GENERIC_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "top": ("top", "t-shirt", "shirt", "blouse", "sweater", "hoodie", "cardigan"),
+}
+#: Categories that name no assortment (leggings, belts, swimwear, slip-ons...): demand in one is
+#: never checked against the catalog (it is not `not_carried` for want of a matching sku).
+UNCHECKED_CATEGORIES = frozenset({"other"})
 
 
 class LexiconError(ValueError):

@@ -8,10 +8,12 @@ their consent (consent_withdrawals/) after a note has no customer_ref on it in t
 
 Only skus *new* in the catalog count: skus the previous catalog did not list (by default the
 catalog of the published run), so feeding the same catalog again gives no follow-ups. A new sku
-matches an event when it is the sku asked for (a sku back in the catalog), or when it has the
-event's category and every attribute the customer named: color family, pattern and size (a
-waist-only size "32" and a waist x leg "32x30" match each other); attributes they did not name
-match anything.
+matches an event when it is the sku asked for (a sku back in the catalog), or when it meets the
+event's category and every attribute the customer named, by the rule the classification uses
+(pipelines/demand/matching.py): a category or one a generic category covers (a hoodie for a
+"top"; nothing for `other`), the color family, the pattern, and a size that meets the size (a
+waist-only "32" and a waist x leg "32x30" meet each other); attributes they did not name match
+anything. The SQL joins on tables of the meeting (asked, offered) pairs computed from that rule.
 
 One row per customer and demanded item (category, color, pattern, size): asking three times gives
 one row, with the store and date of the latest ask. The matching skus are grouped by style and the
@@ -27,6 +29,7 @@ from datetime import date, timedelta
 import duckdb
 import pyarrow as pa
 
+from pipelines.demand.matching import category_pairs, size_pairs
 from pipelines.reports.tables import Table
 
 #: Styles listed per follow-up, and skus listed per style (the counts give the totals).
@@ -58,7 +61,6 @@ items as (
         color,
         pattern,
         size,
-        regexp_extract(size, '^(\\d+)x\\d+$', 1) as waist,
         arg_max(store_id, first_demanded_at) as store_id,
         arg_max(classification, first_demanded_at) as classification,
         arg_max(event_id, first_demanded_at) as last_event_id,
@@ -94,7 +96,6 @@ keys as (
         any_value(color) as color,
         any_value(pattern) as pattern,
         any_value(size) as size,
-        any_value(waist) as waist,
         any_value(skus) as skus,
         any_value(shades) as shades
     from items
@@ -102,9 +103,7 @@ keys as (
 ),
 
 new_skus as (
-    select
-        n.*,
-        regexp_extract(n.size, '^(\\d+)x\\d+$', 1) as waist
+    select n.*
     from new_catalog as n
     anti join previous_catalog as p using (sku)
 ),
@@ -112,11 +111,13 @@ new_skus as (
 attribute_matches as (
     select i.key_no, n.sku
     from keys as i
+    inner join category_matches as c on c.asked = i.category
     inner join new_skus as n
-        on n.category = i.category
+        on n.category = c.offered
         and (i.color is null or n.color_family = i.color)
         and (i.pattern is null or n.pattern = i.pattern)
-        and (i.size is null or n.size = i.size or i.size = n.waist or n.size = i.waist)
+    left join size_matches as z on z.asked = i.size and z.offered = n.size
+    where i.size is null or z.asked is not null
 ),
 
 sku_matches as (
@@ -281,6 +282,13 @@ def find_followups(
     first_day, last_day = bounds if bounds else (None, None)
     con.register("new_catalog", catalog)
     con.register("previous_catalog", previous)
+    # the (asked, offered) pairs that meet, by matching.py's rule, for the values at hand
+    asked = con.execute(
+        "select list(distinct category), list(distinct size) from rpt_consenting_demand"
+    ).fetchall()[0]
+    offered = (catalog.column("category").to_pylist(), catalog.column("size").to_pylist())
+    con.register("category_matches", category_pairs(_values(asked[0]), _values(offered[0])))
+    con.register("size_matches", size_pairs(_values(asked[1]), _values(offered[1])))
     try:
         params = {"first_day": first_day, "last_day": last_day, "store_id": store_id}
         cur = con.execute(FOLLOWUPS_SQL, params)
@@ -290,6 +298,10 @@ def find_followups(
         ).fetchall()[0][0]
         items = con.execute(ITEMS_SQL + "select count(*) from items", params).fetchall()[0][0]
     finally:
-        con.unregister("new_catalog")
-        con.unregister("previous_catalog")
+        for name in ("new_catalog", "previous_catalog", "category_matches", "size_matches"):
+            con.unregister(name)
     return Followups(table, first_day, last_day, new, items)
+
+
+def _values(found: list[str | None] | None) -> list[str]:
+    return [v for v in found or () if v is not None]

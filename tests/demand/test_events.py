@@ -271,21 +271,45 @@ GRID = [
 ]  # fmt: skip
 
 
-def test_column_rules_match_classify_and_value_for_every_combination():
-    events, said = _column_events(GRID)
-    out = value_and_classify(events, CATALOG, said)
-    for i, row in enumerate(GRID):
+#: Jeans by waist x leg and by waist alone, tops of two kinds, and an `other` sku.
+WIDE = index_catalog(
+    {
+        "J-1": CatalogEntry("J-1", "jeans", "navy", "blue", "solid", "32x32", 80.0),
+        "J-2": CatalogEntry("J-2", "jeans", "navy", "blue", "solid", "34x32", 90.0),
+        "J-3": CatalogEntry("J-3", "jeans", "black", "black", "solid", "30", 60.0),
+        "H-1": CatalogEntry("H-1", "hoodie", "grey", "grey", "solid", "M", 60.0),
+        "T-1": CatalogEntry("T-1", "t-shirt", "grey", "grey", "striped", "M", 20.0),
+        "O-1": CatalogEntry("O-1", "other", "black", "black", "solid", "41", 30.0),
+    }
+)
+WIDE_GRID = [
+    {"sku": sku, "category": category, "color": color, "pattern": pattern, "size": size,
+     "substitute_sku": None, "said": False, "sold_out": sold_out, "units": None, "price": None}
+    for sku in (None, "H-1")
+    for category in (None, "jeans", "top", "hoodie", "other", "jumpsuit")
+    for color in (None, "blue", "grey", "black")
+    for pattern in (None, "solid", "striped")
+    for size in (None, "32", "32x30", "32x32", "30x30", "M", "41")
+    for sold_out in (False, True)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("catalog", "grid"), [(CATALOG, GRID), (WIDE, WIDE_GRID)])
+def test_column_rules_match_classify_and_value_for_every_combination(catalog, grid):
+    events, said = _column_events(grid)
+    out = value_and_classify(events, catalog, said)
+    for i, row in enumerate(grid):
         attrs = {k: row[k] for k in ("sku", "category", "color", "pattern", "size")}
         substitute = row["substitute_sku"] or None
         expected = classify(
             attrs,
-            CATALOG,
+            catalog,
             substituted=substitute is not None,
             said_not_carried=row["said"],
             said_sold_out=row["sold_out"],
         )
-        price = value(attrs, CATALOG, row["units"], row["price"])
-        sub = CATALOG.get(substitute)
+        price = value(attrs, catalog, row["units"], row["price"])
+        sub = catalog.get(substitute)
         lost, estimated = price.revenue(sub.list_price if sub else None)
         got = {name: out[name][i].as_py() for name in out}
         assert got == {
@@ -321,3 +345,72 @@ def test_the_window_counts_from_the_event_latest_signal_not_its_first():
         ("N-5#1", "E-N-1#1"),
     ]
     assert linked[4]["link_reason"] == "same category and attributes as N-1#1, 45 min later"
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        # review 14b: a waist alone is met by any leg length of that waist
+        ({"category": "jeans", "color": "blue", "size": "32"}, "stockout"),
+        ({"category": "jeans", "color": "blue", "size": "32x30"}, "not_carried"),
+        ({"category": "jeans", "color": "black", "size": "30x30"}, "stockout"),  # J-3: waist 30
+        ({"category": "jeans", "color": "blue", "size": "36"}, "not_carried"),
+        # a top is met by a hoodie or a t-shirt with the demanded attributes
+        ({"category": "top", "color": "grey", "size": "M"}, "stockout"),
+        ({"category": "top", "color": "grey", "pattern": "striped"}, "stockout"),
+        ({"category": "top", "color": "black", "size": "M"}, "not_carried"),
+        ({"category": "hoodie", "color": "grey", "pattern": "striped"}, "not_carried"),
+        # `other` is never compared with the catalog: the evidence decides (rows 5 and 6)
+        ({"category": "other", "color": "pink", "size": "41"}, "stockout"),
+        ({"category": "jumpsuit", "color": "black"}, "not_carried"),  # never carried
+    ],
+)
+def test_what_the_catalog_carries_follows_the_matching_rule(attrs, expected):
+    (event,), _ = build_events([sig("N-1#1", hint="note:sold_out", **attrs)], WIDE)
+    assert event["classification"] == expected
+    assert classify(attrs, WIDE, said_sold_out=True) == expected
+
+
+def test_other_without_evidence_is_unknown_and_never_estimated():
+    (event,), _ = build_events([sig("N-1#1", category="other", color="black", size="41")], WIDE)
+    assert (event["classification"], event["price_basis"]) == ("unknown", "none")
+
+
+def test_a_waist_alone_is_estimated_from_the_skus_of_that_waist():
+    got = value({"category": "jeans", "color": "blue", "size": "32"}, WIDE)
+    assert (got.unit_price_eur, got.rule, got.comparables) == (80.0, "similar_attributes", 1)
+    got = value({"category": "top", "color": "grey"}, WIDE)
+    assert (got.unit_price_eur, got.comparables) == (40.0, 2)  # the hoodie and the t-shirt
+
+
+def test_a_waist_and_its_waist_x_leg_link_and_the_event_keeps_the_precise_one():
+    signals = [
+        sig("N-1#1", 0, category="jeans", size="32"),
+        sig("N-2#1", 5, category="jeans", size="32x30"),
+        sig("N-3#1", 10, category="jeans", size="32x32"),  # conflicts with 32x30 now
+    ]
+    events, linked = build_events(signals, WIDE)
+    assert [s["event_id"] for s in linked] == ["E-N-1#1", "E-N-1#1", "E-N-3#1"]
+    assert [e["size"] for e in events] == ["32x30", "32x32"]
+
+
+def test_a_top_links_with_a_hoodie_and_the_sku_gives_the_event_its_category():
+    signals = [
+        sig("N-1#1", 0, category="top", color="grey", size="M", hint="note:sold_out"),
+        sig("L-1#1", 3, "oos_lookups", sku="H-1", category="hoodie", color="grey", size="M",
+            hint="lookup:out_of_stock"),
+        sig("N-2#1", 4, category="top", color="grey"),
+        sig("N-3#1", 5, category="shirt", color="grey"),  # a shirt is not a hoodie
+    ]  # fmt: skip
+    events, linked = build_events(signals, WIDE)
+    assert [s["event_id"] for s in linked] == ["E-N-1#1", "E-N-1#1", "E-N-1#1", "E-N-3#1"]
+    assert linked[1]["link_reason"] == "covering category and attributes as N-1#1, 3 min later"
+    assert [(e["category"], e["sku"], e["classification"]) for e in events] == [
+        ("hoodie", "H-1", "stockout"),
+        ("shirt", None, "not_carried"),
+    ]
+
+
+def test_a_top_alone_keeps_its_category():
+    (event,), _ = build_events([sig("N-1#1", category="top", color="grey", size="M")], WIDE)
+    assert (event["category"], event["classification"]) == ("top", "unknown")

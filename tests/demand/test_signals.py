@@ -64,6 +64,24 @@ def test_a_note_gives_one_signal_per_item_and_one_for_demand_without_attributes(
     assert {s["hint"] for s in out} == {"note"}
 
 
+def test_a_notes_sku_in_the_catalog_gives_its_category_and_what_the_text_did_not_name():
+    # review 14b: "grey hooded top" (top) with the scanned sku of a coat is a coat; the text's
+    # color wins, the size comes from the sku; a sku the catalog lacks changes nothing
+    rows = [
+        note("N-1", [item(category="top", color="grey")], sku="SKU-1"),
+        note("N-2", [item(category="top", color="grey")], sku="SKU-404"),
+        note("N-3", [item(category="jacket", color="blue")], sku="SKU-1"),
+        note("N-4", [item(category="coat", color="blue", shade="cobalt")], sku="SKU-1"),
+    ]
+    out = signals("frontline_notes", StgFrontlineNote, rows)
+    assert [(s["category"], s["color"], s["shade"], s["size"]) for s in out] == [
+        ("coat", "grey", None, "L"),  # the sku's shade (navy) is not a shade of grey
+        ("top", "grey", None, None),
+        ("coat", "blue", "navy", "L"),  # blue, and the sku says which blue
+        ("coat", "blue", "cobalt", "L"),  # the shade the text names
+    ]
+
+
 def test_only_unmet_lookups_are_signals_with_catalog_attributes():
     rows = [
         {"lookup_id": f"L-{r}", "store_id": "S1", "channel": "store", "sku": "SKU-1",

@@ -500,3 +500,32 @@ def test_two_recording_runs_take_turns_on_the_ledger(root: Path, catalog: Path):
     assert list(csv.DictReader(io.StringIO(out))) == []  # nobody called twice
     assert f"{len(first)} of the {len(first)} follow-ups were listed before" in err
     assert len(read_ledger_lines(root)) == len(first)
+
+
+def test_followups_match_by_the_classifications_rule(tmp_path: Path):
+    # review 14b: one rule for what a sku meets (pipelines/demand/matching.py): a waist alone
+    # meets any leg of that waist, a hoodie meets a "top", and `other` meets nothing
+    rows = published_rows()
+    for name in ("demand_events", "demand_signals", "stg_frontline_notes"):
+        rows[name] = []
+    _consenting(rows, "E1", "C-1", category="top", color="grey", size="M")
+    _consenting(rows, "E2", "C-2", category="other", color="black", size="41")
+    _consenting(rows, "E3", "C-3", category="jeans", color="blue", size="32")
+    _consenting(rows, "E4", "C-4", category="hoodie", color="grey", size="M")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    make_db(folder / "unmet.duckdb", rows)
+    path = tmp_path / "autumn.csv"
+    path.write_text(
+        HEADER + "N-1,Zip hoodie,hoodie,grey,solid,M,60.00\n"
+        "N-2,Leggings,leggings,black,solid,41,30.00\n"
+        "N-3,Straight jeans,jeans,navy,solid,W32 L30,80.00\n"
+        "N-4,Tank top,tank top,grey,solid,M,15.00\n"
+    )
+    code, found, err = followups(folder, "--catalog", str(path))
+    assert code == 0, err
+    assert [(r["customer_ref"], r["matched_on"], r["skus_1"], r["style_2"]) for r in found] == [
+        ("C-1", "category, color, size", "N-4", "Zip hoodie"),  # tank top and hoodie, by name
+        ("C-3", "category, color, size", "N-3", ""),
+        ("C-4", "category, color, size", "N-1", ""),  # a tank top is no hoodie
+    ]

@@ -193,13 +193,18 @@ class WeeklyHeadlineRow(_Mart):
 
 
 class AttributeTrendRow(_Mart):
-    """mart_attribute_trend: per week and chain-wide attribute value asked for, its events, the
-    change on the week before and its trend over the trailing weeks (rpt_attribute_trend.sql)."""
+    """mart_attribute_trend: per week and chain-wide attribute value asked for that week or the
+    week before (then with 0 events), its events, the change on the week before and its trend
+    over the trailing weeks (rpt_attribute_trend.sql)."""
 
     iso_week: str = Field(description="ISO week, e.g. 2026-W47")
     attribute: TrendAttribute = Field(description="color, pattern or size")
     value: str = Field(description="the attribute value, e.g. blue")
-    events: int = Field(ge=1, description="chain-wide events that asked for the value")
+    events: int = Field(
+        ge=0,
+        description="chain-wide events that asked for the value (0: asked for only the week "
+        "before)",
+    )
     lost_revenue_eur: float = Field(ge=0, description="their priced lost revenue, EUR")
     events_change: int = Field(
         description="events - events of the calendar week before (0 there if none; negative "

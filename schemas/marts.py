@@ -173,7 +173,7 @@ class WeeklyHeadlineRow(_Mart):
     stockout_events: int = Field(ge=0)
     not_carried_events: int = Field(ge=0)
     substituted_events: int = Field(ge=0)
-    unknown_events: int = Field(ge=0, description="events with neither a sku nor a category")
+    unknown_events: int = Field(ge=0)  # its meaning: the glossary's (one definition)
     signals: int = Field(ge=1, description="notes, lookups and lost-sale lines in the events")
     prev_events: int = Field(ge=0, description="events of the calendar week before (0 if none)")
     prev_lost_revenue_eur: float = Field(
@@ -257,8 +257,9 @@ class StoreCaptureRow(_Mart):
 
 
 class NotCarriedRow(_Mart):
-    """mart_not_carried: per week, the attribute combinations asked for that the catalog does not
-    carry, ranked (rpt_not_carried.sql)."""
+    """mart_not_carried: per week, the not-carried events with a known category by the exact
+    combination asked for (combinations no sku has, and items a source said are not carried),
+    ranked (rpt_not_carried.sql)."""
 
     iso_week: str = Field(description="ISO week, e.g. 2026-W47")
     category: str = Field(description="catalog category")

@@ -48,7 +48,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "unknown_events": (
         "Unclassified",
-        "Events with neither a sku nor a category: the demand is real but the item is unknown.",
+        "Events the data cannot classify: the item is unknown (neither a sku nor a category), "
+        "or the catalog carries it but nothing said it was unavailable (no out-of-stock lookup, "
+        "lost sale or note saying so).",
     ),
     "signals": ("Signals", "Notes, lookups and lost-sale lines linked into the events."),
     "prev_events": (

@@ -253,6 +253,7 @@ def by_category(data: WeeklyData) -> str:
             (
                 r["category"],
                 r["events"],
+                r["events_change"],
                 r["lost_revenue_eur"],
                 r["not_carried_events"],
                 best.get((r["category"], "color")),
@@ -265,6 +266,7 @@ def by_category(data: WeeklyData) -> str:
             [
                 "category",
                 "events",
+                "events_change",
                 "lost_revenue_eur",
                 "not_carried_events",
                 "color",

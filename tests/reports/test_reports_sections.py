@@ -121,3 +121,12 @@ def test_a_category_that_dropped_to_zero_shows_its_fall():
     dress = html.split("<span class='name'>dress</span>", 1)[1]
     assert "0 events" in dress and "−8 events vs prev. week" in dress
     assert ">green<" in dress and ">-4<" in dress
+
+
+def test_a_category_at_zero_past_the_cards_shows_its_fall_in_the_summary_table():
+    named = [category(f"cat{i}", 20 - i) for i in range(8)]
+    gone = (WEEK, "scarf", 0, 0, 0, 0.0, 0, 0, 0, -5, -50.0)
+    html = sections.by_category(data(rpt_category_summary=Table(CATEGORY_COLUMNS, [*named, gone])))
+    rest = html.split("1 more categories", 1)[1]
+    assert ">Change in events<" in rest
+    assert re.search(r">scarf<.*?>0<.*?>-5<", rest)

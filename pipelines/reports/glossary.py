@@ -92,7 +92,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "color": ("Color", "Color family asked for ('-' when the customer did not say)."),
     "pattern": ("Pattern", "Pattern asked for ('-' when the customer did not say)."),
     "size": ("Size", "Normalised size asked for ('-' when the customer did not say)."),
-    "rank": ("Rank", "Rank by events, then lost revenue."),
+    "rank": (
+        "Rank",
+        "Rank by events, then lost revenue (the not-carried tables: then estimated revenue).",
+    ),
     "wanted_color": ("Wanted color", "Color family the customer asked for."),
     "took_color": ("Took color", "Color family of the substitute they bought."),
     "wanted_size": ("Wanted size", "Size the customer asked for."),

@@ -505,3 +505,25 @@ def test_top_attributes_keep_a_value_that_dropped_to_zero(golden_con):
         ("coat", "pattern", "plaid", 0, 0.0, -2, 1),
         ("dress", "color", "red", 0, 0.0, -1, 1),
     ]
+
+
+def test_a_value_that_drops_to_zero_across_the_new_year_keeps_its_row(tmp_path):
+    """2026 has 53 ISO weeks: the week before 2027-W01 is 2026-W53."""
+    from reports_golden import make_db
+
+    from tests.reports.conftest import _mart
+
+    mart = [
+        _mart("2026-W53", "coat", "color", "blue", 2, 200.0),
+        _mart("2027-W01", "coat", "color", "black", 1, 100.0),
+    ]
+    db = make_db(tmp_path / "unmet.duckdb", {"mart_unmet_demand": mart})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        top = rows(con, "select value, events, events_change from rpt_top_attributes "
+                        "where iso_week = '2027-W01'")  # fmt: skip
+        trend = rows(con, "select value, events, events_change from rpt_attribute_trend "
+                          "where iso_week = '2027-W01'")  # fmt: skip
+    finally:
+        con.close()
+    assert top == trend == [("black", 1, 1), ("blue", 0, -2)]

@@ -71,7 +71,7 @@ def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
         (
             "not-carried",
             "Not carried: the long tail",
-            sec.not_carried_intro(data)
+            sec.not_carried_intro()
             + html_table(
                 data.tables["rpt_not_carried_by_attribute"],
                 [

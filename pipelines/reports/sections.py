@@ -292,7 +292,7 @@ def by_category(data: WeeklyData) -> str:
     return "".join(parts) or "<p class='empty'>Nothing this week.</p>"
 
 
-def not_carried_intro(data: WeeklyData) -> str:
+def not_carried_intro() -> str:
     """What the long tail's roll-up (rpt_not_carried_by_attribute) counts."""
     return (
         "<p class='sub'>Gaps in the assortment: attribute values customers asked for that no "

@@ -361,7 +361,7 @@ def render_store_html(data: StoreData) -> str:
                 "events",
                 "lost_revenue_eur",
                 "estimated_revenue_eur",
-            ],  # fmt: skip
+            ],
             limit=15,
             bar="events",
         ),

@@ -165,8 +165,9 @@ _ALL = (
     # The report marts, exported by DuckDB after the ledger, before the gate. Their dependencies
     # are read off their SQL: the headline compares each week with the calendar week before; the
     # trend's line runs through the trailing 6 weeks of a value (5 before) and counts them from
-    # the value's first week; the store ranking, the long tail and the substitutes group and rank
-    # within one week.
+    # the value's first week (its rows at 0 events, for a value asked for only the week before,
+    # read that week: within the 5); the store ranking, the long tail and the substitutes group
+    # and rank within one week.
     _export("mart_weekly_headline", marts.WeeklyHeadlineRow, ("iso_week",),
             Export("rpt_weekly_headline", lookback=1)),
     _export("mart_attribute_trend", marts.AttributeTrendRow, ("iso_week", "attribute", "value"),

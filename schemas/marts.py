@@ -173,7 +173,7 @@ class WeeklyHeadlineRow(_Mart):
     stockout_events: int = Field(ge=0)
     not_carried_events: int = Field(ge=0)
     substituted_events: int = Field(ge=0)
-    unknown_events: int = Field(ge=0, description="events with neither a sku nor a category")
+    unknown_events: int = Field(ge=0)  # its meaning: the glossary's (one definition)
     signals: int = Field(ge=1, description="notes, lookups and lost-sale lines in the events")
     prev_events: int = Field(ge=0, description="events of the calendar week before (0 if none)")
     prev_lost_revenue_eur: float = Field(
@@ -193,13 +193,18 @@ class WeeklyHeadlineRow(_Mart):
 
 
 class AttributeTrendRow(_Mart):
-    """mart_attribute_trend: per week and chain-wide attribute value asked for, its events, the
-    change on the week before and its trend over the trailing weeks (rpt_attribute_trend.sql)."""
+    """mart_attribute_trend: per week and chain-wide attribute value asked for that week or the
+    week before (then with 0 events), its events, the change on the week before and its trend
+    over the trailing weeks (rpt_attribute_trend.sql)."""
 
     iso_week: str = Field(description="ISO week, e.g. 2026-W47")
     attribute: TrendAttribute = Field(description="color, pattern or size")
     value: str = Field(description="the attribute value, e.g. blue")
-    events: int = Field(ge=1, description="chain-wide events that asked for the value")
+    events: int = Field(
+        ge=0,
+        description="chain-wide events that asked for the value (0: asked for only the week "
+        "before)",
+    )
     lost_revenue_eur: float = Field(ge=0, description="their priced lost revenue, EUR")
     events_change: int = Field(
         description="events - events of the calendar week before (0 there if none; negative "
@@ -252,8 +257,9 @@ class StoreCaptureRow(_Mart):
 
 
 class NotCarriedRow(_Mart):
-    """mart_not_carried: per week, the attribute combinations asked for that the catalog does not
-    carry, ranked (rpt_not_carried.sql)."""
+    """mart_not_carried: per week, the not-carried events with a known category by the exact
+    combination asked for (combinations no sku has, and items a source said are not carried),
+    ranked (rpt_not_carried.sql)."""
 
     iso_week: str = Field(description="ISO week, e.g. 2026-W47")
     category: str = Field(description="catalog category")

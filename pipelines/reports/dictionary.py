@@ -72,7 +72,11 @@ HEADER = """# Data dictionary
 Every view of `unmet.duckdb` (open it read-only, or use `unmet query`), with every column and
 what it means. Generated from the live database by `python -m pipelines.reports.dictionary`; do
 not edit by hand (`tests/reports/test_reports_docs.py` fails when a column is missing). Metric rules
-are in `docs/metrics.md`; example questions in `docs/queries.md`.
+are in `docs/metrics.md`; example questions in `docs/queries.md`. Reading the Parquet folders
+without DuckDB: every dataset split into `<column>=<value>/` folders keeps that column in its files
+too, so read it with `partitioning=None` (`pandas.read_parquet(folder, partitioning=None)`,
+`pyarrow.parquet.read_table(folder, partitioning=None)`; docs/queries.md, "Reading the Parquet
+files without DuckDB").
 """
 
 

@@ -48,7 +48,9 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "unknown_events": (
         "Unclassified",
-        "Events with neither a sku nor a category: the demand is real but the item is unknown.",
+        "Events the data cannot classify: the item is unknown (neither a sku nor a category), "
+        "or the catalog carries it but nothing said it was unavailable (no out-of-stock lookup, "
+        "lost sale or note saying so).",
     ),
     "signals": ("Signals", "Notes, lookups and lost-sale lines linked into the events."),
     "prev_events": (
@@ -90,7 +92,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "color": ("Color", "Color family asked for ('-' when the customer did not say)."),
     "pattern": ("Pattern", "Pattern asked for ('-' when the customer did not say)."),
     "size": ("Size", "Normalised size asked for ('-' when the customer did not say)."),
-    "rank": ("Rank", "Rank by events, then lost revenue."),
+    "rank": (
+        "Rank",
+        "Rank by events, then lost revenue (the not-carried tables: then estimated revenue).",
+    ),
     "wanted_color": ("Wanted color", "Color family the customer asked for."),
     "took_color": ("Took color", "Color family of the substitute they bought."),
     "wanted_size": ("Wanted size", "Size the customer asked for."),

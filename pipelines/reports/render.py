@@ -71,9 +71,7 @@ def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
         (
             "not-carried",
             "Not carried: the long tail",
-            "<p class='sub'>What customers asked for that no sku of the category has: first by "
-            "category and one attribute (every green dress, whatever its size), then the exact "
-            "combinations.</p>"
+            sec.not_carried_intro()
             + html_table(
                 data.tables["rpt_not_carried_by_attribute"],
                 [
@@ -83,6 +81,7 @@ def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
                     "value",
                     "events",
                     "stores",
+                    "lost_revenue_eur",
                     "estimated_revenue_eur",
                 ],
                 limit=15,
@@ -90,6 +89,7 @@ def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
                 csv_name="rpt_not_carried_by_attribute.csv",
             )
             + "<h3>Exact combinations</h3>"
+            + sec.exact_combinations_intro(data)
             + html_table(
                 data.tables["rpt_not_carried"],
                 [
@@ -100,6 +100,7 @@ def render_html(data: WeeklyData, as_of: datetime | None = None) -> str:
                     "size",
                     "events",
                     "stores",
+                    "lost_revenue_eur",
                     "estimated_revenue_eur",
                 ],
                 limit=20,

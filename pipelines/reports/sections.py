@@ -64,7 +64,7 @@ def summary_sentences(data: WeeklyData) -> list[str]:
     out = [
         f"In week <b>{esc(data.week)}</b> customers left "
         f"<b>{h['events']:,}</b> {'time' if h['events'] == 1 else 'times'} without "
-        f"what they asked for, across {h['stores']} stores ({trend}), worth "
+        f"what they asked for, across {plural(h['stores'], 'store')} ({trend}), worth "
         f"<b>{esc(eur(h['lost_revenue_eur']))}</b> in lost revenue priced from skus and sales"
         f" (and an estimated {esc(eur(h['estimated_revenue_eur']))} more where only the category"
         " and attributes were known)."
@@ -91,12 +91,23 @@ def summary_sentences(data: WeeklyData) -> list[str]:
         )
     stores = data.tables["rpt_store_ranking"].dicts()
     if stores:
-        s = stores[0]
-        out.append(
-            f"<b>{esc(s['store_name'] or s['store_id'])}</b> lost the most: "
-            f"{esc(eur(s['lost_revenue_eur']))} ({s['lost_revenue_share_pct']}% of the chain)."
-        )
+        out.append(most_lost_sentence(stores[0]))
     return out
+
+
+def most_lost_sentence(top: dict) -> str:
+    """Which store lost the most (the first row of rpt_store_ranking); when the chain lost no
+    priced revenue (no share to give), says so instead of naming a store."""
+    share = top["lost_revenue_share_pct"]
+    if share is None:
+        return (
+            "No store lost priced revenue this week: no event had a price of its own (a lost "
+            "sale's or a sku's)."
+        )
+    return (
+        f"<b>{esc(top['store_name'] or top['store_id'])}</b> lost the most: "
+        f"{esc(eur(top['lost_revenue_eur']))} ({share:g}% of the chain)."
+    )
 
 
 def cards(data: WeeklyData) -> str:
@@ -167,7 +178,11 @@ def trend_charts(data: WeeklyData) -> str:
     )
     trend = data.tables["rpt_attribute_trend"].dicts()
     this_week = sorted(
-        (r for r in trend if r["iso_week"] == data.week and r["attribute"] == "color"),
+        (
+            r
+            for r in trend
+            if r["iso_week"] == data.week and r["attribute"] == "color" and r["events"]
+        ),
         key=lambda r: (-r["events"], r["value"]),
     )[:5]
     lines: dict[str, list[float | None]] = {}
@@ -207,10 +222,9 @@ def _category_card(cat: dict, top: Table) -> str:
             key=lambda r: (-r[c["events"]], -r[c["lost_revenue_eur"]], r[c["value"]]),
         )
         sub = Table(top.columns, rows)
+        shown = ["value", "events", "events_change", "lost_revenue_eur"]
         cols.append(
-            f"<div><h3>{esc(heading)}</h3>"
-            f"{html_table(sub, ['value', 'events', 'lost_revenue_eur'], limit=5, bar='events')}"
-            "</div>"
+            f"<div><h3>{esc(heading)}</h3>{html_table(sub, shown, limit=5, bar='events')}</div>"
         )
     return (
         f"<div class='cat'><h3><span class='name'>{esc(name)}</span> <span class='sub'>· "
@@ -233,12 +247,13 @@ def by_category(data: WeeklyData) -> str:
     if rest:
         best: dict[tuple[str, str], str] = {}
         for r in top.dicts():
-            if r["rank_in_category"] == 1:
+            if r["rank_in_category"] == 1 and r["events"]:  # a value at 0 is no most-asked
                 best[(r["category"], r["attribute"])] = r["value"]
         rows = [
             (
                 r["category"],
                 r["events"],
+                r["events_change"],
                 r["lost_revenue_eur"],
                 r["not_carried_events"],
                 best.get((r["category"], "color")),
@@ -251,6 +266,7 @@ def by_category(data: WeeklyData) -> str:
             [
                 "category",
                 "events",
+                "events_change",
                 "lost_revenue_eur",
                 "not_carried_events",
                 "color",
@@ -274,6 +290,39 @@ def by_category(data: WeeklyData) -> str:
             + "</details>"
         )
     return "".join(parts) or "<p class='empty'>Nothing this week.</p>"
+
+
+def not_carried_intro() -> str:
+    """What the long tail's roll-up (rpt_not_carried_by_attribute) counts."""
+    return (
+        "<p class='sub'>Gaps in the assortment: attribute values customers asked for that no "
+        "sku of the category has (every plaid coat, whatever its color or size), with the "
+        "not-carried events that asked for each. An event counts under each such value it "
+        "states; values the category has are not counted. Lost revenue (priced by a sale or a "
+        "sku) and estimated revenue are shown side by side, never added; rows are ranked by "
+        "events, then lost, then estimated revenue.</p>"
+    )
+
+
+def exact_combinations_intro(data: WeeklyData) -> str:
+    """What the drill-down (rpt_not_carried) holds, and how many of the week's not-carried
+    events it leaves out (those without a category), so that its sum meets the card's."""
+    text = (
+        "Every not-carried event with a known category, by the exact combination asked for: "
+        "combinations no sku of the category has, and items a lookup, a lost sale or a note "
+        "said are not carried."
+    )
+    h = data.headline()
+    total = h.get("not_carried_events") or 0
+    combos = data.tables["rpt_not_carried"]
+    listed = sum(combos.column("events")) if "events" in combos.columns else 0
+    if isinstance(total, int) and total > listed:
+        text += (
+            f" {plural(total - listed, 'not-carried event')} of the week's {total:,} "
+            f"{'has' if total - listed == 1 else 'have'} no category and "
+            f"{'is' if total - listed == 1 else 'are'} not in this table."
+        )
+    return f"<p class='sub'>{text}</p>"
 
 
 def out_of_stock(data: WeeklyData) -> str:

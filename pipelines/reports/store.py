@@ -292,6 +292,15 @@ def _cards(data: StoreData, rank: dict[str, object]) -> str:
     )
 
 
+def share_of_chain(rank: dict) -> str:
+    """The store's lost revenue against the chain's (its rpt_store_ranking row); no share and no
+    rank when the chain lost no priced revenue that week."""
+    share = rank["lost_revenue_share_pct"]
+    if share is None:
+        return "in priced lost revenue (the chain lost none this week: no share or rank to give)"
+    return f"({share:g}% of the chain; rank {rank['rank_by_lost_revenue']} by lost revenue)"
+
+
 def render_store_html(data: StoreData) -> str:
     s = data.store
     name = f"{s['store_id']} · {s['name']}"
@@ -313,10 +322,9 @@ def render_store_html(data: StoreData) -> str:
     else:
         body.append(
             f"<section class='summary'><p>Customers of <b>{esc(s['name'])}</b> left "
-            f"<b>{rank['events']:,}</b> times without what they asked for in week "
-            f"{esc(data.week)}, worth <b>{esc(eur(rank['lost_revenue_eur']))}</b> "
-            f"({rank['lost_revenue_share_pct']}% of "
-            f"the chain; rank {rank['rank_by_lost_revenue']} by lost revenue). "
+            f"<b>{rank['events']:,}</b> {'time' if rank['events'] == 1 else 'times'} without "
+            f"what they asked for in week {esc(data.week)}, worth "
+            f"<b>{esc(eur(rank['lost_revenue_eur']))}</b> {share_of_chain(rank)}. "
             f"{_consent_sentence(data)}</p></section>"
         )
         body.append(_cards(data, rank))
@@ -344,7 +352,16 @@ def render_store_html(data: StoreData) -> str:
         "<h2>Not carried</h2>",
         html_table(
             data.not_carried,
-            ["rank", "category", "color", "pattern", "size", "events", "lost_revenue_eur"],
+            [
+                "rank",
+                "category",
+                "color",
+                "pattern",
+                "size",
+                "events",
+                "lost_revenue_eur",
+                "estimated_revenue_eur",
+            ],
             limit=15,
             bar="events",
         ),

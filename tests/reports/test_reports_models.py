@@ -94,7 +94,10 @@ def test_category_summary(golden_con):
         ("coat", 3, 2, 3, 300.0, 1, 2, 0, 3, 300.0),
         ("(unknown)", 1, 0, 1, 0.0, 0, 0, 0, 1, 0.0),
         ("dress", 1, 0, 1, 80.0, 0, 0, 1, 1, 80.0),
+        # week 48: coat fell, (unknown) and dress dropped to 0 and keep a row with their fall
         ("coat", 1, 0, 1, 100.0, 1, 0, 0, -2, -200.0),
+        ("(unknown)", 0, 0, 0, 0.0, 0, 0, 0, -1, 0.0),
+        ("dress", 0, 0, 0, 0.0, 0, 0, 0, -1, -80.0),
     ]
 
 
@@ -122,6 +125,8 @@ def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
         ("2026-W45", "color", "blue", 1, 100.0, 1, "new", 1),
         ("2026-W45", "pattern", "plaid", 2, 200.0, 2, "new", 1),
         ("2026-W46", "color", "blue", 2, 200.0, 1, "new", 2),
+        # plaid was asked for in week 45 only: a row with 0 events shows its fall in week 46
+        ("2026-W46", "pattern", "plaid", 0, 0.0, -2, "new", 2),
         ("2026-W47", "color", "black", 3, 250.0, 3, "new", 1),
         ("2026-W47", "color", "blue", 3, 300.0, 1, "new", 3),
         ("2026-W47", "color", "red", 1, 80.0, 1, "new", 1),
@@ -129,11 +134,14 @@ def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
         ("2026-W47", "pattern", "plaid", 2, 200.0, 2, "new", 3),
         # 1, 2, 3, 6: slope 1.6 events/week, standard error 0.35: rising
         ("2026-W48", "color", "blue", 6, 600.0, 3, "rising", 4),
+        ("2026-W48", "color", "black", 0, 0.0, -3, "new", 2),
+        ("2026-W48", "color", "red", 0, 0.0, -1, "new", 2),
+        ("2026-W48", "pattern", "plaid", 0, 0.0, -2, "steady", 4),  # 2, 0, 2, 0
     ]
     ((slope, change),) = rows(
         golden_con,
         "select slope_events_per_week, trend_change_pct from rpt_attribute_trend "
-        "where iso_week = '2026-W48'",
+        "where iso_week = '2026-W48' and value = 'blue'",
     )
     assert (slope, change) == (1.6, 480.0)  # the line goes from 0.6 (counted as 1) to 5.4
 
@@ -266,8 +274,9 @@ def test_store_attributes_are_store_level(golden_con):
 def test_store_not_carried(golden_con):
     got = rows(golden_con, "select * from rpt_store_not_carried where iso_week = '2026-W47'")
     assert got == [
-        ("2026-W47", "S001", "coat", "blue", "plaid", "L", 1, 1, 150.0, 1),
-        ("2026-W47", "S002", "coat", "blue", "plaid", "L", 1, 1, 50.0, 1),
+        # ..., events, customers, lost, estimated (shown beside each other), rank
+        ("2026-W47", "S001", "coat", "blue", "plaid", "L", 1, 1, 150.0, 0.0, 1),
+        ("2026-W47", "S002", "coat", "blue", "plaid", "L", 1, 1, 50.0, 0.0, 1),
     ]
 
 
@@ -464,3 +473,57 @@ def test_store_page_cards_compare_with_last_week_and_the_chain_median(synthetic_
     change = now - before
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     assert cards["Unmet events"][1] == f"{sign}{abs(change)} vs prev. week", cards
+
+
+def test_a_weeks_category_changes_add_up_to_the_headlines(golden_con):
+    """A category that drops to 0 keeps a row with its fall, so the changes of a week's rows add
+    up to the headline's change (week 48: coat -2, dress -1, (unknown) -1 = -4)."""
+    got = rows(
+        golden_con,
+        "select h.iso_week, h.events_change, sum(c.events_change), h.lost_revenue_change_eur, "
+        "round(sum(c.lost_revenue_change_eur), 2) from rpt_weekly_headline as h "
+        "join rpt_category_summary as c using (iso_week) group by all order by 1",
+    )
+    assert [(week, a, b) for week, a, b, _, _ in got] == [
+        ("2026-W45", 2, 2),
+        ("2026-W47", 5, 5),
+        ("2026-W48", -4, -4),
+    ]
+    assert all(lost == summed for *_, lost, summed in got)
+
+
+def test_top_attributes_keep_a_value_that_dropped_to_zero(golden_con):
+    got = rows(
+        golden_con,
+        "select category, attribute, value, events, lost_revenue_eur, events_change, "
+        "rank_in_category from rpt_top_attributes where iso_week = '2026-W48'",
+    )
+    assert got == [
+        # blue rose; black (3 in week 47) is 0 now, ranked after it, with its fall
+        ("coat", "color", "blue", 6, 600.0, 3, 1),
+        ("coat", "color", "black", 0, 0.0, -3, 2),
+        ("coat", "pattern", "plaid", 0, 0.0, -2, 1),
+        ("dress", "color", "red", 0, 0.0, -1, 1),
+    ]
+
+
+def test_a_value_that_drops_to_zero_across_the_new_year_keeps_its_row(tmp_path):
+    """2026 has 53 ISO weeks: the week before 2027-W01 is 2026-W53."""
+    from reports_golden import make_db
+
+    from tests.reports.conftest import _mart
+
+    mart = [
+        _mart("2026-W53", "coat", "color", "blue", 2, 200.0),
+        _mart("2027-W01", "coat", "color", "black", 1, 100.0),
+    ]
+    db = make_db(tmp_path / "unmet.duckdb", {"mart_unmet_demand": mart})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        top = rows(con, "select value, events, events_change from rpt_top_attributes "
+                        "where iso_week = '2027-W01'")  # fmt: skip
+        trend = rows(con, "select value, events, events_change from rpt_attribute_trend "
+                          "where iso_week = '2027-W01'")  # fmt: skip
+    finally:
+        con.close()
+    assert top == trend == [("black", 1, 1), ("blue", 0, -2)]

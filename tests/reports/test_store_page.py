@@ -83,3 +83,15 @@ def test_a_store_id_is_exact_first_then_in_any_letter_case_if_that_names_one(giv
     else:
         with pytest.raises(store.UnknownStore, match=found):
             store.resolve_store(known, given)
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [
+        (62.5, "(62.5% of the chain; rank 2 by lost revenue)"),
+        (None, "in priced lost revenue (the chain lost none this week: no share or rank to give)"),
+    ],
+)
+def test_the_store_s_share_of_the_chain_is_never_none_percent(share, expected):
+    rank = {"lost_revenue_share_pct": share, "rank_by_lost_revenue": 2}
+    assert store.share_of_chain(rank) == expected

@@ -2,6 +2,9 @@
 -- Weeks in which a value was not asked for count as 0, weeks without any data at all included (the
 -- weeks are the calendar's, from the data's first week to its last), so "the week before" is the
 -- calendar week and the trend line runs over calendar weeks.
+-- A value has a row in every week with data in which it was asked for or was asked for the
+-- calendar week before (then 0 events and its fall), so a value that drops to 0 shows as falling
+-- and the changes of an attribute's rows add up to the change of the events that state it.
 -- The trend is a least-squares line through the events of the trailing weeks (up to 6, the
 -- report week included): rising / falling when its slope is at least twice its standard error
 -- away from 0 (about 95% confidence), steady otherwise, new with fewer than 4 weeks to judge.
@@ -33,6 +36,10 @@ bounds as (
             from (select distinct iso_week from mart_unmet_demand)  -- the weeks first: few
         )
     )
+),
+
+data_weeks as (
+    select distinct iso_week from mart_unmet_demand
 ),
 
 weeks as (
@@ -118,7 +125,7 @@ final as (
             then round(100.0 * (fitted_last - fitted_first) / greatest(fitted_first, 1), 1)
         end as trend_change_pct
     from tested
-    where events > 0
+    where events > 0 or (prev_events > 0 and iso_week in (select iso_week from data_weeks))
 )
 
 select * from final order by iso_week, attribute, events desc, value

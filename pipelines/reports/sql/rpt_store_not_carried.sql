@@ -1,4 +1,6 @@
--- Per store: the attribute combinations its customers asked for that the catalog does not carry.
+-- Per store: rpt_not_carried (not-carried events with a known category by the exact combination
+-- asked for) at each store, ranked by what the store page shows: events, then lost revenue, then
+-- estimated revenue (never added together).
 with events as (
     select * from demand_events where classification = 'not_carried' and category is not null
 ),
@@ -13,7 +15,8 @@ combos as (
         coalesce(size, '-') as size,
         count(*) as events,
         count(distinct customer_ref) as customers,
-        round(sum(lost_revenue_eur), 2) as lost_revenue_eur
+        round(sum(lost_revenue_eur), 2) as lost_revenue_eur,
+        round(sum(estimated_revenue_eur), 2) as estimated_revenue_eur
     from events
     group by all
 ),
@@ -23,7 +26,8 @@ final as (
         *,
         row_number() over (
             partition by iso_week, store_id
-            order by events desc, lost_revenue_eur desc, category, color, pattern, size
+            order by events desc, lost_revenue_eur desc, estimated_revenue_eur desc, category, color,
+                pattern, size
         ) as rank
     from combos
 )

@@ -185,8 +185,7 @@ def export(run_dir: Path, base: Path | None = None, touched: Collection[str] | N
             con.execute("set enable_progress_bar = false")  # stderr is the job's log
             register_empty(con, files)
             create_views(con, files, None)
-            for name, sql in warehouse.report_models():
-                con.execute(f"create or replace view {name} as {sql}")
+            warehouse.create_report_models(con)  # the match tables: over every week
             columns = {m.name: warehouse.counts_as_bigint(con, m.model) for m in warehouse.EXPORTS}
             for mart in (m for m in warehouse.EXPORTS if m.series):  # over every week, once
                 con.execute(f"create temp table whole as select {columns[mart.name]} "

@@ -1,4 +1,5 @@
-"""The analysts' DuckDB file: a view over every published Parquet dataset, plus the report models.
+"""The analysts' DuckDB file: a view over every published Parquet dataset, plus the report models
+(and the match tables some of them join on: `MATCH_TABLES`).
 
 Each run builds its own file inside its run folder (runs/<id>/unmet.duckdb), under a temporary name
 moved into place with os.replace; DATA_ROOT/unmet.duckdb is a link through `published`
@@ -10,6 +11,7 @@ a while).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipelines.demand import matching
 from schemas import datasets
 from schemas.arrow import dataset_schema
 
@@ -60,6 +63,55 @@ def report_models() -> list[tuple[str, str]]:
     return models
 
 
+#: The tables of which values meet which, by the rule of pipelines/demand/matching.py, for report
+#: SQL that compares demand with the catalog (rpt_not_carried_by_attribute): name -> (the column
+#: of demand_events and stg_catalog whose values it pairs, the function of matching.py that
+#: pairs them, its description). Derived from the run's data by `create_match_tables`, so that
+#: the rule is written once, in Python, and never again in SQL.
+MATCH_TABLES: dict[str, tuple[str, Callable[[list[str], list[str]], pa.Table], str]] = {
+    "match_categories": (
+        "category",
+        matching.category_pairs,
+        "Every pair of categories found in demand_events or stg_catalog such that a sku of the "
+        "`offered` category meets demand for the `asked` one, by the rule of "
+        "pipelines/demand/matching.py (docs/metrics.md, 'What the catalog carries'): a category "
+        "meets itself, and a t-shirt or a hoodie meets a `top`. A category that is not checked "
+        "against the catalog (`other`) meets nothing, not even itself, so it is never `asked`.",
+    ),
+    "match_sizes": (
+        "size",
+        matching.size_pairs,
+        "Every pair of sizes found in demand_events or stg_catalog such that a sku of the "
+        "`offered` size meets demand for the `asked` one, by the rule of "
+        "pipelines/demand/matching.py (docs/metrics.md, 'What the catalog carries'): a size "
+        "meets itself, a waist x leg '32x30' meets a waist alone '32' and the other way round; "
+        "two different waist x leg sizes never meet.",
+    ),
+}
+
+
+def create_match_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The `MATCH_TABLES`, over every value of their column in demand_events and stg_catalog (as
+    the connection's views hold them now: a connection that later narrows its views to some
+    weeks, as marts.export does, keeps pairs of every value, which joins the same)."""
+    for name, (column, pairs, _) in MATCH_TABLES.items():
+        found = con.execute(
+            f"select {column} from demand_events union select {column} from stg_catalog"
+        ).fetchall()
+        values = [value for (value,) in found if value is not None]
+        con.register("_pairs", pairs(values, values))
+        con.execute(f"create or replace table {name} as select * from _pairs")
+        con.unregister("_pairs")
+
+
+def create_report_models(con: duckdb.DuckDBPyConnection) -> None:
+    """The match tables and a view per report model, on a connection whose dataset views (or
+    tables) exist: every place the report SQL is evaluated calls this."""
+    create_match_tables(con)
+    for name, sql in report_models():
+        con.execute(f"create or replace view {name} as {sql}")
+
+
 def quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -84,8 +136,8 @@ def set_search_path(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool = False) -> None:
     """A view per dataset over the run's Parquet (the exported marts included: their `iso_week=W`
-    files hold the column), an empty table of its schema where it has no file, and the report
-    models.
+    files hold the column), an empty table of its schema where it has no file, the match tables
+    and the report models.
     With `relative`, the views name their files relative to the run folder (the DuckDB file lives
     there), so a copied or moved data root keeps working; the connection must search that folder
     (`set_search_path`)."""
@@ -101,8 +153,7 @@ def create_views(con: duckdb.DuckDBPyConnection, run_dir: Path, relative: bool =
             con.register("_empty", empty)
             con.execute(f"create or replace table {name} as select * from _empty")
             con.unregister("_empty")
-    for name, sql in report_models():
-        con.execute(f"create or replace view {name} as {sql}")
+    create_report_models(con)
 
 
 def counts_as_bigint(con: duckdb.DuckDBPyConnection, model: str) -> str:

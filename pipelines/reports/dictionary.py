@@ -66,6 +66,9 @@ NOTES: dict[str, str] = {
     "source": "Input source: frontline_notes, oos_lookups or lost_sales (rejects: also catalog, "
     "stores, consent_withdrawals).",
     "withdrawal_id": "Consent withdrawal id, unique.",
+    "asked": "A demanded value (match tables: a category or a size of demand_events or "
+    "stg_catalog).",
+    "offered": "A catalog sku's value that meets demand for `asked` (pipelines/demand/matching.py).",
 }
 HEADER = """# Data dictionary
 
@@ -82,6 +85,7 @@ files without DuckDB").
 
 def view_descriptions() -> dict[str, str]:
     out = {name: dataset(name).description for name in DATASETS}
+    out.update({name: text for name, (_, _, text) in warehouse.MATCH_TABLES.items()})
     for name, sql in report_models():
         comment = [
             line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--")
@@ -155,7 +159,18 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
             "SQL in `pipelines/reports/sql/`, one view per file.",
             [n for n in models if n in cols],
         ),
-        ("Other views", "", sorted(set(cols) - set(DATASETS) - set(models))),
+        (
+            "Match tables",
+            "Which values meet which by the catalog rule of `pipelines/demand/matching.py`, "
+            "derived from the run's demand and catalog when the file is built; report models "
+            "join on them.",
+            [n for n in warehouse.MATCH_TABLES if n in cols],
+        ),
+        (
+            "Other views",
+            "",
+            sorted(set(cols) - set(DATASETS) - set(models) - set(warehouse.MATCH_TABLES)),
+        ),
     )
     parts = [HEADER]
     for title, intro, names in groups:

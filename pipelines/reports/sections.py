@@ -298,7 +298,8 @@ def not_carried_intro() -> str:
         "<p class='sub'>Gaps in the assortment: attribute values customers asked for that no "
         "sku of the category has (every plaid coat, whatever its color or size), with the "
         "not-carried events that asked for each. An event counts under each such value it "
-        "states; values the category has are not counted. Lost revenue (priced by a sale or a "
+        "states; values the category has are not counted, by the classification's rule (a top "
+        "is met by t-shirts, a waist 32 by 32x30 jeans). Lost revenue (priced by a sale or a "
         "sku) and estimated revenue are shown side by side, never added; rows are ranked by "
         "events, then lost, then estimated revenue.</p>"
     )

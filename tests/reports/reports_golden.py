@@ -1,9 +1,9 @@
 """Hand-written ledger rows in a throwaway DuckDB file, with the report models as views on them.
 
 `make_db` creates every published dataset as a table with its real columns (from the pydantic
-models), fills in the rows given (missing columns are NULL) and adds every report model, exactly as
-the warehouse does. `synthetic_events` makes a few hundred plausible events over several weeks for
-the HTML and browser tests.
+models), fills in the rows given (missing columns are NULL) and adds the match tables and every
+report model, exactly as the warehouse does. `synthetic_events` makes a few hundred plausible events
+over several weeks for the HTML and browser tests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.demand import aggregate
-from pipelines.warehouse import DATASETS, report_models
+from pipelines.warehouse import DATASETS, create_report_models
 from schemas.arrow import arrow_schema
 
 
@@ -33,8 +33,7 @@ def make_db(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
             con.register("_rows", table)
             con.execute(f"create table {name} as select * from _rows")
             con.unregister("_rows")
-        for name, sql in report_models():
-            con.execute(f"create view {name} as {sql}")
+        create_report_models(con)  # as the warehouse does: the match tables, then the views
     finally:
         con.close()
     return path

@@ -144,8 +144,7 @@ def test_the_exported_marts_models_are_the_columns_and_types_their_sql_writes() 
     con = duckdb.connect()
     marts.register_empty(con, marts.INPUTS)
     marts.create_views(con, {name: [] for name in marts.INPUTS}, None)
-    for name, sql in warehouse.report_models():
-        con.execute(f"create or replace view {name} as {sql}")
+    warehouse.create_report_models(con)
     for mart in warehouse.EXPORTS:
         select = warehouse.counts_as_bigint(con, mart.model)
         written = con.sql(f"select {select} from {mart.model} limit 0").to_arrow_table().schema

@@ -37,7 +37,12 @@ MAX_TEXT_CHARS = 10_000
 #: digits and `- _ . : /`, starting with a letter or digit. No spaces, `@` or `+`, so no e-mail
 #: address or formatted phone number fits; a bare number that reads as a phone, card or IBAN is
 #: refused by pipelines/ingest/validate.py (docs/formats.md, "Identifiers").
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
+#: The characters an identifier may hold besides letters and digits, declared once: ID_PATTERN and
+#: the redactor's reading of digit groups in an id (`pipelines.ingest.redact.ID_DIGIT_GROUPS`:
+#: "C.06.47.19.83.53", "CC.06/12/34/56/78" are phone numbers whatever joins the groups) are both
+#: built from it. The hyphen last, so that it reads as itself in a character class.
+ID_SEPARATORS = "_.:/-"
+ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9{ID_SEPARATORS}]*$"
 
 
 class FieldKind(str):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_a_contact_detail_written_with_escapes_is_redacted_in_the_raw(tmp_path, 
                            "bad channel": ("S001", "fax", "}"),
                            "broken json": ("S001", "store", "")}[why]  # fmt: skip
     (reject,) = _rejects_of(tmp_path, [ESCAPED_NOTE % (1, store, channel, text) + end])
-    assert hidden not in reject["raw"], reject["raw"]
+    assert hidden not in reject["raw"], re.sub(r"\d", "9", reject["raw"])
     assert token in reject["raw"]
     assert '"note_id": "N-1"' in reject["raw"]  # the rest as written
     if "\\u00e9" in text:

@@ -44,7 +44,7 @@ _AFTER_DATE = re.compile(r"[\sT-]*")
 DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d\s()./-]{5,80}\d(?![\w])")
 #: In free text a number may be glued to the word before or after it ("tel06 12 34 56 78",
 #: "mob07700900123", "iban_...", "06.12.34.56.78n°"), or to a word and a dot or a dash
-#: ("tel.06 47 19 83 52", "No.4539148803436467", "tel-0647198399", review 14): only a digit or a
+#: ("tel.06 98 76 54 32", "No.4111111111111111", "tel-0612345678", review 14): only a digit or a
 #: decimal point after a digit ("8.5", "129.00") before it, or a digit after it, keeps a run from
 #: being judged. After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
 #: "L-0000042": one run of at most 8 digits, CODE_NUMBER). Not used for identifiers, where digits
@@ -207,8 +207,8 @@ def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
     for group in parts[::2]:
         digits.append(digits[-1] + sum(ch.isdigit() for ch in group))
     # best[i]: (digits covered by tokens, cards among them, the spans) for the groups from i on.
-    # A longest first token took "06 47 19 83 11 06 98" (14 digits, a phone) out of two numbers
-    # and left "76 54 31" (review 14): the cut that covers the most digits wins, then the one
+    # A longest first token took "06 12 34 56 78 06 98" (14 digits, a phone) out of two numbers
+    # and left "76 54 32" (review 14): the cut that covers the most digits wins, then the one
     # with more cards (a Luhn-valid stretch is rarely chance), then the longest first stretch. A
     # date stops the stretches from its first group, as it did. A token holds 7 to 19 digits, so
     # only such stretches are judged (a long run of single digits stays linear).

@@ -14,13 +14,14 @@ from cli.common import (
     quiet_libraries,
     withdrawals_applied,
 )
+from schemas.weeks import iso_week
 
 
 def _week(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return datetime.strptime(value + "-1", "%G-W%V-%u").strftime("%G-W%V")
+        return iso_week(datetime.strptime(value + "-1", "%G-W%V-%u").date())
     except ValueError:
         raise click.BadParameter(f"not an ISO week: {value!r} (expected e.g. 2026-W47)") from None
 

@@ -31,6 +31,7 @@ from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.ingest import inputs
 from pipelines.ingest import run as ingest_run
 from pipelines.ingest.parse import shown_folder, shown_path
+from schemas.weeks import iso_week
 
 log = logging.getLogger("unmet.job")
 
@@ -52,7 +53,7 @@ class JobResult:
 def last_complete_week(as_of: datetime) -> str:
     """The ISO week (%G-W%V) before the one `as_of` falls in."""
     day = as_of.date() - timedelta(days=as_of.isoweekday())
-    return day.strftime("%G-W%V")
+    return iso_week(day)
 
 
 def new_run_id(now: datetime) -> str:
@@ -394,7 +395,7 @@ def parse_week(text: str) -> str:
         monday = datetime.strptime(text + "-1", "%G-W%V-%u").date()
     except ValueError:
         raise ValueError(f"not an ISO week: {text!r} (expected e.g. 2026-W47)") from None
-    if monday.strftime("%G-W%V") != text:
+    if iso_week(monday) != text:
         raise ValueError(f"not an ISO week: {text!r} (expected e.g. 2026-W47)")
     return text
 

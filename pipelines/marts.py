@@ -33,6 +33,8 @@ from pipelines import incremental, warehouse
 from pipelines.demand.run import week_of
 from schemas import datasets
 from schemas.arrow import dataset_schema
+from schemas.weeks import iso_week
+from schemas.weeks import monday as week_monday
 
 #: DuckDB's memory limit while it exports the marts (past it, it spills to a temporary folder).
 EXPORT_MEMORY_LIMIT = "256MB"
@@ -43,12 +45,12 @@ FILE = "{mart}/iso_week={week}/part-00000.parquet"
 
 def monday(week: str) -> date:
     """The Monday of an ISO week like 2026-W47."""
-    return date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    return week_monday(week)
 
 
 def shifted(week: str, weeks: int) -> str:
     """The ISO week `weeks` calendar weeks after `week` (before it, if negative)."""
-    return (monday(week) + timedelta(weeks=weeks)).strftime("%G-W%V")
+    return iso_week(monday(week) + timedelta(weeks=weeks))
 
 
 def weeks_read(week: str, lookback: int) -> set[str]:

@@ -8,12 +8,14 @@ real example line each, are documented in docs/formats.md.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -35,7 +37,12 @@ MAX_TEXT_CHARS = 10_000
 #: digits and `- _ . : /`, starting with a letter or digit. No spaces, `@` or `+`, so no e-mail
 #: address or formatted phone number fits; a bare number that reads as a phone, card or IBAN is
 #: refused by pipelines/ingest/validate.py (docs/formats.md, "Identifiers").
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
+#: The characters an identifier may hold besides letters and digits, declared once: ID_PATTERN and
+#: the redactor's reading of digit groups in an id (`pipelines.ingest.redact.ID_DIGIT_GROUPS`:
+#: "C.06.47.19.83.53", "CC.06/12/34/56/78" are phone numbers whatever joins the groups) are both
+#: built from it. The hyphen last, so that it reads as itself in a character class.
+ID_SEPARATORS = "_.:/-"
+ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9{ID_SEPARATORS}]*$"
 
 
 class FieldKind(str):
@@ -78,8 +85,68 @@ def _iso_only(value: object) -> object:
     return value
 
 
-#: A timestamp with its UTC offset, written in ISO 8601; never a number.
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+#: The earliest time a record may carry (docs/formats.md, "Timestamps"). Systems write a null
+#: date as 0001-01-01 (.NET's DateTime.MinValue) or 1970-01-01T00:00:00 (epoch 0): such a time is
+#: no event, and one in years 1-999 once stopped every run (review 14, D5). No input of this
+#: product (sales, lookups, notes, consent) comes from before 2000; the generator's default
+#: covers the 8 weeks up to 2026-11-22, and it refuses to write any day before this.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _not_before_earliest(value: datetime) -> datetime:
+    """Refuse a time before EARLIEST_TIME, the instant (whatever offset it is written with)."""
+    if value < EARLIEST_TIME:
+        raise PydanticCustomError(
+            "before_earliest_time",
+            "is before 2000-01-01T00:00:00Z, the earliest time accepted: a null date such as "
+            "0001-01-01 or 1970-01-01, not an event's time",
+        )
+    return value
+
+
+#: A timestamp with its UTC offset, written in ISO 8601; never a number; not before
+#: EARLIEST_TIME.
+Timestamp = Annotated[
+    AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_not_before_earliest)
+]
+
+
+#: How a number of the formats is written (docs/formats.md): ASCII digits, and for a decimal a
+#: point and its decimals. No sign: no number field of the formats may be negative (a field that
+#: could would take `-?` here). Python's int(), float() and Decimal() read far more (`1_0`,
+#: `1e2`, `-0.00`, full-width `１２９`, Arabic-Indic `١٢٩`): each a silent guess at what was
+#: meant (review 14, D6), so a number is matched against these first and refused otherwise.
+WHOLE_NUMBER_TEXT = re.compile(r"[0-9]+")
+DECIMAL_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _number_text(pattern: re.Pattern[str], what: str) -> Callable[[object], object]:
+    """A before-validator: a string (a CSV cell) must be `pattern` once the spaces at its edges
+    are removed; an integer (JSON) passes; anything else (a JSON float such as 1e2, a bool) is
+    refused with `what` the format expects."""
+
+    def check(value: object) -> object:
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, str) and pattern.fullmatch(value.strip()):
+            return value.strip()
+        raise PydanticCustomError(
+            "number_format",
+            f"is not {what}: no sign, exponent, separator or other digits",
+        )
+
+    return check
+
+
+#: A whole number as the formats write it (`12`): WHOLE_NUMBER_TEXT.
+WholeNumber = Annotated[
+    int, BeforeValidator(_number_text(WHOLE_NUMBER_TEXT, "a whole number in digits 0-9 (12)"))
+]
+#: A decimal as the formats write it (`129.00`, `129`): DECIMAL_TEXT; its places are the field's.
+DecimalNumber = Annotated[
+    Decimal,
+    BeforeValidator(_number_text(DECIMAL_TEXT, "a number in digits 0-9 and a point (129.00)")),
+]
 
 
 class _Raw(BaseModel):
@@ -130,7 +197,7 @@ class OosLookup(_Raw):
     sku: Id
     looked_up_at: Timestamp
     result: LookupResult
-    on_hand_qty: int = Field(ge=0, le=1_000_000)
+    on_hand_qty: WholeNumber = Field(ge=0, le=1_000_000)
 
 
 class LostSale(_Raw):
@@ -145,8 +212,8 @@ class LostSale(_Raw):
     store_id: Id
     sku: OptionalId = None
     reason_code: ReasonCode
-    quantity: int = Field(ge=1, le=1000)
-    unit_price: Decimal | None = Field(
+    quantity: WholeNumber = Field(ge=1, le=1000)
+    unit_price: DecimalNumber | None = Field(
         default=None, ge=0, le=100_000, max_digits=12, decimal_places=2
     )
     currency: Currency = Currency.EUR
@@ -170,7 +237,7 @@ class CatalogItem(_Raw):
     pattern: Label
     size: Label
     # above 0: a free sku would value lost sales at 0 (staging and the gate say so too)
-    list_price: Decimal = Field(gt=0, le=100_000, max_digits=12, decimal_places=2)
+    list_price: DecimalNumber = Field(gt=0, le=100_000, max_digits=12, decimal_places=2)
 
 
 class Store(_Raw):
@@ -259,8 +326,6 @@ def store_zone_name(timezone: str | None, country: str | None) -> str:
 
 def utc(ts: datetime) -> datetime:
     """An aware timestamp converted to UTC."""
-    from datetime import UTC
-
     return ts.astimezone(UTC)
 
 

@@ -106,7 +106,12 @@ def test_quarantine_has_a_readable_reason_for_each_bad_line(published):
             "invalid JSON at column 2: a key is not in double quotes, or a comma comes before "
             "a closing brace",
         ),
-        ("lost_sales", 5, "quantity: Input should be greater than or equal to 1 (got '-1')"),
+        (
+            "lost_sales",
+            5,
+            "quantity: is not a whole number in digits 0-9 (12): no sign, exponent,"
+            " separator or other digits (got '-1')",
+        ),
         ("oos_lookups", 4, "store_id: unknown store 'S009' (not in stores.csv)"),
     ]
 

@@ -50,6 +50,12 @@ PLANTED = {
     "glued iban": "iban_DE89370400440532013000",
     "card, narrow no-break spaces": "5500\u202f0000\u202f0000\u202f0004",
     "email, zero-width space": "zw.check\u200b@example.net",
+    # review 14: glued to a word and a dot or dash, letter-dot digit groups, a line break (and,
+    # since notes are written with json.dumps, every non-ASCII character above as a \u escape)
+    "dot-glued phone": "tel.07 81 22 45 92",
+    "dash-glued grouped phone": "mob-07700 900462",
+    "letter-dot groups": "A.07.81.22.45.93",
+    "phone over a line break": "07 81 22\n45 94",
 }
 #: A valid record of each source: every planted record is one of these with one field replaced.
 BASE = {
@@ -150,10 +156,23 @@ def unmet(*args: str, command: list[str] | None = None) -> tuple[int, str]:
     return run.returncode, out + err
 
 
+#: A JSON or repr() escape (review 14: a raw line kept "06\\u00a098..." as written, which
+#: compacted to "06u00a098..." and hid the number from this search).
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([nrtfbv]))")
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPE.sub(
+        lambda m: " " if m.group(3) else chr(int(m.group(1) or m.group(2), 16)), text
+    )
+
+
 def leaks(text: str) -> list[str]:
-    low = text.lower()
-    compact = _compact(text)
-    return [n for n, v in PLANTED.items() if v.lower() in low or KEYS[n] in compact]
+    found = []
+    for form in (text, _unescaped(text)) if "\\" in text else (text,):
+        low, compact = form.lower(), _compact(form)
+        found += [n for n, v in PLANTED.items() if v.lower() in low or KEYS[n] in compact]
+    return sorted(set(found), key=list(PLANTED).index)
 
 
 def _values(value: object) -> list[str]:

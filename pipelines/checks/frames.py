@@ -161,7 +161,7 @@ def _in(values: pa.ChunkedArray | pa.Array, value_set: pa.ChunkedArray | pa.Arra
 
 def iso_week(event_date: pa.ChunkedArray) -> pa.ChunkedArray:
     """'2026-W47' from a date column, computed independently of the pipeline."""
-    year = pc.cast(pc.iso_year(event_date), pa.string())
+    year = pc.utf8_lpad(pc.cast(pc.iso_year(event_date), pa.string()), 4, "0")
     week = pc.utf8_lpad(pc.cast(pc.iso_week(event_date), pa.string()), 2, "0")
     return pc.binary_join_element_wise(year, week, "-W")
 

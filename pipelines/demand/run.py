@@ -24,6 +24,7 @@ from pipelines.options import pipeline_options
 from schemas import datasets
 from schemas.arrow import arrow_schema
 from schemas.staging import StgCatalog
+from schemas.weeks import iso_week
 
 #: The sources whose staged rows become demand signals (the registry's signal sources).
 FACT_TABLES = tuple(d.name for d in datasets.signal_sources())
@@ -48,7 +49,7 @@ def read_catalog(paths: list[str]) -> pa.Table:
 def week_of(path: str) -> str | None:
     """The ISO week of a staged fact file, from its `event_date=` partition (None if it has none)."""
     day = _DAY.search(path)
-    return date.fromisoformat(day.group(1)).strftime("%G-W%V") if day else None
+    return iso_week(date.fromisoformat(day.group(1))) if day else None
 
 
 def store_groups(paths: list[str], unit_rows: int = UNIT_ROWS) -> dict[str, int]:

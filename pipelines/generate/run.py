@@ -17,6 +17,7 @@ from pipelines.generate.records import Customers, Slot, add_event, add_noise, fi
 from pipelines.generate.stores import build_stores, iso_week, utc_offset
 from pipelines.generate.truth import write_readme
 from pipelines.generate.writer import Writer
+from schemas.raw import EARLIEST_TIME
 
 DEFAULT_END_DATE = date(2026, 11, 22)
 #: Relative traffic by weekday, Monday first.
@@ -113,6 +114,12 @@ def generate(
     rng = random.Random(f"unmet/events/{seed}")
     n_days = 7 * weeks
     days = [end_date - timedelta(days=n_days - 1 - i) for i in range(n_days)]
+    if days[0] <= EARLIEST_TIME.date():  # a day's margin: a store's offset moves its times
+        raise ValueError(
+            f"the first day generated ({days[0].isoformat()}) must be after "
+            f"{EARLIEST_TIME.date().isoformat()}: the ingest quarantines earlier times "
+            "(schemas.raw.EARLIEST_TIME)"
+        )
     day_weights = [
         WEEKDAY_WEIGHTS[day.weekday()] * (1 + GROWTH * i / n_days) for i, day in enumerate(days)
     ]

@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from schemas import weeks
+
 STORES_HEADER = ("store_id", "name", "region", "country")
 
 #: Country -> (standard UTC offset in hours, cities with their region).
@@ -161,6 +163,5 @@ def timestamp(day: date, seconds: int, offset: str) -> str:
 
 
 def iso_week(day: date) -> str:
-    """The ISO week label used in file names: 2026-11-17 -> '2026-W47'."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    """The ISO week label used in file names: 2026-11-17 -> '2026-W47' (schemas.weeks)."""
+    return weeks.iso_week(day)

@@ -41,7 +41,7 @@ from pipelines.ingest.validate import Reference, note_text_fields
 from schemas import rules
 from schemas.arrow import arrow_schema
 from schemas.datasets import dataset
-from schemas.raw import ID_PATTERN, MAX_TEXT_CHARS
+from schemas.raw import EARLIEST_TIME, ID_PATTERN, MAX_TEXT_CHARS
 from schemas.staging import StgFrontlineNote
 
 #: An id that might be a phone, card or IBAN: left to the exact path, which refuses it if it is one.
@@ -203,6 +203,7 @@ class _Rows:
             pc.subtract(pc.cast(local, pa.int64()), offset_us), pa.timestamp("us", tz="UTC")
         )
         self.require(pc.less_equal(utc, pa.scalar(as_of, pa.timestamp("us", tz="UTC"))))
+        self.require(pc.greater_equal(utc, pa.scalar(EARLIEST_TIME, pa.timestamp("us", tz="UTC"))))
         if ref.zones:
             stores = self.col("store_id")
             zoned = pa.array(sorted(ref.zones), pa.string())
@@ -219,7 +220,7 @@ class _Rows:
             "utc": utc,
             "event_date": pc.cast(local, pa.date32()),
             "iso_week": pc.binary_join_element_wise(
-                pc.cast(pc.iso_year(local), pa.string()), week, "-W"
+                pc.utf8_lpad(pc.cast(pc.iso_year(local), pa.string()), 4, "0"), week, "-W"
             ),
         }
 

@@ -23,7 +23,7 @@ from pipelines.ingest import batches, fast, file, readers, tables
 from pipelines.ingest.redact import (  # noqa: F401 (shown_path, displayable: used from here)
     EMAIL,
     displayable,
-    redact,
+    redact_raw,
     scrub,
     scrub_message,
     shown_folder,
@@ -325,7 +325,7 @@ def reject_row(
     fields = spec.input_model.model_fields
     statement = "customer_ref" in fields and "customer_consent" not in fields
     kept = record.raw if statement else _without_unconsented_customer(record, ref)
-    raw, _ = redact(readers.printable_raw(kept))
+    raw = redact_raw(readers.printable_raw(kept))
     record_id = None
     if record.fields is not None:
         value = record.fields.get(spec.id_field)

@@ -21,6 +21,8 @@ import hashlib
 import re
 import unicodedata
 
+from schemas.raw import ID_SEPARATORS
+
 _DIGIT = re.compile(r"\d")
 #: Anything shaped like local@domain, however mistyped the domain (`example..com`, no dot at all):
 #: over-redacting "M@L" costs little, a leaked address much.
@@ -32,37 +34,54 @@ EMAIL_SPACED = re.compile(r"[\w.+-]+ *@ *(?:[\w-]+\.)+[A-Za-z]{2,}\b")
 #: No word boundary on either side ("iban_DE89...", "refund:DE89...thanks"): `_iban_spans` judges
 #: where it ends and whether what it is glued to allows it.
 IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
-#: An ISO date at the start of a run of digits ("2026-11-18 11:00"): kept, the rest judged alone.
-ISO_DATE_START = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?=[ T]|$)")
-# A run of digits with common separators, optionally starting with + or (; not the tail of a code
-# like SKU-10482.
-DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d ()./-]{5,40}\d(?![\w])")
+#: An ISO date at the start of a run of digits ("2026-11-18 11:00", "2026-11-17-0042"): kept, the
+#: rest judged alone.
+ISO_DATE_START = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?=[\sT-]|$)")
+_AFTER_DATE = re.compile(r"[\sT-]*")
+# A run of digits with common separators (any white space among them: a number broken by a line
+# break, "06 12 34\n56 78", is one number), optionally starting with + or (; not the tail of a
+# code like SKU-10482.
+DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d\s()./-]{5,80}\d(?![\w])")
 #: In free text a number may be glued to the word before or after it ("tel06 12 34 56 78",
-#: "mob07700900123", "iban_...", "06.12.34.56.78n°"): only a digit or a decimal point before it,
-#: a digit after it, or a code's letter-dash ("SKU-1048234") keeps a run from being judged. Not
-#: used for identifiers, where digits behind letters are an id ("A1234567", docs/privacy.md).
-#: (The lookahead first only makes each letter fail fast.)
-DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<![\d.])(?<![A-Za-z]-)[+(]?\d[\d ()./-]{5,40}\d(?!\d)")
+#: "mob07700900123", "iban_...", "06.12.34.56.78n°"), or to a word and a dot or a dash
+#: ("tel.06 98 76 54 32", "No.4111111111111111", "tel-0612345678", review 14): only a digit or a
+#: decimal point after a digit ("8.5", "129.00") before it, or a digit after it, keeps a run from
+#: being judged. After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
+#: "L-0000042": one run of at most 8 digits, CODE_NUMBER). Not used for identifiers, where digits
+#: behind letters are an id ("A1234567", docs/privacy.md). (The lookahead first only makes each
+#: letter fail fast.)
+DIGIT_RUN_IN_TEXT = re.compile(
+    r"(?=[\d+(])(?<!\d)(?:(?<!\.)|(?<=[^\W\d_]\.))[+(]?\d[\d\s()./-]{5,80}\d(?!\d)"
+)
+#: After a word and a dot or dash, one run of at most 8 digits is a code's number (SKU-1048234,
+#: N-0000001, the ids of this product's own records): not judged. Grouped digits, or 9 and more
+#: in one run, are judged as any number is.
+CODE_NUMBER = re.compile(r"\d{1,8}")
 #: A bare round number (1000000): a quantity or a limit, never a phone number.
 _ROUND = re.compile(r"[1-9]0+")
 # Groups of four digits as card numbers are printed.
-CARD_LAYOUT = re.compile(r"\d{4}(?:[ -]\d{4}){3,4}")
+CARD_LAYOUT = re.compile(r"\d{4}(?:[\s-]\d{4}){3,4}")
 # Dates written with digits only: 2026-11-17, 17.11.2026, 17/11/26.
 DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})")
 
-#: Within an identifier (schemas.raw.ID_PATTERN: letters, digits, - _ . : /), what might be a phone
-#: or card number (a run of 7+ digits not glued to a word, as DIGIT_RUN reads it) or an IBAN: a
-#: quick test, looser than `redact`, that clears almost every real id without running it. No
-#: look-arounds, so RE2 (the ingest's fast path) runs it too.
+#: Any separator an identifier may hold (schemas.raw.ID_SEPARATORS: _ . : / -), as a class.
+_ID_SEP = f"[{ID_SEPARATORS}]"
+#: An identifier's digits in groups joined by any of its separators, whatever comes before them
+#: (a prefix, "C-06.12.34.56.78", "A.06.47.19.83.52", "CC.06/12/34/56/78", "C_06_12_34_56_78", or
+#: nothing): judged as one number, a phone number written inside an id. Digits in one run behind
+#: a letter prefix ("C-0612345678") are an id (docs/privacy.md: that is how an id made of digits
+#: is written); an ISO date leading the groups ("ORD-2026-11-17-0042") is kept and the rest
+#: judged alone.
+ID_DIGIT_GROUPS = re.compile(rf"(?<!\d)\d+(?:{_ID_SEP}\d+)+")
+#: Within an identifier (schemas.raw.ID_PATTERN), what might be a phone or card number (a run of
+#: 7+ digits not glued to a word, as DIGIT_RUN reads it; digit groups, ID_DIGIT_GROUPS) or an
+#: IBAN: a quick test, looser than `redact`, that clears almost every real id without running it.
+#: No look-arounds, so RE2 (the ingest's fast path) runs it too.
 ID_MAYBE_CONTACT = re.compile(
     r"(?:^|[:/]|(?:^|[^A-Za-z])-)\d[\d./-]{5,}\d|[A-Za-z]{2}\d{2}(?:-?[A-Za-z0-9]){11}"
-    r"|[A-Za-z][-_:]\d+(?:[./-]\d+)+"
+    rf"|\d+(?:{_ID_SEP}\d+)+"
 )
-#: An identifier's digits after a letter prefix, in groups ("C-06.12.34.56.78", "C-07700.900123"):
-#: a phone number written behind a prefix. Digits in one run behind a prefix ("C-0612345678") are
-#: an id (docs/privacy.md: that is how an id made of digits is written); an ISO date leading the
-#: groups ("ORD-2026-11-17-0042") is kept and the rest judged alone.
-PREFIXED_GROUPS = re.compile(r"[A-Za-z][-_:](\d+(?:[./-]\d+)+)")
+_ID_SEPS = re.compile(_ID_SEP)
 _ISO_DATE_DASH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])-")
 
 EMAIL_TOKEN = "[email]"
@@ -171,8 +190,7 @@ def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
     """
     date = ISO_DATE_START.match(match)
     if date and date.end() < len(match):
-        rest = match[date.end() :]
-        skip = date.end() + len(rest) - len(rest.lstrip(" T"))
+        skip = _AFTER_DATE.match(match, date.end()).end()
         inner = match[skip:]
         return _run_spans(inner, at + skip, run) if run.fullmatch(inner) else []
     whole = _token(match)
@@ -184,22 +202,40 @@ def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
     starts = [0]
     for part in parts:
         starts.append(starts[-1] + len(part))
-    spans: list[Span] = []
-    i, n = 0, (len(parts) + 1) // 2
-    while i < n:
-        for j in range(n, i, -1):
+    n = (len(parts) + 1) // 2
+    digits = [0]  # digits in the groups before each group
+    for group in parts[::2]:
+        digits.append(digits[-1] + sum(ch.isdigit() for ch in group))
+    # best[i]: (digits covered by tokens, cards among them, the spans) for the groups from i on.
+    # A longest first token took "06 12 34 56 78 06 98" (14 digits, a phone) out of two numbers
+    # and left "76 54 32" (review 14): the cut that covers the most digits wins, then the one
+    # with more cards (a Luhn-valid stretch is rarely chance), then the longest first stretch. A
+    # date stops the stretches from its first group, as it did. A token holds 7 to 19 digits, so
+    # only such stretches are judged (a long run of single digits stays linear).
+    best: list[tuple[int, int, list[Span]]] = [(0, 0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        choice = None
+        last = i + 1
+        while last < n and digits[last + 1] - digits[i] <= 19:
+            last += 1
+        for j in range(last, i, -1):
             begin, end = starts[2 * i], starts[2 * j - 1]
             candidate = match[begin:end]
             if DATE.fullmatch(candidate):
+                if choice is None or best[j][:2] > choice[:2]:
+                    choice = best[j]
                 break
-            token = _token(candidate)
+            token = _token(candidate) if digits[j] - digits[i] >= 7 else None
             if token is not None:
-                spans.append((at + begin, at + end, token))
-                break
+                then = best[j]
+                found = (digits[j] - digits[i] + then[0], then[1] + (token == CARD_TOKEN))
+                if choice is None or found > choice[:2]:
+                    choice = (*found, [(at + begin, at + end, token), *then[2]])
         else:
-            j = i + 1
-        i = j
-    return spans
+            if choice is None or best[i + 1][:2] > choice[:2]:
+                choice = best[i + 1]
+        best[i] = choice
+    return best[0][2]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -240,18 +276,30 @@ def _matching_copy(text: str) -> tuple[str, Index | None]:
     return copy, index
 
 
-#: A character, or an escape as repr() writes one ("\\xa0", "\\u200b", "\\t").
-_CHAR_OR_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|t)|.", re.S)
+#: A character, or an escape as repr() or JSON writes one ("\\xa0", "\\u200b", "\\u0040", "\\n",
+#: "\\t", "\\\\").
+_CHAR_OR_ESCAPE = re.compile(
+    r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntrfbv/\"'\\])|.", re.S
+)
+#: What a one-letter escape stands for (the others stand for themselves: \\/ \\" \\' \\\\).
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "b": "\b", "v": "\v"}
 
 
 def _unescaped_copy(text: str) -> tuple[str, Index]:
-    """As `_matching_copy`, reading each escape repr() writes as the character it stands for: a
-    value shown with repr() in a message ('06\\xa098\\xa076...') hides nothing behind it."""
+    """As `_matching_copy`, reading each escape repr() or JSON writes as the character it stands
+    for: a value shown with repr() in a message ('06\\xa098\\xa076...') or a quarantined JSON
+    line as written ('06\\u00a098...', 'jane\\u0040example.com', '06 12 34\\n56 78') hides
+    nothing behind it."""
     out: list[str] = []
     index: Index = []
     for m in _CHAR_OR_ESCAPE.finditer(text):
         piece = m.group(0)
-        ch = piece if len(piece) == 1 else "\t" if piece == "\\t" else chr(int(piece[2:], 16))
+        if len(piece) == 1:
+            ch = piece
+        elif len(piece) == 2:
+            ch = _ESCAPED.get(piece[1], piece[1])
+        else:
+            ch = chr(int(piece[2:], 16))
         folded = _fold(ch) if ch > "\x7f" or ch == "\t" else ch
         out.append(folded)
         index += [m.span()] * len(folded)
@@ -277,7 +325,7 @@ def _in_code(text: str, start: int) -> bool:
     return 0 < i < start and text[i - 1].isdigit()
 
 
-_LONE_LAST_DIGIT = re.compile(r"[ ()./-]+\d$")
+_LONE_LAST_DIGIT = re.compile(r"[\s()./-]+\d$")
 
 
 def _spans(text: str, in_text: bool) -> list[Span]:
@@ -295,13 +343,18 @@ def _spans(text: str, in_text: bool) -> list[Span]:
         spans += found
         run = DIGIT_RUN_IN_TEXT if in_text else DIGIT_RUN
         for m in run.finditer(text):
-            found = m.group(0)
+            found, start = m.group(0), m.start()
             if m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] == "_"):
                 # glued to the word after: a lone last digit is that word's ("375988. 3rd")
                 lone = _LONE_LAST_DIGIT.search(found)
                 found = found[: lone.start()] if lone else found
-            if not _in_code(text, m.start()):
-                spans += _run_spans(found, m.start(), run)
+            # after a word and a dot or dash ("tel.", "No.", "tel-"; in_text only): the word
+            # decides as if glued, and a code's number ("SKU-1048234") stays
+            dotted = start > 1 and text[start - 1] in ".-" and text[start - 2].isalpha()
+            if dotted and CODE_NUMBER.fullmatch(found):
+                continue
+            if not _in_code(text, start - 1 if dotted else start):
+                spans += _run_spans(found, start, run)
     return sorted(spans)
 
 
@@ -330,6 +383,14 @@ def redact(text: str) -> tuple[str, int]:
     return _redact(text)
 
 
+def redact_raw(text: str) -> str:
+    """A quarantined record's raw text as stored (`rejects.raw`): redacted as free text, read
+    through its escapes (JSON's `\\u00a0`, `\\u0040`, `\\n`; repr()'s `\\xa0`, as
+    `scrub_message`), so that a contact detail written with escapes is found. Only what was found
+    is replaced, escapes and all ("06\\u00a012..." -> "[phone]"); the rest stays as written."""
+    return _redact(text, escapes=True)[0]
+
+
 def scrub(text: str) -> str:
     """The text with every contact detail replaced by its token (for messages and reasons)."""
     return _redact(text)[0]
@@ -345,10 +406,11 @@ def scrub_message(text: str) -> str:
 
 def identifier_contact_kinds(value: str) -> list[str]:
     """What contact details an identifier holds, in words: what `contact_kinds` finds in it, or
-    a phone or card number written in groups behind a letter prefix (PREFIXED_GROUPS)."""
+    a phone or card number written in digit groups (ID_DIGIT_GROUPS), each separator read as a
+    dash."""
     kinds = _kinds(value, in_text=False)
-    for match in PREFIXED_GROUPS.finditer(value) if not kinds else ():
-        groups = match.group(1)
+    for match in ID_DIGIT_GROUPS.finditer(value) if not kinds else ():
+        groups = _ID_SEPS.sub("-", match.group(0))
         date = _ISO_DATE_DASH.match(groups)  # "ORD-2026-11-17-0042": "0042" judged alone
         kinds = _kinds(groups[date.end() :] if date else groups, in_text=False)
         if kinds:

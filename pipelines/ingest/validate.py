@@ -50,6 +50,7 @@ from schemas.raw import (
     Store,
     field_kind,
 )
+from schemas.weeks import iso_week
 
 
 class Refused(ValueError):
@@ -225,8 +226,7 @@ def _when(ts: datetime, name: str, ref: Reference, store_id: str) -> dict[str, A
             f"{name}: {ts.isoformat()} is out of range: it falls outside years 1-9999 in the "
             f"store's time zone ({zone})"
         ) from None
-    year, week, _ = local.isocalendar()
-    return {"event_date": local, "iso_week": f"{year}-W{week:02d}", "utc": utc}
+    return {"event_date": local, "iso_week": iso_week(local), "utc": utc}
 
 
 def _store(store_id: str, ref: Reference) -> None:

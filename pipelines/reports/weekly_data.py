@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from pipelines.reports.tables import Table, query
+from schemas.weeks import iso_week
 
 #: How many weeks (ending with the report week) the trend charts show.
 TREND_WEEKS = 12
@@ -23,7 +24,7 @@ def week_monday(week: str) -> date:
 def trend_weeks(week: str, n: int = TREND_WEEKS) -> list[str]:
     """The n ISO weeks ending with `week`, oldest first."""
     monday = week_monday(week)
-    return [(monday - timedelta(weeks=k)).strftime("%G-W%V") for k in range(n - 1, -1, -1)]
+    return [iso_week(monday - timedelta(weeks=k)) for k in range(n - 1, -1, -1)]
 
 
 class NoDataForWeek(ValueError):

@@ -322,3 +322,86 @@ def test_kept_details_survive_redaction_in_staging(corpus_run):
     assert "32x30 at 129.00" in texts["PV-3"]
     assert "SKU-10482" in texts["PV-4"]
     assert "on 2026-11-17" in texts["PV-6"]
+
+
+# --- review 14: numbers glued after a word and a dot or dash, two numbers in a row, a number
+# broken by a line break (D1, D4)
+
+
+def shape(value: object) -> str:
+    """A result as a failure message may show it: every digit written 9 (a test's output repeats
+    no contact detail, even an invented one)."""
+    return re.sub(r"\d", "9", repr(value))
+
+
+def masked_id(value: object) -> str:
+    """A test id with every digit written 9."""
+    return re.sub(r"\d", "9", str(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rappel client t\u00e9l.07 81 22 45 90 svp", f"rappel client t\u00e9l.{PHONE_TOKEN} svp"),
+        ("call back Tel.0781224590 today", f"call back Tel.{PHONE_TOKEN} today"),
+        ("mob.07911 123456 re boots", f"mob.{PHONE_TOKEN} re boots"),
+        ("ph.+44 161 496 0753", f"ph.{PHONE_TOKEN}"),
+        ("T.(0)20 7946 0321", f"T.{PHONE_TOKEN}"),
+        ("x.0781224590", f"x.{PHONE_TOKEN}"),  # any word, not a list of prefixes
+        ("deposit, carte No.4012888888881881 ok", f"deposit, carte No.{CARD_TOKEN} ok"),
+        ("paid no.5555 5555 5555 4444", f"paid no.{CARD_TOKEN}"),  # was "no.5555 [phone]"
+        ("ring tel-0781224590 re coat", f"ring tel-{PHONE_TOKEN} re coat"),
+        ("ring TEL-07 81 22 45 90", f"ring TEL-{PHONE_TOKEN}"),
+        ("ordered ORD-2026-11-17-0781224590", f"ordered ORD-2026-11-17-{PHONE_TOKEN}"),
+    ],
+    ids=masked_id,
+)
+def test_numbers_glued_to_a_word_and_a_dot_or_dash_are_redacted(text, expected):
+    got = redact(text)
+    ok = got == (expected, 1)
+    assert ok, shape(got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "size 8.5", "size 38,5", "\u00a312.99", "sizes 10-12", "Rs.1299.00", "approx.12.99",
+        "v.1.2.3", "no.38 40 42", "p.12345", "L-0000042 and N-0000001", "LS-0000913",
+        "SKU-1048234", "ORD-2026-11-17-0042", "ref A1B.0781224590", "a.m. 10.30",
+    ],
+    ids=masked_id,
+)  # fmt: skip
+def test_sizes_prices_and_codes_after_a_word_and_a_dot_or_dash_are_kept(text):
+    got = redact(text)
+    assert got == (text, 0), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "count"),
+    [
+        ("two numbers 07 81 22 45 90 06 11 22 33 44", f"two numbers {PHONE_TOKEN} {PHONE_TOKEN}",
+         2),
+        ("07 81 22 45 90 4012 8888 8888 1881 06 11 22 33 44",
+         f"{PHONE_TOKEN} {CARD_TOKEN} {PHONE_TOKEN}", 3),
+        ("0781224590 06 11 22 33 44", f"{PHONE_TOKEN} {PHONE_TOKEN}", 2),
+    ],
+    ids=masked_id,
+)  # fmt: skip
+def test_numbers_in_a_row_are_each_redacted_whole(text, expected, count):
+    got = redact(text)
+    ok = got == (expected, count)
+    assert ok, shape(got)
+
+
+LINE_BREAKS = {"line feed": "\n", "crlf": "\r\n", "vertical tab": "\x0b", "form feed": "\x0c",
+               "line separator": "\u2028", "paragraph separator": "\u2029",
+               "file separator": "\x1c", "next line": "\x85"}  # fmt: skip
+
+
+@pytest.mark.parametrize("brk", LINE_BREAKS.values(), ids=LINE_BREAKS.keys())
+def test_a_number_broken_by_a_line_break_is_redacted(brk):
+    phone = redact(f"call 07 81 22{brk}45 90 re coat")
+    card = redact(f"card 4012 8888{brk}8888 1881")
+    ok = phone == (f"call {PHONE_TOKEN} re coat", 1) and card == (f"card {CARD_TOKEN}", 1)
+    assert ok, (shape(phone), shape(card))
+    assert redact(f"sizes 38{brk}40{brk}42") == (f"sizes 38{brk}40{brk}42", 0)

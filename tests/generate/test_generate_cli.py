@@ -59,3 +59,14 @@ def test_unwritable_output_is_a_click_exception(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["generate", "--rows", "10", "--out", str(blocker / "sub")])
     assert result.exit_code == 1
     assert "Error:" in result.output
+
+
+def test_days_the_ingest_would_quarantine_are_refused(tmp_path: Path) -> None:
+    """The ingest quarantines times before 2000-01-01 (schemas.raw.EARLIEST_TIME): the generator
+    writes none, with a day's margin for the stores' offsets."""
+    args = ["generate", "--rows", "10", "--out", str(tmp_path / "old"), "--weeks", "1"]
+    result = CliRunner().invoke(cli, [*args, "--end-date", "2000-01-07"])
+    assert result.exit_code == 1
+    assert "the first day generated (2000-01-01) must be after 2000-01-01" in result.output
+    assert not (tmp_path / "old").exists()
+    assert CliRunner().invoke(cli, [*args, "--end-date", "2000-01-08"]).exit_code == 0

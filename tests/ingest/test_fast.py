@@ -183,6 +183,12 @@ EDGE_TIMES = [
     "1000-01-01T00:00:00Z",
     "2026-11-17T23:59:59-23:59",
     "2026-11-17T14:09:40+24:00",
+    # the earliest time accepted (schemas.raw.EARLIEST_TIME), compared as an instant
+    "1970-01-01T00:00:00Z",  # E-16: epoch 0, a null date
+    "1999-12-31T23:59:59Z",  # E-17: just before
+    "2000-01-01T00:00:00Z",  # E-18: the floor itself
+    "2000-01-01T00:30:00+01:00",  # E-19: 1999-12-31T23:30Z
+    "1999-12-31T23:30:00-01:00",  # E-20: 2000-01-01T00:30Z
 ]
 
 
@@ -198,8 +204,8 @@ def test_fast_path_reads_edge_timestamps_as_the_exact_path_does(tmp_path: Path) 
     exact_rows, exact_rejects, _ = _parse(tmp_path, path, "lost_sales", False)
     assert (fast_rows, fast_rejects) == (exact_rows, exact_rejects)
     accepted = {r["sale_id"] for r in exact_rows}
-    assert {"E-0", "E-2", "E-13"} <= accepted  # the test must see both outcomes
-    assert not {"E-1", "E-3", "E-4", "E-8"} & accepted
+    assert {"E-0", "E-2", "E-18", "E-20"} <= accepted  # the test must see both outcomes
+    assert not {"E-1", "E-3", "E-4", "E-8", "E-13", "E-16", "E-17", "E-19"} & accepted
 
 
 #: A store in Rome (UTC+1 in winter, +2 in summer) and one in Lisbon with its own zone, and times

@@ -108,6 +108,22 @@ def test_a_contact_in_any_field_is_refused_or_redacted_never_repeated(row_fn, fi
         ("C-06-12-34-56-78", "looks like a phone number"),
         ("A-07700.900123", "looks like a phone number"),
         ("ORD-2026-11-17-06.12.34.56.78", "looks like a phone number"),
+        # review 14 (D3): the same rule whatever separator joins the prefix and the groups
+        pytest.param("A.07.81.22.45.90", "looks like a phone number", id="A.99.99.99.99.99"),
+        pytest.param("C.07-81-22-45-90", "looks like a phone number", id="C.99-99-99-99-99"),
+        pytest.param("CC.07/81/22/45/90", "looks like a phone number", id="CC.99/99/99/99/99"),
+        pytest.param("C_07_81_22_45_90", "looks like a phone number", id="C_99_99_99_99_99"),
+        pytest.param("C:07:81:22:45:90", "looks like a phone number", id="C:99:99:99:99:99"),
+        pytest.param("07_81_22_45_90", "looks like a phone number", id="99_99_99_99_99"),
+        pytest.param("K1.07.81.22.45.90", "looks like a phone number", id="K9.99.99.99.99.99"),
+        pytest.param(
+            "L.4012.8888.8888.1881", "looks like a card number", id="L.9999.9999.9999.9999"
+        ),
+        pytest.param("ORD.2026.11.17.0042", None, id="ORD.9999.99.99.9999"),
+        pytest.param(
+            "C.0781224590", None, id="C.9999999999"
+        ),  # digits in one run behind a prefix, as with a dash
+        pytest.param("V-1.2.3", None, id="V-9.9.9"),
         ("A 1", "'A 1' is not an identifier"),
         ("-A1", "'-A1' is not an identifier"),
     ],
@@ -246,3 +262,19 @@ def test_a_price_with_decimals_over_its_limit_is_shown_by_its_shape():
     with pytest.raises(Refused) as err:
         lost_sale_row({**SALE, "unit_price": "100000.01"}, REF)
     assert "(got a 6-digit number with 2 decimals)" in str(err.value), str(err.value)
+
+
+def test_the_fast_path_hands_every_grouped_id_to_the_exact_path():
+    """ID_MAYBE_CONTACT (RE2, the fast path's filter) must match every identifier the exact path
+    refuses for its digit groups, whatever the separator (review 14, D3)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipelines.ingest.redact import ID_MAYBE_CONTACT
+
+    grouped = ["A.07.81.22.45.90", "CC.07/81/22/45/90", "C_07_81_22_45_90", "L.4012.8888.8888.1881"]
+    assert all(identifier_problem(v) for v in grouped)
+    found = pc.match_substring_regex(pa.array(grouped), ID_MAYBE_CONTACT.pattern)
+    assert found.to_pylist() == [True] * len(grouped)
+    plain = pc.match_substring_regex(pa.array(["N-0000001", "SKU-10482"]), ID_MAYBE_CONTACT.pattern)
+    assert plain.to_pylist() == [False, False]  # the sample's ids stay on the fast path

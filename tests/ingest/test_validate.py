@@ -4,7 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pipelines.ingest.validate import Reference, Refused, lookup_row, lost_sale_row, note_row
+from pipelines.ingest.validate import (
+    Reference,
+    Refused,
+    catalog_row,
+    lookup_row,
+    lost_sale_row,
+    note_row,
+)
 
 REF = Reference(
     as_of=datetime(2026, 11, 25, tzinfo=UTC), stores=frozenset({"S001"}), skus=frozenset({"SKU-1"})
@@ -34,7 +41,8 @@ def test_lookup_row_keeps_the_store_local_date_and_stores_utc():
             {"result": "maybe"},
             "result: Input should be 'in_stock', 'out_of_stock' or 'not_carried'",
         ),
-        ({"on_hand_qty": "-3"}, "on_hand_qty: Input should be greater than or equal to 0"),
+        ({"on_hand_qty": "-3"}, "on_hand_qty: is not a whole number in digits 0-9 (12)"),
+        ({"on_hand_qty": "1000001"}, "on_hand_qty: Input should be less than or equal to 1000000"),
         ({"lookup_id": ""}, "lookup_id: required field is empty"),
     ],
 )
@@ -93,3 +101,92 @@ def test_lost_sale_in_another_currency_is_refused():
             },  # fmt: skip
             REF,
         )
+
+
+# --- times before the earliest accepted (review 14, D5) and numbers in forms the format does not
+# allow (D6): quarantined with a reason, never read as a guess
+
+SALE = {
+    "sale_id": "LS-7", "store_id": "S001", "sku": "SKU-1", "reason_code": "out_of_stock",
+    "quantity": "3", "unit_price": "54.90", "currency": "EUR",
+    "occurred_at": "2026-11-19T09:12:00+01:00",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "0001-01-01T08:00:00+00:00",  # .NET's DateTime.MinValue
+        "0450-06-30T10:00:00+02:00",  # a year of three digits: '450-W26' stopped the marts step
+        "1970-01-01T00:00:00Z",  # epoch 0
+        "1970-01-01T01:00:00+01:00",  # epoch 0 with an offset
+        "1999-12-31T23:59:59Z",
+        "2000-01-01T00:15:00+01:00",  # 1999-12-31T23:15Z: compared as an instant
+    ],
+)
+def test_a_time_before_2000_is_quarantined_as_a_null_date(when):
+    with pytest.raises(Refused) as refused:
+        lost_sale_row({**SALE, "occurred_at": when}, REF)
+    assert str(refused.value).startswith(
+        "occurred_at: is before 2000-01-01T00:00:00Z, the earliest time accepted"
+    )
+
+
+@pytest.mark.parametrize("when", ["2000-01-01T00:00:00Z", "1999-12-31T23:30:00-01:00"])
+def test_the_earliest_time_itself_is_accepted_with_a_padded_week(when):
+    assert lost_sale_row({**SALE, "occurred_at": when}, REF)["iso_week"] == "1999-W52"
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        ("quantity", "2_0"),  # Python's int() reads 20
+        ("quantity", "2e1"),
+        ("quantity", "+4"),
+        ("quantity", "-0"),
+        ("quantity", "\uff14"),  # full-width 4
+        ("quantity", "\u0664"),  # Arabic-Indic 4
+        ("quantity", "\u09ea"),  # Bengali 4
+        ("quantity", "4.0"),
+        ("unit_price", "5_4.90"),  # Decimal() reads 54.90
+        ("unit_price", "5.49e1"),
+        ("unit_price", "-0.00"),  # stored as -0.0
+        ("unit_price", "-0"),
+        ("unit_price", "+54.90"),
+        ("unit_price", "\uff15\uff14.\uff19\uff10"),  # full-width 54.90
+        ("unit_price", "\u0665\u0664"),  # Arabic-Indic 54
+        ("unit_price", "NaN"),
+        ("unit_price", "Infinity"),
+        ("unit_price", ".90"),
+        ("unit_price", "54."),
+        ("unit_price", "54,90"),
+    ],
+)
+def test_a_number_in_a_form_the_format_does_not_allow_is_quarantined(field, written):
+    written = written.encode().decode("unicode_escape")
+    with pytest.raises(Refused) as refused:
+        lost_sale_row({**SALE, field: written}, REF)
+    reason = str(refused.value)
+    assert reason.startswith(f"{field}: is not "), reason
+    assert "no sign, exponent, separator or other digits" in reason
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "value"),
+    [("quantity", "12", 12), ("quantity", " 7 ", 7), ("quantity", "007", 7),
+     ("unit_price", "54.90", 54.9), ("unit_price", "54", 54.0), ("unit_price", "54.9", 54.9),
+     ("unit_price", "0.00", 0.0), ("unit_price", "", None)],
+)  # fmt: skip
+def test_numbers_written_as_the_format_says_are_read(field, written, value):
+    assert lost_sale_row({**SALE, field: written}, REF)[field] == value
+
+
+def test_a_lookup_count_and_a_catalog_price_take_the_same_rule():
+    with pytest.raises(Refused, match="on_hand_qty: is not a whole number"):
+        lookup_row({**LOOKUP, "on_hand_qty": "1_000"}, REF)
+    with pytest.raises(Refused, match="list_price: is not a number"):
+        catalog_row(
+            {"sku": "SKU-1", "style": "Wool coat", "category": "coat", "color": "navy",
+             "pattern": "solid", "size": "L", "list_price": "1e3"},
+            REF,
+        )  # fmt: skip

@@ -43,7 +43,7 @@ data_weeks as (
 ),
 
 weeks as (
-    select isoyear(monday) || '-W' || lpad(week(monday)::varchar, 2, '0') as iso_week
+    select lpad(isoyear(monday)::varchar, 4, '0') || '-W' || lpad(week(monday)::varchar, 2, '0') as iso_week
     from (
         select unnest(generate_series(first_monday, last_monday, interval 7 day))::date as monday
         from bounds

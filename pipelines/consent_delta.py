@@ -177,5 +177,4 @@ def check(run_dir: Path) -> None:
     files, notes = _staged_notes(run_dir, latest(applied))
     if notes:
         raise Missed(f"{notes} staged note(s) in {len(files)} file(s) keep a customer_ref that a "
-                     "consent withdrawal covers: the incremental plan missed them (run again "
-                     "with --full-refresh)")  # fmt: skip
+                     "consent withdrawal covers: the incremental plan missed them")  # fmt: skip

@@ -18,6 +18,7 @@ from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.parse import FileParse, local_path, portable, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
+from pipelines.pause import PARSING, pause
 from schemas.arrow import arrow_schema
 from schemas.raw import known_zone_name
 
@@ -103,6 +104,7 @@ class ParseFileFn(io.FilesFn):
     def process(
         self, element: tuple[str, int, str], reference: dict[str, list[str]] | None = None
     ) -> Iterator[Any]:
+        pause(PARSING)  # a test's stop signal inside a Beam step (pipelines/pause.py)
         source, index, path = element[0], element[1], local_path(element[2])
         spec: SourceSpec = BY_NAME[source]
         ref = Reference(

@@ -142,7 +142,7 @@ def run_job(
         reads.check(str(partial), files, str(inputs_root), prints, plan.carried or None,
                     plan.again or None)  # fmt: skip
         carried = incremental.carry_ingest(base, partial, plan.again) if base else []
-        if base and plan.again.get(consent_delta.SOURCE):
+        if base and consent_delta.withdrawals_read(files, plan.carried, plan.again):
             consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))

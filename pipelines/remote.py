@@ -129,7 +129,7 @@ def run_job(
         partial = local_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
-        if base and plan.again.get(consent_delta.SOURCE):
+        if base and consent_delta.withdrawals_read(files, plan.carried, plan.again):
             consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         same_weeks = step(timings, "marts", progress, marts.export, partial, base, weeks)
         if same_weeks:  # the carried mart weeks: a server-side copy, like the ledger's

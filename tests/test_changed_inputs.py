@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from cli.common import EXIT_INPUT_CHANGED
 from cli.main import cli
 from pipelines import job
-from tests.conftest import AS_OF
+from pipelines.ingest.inputs import EMPTY_SHA256
+from tests.conftest import AS_OF, TINY
 
 pytestmark = pytest.mark.slow  # whole runs (stopped after the ingest) on the tiny inputs
 
@@ -172,3 +173,65 @@ def test_withdrawals_changed_while_read_are_applied_by_the_next_run(copied, monk
     assert result.exit_code == 0, result.output
     assert "C-1" not in staged(data_root, "stg_frontline_notes", "customer_ref")
     assert staged(data_root, "stg_consent_withdrawals", "withdrawal_id") == ["CW-1"]
+
+
+def test_a_note_the_plan_missed_for_a_withdrawal_stops_the_run_in_one_line(copied, monkeypatch):
+    """review 14c r3: consent_delta.Missed (the check after an incremental ingest that read new
+    withdrawals) escaped as a 35-line traceback. A plan that misses the note file a withdrawal
+    covers is simulated by leaving the notes out of the delta's files to parse again."""
+    from pipelines import consent_delta
+
+    data_root, inputs = copied
+    (inputs / "consent_withdrawals").mkdir()
+    (inputs / WITHDRAWALS).write_text(WITHDRAWAL)
+    before = state(data_root)
+
+    def missing_the_notes(*args, delta=consent_delta.delta):  # type: ignore[no-untyped-def]
+        found = delta(*args)
+        again = {k: v for k, v in found.again.items() if k != consent_delta.NOTES}
+        return consent_delta.Delta(again, found.new, found.notes, found.refused)
+
+    monkeypatch.setattr(consent_delta, "delta", missing_the_notes)
+    result = run(data_root, inputs)
+
+    assert result.exit_code == 4, result.output
+    assert "Traceback" not in result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("Error: consent check failed: 1 staged note(s) in 1 file(s) keep a ")
+    assert line.endswith("nothing was published; run again with --full-refresh, which applies "
+                         "every consent withdrawal to every note")  # fmt: skip
+    assert "C-1" not in result.output and state(data_root) == before
+    assert last_log(data_root)[-1]["message"].startswith("run failed (exit 4): consent check")
+
+    monkeypatch.undo()
+    assert run(data_root, inputs, "--full-refresh").exit_code == 0  # the advice works
+    assert "C-1" not in staged(data_root, "stg_frontline_notes", "customer_ref")
+
+
+def test_the_reference_files_second_read_is_compared_too(tmp_path):
+    """The facts are checked against ids the side input read from the reference files in a
+    second read (transforms.ReferenceIdsFn): what it read is recorded (READS_FILE) with the true
+    sha256 of each file, and a digest other than the planned one stops the run like the first
+    read's. The second read is simulated empty by rewriting the record before the check."""
+    from pipelines.ingest import inputs as listing
+    from pipelines.ingest import reads
+    from pipelines.ingest import run as ingest_run
+    from pipelines.ingest.transforms import READS_FILE
+
+    source, out = tmp_path / "inputs", tmp_path / "out"
+    shutil.copytree(TINY, source)
+    files = ingest_run.run(str(source), str(out), AS_OF)
+    prints = listing.fingerprint(files, str(source))
+    record = json.loads((out / READS_FILE).read_text())
+    assert record == {name: prints[name] for name in ("catalog/catalog.csv", "stores/stores.csv")}
+    reads.check(str(out), files, str(source), prints)  # as planned
+    assert not (out / READS_FILE).parent.exists()  # removed: not part of the run
+
+    (out / READS_FILE).parent.mkdir()
+    (out / READS_FILE).write_text(json.dumps({**record, "catalog/catalog.csv": EMPTY_SHA256}))
+    with pytest.raises(reads.ChangedWhileRead) as err:
+        reads.check(str(out), files, str(source), prints)
+    assert str(err.value).startswith(
+        "catalog/catalog.csv changed while the run read it: the ingest read an empty file for the "
+        "facts' reference check, not the bytes the run was planned from"
+    )

@@ -8,9 +8,11 @@ as read and never parse it again (its records lost for good; a consent withdrawa
 
 So after the ingest, the sha256 it computed of what it actually read of each file it parsed
 (`ingest_files`, FileParse's stat) is compared with the planned one, for every source (notes,
-lookups, lost sales, catalog, stores, consent withdrawals). On any difference the run stops before
-anything is published (`ChangedWhileRead`), its state unchanged: the next run plans from the
-file as it is then and reads it.
+lookups, lost sales, catalog, stores, consent withdrawals); so is the sha256 of the second read
+of every reference file, the one the facts are checked against through a side input
+(transforms.ReferenceIdsFn, recorded by WriteReadsFn in READS_FILE, removed here). On any
+difference the run stops before anything is published (`ChangedWhileRead`), its state unchanged:
+the next run plans from the file as it is then and reads it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pipelines import io
 from pipelines.ingest.inputs import EMPTY_SHA256, UNREADABLE
 from pipelines.ingest.parse import relative_name
 from pipelines.ingest.run import STATS
-from pipelines.ingest.transforms import parsed_files
+from pipelines.ingest.transforms import READS_FILE, parsed_files
 
 
 class ChangedWhileRead(Exception):
@@ -61,13 +63,23 @@ def check(out_root: str, files: dict[str, list[str]], inputs_root: str, prints: 
     its planned fingerprint in `prints` (relative name -> sha256), or has no row in ingest_files."""
     rows = io.read_parquet(io.join(out_root, STATS)).select(["source_file", "sha256"]).to_pylist()
     read = {row["source_file"]: row["sha256"] for row in rows}
-    changed = []
+    changed = {}
     for _, _, path in parsed_files(files, carried, again):
         name = relative_name(path, inputs_root)
         planned = prints.get(name, UNREADABLE)
         if name not in read:
-            changed.append((name, "no record of it (its read was not recorded)"))
+            changed[name] = "no record of it (its read was not recorded)"
         elif not _same(planned, read[name]):
-            changed.append((name, _described(read[name])))
+            changed[name] = _described(read[name])
+    # the reference files' second read, for the side input the facts were checked against
+    # (every catalog, stores and withdrawals file, carried ones included): transforms.WriteReadsFn
+    side = io.join(out_root, READS_FILE)
+    if io.exists(side):
+        seen = io.read_json(side)
+        assert isinstance(seen, dict)
+        for name, digest in seen.items():
+            if name not in changed and not _same(prints.get(name, UNREADABLE), digest):
+                changed[name] = _described(digest) + " for the facts' reference check"
+        io.remove_tree(io.join(out_root, READS_FILE.split("/")[0]))  # not part of the run
     if changed:
-        raise ChangedWhileRead(sorted(changed))
+        raise ChangedWhileRead(sorted(changed.items()))

@@ -19,6 +19,9 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_COUNTS = 3
 EXIT_CHECKS = 4
+#: An input file changed while `unmet run` read it (re-delivered in place?): nothing published,
+#: a plain rerun reads it (pipelines/ingest/reads.py).
+EXIT_INPUT_CHANGED = 5
 EXIT_LOCKED = 75
 #: `unmet run` stopped by a signal: 128 + its number, the shell's convention (cli/stop.py).
 EXIT_SIGHUP = 129
@@ -40,6 +43,16 @@ class ExitError(click.ClickException):
             super().show(file)
         except OSError:  # the terminal went away (SIGHUP): the exit code still says what happened
             pass
+
+
+def check_runner(beam_args: list[str]) -> None:
+    """Refuse, as a bad option value (exit 2), a Beam runner that downloads something at run time
+    (DirectRunner, PrismRunner: pipelines/options.py), before anything runs."""
+    from pipelines.options import refused_runner
+
+    refused = refused_runner(beam_args)
+    if refused is not None:
+        raise click.UsageError(refused)
 
 
 def _local_data_root(_: click.Context, __: click.Parameter, value: str) -> Path:

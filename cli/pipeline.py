@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 import click
 
-from cli.common import EXIT_COUNTS, ExitError, display_path, parse_as_of, quiet_libraries
+from cli.common import (
+    EXIT_COUNTS,
+    ExitError,
+    check_runner,
+    display_path,
+    parse_as_of,
+    quiet_libraries,
+)
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
 
@@ -38,6 +45,7 @@ def ingest(ctx: click.Context, inputs: str, out: str, as_of: datetime | None) ->
         unmet pipeline ingest --inputs data/sample --out /tmp/unmet-run
     """
     quiet_libraries()
+    check_runner(ctx.args)
     from pipelines import flow, summary
     from pipelines.ingest import run as ingest_run
 
@@ -78,6 +86,7 @@ def demand(ctx: click.Context, staging: str, out: str, window_minutes: int, unit
         unmet pipeline demand --staging /tmp/unmet-run --out /tmp/unmet-run
     """
     quiet_libraries()
+    check_runner(ctx.args)
     from pipelines import flow
     from pipelines.demand import run as demand_run
 

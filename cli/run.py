@@ -13,8 +13,11 @@ import click
 from cli.common import (
     EXIT_CHECKS,
     EXIT_COUNTS,
+    EXIT_FAILED,
+    EXIT_INPUT_CHANGED,
     EXIT_LOCKED,
     ExitError,
+    check_runner,
     detach_log,
     display_path,
     log_to_file,
@@ -188,14 +191,58 @@ def run(
     released, and the exit status is 128 + the signal (143, 130, 129). A run killed with SIGKILL
     leaves an s3:// data root's lock behind: `unmet unlock` removes it.
 
+    An input file that changes while the run reads it (a feed re-delivering it in place) stops
+    the run before anything is published (exit 5; a plain rerun reads it). Every run's outcome,
+    its exit code and a one-line reason, ends its JSON log in DATA_ROOT/logs.
+
     Example:
 
         unmet run --data-root data --inputs data/sample --week 2026-W47
     """
-    quiet_libraries()
+    log = logging.getLogger("unmet.run")
+    try:
+        outcome = _run(ctx, data_root, inputs, local_root, week, as_of, window_minutes,
+                       no_report, full_refresh, keep_runs)  # fmt: skip
+    except click.ClickException as err:
+        _log_outcome(log, err.exit_code, err.format_message())
+        raise
+    except Exception as err:  # a bug or an unforeseen failure: logged, then its traceback
+        from pipelines.ingest.redact import scrub
 
-    from pipelines import flow, job, summary
+        _log_outcome(log, EXIT_FAILED, scrub(f"unexpected error: {type(err).__name__}: {err}"))
+        raise
+    _log_outcome(log, 0, outcome)
+
+
+def _log_outcome(log: logging.Logger, code: int, reason: str) -> None:
+    """The last line of a run's JSON log: its exit code and why, in one line (the first line of
+    the message shown; messages of ours hold no contact detail: cli.common.ExitError)."""
+    first = reason.strip().splitlines()[0] if reason.strip() else ""
+    if code == 0:
+        log.info("run ended (exit 0): %s", first)
+    else:
+        log.error("run failed (exit %d): %s", code, first)
+
+
+def _run(
+    ctx: click.Context,
+    data_root: str,
+    inputs: str | None,
+    local_root: Path | None,
+    week: str | None,
+    as_of: datetime | None,
+    window_minutes: int,
+    no_report: bool,
+    full_refresh: bool,
+    keep_runs: int,
+) -> str:
+    """`unmet run`'s work; returns the one-line outcome of a run that succeeded."""
+    quiet_libraries()
+    check_runner(ctx.args)
+
+    from pipelines import consent_delta, flow, job, summary
     from pipelines.checks.run import ChecksFailed
+    from pipelines.ingest.reads import ChangedWhileRead
     from pipelines.ingest.run import MissingInput
     from pipelines.objectstore import Unusable, is_remote
     from pipelines.publish import Locked
@@ -262,6 +309,14 @@ def run(
     except Stopped as err:
         log.info("stopped by %s", err.name)
         raise ExitError(_stopped(err, data_root, ctx.args, started), err.exit_code) from None
+    except ChangedWhileRead as err:  # a file re-delivered in place while the run read it
+        raise ExitError(str(err), EXIT_INPUT_CHANGED) from None
+    except consent_delta.Missed as err:
+        raise ExitError(
+            f"consent check failed: {err}; nothing was published; run again with "
+            "--full-refresh, which applies every consent withdrawal to every note",
+            EXIT_CHECKS,
+        ) from None
     except Locked as err:
         from pipelines.ingest.redact import without_emails
 
@@ -301,6 +356,10 @@ def run(
                    "quarantined as duplicates")  # fmt: skip
     if result.up_to_date:
         click.echo(f"\nup to date: no new or changed input files since run {result.run_id}")
+        outcome = f"up to date: run {result.run_id} stays published"
+    else:
+        outcome = f"published run {result.run_id}"
+    log.info("%s", outcome)
     if remote:
         root, copy = display_path(data_root), display_path(result.run_dir)
         click.echo(f"\nrun {result.run_id}: published {root}/runs/{result.run_id} "
@@ -326,8 +385,10 @@ def run(
     if week is None and result.week is not None:
         target = job.last_complete_week(as_of or datetime.now(UTC))
         if result.week != target:
-            click.echo(
-                f"warning: the last complete ISO week, {target}, has no demand data (a late "
-                f"feed?); the report is for {result.week}, the latest week with data",
-                err=True,
+            late = (
+                f"the last complete ISO week, {target}, has no demand data (a late feed?); the "
+                f"report is for {result.week}, the latest week with data"
             )
+            click.echo(f"warning: {late}", err=True)
+            log.warning("%s", late)
+    return outcome

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import ExitError, quiet_libraries
+from cli.common import ExitError, display_path, quiet_libraries
 
 
 @click.command(
@@ -46,6 +46,8 @@ def unlock(ctx: click.Context, data_root: str) -> None:
         if objectstore.is_remote(data_root):
             store = objectstore.Store.open(data_root, ctx.args)
             click.echo(without_emails(store.lock().remove_stale()))
+        elif not Path(data_root).is_dir():  # as every other command's bad path: exit 1
+            raise ExitError(f"data root not found: {display_path(data_root)}")
         else:
             click.echo(without_emails(publish.unlock(Path(data_root))))
     except (publish.StillHeld, objectstore.Unusable) as err:

@@ -6,18 +6,16 @@ whose checks pass (on its staging, ledger and mart datasets, the exported report
 is renamed, gets its DuckDB file and reports inside its folder, and is then published (one atomic
 symlink swap). See pipelines/publish.py for the layout.
 
-Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`). With the
-environment variable UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and
-blocks there until killed: tests kill a run at a named point, never after a fixed sleep.
+Step boundaries: after each step the run passes a named boundary (`BOUNDARIES`; `plan`: the
+inputs are fingerprinted and the plan made, nothing read yet). With the environment variable
+UNMET_TEST_PAUSE_AT=<boundary> it prints `paused at <boundary>` on stderr and blocks there until
+killed: tests kill a run at a named point, never after a fixed sleep (pipelines/pause.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import sys
-import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -28,9 +26,10 @@ from pipelines import consent_delta, incremental, marts, publish, summary, wareh
 from pipelines import progress as watching
 from pipelines.demand import run as demand_run
 from pipelines.extract import EXTRACTOR_VERSION
-from pipelines.ingest import inputs
+from pipelines.ingest import inputs, reads
 from pipelines.ingest import run as ingest_run
 from pipelines.ingest.parse import shown_folder, shown_path
+from pipelines.pause import PAUSE_ENV, pause  # noqa: F401 (PAUSE_ENV: the tests' name for it)
 from schemas.weeks import iso_week
 
 log = logging.getLogger("unmet.job")
@@ -62,18 +61,15 @@ def new_run_id(now: datetime) -> str:
 
 #: Every step boundary of a run that rebuilds, in order (named after the step just completed).
 BOUNDARIES = (
-    "lock", "ingest", "demand", "marts", "checks", "manifest", "finish", "warehouse", "report",
+    "lock", "plan", "ingest", "demand", "marts", "checks", "manifest", "finish", "warehouse", "report",
     "publish", "prune",
 )  # fmt: skip
-PAUSE_ENV = "UNMET_TEST_PAUSE_AT"
 
 
 def boundary(name: str) -> None:
-    """A step boundary: with UNMET_TEST_PAUSE_AT=<name>, announce it and block until killed."""
-    if os.environ.get(PAUSE_ENV) == name:
-        sys.stderr.write(f"paused at {name}\n")
-        sys.stderr.flush()
-        threading.Event().wait()
+    """A step boundary: with UNMET_TEST_PAUSE_AT=<name>, announce it and block until killed
+    (pipelines/pause.py)."""
+    pause(name)
 
 
 def _step(timings: dict[str, float], name: str, progress: Callable[[str], None], fn, *args,  # type: ignore[no-untyped-def]
@@ -137,12 +133,17 @@ def run_job(
         base = plan.base if plan.incremental else None
         partial = data_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
+        boundary("plan")  # inputs fingerprinted, plan made; the ingest has read nothing yet
         files = _step(timings, "ingest", progress, ingest_run.run, str(inputs_root), str(partial),
                       as_of, beam_args, ingest_run.BATCH_BYTES, plan.carried or None,
                       str(base) if base else None, files, plan.again or None,
                       probe=watching.ingest(str(inputs_root), str(partial)))  # fmt: skip
+        # the bytes the ingest read must be those planned from (a file re-delivered in place
+        # meanwhile was read empty or cut short): else stop, nothing published (ingest/reads.py)
+        reads.check(str(partial), files, str(inputs_root), prints, plan.carried or None,
+                    plan.again or None)  # fmt: skip
         carried = incremental.carry_ingest(base, partial, plan.again) if base else []
-        if base and plan.again.get(consent_delta.SOURCE):
+        if base and consent_delta.withdrawals_read(files, plan.carried, plan.again):
             consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         incremental.write_state(partial, files, str(inputs_root), prints)
         counts = summary.count(str(partial))

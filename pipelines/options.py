@@ -14,16 +14,46 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipelines import io
 
 DEFAULT_RUNNER = "FnApiRunner"
+#: Runners that download a binary before they run (Beam 2.77: DirectRunner and its aliases try
+#: the Prism runner first, fetched from the internet; PrismRunner is that binary), by the name
+#: Beam's runner lookup reads (lower case, without "runner"; a full class path by its last part).
+DOWNLOADING_RUNNERS = frozenset({"direct", "switchingdirect", "testdirect", "prism"})
+
+
+class RunnerRefused(ValueError):
+    """A runner that would download something at run time was asked for."""
+
+
+def refused_runner(beam_args: Sequence[str]) -> str | None:
+    """Why the runner named in `beam_args` is refused (one that downloads: DOWNLOADING_RUNNERS),
+    in words that name the in-process runner to use instead; None if it is not refused."""
+    args = list(beam_args)
+    names = [a.partition("=")[2] for a in args if a.startswith("--runner=")]
+    names += [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--runner"]
+    for name in names:
+        short = name.rsplit(".", 1)[-1].lower().removesuffix("runner")
+        if short in DOWNLOADING_RUNNERS:
+            return (
+                f"--runner={name} is refused: in this Beam version it downloads the Prism runner "
+                f"at run time, which must never happen here; use --runner={DEFAULT_RUNNER} (the "
+                "in-process runner, the default; --direct_running_mode=multi_processing "
+                "--direct_num_workers=2 runs its steps in worker processes)"
+            )
+    return None
 
 
 def pipeline_options(beam_args: Sequence[str] = ()) -> PipelineOptions:
-    """Options for one pipeline: the caller's Beam flags, with the in-process runner by default.
+    """Options for one pipeline: the caller's Beam flags, with the in-process runner by default
+    (a runner that downloads is refused: RunnerRefused).
 
     They are also handed to Beam's file systems at once (io.set_file_system_args), so that what the
     driver itself lists and reads before the pipeline starts (the input files, the staged files'
     footers) and the DoFns built next (io.FilesFn) use the same file-system flags (e.g.
     `--s3_endpoint_url`, credentials)."""
     args = list(beam_args)
+    refused = refused_runner(args)
+    if refused is not None:
+        raise RunnerRefused(refused)
     if not any(a == "--runner" or a.startswith("--runner=") for a in args):
         args.append(f"--runner={DEFAULT_RUNNER}")
     io.set_file_system_args(args)

@@ -47,7 +47,7 @@ from pipelines import (
 from pipelines import job as local_job
 from pipelines.checks import run as checks_run
 from pipelines.demand import run as demand_run
-from pipelines.ingest import inputs
+from pipelines.ingest import inputs, reads
 from pipelines.ingest import run as ingest_run
 from pipelines.options import pipeline_options
 
@@ -102,9 +102,14 @@ def run_job(
         progress(f"{'incremental' if plan.incremental else 'full refresh'}: {plan.reason}")
         base = plan.base if plan.incremental else None  # DIR's copy of the run CURRENT names
         base_url = store.url(objectstore.RUNS, base.name) if base else None
+        local_job.boundary(
+            "plan"
+        )  # inputs fingerprinted, plan made; the ingest has read nothing yet
         step(timings, "ingest", progress, ingest_run.run, inputs_root, run_url, as_of, beam_args,
              ingest_run.BATCH_BYTES, plan.carried or None, base_url, files,
              plan.again or None)  # fmt: skip
+        # the ingest read the bytes planned from, or the run stops (pipelines/ingest/reads.py)
+        reads.check(run_url, files, inputs_root, prints, plan.carried or None, plan.again or None)
         carried = (step(timings, "carry", progress, carry, store, base.name, run_id,
                         incremental.INGEST_FOLDERS, None, plan.again) if base else [])  # fmt: skip
         state = incremental.inputs_table(files, inputs_root, prints)
@@ -124,7 +129,7 @@ def run_job(
         partial = local_root / "runs" / f"{run_id}.partial"
         partial.mkdir(parents=True)
         step(timings, "copy", progress, fetch, store, run_id, partial, base, carried)
-        if base and plan.again.get(consent_delta.SOURCE):
+        if base and consent_delta.withdrawals_read(files, plan.carried, plan.again):
             consent_delta.check(partial)  # no note may keep a ref a withdrawal covers
         same_weeks = step(timings, "marts", progress, marts.export, partial, base, weeks)
         if same_weeks:  # the carried mart weeks: a server-side copy, like the ledger's

@@ -11,10 +11,13 @@ pay the imports; SIGKILL stops such a process as it stops `python -m cli`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +29,7 @@ import pytest
 from cli.common import EXIT_LOCKED
 from pipelines import warehouse
 from pipelines.job import BOUNDARIES, PAUSE_ENV
+from pipelines.pause import PARSING
 from pipelines.publish import RunLock
 from tests import warm
 from tests.test_job_e2e import AS_OF
@@ -174,6 +178,34 @@ def test_a_run_killed_at_every_step_boundary_leaves_a_consistent_state(
     run(data_root, tiny_inputs)
     assert reader_state(data_root) != published
     assert not list((data_root / "runs").glob("*.partial"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_a_beam_step_runs_is_the_stop(tiny_inputs, data_root, sig):
+    """Review 14c: Stopped raised inside a DoFn reached `unmet run` wrapped by Beam in a
+    RuntimeError (exit 1, a 130-line traceback). The run is paused inside the ingest's ParseFileFn
+    (pipelines/pause.py), then signalled: 128 + the signal, the one line, and the outcome logged.
+    A cold `python -m cli run`, as cron starts it: a warm run's fork server imported Beam before
+    `unmet` could keep Beam's log off stderr (cli.common.quiet_libraries), which a real run does."""
+    env = {**os.environ, PAUSE_ENV: PARSING}
+    args = ["run", "--data-root", str(data_root), "--inputs", str(tiny_inputs), "--as-of", AS_OF]
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    wait_until_paused(proc, PARSING)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + sig, err
+    assert err.strip().splitlines()[-1] == f"Error: stopped by {sig.name}; nothing published"
+    assert "Traceback" not in err
+    assert not (data_root / "published").exists()
+    with RunLock(data_root):  # released
+        pass
+    (log,) = (data_root / "logs").glob(f"run-*-{proc.pid}.log")
+    last = json.loads(log.read_text().splitlines()[-1])
+    assert (
+        last["message"]
+        == f"run failed (exit {128 + sig}): stopped by {sig.name}; nothing published"
+    )
 
 
 def test_second_concurrent_run_exits_with_the_locked_code(tiny_inputs, data_root):

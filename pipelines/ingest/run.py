@@ -22,6 +22,7 @@ from pipelines.ingest.sources import ALL, FACTS, REFERENCE
 from pipelines.ingest.transforms import (
     IngestSources,
     ReferenceIdsFn,
+    WriteReadsFn,
     WriteRejectsFn,
     parsed_files,
 )
@@ -161,8 +162,14 @@ def build(
         | "GroupFileStats" >> beam.GroupByKey()
         | "WriteFileStats" >> beam.ParDo(io.FileMapFn(_write_stats, out_root, earlier, parsed))
     )
+    # what the side input read of the reference files, for ingest/reads.py to compare
+    reads = (
+        p
+        | "SeedReferenceReads" >> beam.Create([None])
+        | "WriteReferenceReads" >> beam.ParDo(WriteReadsFn(out_root), beam.pvalue.AsSingleton(keys))
+    )
     (
-        [reference["written"], facts["written"], rejects, stats]
+        [reference["written"], facts["written"], rejects, stats, reads]
         | "FlattenWritten" >> beam.Flatten()
         | "Commit" >> flow.Commit(out_root, "ingest", parts_root)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from pipelines.ingest.batches import BATCH_BYTES
 from pipelines.ingest.parse import FileParse, local_path, portable, relative_name
 from pipelines.ingest.sources import BY_NAME, SourceSpec
 from pipelines.ingest.validate import Reference
+from pipelines.pause import PARSING, pause
 from schemas.arrow import arrow_schema
 from schemas.raw import known_zone_name
 
@@ -103,6 +105,7 @@ class ParseFileFn(io.FilesFn):
     def process(
         self, element: tuple[str, int, str], reference: dict[str, list[str]] | None = None
     ) -> Iterator[Any]:
+        pause(PARSING)  # a test's stop signal inside a Beam step (pipelines/pause.py)
         source, index, path = element[0], element[1], local_path(element[2])
         spec: SourceSpec = BY_NAME[source]
         ref = Reference(
@@ -149,6 +152,13 @@ def store_zones(entries: Iterable[str]) -> dict[str, str]:
         store, zone = entry.split("=", 1)
         found.setdefault(store, set()).add(zone)
     return {store: next(iter(zones)) for store, zones in found.items() if len(zones) == 1}
+
+
+#: The reference side input's key for what ReferenceIdsFn read of each reference file: JSON
+#: [relative name, sha256] entries ("" when it could not be read), recorded by WriteReadsFn.
+READS = "reads"
+#: Where WriteReadsFn records them, in the ingest's output folder (removed by ingest/reads.py).
+READS_FILE = "ingest_reads/reference.json"
 
 
 #: The reference side input's key for "customer_ref=withdrawn_at (UTC, ISO)" entries.
@@ -204,6 +214,24 @@ class ReferenceIdsFn(io.FilesFn):
             yield STORE_ZONES, [f"{store}={zone}" for store, zone in zones.items() if zone]
         if source == "consent_withdrawals":
             yield WITHDRAWALS, withdrawn
+        # the bytes this second read saw, compared with the planned ones after the ingest
+        digest = parse.stat["sha256"] if parse.stat else ""
+        yield READS, [json.dumps([relative_name(path, self._inputs_root), digest])]
+
+
+class WriteReadsFn(io.FilesFn):
+    """Record what ReferenceIdsFn read of each reference file (`READS` of the side input, as the
+    facts were checked against it) in READS_FILE: {relative name: sha256}. Emits None, into the
+    pipeline's Commit (so that every runner runs it) without listing the file there."""
+
+    def __init__(self, out_root: str) -> None:
+        super().__init__()
+        self._out_root = out_root
+
+    def process(self, element: Any, reference: dict[str, list[str]]) -> Iterator[None]:
+        read = dict(json.loads(entry) for entry in reference.get(READS, ()))
+        io.write_json(io.join(self._out_root, READS_FILE), dict(sorted(read.items())))
+        yield None
 
 
 class FindDuplicateIdsFn(io.FilesFn):

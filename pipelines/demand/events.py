@@ -12,20 +12,22 @@ Rules (docs/metrics.md has the full definitions):
   of two compatible ones (hoodie over top, 32x30 over 32) and the category a sku brings.
 - Classification: `substituted` if a lost sale names a substitute; else `not_carried` if a source
   says so (a lookup or lost sale, or a note: "we don't carry that"); else `unknown` if neither sku
-  nor category is known; else `not_carried` if no catalog sku meets the demanded category and
-  attributes (pipelines/demand/matching.py: a generic `top` is met by a hoodie, a waist "32" by
-  32x30; a specific category the catalog never sells, e.g. `jumpsuit`, is met by none) unless the
-  category is `other`, which is never compared with the catalog; else `stockout` if a source is
-  evidence of it (an out-of-stock lookup, a lost sale for stock, size or color, a note that says
-  sold out); else `unknown`.
+  nor category is known; else `not_carried` if neither the event's sku has the demanded color,
+  pattern and size (`asked_sku`: a note's text that overrides them wins) nor any catalog sku
+  meets the demanded category and attributes (pipelines/demand/matching.py: a generic `top` is
+  met by a hoodie, a waist "32" by 32x30; a specific category the catalog never sells, e.g.
+  `jumpsuit`, is met by none) unless the category is `other`, which is never compared with the
+  catalog; else `stockout` if a source is evidence of it (an out-of-stock lookup, a lost sale for
+  stock, size or color, a note that says sold out); else `unknown`.
 - Value: lost units = the largest lost-sale quantity in the event, else 1. The unit price and its
-  basis: the lost sale's price (`unit_price_paid`), else the sku's catalog price (`sku_price`), else
-  an estimate (`estimated_from_similar`): the median list price of the catalog skus that meet the
-  category and the demanded attributes by the same rule (none for `other`)
-  (dropping size, then pattern, then color until some sku matches;
-  `price_comparables` says of how many skus), else no price (`none`). Lost revenue = units x the
-  unit price less the substitute's list price when the customer took one (never below 0), and only
-  for a priced basis; an estimated value goes to `estimated_revenue_eur`, never into lost revenue.
+  basis: the lost sale's price (`unit_price_paid`), else the catalog price of the sku if it has
+  the demanded attributes (`sku_price`, `asked_sku`), else an estimate (`estimated_from_similar`):
+  the median list price of the catalog skus that meet the category and the demanded attributes
+  by the same rule (none for `other`) (dropping size, then pattern, then color until some sku
+  matches; `price_comparables` says of how many skus), else no price (`none`). Lost revenue =
+  units x the unit price less the substitute's list price when the customer took one (never below
+  0), and only for a priced basis; an estimated value goes to `estimated_revenue_eur`, never into
+  lost revenue.
 
 `build_event_tables` works on Arrow tables: it sorts the signals, reads the few columns linking needs
 as plain lists, links in one pass per store-day, and builds the events column by column.
@@ -41,13 +43,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.demand.catalog import Catalog
+from pipelines.demand.catalog import Catalog, CatalogEntry
 from pipelines.demand.matching import (
     COMPATIBLE_CATEGORIES,
+    attributes_meet,
     checked,
     narrower,
     size_key_columns,
     sizes_conflict,
+    sizes_meet_column,
 )
 from pipelines.extract.lexicon import UNCHECKED_CATEGORIES
 from schemas.arrow import arrow_schema
@@ -128,11 +132,25 @@ def _why(e_sku: Any, e_category: Any, e_customer: Any, e_color: Any, e_pattern: 
     return "same category and attributes"
 
 
+def asked_sku(attrs: dict[str, Any], catalog: Catalog) -> CatalogEntry | None:
+    """The catalog entry of the event's sku if it has the demanded color, pattern and size
+    (`matching.attributes_meet`), else None: a note that scanned a navy hoodie and says "wanted
+    this in black" asks for a black hoodie, not for that sku (what the text names wins)."""
+    entry = catalog.get(attrs.get("sku"))
+    if entry is None or not attributes_meet(
+        (attrs.get("color"), attrs.get("pattern"), attrs.get("size")),
+        (entry.color_family, entry.pattern, entry.size),
+    ):
+        return None
+    return entry
+
+
 def in_catalog(attrs: dict[str, Any], catalog: Catalog) -> bool:
-    """Whether the event's sku is in the catalog, or a catalog sku meets the demanded category and
-    attributes (pipelines/demand/matching.py); an unchecked category (`other`) is never compared
-    with the catalog, so it never fails this test (decision-table row 4)."""
-    if attrs.get("sku") and attrs["sku"] in catalog:
+    """Whether the event's sku is in the catalog and has the demanded attributes (`asked_sku`), or
+    a catalog sku meets the demanded category and attributes (pipelines/demand/matching.py); an
+    unchecked category (`other`) is never compared with the catalog, so it never fails this test
+    (decision-table row 4)."""
+    if asked_sku(attrs, catalog) is not None:
         return True
     if not checked(attrs.get("category")):
         return True
@@ -186,7 +204,7 @@ def value(attrs: dict[str, Any], catalog: Catalog, units: int | None = None,
     units = 1 if units is None else units
     if sale_price is not None:
         return Price(units, sale_price, "unit_price_paid", "sale")
-    entry = catalog.get(attrs.get("sku"))
+    entry = asked_sku(attrs, catalog)  # a sku the text overrides is not what was asked for
     if entry is not None:
         return Price(units, entry.list_price, "sku_price", "catalog")
     category = attrs.get("category")
@@ -388,8 +406,10 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
     cat = catalog.columns
     sku = events["sku"]
     category = events["category"]
-    # catalog.get(sku): only for a sku Python calls true
+    # asked_sku: catalog.get(sku), only for a sku Python calls true, and only if the sku has
+    # the demanded color, pattern and size (matching.attributes_meet)
     entry = pc.if_else(_truthy(sku), pc.index_in(sku, value_set=cat.sku), None)
+    entry = pc.if_else(_has_attributes(events, cat, entry), entry, None)
     known = pc.is_valid(entry)
     # catalog.carries: under any of the demanded size's keys (matching.asked_sizes)
     size_keys = size_key_columns(events["size"])
@@ -450,6 +470,20 @@ def value_and_classify(events: dict[str, Any], catalog: Catalog,
         "substitute_pattern": cat.pattern.take(substitute),
         "substitute_size": cat.size.take(substitute),
     }
+
+
+def _has_attributes(events: dict[str, Any], cat: Any, entry: pa.Array) -> pa.Array:
+    """Per event, `matching.attributes_meet` of its demanded color, pattern and size and those of
+    the catalog sku at `entry` (false where there is no sku)."""
+    met = pc.is_valid(entry)
+    for asked, offered in (
+        (events["color"], cat.color_family.take(entry)),
+        (events["pattern"], cat.pattern.take(entry)),
+    ):
+        met = pc.and_(met, pc.or_(pc.is_null(asked), pc.fill_null(pc.equal(asked, offered), False)))
+    size = events["size"]
+    sizes = pc.fill_null(sizes_meet_column(size, cat.size.take(entry)), False)
+    return pc.and_(met, pc.or_(pc.is_null(size), sizes))
 
 
 def _estimate(events: dict[str, Any], cat: Any,

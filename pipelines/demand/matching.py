@@ -73,6 +73,20 @@ def size_meets(asked: str, offered: str) -> bool:
     return not set(asked_sizes(asked)).isdisjoint(offered_sizes(offered))
 
 
+def attributes_meet(asked: tuple[str | None, str | None, str | None],
+                    offered: tuple[str | None, str | None, str | None]) -> bool:  # fmt: skip
+    """Whether a sku of (color family, pattern, size) `offered` has the demanded (color family,
+    pattern, size) `asked` (None asked = anything): for an event whose note scanned a sku but
+    whose text names another color, pattern or size (what the text names wins), the sku is not
+    what the customer asked for."""
+    (color, pattern, size), (has_color, has_pattern, has_size) = asked, offered
+    return (
+        (color is None or color == has_color)
+        and (pattern is None or pattern == has_pattern)
+        and (size is None or (has_size is not None and size_meets(size, has_size)))
+    )
+
+
 def category_meets(asked: str, offered: str) -> bool:
     """Whether a sku of category `offered` meets a demand in category `asked`."""
     return checked(asked) and asked in offered_categories(offered)
@@ -120,6 +134,17 @@ def size_key_columns(sizes: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
         pa.array([k[i] if i < len(k) else None for k in keys.values()], pa.string()).take(at)
         for i in range(width)
     ]
+
+
+def sizes_meet_column(asked: pa.Array | pa.ChunkedArray,
+                      offered: pa.Array | pa.ChunkedArray) -> pa.Array:  # fmt: skip
+    """`size_meets` of two whole columns, row by row (null where either size is null), computed
+    once per distinct pair."""
+    pairs = pc.binary_join_element_wise(asked, offered, "\x00")
+    pairs = pairs.combine_chunks() if isinstance(pairs, pa.ChunkedArray) else pairs
+    distinct = pc.unique(pairs).drop_null()
+    met = [size_meets(*pair.split("\x00")) for pair in distinct.to_pylist()]
+    return pa.array(met, pa.bool_()).take(pc.index_in(pairs, value_set=distinct))
 
 
 def size_pairs(asked: Iterable[str], offered: Iterable[str]) -> pa.Table:

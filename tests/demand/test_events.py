@@ -285,7 +285,7 @@ WIDE = index_catalog(
 WIDE_GRID = [
     {"sku": sku, "category": category, "color": color, "pattern": pattern, "size": size,
      "substitute_sku": None, "said": False, "sold_out": sold_out, "units": None, "price": None}
-    for sku in (None, "H-1")
+    for sku in (None, "H-1", "J-1")
     for category in (None, "jeans", "top", "hoodie", "other", "jumpsuit")
     for color in (None, "blue", "grey", "black")
     for pattern in (None, "solid", "striped")
@@ -414,3 +414,52 @@ def test_a_top_links_with_a_hoodie_and_the_sku_gives_the_event_its_category():
 def test_a_top_alone_keeps_its_category():
     (event,), _ = build_events([sig("N-1#1", category="top", color="grey", size="M")], WIDE)
     assert (event["category"], event["classification"]) == ("top", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        # "wanted this in black" on SKU-1 (a blue coat in L): no black coat in L is carried; the
+        # estimate is of the black coats (SKU-2)
+        ({"color": "black", "size": "L"}, ("not_carried", ESTIMATED, 169.0, 0.0, 169.0)),
+        # "wanted this in M": no blue coat in M (estimated from the blue coats)
+        ({"color": "blue", "size": "M"}, ("not_carried", ESTIMATED, 189.0, 0.0, 189.0)),
+        ({"color": "blue", "pattern": "plaid", "size": "L"},
+         ("not_carried", ESTIMATED, 189.0, 0.0, 189.0)),
+        # "in black, size M": SKU-2 is one, so it is carried (no evidence: unknown), priced
+        # from the skus that are what was asked, not from SKU-1
+        ({"color": "black", "size": "M"}, ("unknown", ESTIMATED, 169.0, 0.0, 169.0)),
+        # the text names nothing SKU-1 lacks: the sku's classification and price
+        ({"color": "blue", "pattern": "solid", "size": "L"},
+         ("unknown", "sku_price", 189.0, 189.0, 0.0)),
+        ({}, ("unknown", "sku_price", 189.0, 189.0, 0.0)),
+    ],
+)  # fmt: skip
+def test_a_sku_whose_color_pattern_or_size_the_text_overrides_is_not_what_was_asked(
+    attrs, expected
+):
+    signal = sig("N-8#1", sku="SKU-1", category="coat", **attrs)
+    (event,), _ = build_events([signal], CATALOG)
+    got = tuple(
+        event[k]
+        for k in ("classification", "price_basis", "unit_price_eur", "lost_revenue_eur",
+                  "estimated_revenue_eur")
+    )  # fmt: skip
+    assert got == expected
+    merged = {k: signal[k] for k in ("sku", "category", "color", "pattern", "size")}
+    assert classify(merged, CATALOG) == expected[0]
+    assert (value(merged, CATALOG).basis, value(merged, CATALOG).unit_price_eur) == expected[1:3]
+
+
+def test_a_lost_sale_price_stays_what_was_lost_when_the_text_overrides_the_sku():
+    signals = [
+        sig("N-8#1", 0, sku="SKU-1", category="coat", color="black", size="L"),
+        sig("LS-1#1", 5, "lost_sales", sku="SKU-1", category="coat", color="blue", size="L",
+            unit_price_eur=150.0, hint="sale:out_of_stock"),
+    ]  # fmt: skip
+    (event,), _ = build_events(signals, CATALOG)
+    assert (event["classification"], event["price_basis"], event["lost_revenue_eur"]) == (
+        "not_carried",
+        "unit_price_paid",
+        150.0,
+    )

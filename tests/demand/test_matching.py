@@ -8,6 +8,7 @@ import pytest
 
 from pipelines.demand.catalog import CatalogEntry, index_catalog
 from pipelines.demand.matching import (
+    attributes_meet,
     categories_conflict,
     category_meets,
     category_pairs,
@@ -16,6 +17,7 @@ from pipelines.demand.matching import (
     size_meets,
     size_pairs,
     sizes_conflict,
+    sizes_meet_column,
 )
 from pipelines.extract.lexicon import CATEGORIES, GENERIC_CATEGORIES, UNCHECKED_CATEGORIES
 
@@ -92,6 +94,28 @@ def test_narrower():
     assert narrower("top", "hoodie", "category") and not narrower("hoodie", "top", "category")
     assert narrower("32", "32x30", "size") and not narrower("32x30", "32", "size")
     assert not narrower("M", "L", "size") and not narrower(None, "M", "size")
+
+
+@pytest.mark.parametrize(
+    ("asked", "meets"),
+    [
+        ((None, None, None), True),  # the text names nothing: the sku is what was asked
+        (("blue", "solid", "32"), True),  # a waist alone meets the sku's 32x30
+        (("black", None, None), False),  # "wanted this in black"
+        ((None, "striped", None), False),
+        ((None, None, "32x32"), False),  # "in 32x32"
+        ((None, None, "M"), False),
+    ],
+)
+def test_attributes_meet_a_skus_color_family_pattern_and_size(asked, meets):
+    assert attributes_meet(asked, ("blue", "solid", "32x30")) is meets
+    assert attributes_meet(asked, (None, None, None)) is (asked == (None, None, None))
+
+
+def test_sizes_meet_column_is_size_meets_row_by_row():
+    asked = pa.chunked_array([["32", "32x30", None, "M", "32", "M"]], pa.string())
+    offered = pa.array(["32x30", "32x32", "M", None, "32x30", "M"], pa.string())
+    assert sizes_meet_column(asked, offered).to_pylist() == [True, False, None, None, True, True]
 
 
 def test_size_key_columns_look_up_every_key_of_each_size():

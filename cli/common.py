@@ -47,7 +47,8 @@ class ExitError(click.ClickException):
 
 def check_runner(beam_args: list[str]) -> None:
     """Refuse, as a bad option value (exit 2), a Beam runner that downloads something at run time
-    (DirectRunner, PrismRunner: pipelines/options.py), before anything runs."""
+    (DirectRunner, PrismRunner) or one Beam does not know (a mistyped name): pipelines/options.py,
+    before anything runs."""
     from pipelines.options import refused_runner
 
     refused = refused_runner(beam_args)

@@ -7,6 +7,7 @@ default DirectRunner first tries to download a Prism binary, which must never ha
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -21,16 +22,22 @@ DOWNLOADING_RUNNERS = frozenset({"direct", "switchingdirect", "testdirect", "pri
 
 
 class RunnerRefused(ValueError):
-    """A runner that would download something at run time was asked for."""
+    """A runner that would download something at run time, or one Beam does not know, was asked
+    for."""
+
+
+def _runner_names(beam_args: Sequence[str]) -> list[str]:
+    """The runner names given in `beam_args` (--runner=X or --runner X)."""
+    args = list(beam_args)
+    names = [a.partition("=")[2] for a in args if a.startswith("--runner=")]
+    return names + [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--runner"]
 
 
 def refused_runner(beam_args: Sequence[str]) -> str | None:
-    """Why the runner named in `beam_args` is refused (one that downloads: DOWNLOADING_RUNNERS),
-    in words that name the in-process runner to use instead; None if it is not refused."""
-    args = list(beam_args)
-    names = [a.partition("=")[2] for a in args if a.startswith("--runner=")]
-    names += [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--runner"]
-    for name in names:
+    """Why the runner named in `beam_args` is refused: one that downloads (DOWNLOADING_RUNNERS),
+    in words that name the in-process runner to use instead, or one Beam does not know
+    (`unknown_runner`); None if it is not refused."""
+    for name in _runner_names(beam_args):
         short = name.rsplit(".", 1)[-1].lower().removesuffix("runner")
         if short in DOWNLOADING_RUNNERS:
             return (
@@ -39,12 +46,50 @@ def refused_runner(beam_args: Sequence[str]) -> str | None:
                 "in-process runner, the default; --direct_running_mode=multi_processing "
                 "--direct_num_workers=2 runs its steps in worker processes)"
             )
+    for name in _runner_names(beam_args):
+        unknown = unknown_runner(name)
+        if unknown is not None:
+            return unknown
+    return None
+
+
+def unknown_runner(name: str) -> str | None:
+    """Why Beam would not know the runner `name`, or None if it would. Beam looks a name up among
+    StandardOptions.ALL_KNOWN_RUNNERS by its class name, case-insensitively and with or without
+    "Runner" ("fnapirunner", "FnApi"); a dotted name is a class path it imports, which must be a
+    PipelineRunner. Checked before anything runs: Beam only finds out when a pipeline is built,
+    with a long traceback, and never when a run has nothing to ingest."""
+    from apache_beam.options.pipeline_options import StandardOptions
+    from apache_beam.runners.runner import PipelineRunner
+
+    known = {path.rsplit(".", 1)[-1].lower() for path in StandardOptions.ALL_KNOWN_RUNNERS}
+    if name.lower() in known or name.lower() + "runner" in known:
+        return None
+    names = ", ".join(
+        n for n in StandardOptions.KNOWN_RUNNER_NAMES
+        if n.lower().removesuffix("runner") not in DOWNLOADING_RUNNERS
+    )  # fmt: skip
+    if "." not in name:
+        return (
+            f"--runner={name} is not a Beam runner: use {DEFAULT_RUNNER} (the default) or "
+            f"another of {names}, or the full class path of a PipelineRunner subclass"
+        )
+    module, _, attribute = name.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module), attribute, None)
+    except ImportError as err:
+        return f"--runner={name} cannot be imported ({err}): use {DEFAULT_RUNNER} (the default)"
+    if not (isinstance(found, type) and issubclass(found, PipelineRunner)):
+        return (
+            f"--runner={name} is not a Beam runner: {module} has no PipelineRunner named "
+            f"{attribute}; use {DEFAULT_RUNNER} (the default) or another of {names}"
+        )
     return None
 
 
 def pipeline_options(beam_args: Sequence[str] = ()) -> PipelineOptions:
     """Options for one pipeline: the caller's Beam flags, with the in-process runner by default
-    (a runner that downloads is refused: RunnerRefused).
+    (a runner that downloads, or one Beam does not know, is refused: RunnerRefused).
 
     They are also handed to Beam's file systems at once (io.set_file_system_args), so that what the
     driver itself lists and reads before the pipeline starts (the input files, the staged files'

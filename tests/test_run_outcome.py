@@ -80,3 +80,39 @@ def test_a_command_refuses_direct_runner_before_anything_runs(tmp_path, command)
     assert "--runner=DirectRunner is refused" in result.output
     assert "use --runner=FnApiRunner" in result.output
     assert not list(tmp_path.iterdir())  # nothing written: no log, no run
+
+
+@pytest.mark.parametrize(
+    ("name", "known"),
+    [
+        ("TestPrismRunner", False),  # not a runner of this Beam version
+        ("FnApiRuner", False),
+        ("nosuch.module.SomeRunner", False),
+        ("apache_beam.runners.runner.PipelineState", False),  # a class, not a runner
+        ("FnApiRunner", True),
+        ("fnapi", True),  # Beam's own lookup: any case, "Runner" optional
+        ("BundleBasedDirectRunner", True),  # Beam's Python direct runner: downloads nothing
+        ("apache_beam.runners.portability.fn_api_runner.FnApiRunner", True),
+    ],
+)
+def test_a_runner_beam_does_not_know_is_refused(name, known):
+    assert (refused_runner([f"--runner={name}"]) is None) is known
+    if not known:
+        with pytest.raises(RunnerRefused, match="use FnApiRunner"):
+            pipeline_options([f"--runner={name}"])
+
+
+@pytest.mark.parametrize("command", ["run", "pipeline ingest", "pipeline demand"])
+def test_a_mistyped_runner_is_a_usage_error_before_anything_runs(tmp_path, command):
+    (tmp_path / "in").mkdir()
+    where = {
+        "run": ["--data-root", str(tmp_path / "data"), "--inputs", str(tmp_path / "in")],
+        "pipeline ingest": ["--inputs", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
+        "pipeline demand": ["--staging", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
+    }[command]
+    result = CliRunner().invoke(cli, [*command.split(), *where, "--runner", "TestPrismRunner"])
+    assert result.exit_code == 2, result.output
+    (error,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert error.startswith("Error: --runner=TestPrismRunner is not a Beam runner: use FnApiRunner")
+    assert "Traceback" not in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]  # nothing written: no log, no run

@@ -108,7 +108,7 @@ class TrendAttribute(StrEnum):
 class Trend(StrEnum):
     """The trend of an attribute value over its trailing weeks (rpt_attribute_trend.sql)."""
 
-    NEW = "new"  # fewer than 4 weeks to judge
+    NEW = "new"  # fewer than 4 weeks to judge (a value at 0 after events is FALLING then)
     RISING = "rising"
     FALLING = "falling"
     STEADY = "steady"

@@ -211,8 +211,9 @@ class AttributeTrendRow(_Mart):
         "when fewer)"
     )
     trend: Trend = Field(
-        description="new (fewer than 4 weeks), rising, falling or steady: the slope of the "
-        "trailing weeks' events against twice its standard error"
+        description="new (fewer than 4 weeks, unless at 0 after events: falling), rising, "
+        "falling or steady: the slope of the trailing weeks' events against twice its standard "
+        "error"
     )
     trend_weeks: int = Field(ge=1, le=6, description="weeks the trend is fitted on (up to 6)")
     slope_events_per_week: float | None = Field(

@@ -147,7 +147,8 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Trend",
         "A straight line through the events of the last 6 weeks (the report week included): "
         "rising or falling when its slope is at least twice its standard error (about 95% "
-        "confidence), steady otherwise; new with fewer than 4 weeks to judge.",
+        "confidence), steady otherwise; new with fewer than 4 weeks to judge, except a value "
+        "at 0 after events the week before, which is falling.",
     ),
     "trend_weeks": ("Weeks judged", "How many weeks the trend line is fitted on (at most 6)."),
     "slope_events_per_week": (

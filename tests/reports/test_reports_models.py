@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import duckdb
+import pytest
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -126,7 +127,7 @@ def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
         ("2026-W45", "pattern", "plaid", 2, 200.0, 2, "new", 1),
         ("2026-W46", "color", "blue", 2, 200.0, 1, "new", 2),
         # plaid was asked for in week 45 only: a row with 0 events shows its fall in week 46
-        ("2026-W46", "pattern", "plaid", 0, 0.0, -2, "new", 2),
+        ("2026-W46", "pattern", "plaid", 0, 0.0, -2, "falling", 2),
         ("2026-W47", "color", "black", 3, 250.0, 3, "new", 1),
         ("2026-W47", "color", "blue", 3, 300.0, 1, "new", 3),
         ("2026-W47", "color", "red", 1, 80.0, 1, "new", 1),
@@ -134,8 +135,8 @@ def test_attribute_trend_fills_missing_weeks_with_zero(golden_con):
         ("2026-W47", "pattern", "plaid", 2, 200.0, 2, "new", 3),
         # 1, 2, 3, 6: slope 1.6 events/week, standard error 0.35: rising
         ("2026-W48", "color", "blue", 6, 600.0, 3, "rising", 4),
-        ("2026-W48", "color", "black", 0, 0.0, -3, "new", 2),
-        ("2026-W48", "color", "red", 0, 0.0, -1, "new", 2),
+        ("2026-W48", "color", "black", 0, 0.0, -3, "falling", 2),  # at 0 after events: not new
+        ("2026-W48", "color", "red", 0, 0.0, -1, "falling", 2),
         ("2026-W48", "pattern", "plaid", 0, 0.0, -2, "steady", 4),  # 2, 0, 2, 0
     ]
     ((slope, change),) = rows(
@@ -187,6 +188,47 @@ def test_the_trend_calendar_crosses_a_53_week_year():
     """2026 has an ISO week 53: from 2026-W52 to 2027-W01 is two weeks, week 53 counts as 0."""
     got = _trend_rows({"2026-W52": 5, "2027-W01": 7}, "iso_week, events_change, trend_weeks")
     assert got == [("2026-W52", 5, 1), ("2027-W01", 7, 3)]
+
+
+@pytest.mark.parametrize(
+    ("weekly_events", "trends"),
+    [
+        ([2, 0], ["new", "falling"]),  # review 15: the yellow scarf, asked for in W46 only
+        ([5, 5, 0], ["new", "new", "falling"]),
+        ([3, 0, 4], ["new", "falling", "new"]),
+        ([2, 3, 2, 0], ["new", "new", "new", "steady"]),  # 4 weeks: the line decides
+    ],
+)
+def test_a_value_at_0_after_events_is_falling_not_new(weekly_events, trends):
+    """A zero row (0 events, asked for the week before) within the first 3 weeks: its line goes
+    down, and a merchandiser must not read a value nobody asks for any more as new."""
+    other = {f"2026-W{10 + i:02d}": 1 for i in range(len(weekly_events))}  # weeks with data
+    got = _trend_rows_of({"green": weekly_events, "teal": list(other.values())})
+    assert [t for value, t in got if value == "green"] == trends
+
+
+def _trend_rows_of(events_by_value: dict[str, list[int]]) -> list[tuple]:
+    """(value, trend) rows of rpt_attribute_trend for color values with these events in
+    consecutive weeks (0: no mart row), on the real SQL."""
+    from pipelines.warehouse import report_models
+
+    con = duckdb.connect()
+    con.execute(
+        "create table mart_unmet_demand (iso_week varchar, level varchar, store_id varchar, "
+        "category varchar, attribute varchar, value varchar, events bigint, "
+        "lost_revenue_eur double)"
+    )
+    con.executemany(
+        "insert into mart_unmet_demand values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (f"2026-W{10 + i:02d}", "chain", "ALL", "coat", "color", value, n, 0.0)
+            for value, weekly in events_by_value.items()
+            for i, n in enumerate(weekly)
+            if n
+        ],
+    )
+    sql = dict(report_models())["rpt_attribute_trend"]
+    return con.execute(f"select value, trend from ({sql}) order by iso_week, value").fetchall()
 
 
 def test_steady_growth_is_rising_even_when_no_week_jumps():

@@ -7,7 +7,10 @@
 -- and the changes of an attribute's rows add up to the change of the events that state it.
 -- The trend is a least-squares line through the events of the trailing weeks (up to 6, the
 -- report week included): rising / falling when its slope is at least twice its standard error
--- away from 0 (about 95% confidence), steady otherwise, new with fewer than 4 weeks to judge.
+-- away from 0 (about 95% confidence), steady otherwise, new with fewer than 4 weeks to judge,
+-- except that a value at 0 after events the week before is falling then (its line over those
+-- weeks always goes down: the merchandiser must not read a value nobody asks for any more as
+-- new); from 4 weeks on the line decides (2, 0, 2, 0 is steady).
 with mart as (
     select * from mart_unmet_demand where level = 'chain' and attribute in ('color', 'pattern', 'size')
 ),
@@ -114,6 +117,7 @@ final as (
         lost_revenue_eur,
         events - coalesce(prev_events, 0) as events_change,
         case
+            when trend_weeks < 4 and events = 0 then 'falling'
             when trend_weeks < 4 then 'new'
             when slope > 0 and (slope_se = 0 or slope >= 2 * slope_se) then 'rising'
             when slope < 0 and (slope_se = 0 or -slope >= 2 * slope_se) then 'falling'

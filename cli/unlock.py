@@ -46,6 +46,10 @@ def unlock(ctx: click.Context, data_root: str) -> None:
         if objectstore.is_remote(data_root):
             store = objectstore.Store.open(data_root, ctx.args)
             click.echo(without_emails(store.lock().remove_stale()))
+        elif Path(data_root).is_file():  # a bad value, as `unmet run` says it: exit 2
+            raise click.BadParameter(
+                f"{display_path(data_root)} is a file, not a folder", param_hint="--data-root"
+            )
         elif not Path(data_root).is_dir():  # as every other command's bad path: exit 1
             raise ExitError(f"data root not found: {display_path(data_root)}")
         else:

@@ -10,6 +10,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from pipelines import publish
 
 WEEK = "2026-W47"
@@ -138,6 +140,25 @@ def test_unlock_on_a_local_data_root_names_the_holder_and_refuses_while_it_runs(
     assert "no run holds the lock" in left.output and "(run R2)" in left.output
     with publish.RunLock(tmp_path):  # free
         pass
+
+
+@pytest.mark.parametrize(
+    ("name", "exit_code", "message"),
+    [
+        ("a-file", 2, "Invalid value for --data-root: {} is a file, not a folder"),
+        ("nowhere", 1, "data root not found: {}"),
+    ],
+    ids=["file", "missing"],
+)
+def test_unlock_says_a_data_root_that_is_a_file_is_not_a_folder(tmp_path, name, exit_code, message):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    (tmp_path / "a-file").write_text("not a data root\n")
+    result = CliRunner().invoke(cli, ["unlock", "--data-root", str(tmp_path / name)])
+    assert result.exit_code == exit_code, result.output
+    assert result.output.splitlines()[-1] == "Error: " + message.format(tmp_path / name)
 
 
 def _dead_pid() -> int:

@@ -98,8 +98,8 @@ def followups(
     listed (run `unmet run` first), nor while the published run quarantined withdrawal rows
     (correct them, or see --despite-quarantined-withdrawals). Only skus new since the previous
     catalog (--since, default the published run's) count, so feeding the same catalog twice
-    lists nobody. A new sku matches when it is the sku asked for, or has the category and every
-    color family / pattern / size named.
+    lists nobody. A new sku matches when it is the sku asked for (if it has the color family /
+    pattern / size named), or has the category and every color family / pattern / size named.
     Catalog values are read with the notes' lexicon ("Medium" = M, "Solid" = solid); bad catalog
     rows are quarantined (listed on stderr) unless most rows are bad. Columns: docs/followups.md.
 

@@ -8,7 +8,9 @@ their consent (consent_withdrawals/) after a note has no customer_ref on it in t
 
 Only skus *new* in the catalog count: skus the previous catalog did not list (by default the
 catalog of the published run), so feeding the same catalog again gives no follow-ups. A new sku
-matches an event when it is the sku asked for (a sku back in the catalog), or when it meets the
+matches an event when it is the sku asked for (a sku back in the catalog) and has the color family,
+pattern and size the customer named (a note that scanned a navy coat and says "in black" did not
+ask for that sku: matching.attributes_meet, as the classification), or when it meets the
 event's category and every attribute the customer named, by the rule the classification uses
 (pipelines/demand/matching.py): a category or one a generic category covers (a hoodie for a
 "top"; nothing for `other`), the color family, the pattern, and a size that meets the size (a
@@ -121,9 +123,15 @@ attribute_matches as (
 ),
 
 sku_matches as (
+    -- the sku asked for, back in the catalog, if it has what the customer named (a note that
+    -- scanned a navy coat and says "in black" did not ask for that sku: demand_events says so)
     select i.key_no, n.sku
-    from (select key_no, unnest(skus) as sku from keys) as i
+    from (select key_no, color, pattern, size, unnest(skus) as sku from keys) as i
     inner join new_skus as n using (sku)
+    left join size_matches as z on z.asked = i.size and z.offered = n.size
+    where (i.color is null or n.color_family = i.color)
+        and (i.pattern is null or n.pattern = i.pattern)
+        and (i.size is null or z.asked is not null)
 ),
 
 matches as (

@@ -222,6 +222,24 @@ def test_the_same_catalog_twice_gives_no_rows(root: Path, catalog: Path, tmp_pat
     ]
 
 
+def test_a_sku_asked_for_is_not_offered_back_when_the_text_asked_for_another_color(
+    tmp_path: Path, catalog: Path
+):
+    """C-9's note scanned P-3 (a black duffle coat in M) but says "wanted this in navy": the
+    ledger classifies the ask as a navy coat in M, not P-3 (docs/metrics.md, row 4), so P-3 back
+    in the catalog is no follow-up for it; no new sku is a navy coat in M, so nothing is."""
+    rows = published_rows()
+    _consenting(rows, "E11", "C-9", category="coat", color="blue", pattern="solid", size="M",
+                sku="P-3", classification="not_carried", **_at(date(2026, 11, 19)))  # fmt: skip
+    folder = tmp_path / "data"
+    folder.mkdir()
+    make_db(folder / "unmet.duckdb", rows)
+    code, listed, err = followups(folder, "--catalog", str(catalog), "--no-record")
+    assert code == 0, err
+    assert [r["customer_ref"] for r in listed] == ["C-1", "C-2", "C-3", "C-4", "C-5", "C-8"]
+    assert listed[-1]["matched_on"] == "same sku; category, color, pattern, size"  # P-3 for C-8
+
+
 def read_ledger_lines(root: Path) -> list[dict[str, str]]:
     with (root / "state" / "followups_sent.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

@@ -46,13 +46,13 @@ DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d\s()./-]{5,80}\d(?![\
 #: "mob07700900123", "iban_...", "06.12.34.56.78n°"), or to a word and a dot or a dash
 #: ("tel.06 98 76 54 32", "No.4111111111111111", "tel-0612345678", review 14): only a digit or a
 #: decimal point after a digit ("8.5", "129.00") before it, or a digit after it, keeps a run from
-#: being judged. After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
+#: being judged. Any other punctuation before it ("tel..", "call me...", "tel .", "(.", "tel-.",
+#: an ellipsis, folded to "...") changes nothing (review 15 found those numbers kept whole).
+#: After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
 #: "L-0000042": one run of at most 8 digits, CODE_NUMBER). Not used for identifiers, where digits
 #: behind letters are an id ("A1234567", docs/privacy.md). (The lookahead first only makes each
 #: letter fail fast.)
-DIGIT_RUN_IN_TEXT = re.compile(
-    r"(?=[\d+(])(?<!\d)(?:(?<!\.)|(?<=[^\W\d_]\.))[+(]?\d[\d\s()./-]{5,80}\d(?!\d)"
-)
+DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<!\d)(?<!\d\.)[+(]?\d[\d\s()./-]{5,80}\d(?!\d)")
 #: After a word and a dot or dash, one run of at most 8 digits is a code's number (SKU-1048234,
 #: N-0000001, the ids of this product's own records): not judged. Grouped digits, or 9 and more
 #: in one run, are judged as any number is.

@@ -17,6 +17,8 @@ from pipelines.ingest.redact import (
     iban_ok,
     identifier_contact_kinds,
     redact,
+    redact_raw,
+    scrub_message,
 )
 
 
@@ -405,3 +407,26 @@ def test_a_number_broken_by_a_line_break_is_redacted(brk):
     ok = phone == (f"call {PHONE_TOKEN} re coat", 1) and card == (f"card {CARD_TOKEN}", 1)
     assert ok, (shape(phone), shape(card))
     assert redact(f"sizes 38{brk}40{brk}42") == (f"sizes 38{brk}40{brk}42", 0)
+
+
+# --- review 15: a number's start does not depend on the punctuation before it ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tel..0781224590", f"tel..{PHONE_TOKEN}"),
+        ("call me...0781224590", f"call me...{PHONE_TOKEN}"),
+        ("tel .07 81 22 45 90", f"tel .{PHONE_TOKEN}"),
+        ("Tel: .0781224590", f"Tel: .{PHONE_TOKEN}"),
+        ("tel\u20260781224590", f"tel\u2026{PHONE_TOKEN}"),  # an ellipsis character
+        ("(.0781224590", f"(.{PHONE_TOKEN}"),
+        ("tel-.0781224590", f"tel-.{PHONE_TOKEN}"),
+        ("ab..4012 8888 8888 1881", f"ab..{CARD_TOKEN}"),  # was "ab..4012 [phone]"
+    ],
+    ids=masked_id,
+)
+def test_numbers_after_any_punctuation_are_redacted_whole(text, expected):
+    got = (redact(text), redact_raw(text), scrub_message(f"got '{text}'"))
+    ok = got == ((expected, 1), expected, f"got '{expected}'")
+    assert ok, [shape(g) for g in got]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 
@@ -57,6 +58,24 @@ DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<!\d)(?<!\d\.)[+(]?\d[\d\s()./-]{5,
 #: N-0000001, the ids of this product's own records): not judged. Grouped digits, or 9 and more
 #: in one run, are judged as any number is.
 CODE_NUMBER = re.compile(r"\d{1,8}")
+#: Units of their own in free text, never part of a phone run (review 15 found "W32 L32 129.00"
+#: read as "L[phone]", "17.11.2026 11:00" as "[phone]:00"): a date (17.11.2026, 17/11/2026,
+#: 2026-11-17), a price (129.00, 0.99: exactly two decimals after a point, no leading zero), a
+#: half size (8.5, 42.5) and a size such as 32x32, each standing alone (no digit, and no separator
+#: then a digit, on either side: "06.12.34.56.78" holds none). Not after a comma: commas separate
+#: values ("CW-2,06 12 34 56 78" is an id and a number). `_units` tells which prices count.
+UNIT = re.compile(
+    r"(?<!\d)(?<!\d[.,/-])(?:"
+    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
+    r"|(?:19|20)\d\d([-./])(?:0[1-9]|1[0-2])\3(?:0[1-9]|[12]\d|3[01]))"
+    r"|(?P<price>(?:0|[1-9]\d{0,5})\.\d\d)|(?:[1-9]|[1-4]\d)\.5|\d\d[xX]\d\d"
+    r")(?!\d)(?![.,/-]\d)"
+)
+_MAYBE_UNIT = re.compile(r"\d[.,/xX-]\d")  # what every UNIT holds: a quick test first
+_UNIT_MASK = "\x00"  # NUL is dropped from the text before matching: no pattern reads it
+#: A list of even sizes in ascending steps of two ("36 38 40 42 44", "0 2 4 6 8 10 12"): sizes,
+#: not a phone number (none starts with 0 but 0 itself).
+_SIZE = re.compile(r"0|[1-9]\d?")
 #: A bare round number (1000000): a quantity or a limit, never a phone number.
 _ROUND = re.compile(r"[1-9]0+")
 # Groups of four digits as card numbers are printed.
@@ -160,7 +179,40 @@ def _is_size_or_measure(match: str, digits: str) -> bool:
     if len(digits) < 7 or DATE.fullmatch(match.strip()):
         return True
     groups = re.findall(r"\d+", match)
-    return len(digits) < 10 and all(len(g) <= 2 for g in groups)
+    if len(digits) < 10 and all(len(g) <= 2 for g in groups):
+        return True
+    if all(_SIZE.fullmatch(g) for g in groups):  # "36 38 40 42 44", "EU 36/38/40/42/44"
+        sizes = [int(g) for g in groups]
+        return sizes[0] % 2 == 0 and all(b - a == 2 for a, b in itertools.pairwise(sizes))
+    return False
+
+
+def _units(text: str) -> str:
+    """`text` with its dates, prices, half sizes and sizes such as 32x32 (UNIT) masked, so that
+    no run of digits takes them in. A price that may end or start a number is not taken for one:
+    one or two digits before the point right after a digit and a space or dash
+    ("06 12 34 56.78"), or decimals 01 to 09 before a space and a digit ("2.06 12 34 56 78")."""
+    found: list[tuple[int, int]] = []
+    if not _MAYBE_UNIT.search(text):
+        return text
+    for m in UNIT.finditer(text):
+        start, end = m.span()
+        if m.group("price") and end - start <= 5 and start > 1:
+            before = text[start - 1]
+            glued = (before.isspace() or before == "-") and text[start - 2].isdigit()
+            if glued and not (found and found[-1][1] == start - 1):
+                continue
+        if m.group("price") and text[end - 2] == "0" and text[end - 1] != "0":
+            if end + 1 < len(text) and text[end].isspace() and text[end + 1].isdigit():
+                continue
+        found.append((start, end))
+    if not found:
+        return text
+    out, last = [], 0
+    for start, end in found:
+        out += [text[last:start], _UNIT_MASK * (end - start)]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _token(candidate: str) -> str | None:
@@ -342,6 +394,7 @@ def _spans(text: str, in_text: bool) -> list[Span]:
         text = _mask(text, found)
         spans += found
         run = DIGIT_RUN_IN_TEXT if in_text else DIGIT_RUN
+        text = _units(text) if in_text else text
         for m in run.finditer(text):
             found, start = m.group(0), m.start()
             if m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] == "_"):

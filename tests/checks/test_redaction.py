@@ -430,3 +430,41 @@ def test_numbers_after_any_punctuation_are_redacted_whole(text, expected):
     got = (redact(text), redact_raw(text), scrub_message(f"got '{text}'"))
     ok = got == ((expected, 1), expected, f"got '{expected}'")
     assert ok, [shape(g) for g in got]
+
+
+# --- review 15: prices, dates and sizes next to other digits are units of their own ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanted indigo jeans W32 L32 129.00", "saw them online for 129.00 32x32",
+        "came back 17.11.2026 11:00", "17/11/2026 11:00", "17/11/2026 18/11/2026",
+        "sizes 36 38 40 42 44", "EU 36/38/40/42/44", "30 32 34 36 38", "shoe 8.5 9 9.5 10 10.5",
+        "\u00a3129.00 32x30", "W32 L30 129.00", "99.00 129.00", "39.99 49.99 59.99",
+        "EU 40 40.5 41 41.5 42 42.5",
+    ],
+)  # fmt: skip
+def test_prices_dates_and_sizes_beside_other_digits_are_kept(text):
+    assert redact(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07.81.22.45.90 129.00", f"{PHONE_TOKEN} 129.00"),
+        # guards of the rule itself (they passed before it): a short price may end a number
+        ("call 07 81 22 45.90", f"call {PHONE_TOKEN}"),
+        ("17.11.2026 0781224590", f"17.11.2026 {PHONE_TOKEN}"),
+        ("CW-2,07 81 22 45 90,x", f"CW-2,{PHONE_TOKEN},x"),  # a comma separates, no price
+        ("x 2.07 81 22 45 90", f"x {PHONE_TOKEN}"),  # decimals that may start a number
+        ("W32 L32 129.00 0781224590", f"W32 L32 129.00 {PHONE_TOKEN}"),
+        ("32x32 07 81 22 45 90", f"32x32 {PHONE_TOKEN}"),
+        ("8.5 0781224590", f"8.5 {PHONE_TOKEN}"),
+        ("39.99 4012 8888 8888 1881", f"39.99 {CARD_TOKEN}"),
+    ],
+    ids=masked_id,
+)
+def test_numbers_beside_prices_dates_and_sizes_are_still_redacted(text, expected):
+    got = redact(text)
+    assert got == (expected, 1), shape(got)

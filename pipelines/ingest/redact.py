@@ -16,6 +16,7 @@ text (an index maps the copy back): the stored text keeps its own characters eve
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import itertools
@@ -39,6 +40,11 @@ IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 #: rest judged alone.
 ISO_DATE_START = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?=[\sT-]|$)")
 _AFTER_DATE = re.compile(r"[\sT-]*")
+#: A compact date (20261117: 2000-2099, checked against the calendar by `_compact_date`) at the
+#: start of a run of digits in an identifier ("POS1-20261117-000044", review 15): kept as the ISO
+#: form is, the rest judged alone. In free text an 8-digit run is still judged as a number.
+COMPACT_DATE_START = re.compile(r"20\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=[\sT./:_-]|$)")
+_AFTER_COMPACT_DATE = re.compile(r"[\sT./:_-]*")
 # A run of digits with common separators (any white space among them: a number broken by a line
 # break, "06 12 34\n56 78", is one number), optionally starting with + or (; not the tail of a
 # code like SKU-10482.
@@ -101,7 +107,9 @@ ID_MAYBE_CONTACT = re.compile(
     rf"|\d+(?:{_ID_SEP}\d+)+"
 )
 _ID_SEPS = re.compile(_ID_SEP)
-_ISO_DATE_DASH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])-")
+_DATE_GROUPS = re.compile(
+    r"(?<![^-])(?:((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))|\d{8})(?![^-])"
+)
 
 EMAIL_TOKEN = "[email]"
 PHONE_TOKEN = "[phone]"
@@ -160,6 +168,18 @@ def _iban_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((start, end, IBAN_TOKEN))
         pos = end or start + 1
     return spans
+
+
+def _compact_date(text: str, pos: int = 0) -> re.Match[str] | None:
+    """COMPACT_DATE_START at `pos` of `text` when it is a real calendar date (not 20260231)."""
+    m = COMPACT_DATE_START.match(text, pos)
+    if m is None:
+        return None
+    try:
+        datetime.date(int(m.group()[:4]), int(m.group()[4:6]), int(m.group()[6:8]))
+    except ValueError:
+        return None
+    return m
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -240,9 +260,13 @@ def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
     ("2026-11-17 0612345678", "0612345678 / 0798765432"): it is cut at spaces and slashes, and
     from left to right the longest stretch that is a date, a card or a phone number is taken.
     """
-    date = ISO_DATE_START.match(match)
+    date, after = ISO_DATE_START.match(match), _AFTER_DATE
+    if date is None and run is DIGIT_RUN:  # an identifier's compact date
+        date, after = _compact_date(match), _AFTER_COMPACT_DATE
+        if date and date.end() == len(match):
+            return []
     if date and date.end() < len(match):
-        skip = _AFTER_DATE.match(match, date.end()).end()
+        skip = after.match(match, date.end()).end()
         inner = match[skip:]
         return _run_spans(inner, at + skip, run) if run.fullmatch(inner) else []
     whole = _token(match)
@@ -464,11 +488,25 @@ def identifier_contact_kinds(value: str) -> list[str]:
     kinds = _kinds(value, in_text=False)
     for match in ID_DIGIT_GROUPS.finditer(value) if not kinds else ():
         groups = _ID_SEPS.sub("-", match.group(0))
-        date = _ISO_DATE_DASH.match(groups)  # "ORD-2026-11-17-0042": "0042" judged alone
-        kinds = _kinds(groups[date.end() :] if date else groups, in_text=False)
-        if kinds:
-            break
+        # a date among the groups ("ORD-2026-11-17-0042", "POS1-20261117-000044") cuts them:
+        # each piece is judged alone
+        for piece in _cut_at_dates(groups):
+            kinds = _kinds(piece, in_text=False)
+            if kinds:
+                return kinds
     return kinds
+
+
+def _cut_at_dates(groups: str) -> list[str]:
+    """Digit groups joined by dashes, cut at each ISO (2026-11-17) or compact (20261117) date that
+    is a group or three of them."""
+    pieces, last = [], 0
+    for m in _DATE_GROUPS.finditer(groups):
+        if m.group(1) or _compact_date(m.group(0)):
+            pieces.append(groups[last : m.start()].strip("-"))
+            last = m.end()
+    pieces.append(groups[last:].strip("-"))
+    return [p for p in pieces if p]
 
 
 def contact_kinds(text: str) -> list[str]:

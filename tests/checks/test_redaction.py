@@ -468,3 +468,25 @@ def test_prices_dates_and_sizes_beside_other_digits_are_kept(text):
 def test_numbers_beside_prices_dates_and_sizes_are_still_redacted(text, expected):
     got = redact(text)
     assert got == (expected, 1), shape(got)
+
+
+# --- review 15: a compact date in an identifier is a date ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ORD-20261117-0042", "POS1-20261117-000044", "ORD.20261117.0042", "ORD/20261117-0042",
+     "POS1-20261117"],
+)  # fmt: skip
+def test_an_identifier_with_a_compact_date_holds_no_contact_detail(value):
+    assert identifier_contact_kinds(value) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ORD-20261117-0781224590", "POS1-20260231-000044",  # no 31 February: digits, not a date
+     "ORD-20261117-07-81-22-45-90"],
+    ids=masked_id,
+)  # fmt: skip
+def test_a_number_beside_a_compact_date_in_an_identifier_is_still_found(value):
+    assert identifier_contact_kinds(value) == ["a phone number"]

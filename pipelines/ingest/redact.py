@@ -27,8 +27,9 @@ from schemas.raw import ID_SEPARATORS
 
 _DIGIT = re.compile(r"\d")
 #: Anything shaped like local@domain, however mistyped the domain (`example..com`, no dot at all):
-#: over-redacting "M@L" costs little, a leaked address much.
-EMAIL = re.compile(r"[\w.+-]+@[\w.-]*[\w-]")
+#: over-redacting "M@L" costs little, a leaked address much. The @ URL-encoded too
+#: (`jane%40example.com`, review 15), in free text as in the paths of `without_emails`.
+EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w.-]*[\w-]")
 #: An address with spaces around its @ ("jane @ example.com"): only with a domain that reads as one
 #: (a dot, then a top-level domain of letters), so that "2 @ 129.00" stays.
 EMAIL_SPACED = re.compile(r"[\w.+-]+ *@ *(?:[\w-]+\.)+[A-Za-z]{2,}\b")
@@ -408,7 +409,7 @@ def _spans(text: str, in_text: bool) -> list[Span]:
     """Every contact detail of `text` (a matching copy), in order. in_text: free text, where a
     number may be glued to a word (DIGIT_RUN_IN_TEXT); else an identifier (DIGIT_RUN)."""
     spans: list[Span] = []
-    if "@" in text:
+    if "@" in text or "%40" in text:
         for pattern, token in ((EMAIL, EMAIL_TOKEN), (EMAIL_SPACED, EMAIL_TOKEN)):
             found = [(m.start(), m.end(), token) for m in pattern.finditer(text)]
             text = _mask(text, found)
@@ -438,7 +439,17 @@ def _spans(text: str, in_text: bool) -> list[Span]:
 def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str, int]:
     if "\x00" in text:
         text = text.replace("\x00", "")
-    folded, index = _unescaped_copy(text) if escapes and "\\" in text else _matching_copy(text)
+    if escapes and "\\" in text:
+        folded, index = _unescaped_copy(text)
+        for _ in range(2):  # an escaped escape: jane\\u0040example.com as a JSON line holds it
+            if "\\" not in folded:
+                break
+            again, inner = _unescaped_copy(folded)
+            if len(again) == len(folded):
+                break
+            folded, index = again, [(index[a][0], index[b - 1][1]) for a, b in inner]
+    else:
+        folded, index = _matching_copy(text)
     spans = _spans(folded, in_text)
     if not spans:
         return text, 0
@@ -531,12 +542,13 @@ def without_emails(text: str) -> str:
     with every e-mail address in it replaced by a token, its URL-encoded form (`jane%40example.com`,
     as a client library prints a key) included: review 12 found the addresses of folder names in
     the lock and object-store messages."""
-    if "@" not in text and "%40" not in text.lower():
+    if "@" not in text and "%40" not in text:
         return text
-    text = re.sub("%40", "@", text, flags=re.IGNORECASE)
-    return EMAIL.sub(
-        lambda m: NAME_EMAIL_TOKEN + hashlib.sha256(m.group().encode()).hexdigest()[:8] + "]", text
-    )
+    return EMAIL.sub(lambda m: _name_token(m.group().replace("%40", "@")), text)
+
+
+def _name_token(address: str) -> str:
+    return NAME_EMAIL_TOKEN + hashlib.sha256(address.encode()).hexdigest()[:8] + "]"
 
 
 def displayable(path: str) -> str:

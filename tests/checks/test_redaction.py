@@ -490,3 +490,19 @@ def test_an_identifier_with_a_compact_date_holds_no_contact_detail(value):
 )  # fmt: skip
 def test_a_number_beside_a_compact_date_in_an_identifier_is_still_found(value):
     assert identifier_contact_kinds(value) == ["a phone number"]
+
+
+# --- review 15: URL-encoded and doubly escaped addresses -----------------------------------------
+
+
+def test_a_url_encoded_address_is_redacted_in_text_raws_and_reasons():
+    text = "mail jane%40example.com"
+    got = (redact(text), redact_raw(text), scrub_message(f"got '{text}'"))
+    assert got == ((f"mail {EMAIL_TOKEN}", 1), f"mail {EMAIL_TOKEN}", f"got 'mail {EMAIL_TOKEN}'")
+
+
+def test_an_escaped_escape_in_a_raw_line_hides_no_contact_detail():
+    """A JSON line whose text holds a backslash then u0040 (written \\\\u0040 in the line): its
+    reader sees an escape for @; so with a phone's escaped no-break spaces."""
+    line = '{"text": "mail jane\\\\u0040example.com, call 07\\\\u00a081\\\\u00a022\\\\u00a045\\\\u00a090"}'
+    assert redact_raw(line) == f'{{"text": "mail {EMAIL_TOKEN}, call {PHONE_TOKEN}"}}'

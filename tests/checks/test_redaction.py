@@ -506,3 +506,7 @@ def test_an_escaped_escape_in_a_raw_line_hides_no_contact_detail():
     reader sees an escape for @; so with a phone's escaped no-break spaces."""
     line = '{"text": "mail jane\\\\u0040example.com, call 07\\\\u00a081\\\\u00a022\\\\u00a045\\\\u00a090"}'
     assert redact_raw(line) == f'{{"text": "mail {EMAIL_TOKEN}, call {PHONE_TOKEN}"}}'
+
+
+def test_an_escape_written_out_in_free_text_hides_no_contact_detail():
+    assert redact("mail jane\\u0040example.com ok") == (f"mail {EMAIL_TOKEN} ok", 1)

@@ -202,9 +202,11 @@ def _is_size_or_measure(match: str, digits: str) -> bool:
     groups = re.findall(r"\d+", match)
     if len(digits) < 10 and all(len(g) <= 2 for g in groups):
         return True
-    if all(_SIZE.fullmatch(g) for g in groups):  # "36 38 40 42 44", "EU 36/38/40/42/44"
-        sizes = [int(g) for g in groups]
-        return sizes[0] % 2 == 0 and all(b - a == 2 for a, b in itertools.pairwise(sizes))
+    # "36 38 40 42 44", "EU 36/38/40/42/44" (the first step tested first: most runs fail it)
+    if len(groups) > 1 and len(groups[1]) <= 2 and int(groups[1]) - int(groups[0]) == 2:
+        if all(_SIZE.fullmatch(g) for g in groups):
+            sizes = [int(g) for g in groups]
+            return sizes[0] % 2 == 0 and all(b - a == 2 for a, b in itertools.pairwise(sizes))
     return False
 
 

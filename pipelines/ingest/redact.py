@@ -67,13 +67,13 @@ DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<!\d)(?<!\d\.)[+(]?\d[\d\s()./-]{5,
 CODE_NUMBER = re.compile(r"\d{1,8}")
 #: Units of their own in free text, never part of a phone run (review 15 found "W32 L32 129.00"
 #: read as "L[phone]", "17.11.2026 11:00" as "[phone]:00"): a date (17.11.2026, 17/11/2026,
-#: 2026-11-17), a price (129.00, 0.99: exactly two decimals after a point, no leading zero), a
+#: 17-11-2026, 2026-11-17), a price (129.00, 0.99: exactly two decimals after a point, no leading zero), a
 #: half size (8.5, 42.5) and a size such as 32x32, each standing alone (no digit, and no separator
 #: then a digit, on either side: "06.12.34.56.78" holds none). Not after a comma: commas separate
 #: values ("CW-2,06 12 34 56 78" is an id and a number). `_units` tells which prices count.
 UNIT = re.compile(
     r"(?<!\d)(?<!\d[.,/-])(?:"
-    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
+    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
     r"|(?:19|20)\d\d([-./])(?:0[1-9]|1[0-2])\3(?:0[1-9]|[12]\d|3[01]))"
     r"|(?P<price>(?:0|[1-9]\d{0,5})\.\d\d)|(?:[1-9]|[1-4]\d)\.5|\d\d[xX]\d\d"
     r")(?!\d)(?![.,/-]\d)"

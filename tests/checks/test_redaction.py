@@ -442,7 +442,7 @@ def test_numbers_after_any_punctuation_are_redacted_whole(text, expected):
         "came back 17.11.2026 11:00", "17/11/2026 11:00", "17/11/2026 18/11/2026",
         "sizes 36 38 40 42 44", "EU 36/38/40/42/44", "30 32 34 36 38", "shoe 8.5 9 9.5 10 10.5",
         "\u00a3129.00 32x30", "W32 L30 129.00", "99.00 129.00", "39.99 49.99 59.99",
-        "EU 40 40.5 41 41.5 42 42.5",
+        "EU 40 40.5 41 41.5 42 42.5", "17-11-2026 11:00",
     ],
 )  # fmt: skip
 def test_prices_dates_and_sizes_beside_other_digits_are_kept(text):

@@ -16,8 +16,10 @@ text (an index maps the copy back): the stored text keeps its own characters eve
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 
@@ -25,8 +27,9 @@ from schemas.raw import ID_SEPARATORS
 
 _DIGIT = re.compile(r"\d")
 #: Anything shaped like local@domain, however mistyped the domain (`example..com`, no dot at all):
-#: over-redacting "M@L" costs little, a leaked address much.
-EMAIL = re.compile(r"[\w.+-]+@[\w.-]*[\w-]")
+#: over-redacting "M@L" costs little, a leaked address much. The @ URL-encoded too
+#: (`jane%40example.com`, review 15), in free text as in the paths of `without_emails`.
+EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w.-]*[\w-]")
 #: An address with spaces around its @ ("jane @ example.com"): only with a domain that reads as one
 #: (a dot, then a top-level domain of letters), so that "2 @ 129.00" stays.
 EMAIL_SPACED = re.compile(r"[\w.+-]+ *@ *(?:[\w-]+\.)+[A-Za-z]{2,}\b")
@@ -38,6 +41,11 @@ IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 #: rest judged alone.
 ISO_DATE_START = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?=[\sT-]|$)")
 _AFTER_DATE = re.compile(r"[\sT-]*")
+#: A compact date (20261117: 2000-2099, checked against the calendar by `_compact_date`) at the
+#: start of a run of digits in an identifier ("POS1-20261117-000044", review 15): kept as the ISO
+#: form is, the rest judged alone. In free text an 8-digit run is still judged as a number.
+COMPACT_DATE_START = re.compile(r"20\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=[\sT./:_-]|$)")
+_AFTER_COMPACT_DATE = re.compile(r"[\sT./:_-]*")
 # A run of digits with common separators (any white space among them: a number broken by a line
 # break, "06 12 34\n56 78", is one number), optionally starting with + or (; not the tail of a
 # code like SKU-10482.
@@ -46,17 +54,35 @@ DIGIT_RUN = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[+(]?\d[\d\s()./-]{5,80}\d(?![\
 #: "mob07700900123", "iban_...", "06.12.34.56.78n°"), or to a word and a dot or a dash
 #: ("tel.06 98 76 54 32", "No.4111111111111111", "tel-0612345678", review 14): only a digit or a
 #: decimal point after a digit ("8.5", "129.00") before it, or a digit after it, keeps a run from
-#: being judged. After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
+#: being judged. Any other punctuation before it ("tel..", "call me...", "tel .", "(.", "tel-.",
+#: an ellipsis, folded to "...") changes nothing (review 15 found those numbers kept whole).
+#: After a word and a dot or dash, `_spans` keeps a code's number ("SKU-1048234",
 #: "L-0000042": one run of at most 8 digits, CODE_NUMBER). Not used for identifiers, where digits
 #: behind letters are an id ("A1234567", docs/privacy.md). (The lookahead first only makes each
 #: letter fail fast.)
-DIGIT_RUN_IN_TEXT = re.compile(
-    r"(?=[\d+(])(?<!\d)(?:(?<!\.)|(?<=[^\W\d_]\.))[+(]?\d[\d\s()./-]{5,80}\d(?!\d)"
-)
+DIGIT_RUN_IN_TEXT = re.compile(r"(?=[\d+(])(?<!\d)(?<!\d\.)[+(]?\d[\d\s()./-]{5,80}\d(?!\d)")
 #: After a word and a dot or dash, one run of at most 8 digits is a code's number (SKU-1048234,
 #: N-0000001, the ids of this product's own records): not judged. Grouped digits, or 9 and more
 #: in one run, are judged as any number is.
 CODE_NUMBER = re.compile(r"\d{1,8}")
+#: Units of their own in free text, never part of a phone run (review 15 found "W32 L32 129.00"
+#: read as "L[phone]", "17.11.2026 11:00" as "[phone]:00"): a date (17.11.2026, 17/11/2026,
+#: 17-11-2026, 2026-11-17), a price (129.00, 0.99: exactly two decimals after a point, no leading zero), a
+#: half size (8.5, 42.5) and a size such as 32x32, each standing alone (no digit, and no separator
+#: then a digit, on either side: "06.12.34.56.78" holds none). Not after a comma: commas separate
+#: values ("CW-2,06 12 34 56 78" is an id and a number). `_units` tells which prices count.
+UNIT = re.compile(
+    r"(?<!\d)(?<!\d[.,/-])(?:"
+    r"(?P<date>(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
+    r"|(?:19|20)\d\d([-./])(?:0[1-9]|1[0-2])\3(?:0[1-9]|[12]\d|3[01]))"
+    r"|(?P<price>(?:0|[1-9]\d{0,5})\.\d\d)|(?:[1-9]|[1-4]\d)\.5|\d\d[xX]\d\d"
+    r")(?!\d)(?![.,/-]\d)"
+)
+_MAYBE_UNIT = re.compile(r"\d[.,/xX-]\d")  # what every UNIT holds: a quick test first
+_UNIT_MASK = "\x00"  # NUL is dropped from the text before matching: no pattern reads it
+#: A list of even sizes in ascending steps of two ("36 38 40 42 44", "0 2 4 6 8 10 12"): sizes,
+#: not a phone number (none starts with 0 but 0 itself).
+_SIZE = re.compile(r"0|[1-9]\d?")
 #: A bare round number (1000000): a quantity or a limit, never a phone number.
 _ROUND = re.compile(r"[1-9]0+")
 # Groups of four digits as card numbers are printed.
@@ -82,7 +108,9 @@ ID_MAYBE_CONTACT = re.compile(
     rf"|\d+(?:{_ID_SEP}\d+)+"
 )
 _ID_SEPS = re.compile(_ID_SEP)
-_ISO_DATE_DASH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])-")
+_DATE_GROUPS = re.compile(
+    r"(?<![^-])(?:((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))|\d{8})(?![^-])"
+)
 
 EMAIL_TOKEN = "[email]"
 PHONE_TOKEN = "[phone]"
@@ -143,6 +171,18 @@ def _iban_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _compact_date(text: str, pos: int = 0) -> re.Match[str] | None:
+    """COMPACT_DATE_START at `pos` of `text` when it is a real calendar date (not 20260231)."""
+    m = COMPACT_DATE_START.match(text, pos)
+    if m is None:
+        return None
+    try:
+        datetime.date(int(m.group()[:4]), int(m.group()[4:6]), int(m.group()[6:8]))
+    except ValueError:
+        return None
+    return m
+
+
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -160,7 +200,42 @@ def _is_size_or_measure(match: str, digits: str) -> bool:
     if len(digits) < 7 or DATE.fullmatch(match.strip()):
         return True
     groups = re.findall(r"\d+", match)
-    return len(digits) < 10 and all(len(g) <= 2 for g in groups)
+    if len(digits) < 10 and all(len(g) <= 2 for g in groups):
+        return True
+    # "36 38 40 42 44", "EU 36/38/40/42/44" (the first step tested first: most runs fail it)
+    if len(groups) > 1 and len(groups[1]) <= 2 and int(groups[1]) - int(groups[0]) == 2:
+        if all(_SIZE.fullmatch(g) for g in groups):
+            sizes = [int(g) for g in groups]
+            return sizes[0] % 2 == 0 and all(b - a == 2 for a, b in itertools.pairwise(sizes))
+    return False
+
+
+def _units(text: str) -> str:
+    """`text` with its dates, prices, half sizes and sizes such as 32x32 (UNIT) masked, so that
+    no run of digits takes them in. A price that may end or start a number is not taken for one:
+    one or two digits before the point right after a digit and a space or dash
+    ("06 12 34 56.78"), or decimals 01 to 09 before a space and a digit ("2.06 12 34 56 78")."""
+    found: list[tuple[int, int]] = []
+    if not _MAYBE_UNIT.search(text):
+        return text
+    for m in UNIT.finditer(text):
+        start, end = m.span()
+        if m.group("price") and end - start <= 5 and start > 1:
+            before = text[start - 1]
+            glued = (before.isspace() or before == "-") and text[start - 2].isdigit()
+            if glued and not (found and found[-1][1] == start - 1):
+                continue
+        if m.group("price") and text[end - 2] == "0" and text[end - 1] != "0":
+            if end + 1 < len(text) and text[end].isspace() and text[end + 1].isdigit():
+                continue
+        found.append((start, end))
+    if not found:
+        return text
+    out, last = [], 0
+    for start, end in found:
+        out += [text[last:start], _UNIT_MASK * (end - start)]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _token(candidate: str) -> str | None:
@@ -188,9 +263,13 @@ def _run_spans(match: str, at: int, run: re.Pattern[str]) -> list[Span]:
     ("2026-11-17 0612345678", "0612345678 / 0798765432"): it is cut at spaces and slashes, and
     from left to right the longest stretch that is a date, a card or a phone number is taken.
     """
-    date = ISO_DATE_START.match(match)
+    date, after = ISO_DATE_START.match(match), _AFTER_DATE
+    if date is None and run is DIGIT_RUN:  # an identifier's compact date
+        date, after = _compact_date(match), _AFTER_COMPACT_DATE
+        if date and date.end() == len(match):
+            return []
     if date and date.end() < len(match):
-        skip = _AFTER_DATE.match(match, date.end()).end()
+        skip = after.match(match, date.end()).end()
         inner = match[skip:]
         return _run_spans(inner, at + skip, run) if run.fullmatch(inner) else []
     whole = _token(match)
@@ -332,7 +411,7 @@ def _spans(text: str, in_text: bool) -> list[Span]:
     """Every contact detail of `text` (a matching copy), in order. in_text: free text, where a
     number may be glued to a word (DIGIT_RUN_IN_TEXT); else an identifier (DIGIT_RUN)."""
     spans: list[Span] = []
-    if "@" in text:
+    if "@" in text or "%40" in text:
         for pattern, token in ((EMAIL, EMAIL_TOKEN), (EMAIL_SPACED, EMAIL_TOKEN)):
             found = [(m.start(), m.end(), token) for m in pattern.finditer(text)]
             text = _mask(text, found)
@@ -342,6 +421,7 @@ def _spans(text: str, in_text: bool) -> list[Span]:
         text = _mask(text, found)
         spans += found
         run = DIGIT_RUN_IN_TEXT if in_text else DIGIT_RUN
+        text = _units(text) if in_text else text
         for m in run.finditer(text):
             found, start = m.group(0), m.start()
             if m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] == "_"):
@@ -361,7 +441,17 @@ def _spans(text: str, in_text: bool) -> list[Span]:
 def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str, int]:
     if "\x00" in text:
         text = text.replace("\x00", "")
-    folded, index = _unescaped_copy(text) if escapes and "\\" in text else _matching_copy(text)
+    if escapes and "\\" in text:
+        folded, index = _unescaped_copy(text)
+        for _ in range(2):  # an escaped escape: jane\\u0040example.com as a JSON line holds it
+            if "\\" not in folded:
+                break
+            again, inner = _unescaped_copy(folded)
+            if len(again) == len(folded):
+                break
+            folded, index = again, [(index[a][0], index[b - 1][1]) for a, b in inner]
+    else:
+        folded, index = _matching_copy(text)
     spans = _spans(folded, in_text)
     if not spans:
         return text, 0
@@ -379,8 +469,10 @@ def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str
 def redact(text: str) -> tuple[str, int]:
     """The text with e-mails, IBANs, phone and card numbers replaced by tokens, and how many were
     replaced. NUL characters are dropped first: text read from a UTF-16 file has one between
-    every two characters, which would hide a phone number or an address from every pattern below."""
-    return _redact(text)
+    every two characters, which would hide a phone number or an address from every pattern below.
+    Escapes written out in the text are read as `redact_raw` reads them (a feed that escaped its
+    JSON twice stages 'jane\\u0040example.com', review 15)."""
+    return _redact(text, escapes=True)
 
 
 def redact_raw(text: str) -> str:
@@ -411,11 +503,25 @@ def identifier_contact_kinds(value: str) -> list[str]:
     kinds = _kinds(value, in_text=False)
     for match in ID_DIGIT_GROUPS.finditer(value) if not kinds else ():
         groups = _ID_SEPS.sub("-", match.group(0))
-        date = _ISO_DATE_DASH.match(groups)  # "ORD-2026-11-17-0042": "0042" judged alone
-        kinds = _kinds(groups[date.end() :] if date else groups, in_text=False)
-        if kinds:
-            break
+        # a date among the groups ("ORD-2026-11-17-0042", "POS1-20261117-000044") cuts them:
+        # each piece is judged alone
+        for piece in _cut_at_dates(groups):
+            kinds = _kinds(piece, in_text=False)
+            if kinds:
+                return kinds
     return kinds
+
+
+def _cut_at_dates(groups: str) -> list[str]:
+    """Digit groups joined by dashes, cut at each ISO (2026-11-17) or compact (20261117) date that
+    is a group or three of them."""
+    pieces, last = [], 0
+    for m in _DATE_GROUPS.finditer(groups):
+        if m.group(1) or _compact_date(m.group(0)):
+            pieces.append(groups[last : m.start()].strip("-"))
+            last = m.end()
+    pieces.append(groups[last:].strip("-"))
+    return [p for p in pieces if p]
 
 
 def contact_kinds(text: str) -> list[str]:
@@ -440,12 +546,13 @@ def without_emails(text: str) -> str:
     with every e-mail address in it replaced by a token, its URL-encoded form (`jane%40example.com`,
     as a client library prints a key) included: review 12 found the addresses of folder names in
     the lock and object-store messages."""
-    if "@" not in text and "%40" not in text.lower():
+    if "@" not in text and "%40" not in text:
         return text
-    text = re.sub("%40", "@", text, flags=re.IGNORECASE)
-    return EMAIL.sub(
-        lambda m: NAME_EMAIL_TOKEN + hashlib.sha256(m.group().encode()).hexdigest()[:8] + "]", text
-    )
+    return EMAIL.sub(lambda m: _name_token(m.group().replace("%40", "@")), text)
+
+
+def _name_token(address: str) -> str:
+    return NAME_EMAIL_TOKEN + hashlib.sha256(address.encode()).hexdigest()[:8] + "]"
 
 
 def displayable(path: str) -> str:

@@ -17,6 +17,8 @@ from pipelines.ingest.redact import (
     iban_ok,
     identifier_contact_kinds,
     redact,
+    redact_raw,
+    scrub_message,
 )
 
 
@@ -405,3 +407,106 @@ def test_a_number_broken_by_a_line_break_is_redacted(brk):
     ok = phone == (f"call {PHONE_TOKEN} re coat", 1) and card == (f"card {CARD_TOKEN}", 1)
     assert ok, (shape(phone), shape(card))
     assert redact(f"sizes 38{brk}40{brk}42") == (f"sizes 38{brk}40{brk}42", 0)
+
+
+# --- review 15: a number's start does not depend on the punctuation before it ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tel..0781224590", f"tel..{PHONE_TOKEN}"),
+        ("call me...0781224590", f"call me...{PHONE_TOKEN}"),
+        ("tel .07 81 22 45 90", f"tel .{PHONE_TOKEN}"),
+        ("Tel: .0781224590", f"Tel: .{PHONE_TOKEN}"),
+        ("tel\u20260781224590", f"tel\u2026{PHONE_TOKEN}"),  # an ellipsis character
+        ("(.0781224590", f"(.{PHONE_TOKEN}"),
+        ("tel-.0781224590", f"tel-.{PHONE_TOKEN}"),
+        ("ab..4012 8888 8888 1881", f"ab..{CARD_TOKEN}"),  # was "ab..4012 [phone]"
+    ],
+    ids=masked_id,
+)
+def test_numbers_after_any_punctuation_are_redacted_whole(text, expected):
+    got = (redact(text), redact_raw(text), scrub_message(f"got '{text}'"))
+    ok = got == ((expected, 1), expected, f"got '{expected}'")
+    assert ok, [shape(g) for g in got]
+
+
+# --- review 15: prices, dates and sizes next to other digits are units of their own ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanted indigo jeans W32 L32 129.00", "saw them online for 129.00 32x32",
+        "came back 17.11.2026 11:00", "17/11/2026 11:00", "17/11/2026 18/11/2026",
+        "sizes 36 38 40 42 44", "EU 36/38/40/42/44", "30 32 34 36 38", "shoe 8.5 9 9.5 10 10.5",
+        "\u00a3129.00 32x30", "W32 L30 129.00", "99.00 129.00", "39.99 49.99 59.99",
+        "EU 40 40.5 41 41.5 42 42.5", "17-11-2026 11:00",
+    ],
+)  # fmt: skip
+def test_prices_dates_and_sizes_beside_other_digits_are_kept(text):
+    assert redact(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07.81.22.45.90 129.00", f"{PHONE_TOKEN} 129.00"),
+        # guards of the rule itself (they passed before it): a short price may end a number
+        ("call 07 81 22 45.90", f"call {PHONE_TOKEN}"),
+        ("17.11.2026 0781224590", f"17.11.2026 {PHONE_TOKEN}"),
+        ("CW-2,07 81 22 45 90,x", f"CW-2,{PHONE_TOKEN},x"),  # a comma separates, no price
+        ("x 2.07 81 22 45 90", f"x {PHONE_TOKEN}"),  # decimals that may start a number
+        ("W32 L32 129.00 0781224590", f"W32 L32 129.00 {PHONE_TOKEN}"),
+        ("32x32 07 81 22 45 90", f"32x32 {PHONE_TOKEN}"),
+        ("8.5 0781224590", f"8.5 {PHONE_TOKEN}"),
+        ("39.99 4012 8888 8888 1881", f"39.99 {CARD_TOKEN}"),
+    ],
+    ids=masked_id,
+)
+def test_numbers_beside_prices_dates_and_sizes_are_still_redacted(text, expected):
+    got = redact(text)
+    assert got == (expected, 1), shape(got)
+
+
+# --- review 15: a compact date in an identifier is a date ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ORD-20261117-0042", "POS1-20261117-000044", "ORD.20261117.0042", "ORD/20261117-0042",
+     "POS1-20261117"],
+)  # fmt: skip
+def test_an_identifier_with_a_compact_date_holds_no_contact_detail(value):
+    assert identifier_contact_kinds(value) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ORD-20261117-0781224590", "POS1-20260231-000044",  # no 31 February: digits, not a date
+     "ORD-20261117-07-81-22-45-90"],
+    ids=masked_id,
+)  # fmt: skip
+def test_a_number_beside_a_compact_date_in_an_identifier_is_still_found(value):
+    assert identifier_contact_kinds(value) == ["a phone number"]
+
+
+# --- review 15: URL-encoded and doubly escaped addresses -----------------------------------------
+
+
+def test_a_url_encoded_address_is_redacted_in_text_raws_and_reasons():
+    text = "mail jane%40example.com"
+    got = (redact(text), redact_raw(text), scrub_message(f"got '{text}'"))
+    assert got == ((f"mail {EMAIL_TOKEN}", 1), f"mail {EMAIL_TOKEN}", f"got 'mail {EMAIL_TOKEN}'")
+
+
+def test_an_escaped_escape_in_a_raw_line_hides_no_contact_detail():
+    """A JSON line whose text holds a backslash then u0040 (written \\\\u0040 in the line): its
+    reader sees an escape for @; so with a phone's escaped no-break spaces."""
+    line = '{"text": "mail jane\\\\u0040example.com, call 07\\\\u00a081\\\\u00a022\\\\u00a045\\\\u00a090"}'
+    assert redact_raw(line) == f'{{"text": "mail {EMAIL_TOKEN}, call {PHONE_TOKEN}"}}'
+
+
+def test_an_escape_written_out_in_free_text_hides_no_contact_detail():
+    assert redact("mail jane\\u0040example.com ok") == (f"mail {EMAIL_TOKEN} ok", 1)

@@ -258,10 +258,15 @@ def test_a_long_plain_number_is_shown_by_its_shape_not_as_a_phone(field, value, 
     assert f"(got {shape})" in reason and value not in reason and "[phone]" not in reason, reason
 
 
-def test_a_price_with_decimals_over_its_limit_is_shown_by_its_shape():
+def test_a_price_over_its_limit_is_shown_and_a_phone_with_decimals_by_its_shape():
+    """A price (two decimals, review 15: a unit of its own) is no phone number and is shown as
+    it is; digits the redactor hides are described by their shape."""
     with pytest.raises(Refused) as err:
         lost_sale_row({**SALE, "unit_price": "100000.01"}, REF)
-    assert "(got a 6-digit number with 2 decimals)" in str(err.value), str(err.value)
+    assert "(got '100000.01')" in str(err.value), str(err.value)
+    with pytest.raises(Refused) as err:
+        lost_sale_row({**SALE, "unit_price": "0781224590.01"}, REF)
+    assert "(got a 10-digit number with 2 decimals)" in str(err.value)
 
 
 def test_the_fast_path_hands_every_grouped_id_to_the_exact_path():

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import html.entities
 import itertools
 import re
+import sys
 import unicodedata
 
 from schemas.raw import ID_SEPARATORS
@@ -356,12 +358,33 @@ def _matching_copy(text: str) -> tuple[str, Index | None]:
 
 
 #: A character, or an escape as repr() or JSON writes one ("\\xa0", "\\u200b", "\\u0040", "\\n",
-#: "\\t", "\\\\").
+#: "\\t", "\\\\"), an HTML character reference ("&#64;", "&#x40;", "&nbsp;") or a percent-encoded
+#: ASCII character ("%40", "%20": a web form's or a URL's encoding).
 _CHAR_OR_ESCAPE = re.compile(
-    r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntrfbv/\"'\\])|.", re.S
+    r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntrfbv/\"'\\])"
+    r"|&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});|&[A-Za-z][A-Za-z0-9]{1,31};|%[0-7][0-9a-fA-F]|.",
+    re.S,
 )
+_ESCAPE_HINT = re.compile(r"\\|&#|&[A-Za-z][A-Za-z0-9]{1,31};|%[0-7][0-9a-fA-F]")
+
+
+def _has_escape(text: str) -> bool:
+    """Whether `text` holds anything `_CHAR_OR_ESCAPE` reads as an escape (the slow path runs only
+    then; the plain `in` tests spare most notes the regex)."""
+    return ("\\" in text or "&" in text or "%" in text) and _ESCAPE_HINT.search(text) is not None
+
+
 #: What a one-letter escape stands for (the others stand for themselves: \\/ \\" \\' \\\\).
 _ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "b": "\b", "v": "\v"}
+
+
+def _reference(piece: str) -> str:
+    """The character an HTML character reference stands for ("&#64;", "&#x40;", "&nbsp;"); one the
+    HTML standard does not name, or a code point that is no character, stands for itself."""
+    if piece[1] == "#":
+        code = int(piece[3:-1], 16) if piece[2] in "xX" else int(piece[2:-1])
+        return chr(code) if code <= sys.maxunicode and not 0xD800 <= code <= 0xDFFF else piece
+    return html.entities.html5.get(piece[1:], piece)
 
 
 def _unescaped_copy(text: str) -> tuple[str, Index]:
@@ -375,11 +398,15 @@ def _unescaped_copy(text: str) -> tuple[str, Index]:
         piece = m.group(0)
         if len(piece) == 1:
             ch = piece
+        elif piece[0] == "%":
+            ch = chr(int(piece[1:], 16))
+        elif piece[0] == "&":
+            ch = _reference(piece)
         elif len(piece) == 2:
             ch = _ESCAPED.get(piece[1], piece[1])
         else:
             ch = chr(int(piece[2:], 16))
-        folded = _fold(ch) if ch > "\x7f" or ch == "\t" else ch
+        folded = "".join(_fold(c) if c > "\x7f" or c == "\t" else c for c in ch)
         out.append(folded)
         index += [m.span()] * len(folded)
     return "".join(out), index
@@ -441,10 +468,10 @@ def _spans(text: str, in_text: bool) -> list[Span]:
 def _redact(text: str, in_text: bool = True, escapes: bool = False) -> tuple[str, int]:
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if escapes and "\\" in text:
+    if escapes and _has_escape(text):
         folded, index = _unescaped_copy(text)
         for _ in range(2):  # an escaped escape: jane\\u0040example.com as a JSON line holds it
-            if "\\" not in folded:
+            if not _has_escape(folded):
                 break
             again, inner = _unescaped_copy(folded)
             if len(again) == len(folded):

@@ -510,3 +510,35 @@ def test_an_escaped_escape_in_a_raw_line_hides_no_contact_detail():
 
 def test_an_escape_written_out_in_free_text_hides_no_contact_detail():
     assert redact("mail jane\\u0040example.com ok") == (f"mail {EMAIL_TOKEN} ok", 1)
+
+
+# --- review 15: HTML character references and percent-encoded spaces -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 09&#160;99&#160;99&#160;99&#160;99 ok", f"call {PHONE_TOKEN} ok"),
+        ("call 09&#xA0;99&#xa0;99&#XA0;99&#xA0;99 ok", f"call {PHONE_TOKEN} ok"),
+        ("call 09&nbsp;99&nbsp;99&nbsp;99&nbsp;99 ok", f"call {PHONE_TOKEN} ok"),
+        ("call 09%2099%2099%2099%2099 ok", f"call {PHONE_TOKEN} ok"),
+        ("mail jane&#64;example.com ok", f"mail {EMAIL_TOKEN} ok"),
+        ("mail jane&#x40;example.com ok", f"mail {EMAIL_TOKEN} ok"),
+        ("mail jane&commat;example.com ok", f"mail {EMAIL_TOKEN} ok"),
+    ],
+)  # fmt: skip
+def test_html_references_and_percent_encoding_hide_no_contact_detail(text, expected):
+    """A note from a web form or a URL may carry its spaces and @ encoded; the patterns read the
+    characters they stand for, in text, quarantined raws and reasons alike."""
+    assert redact(text) == (expected, 1)
+    assert redact_raw(text) == expected
+    assert scrub_message(f"got '{text}'") == f"got '{expected}'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["M&S black & white coat size 12, 50% off", "AT&T; size 8.5 in navy", "100%25 cotton, size 38",
+     "&unknownname; 32x30 for £12.99", "fish &amp; chips print tee, size 10-12"],
+)  # fmt: skip
+def test_ampersands_and_percents_that_encode_no_contact_detail_are_kept(text):
+    assert redact(text) == (text, 0)

@@ -33,7 +33,7 @@ class ExitError(click.ClickException):
     """A readable error with a chosen exit code."""
 
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
-        from pipelines.ingest.redact import without_emails
+        from pipelines.ingest.names import without_emails
 
         super().__init__(without_emails(message))  # a path or URL in it may name an address
         self.exit_code = code
@@ -191,6 +191,6 @@ def display_path(path: str | Path, folder: bool = True) -> str:
     """A path the user gave (a folder, or a file when not `folder`) as messages show it: an
     e-mail address in a name replaced (pipelines.ingest.parse; docs/privacy.md: no contact
     detail in any output or message, a folder named after a customer's address included)."""
-    from pipelines.ingest.redact import shown_folder, shown_path
+    from pipelines.ingest.names import shown_folder, shown_path
 
     return shown_folder(str(path)) if folder else shown_path(str(path))

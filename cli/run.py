@@ -318,7 +318,7 @@ def _run(
             EXIT_CHECKS,
         ) from None
     except Locked as err:
-        from pipelines.ingest.redact import without_emails
+        from pipelines.ingest.names import without_emails
 
         log.warning(
             "not run: %s", without_emails(str(err))

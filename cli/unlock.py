@@ -40,7 +40,7 @@ def unlock(ctx: click.Context, data_root: str) -> None:
     """
     quiet_libraries()
     from pipelines import objectstore, publish
-    from pipelines.ingest.redact import without_emails
+    from pipelines.ingest.names import without_emails
 
     try:
         if objectstore.is_remote(data_root):

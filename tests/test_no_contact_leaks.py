@@ -313,7 +313,7 @@ def test_an_address_in_the_folders_names_reaches_no_output_or_message(tmp_path):
     for command in others:
         said = CliRunner().invoke(cli, command)
         assert said.output and "jane.doe" not in said.output, (command, said.output)
-    from pipelines.ingest.redact import without_emails
+    from pipelines.ingest.names import without_emails
 
     boto = "cannot reach s3://b/jane.doe@example.com/x: http://h/b/jane.doe%40example.com/x"
     assert "jane.doe" not in without_emails(boto)

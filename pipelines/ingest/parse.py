@@ -20,15 +20,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.ingest import batches, fast, file, readers, tables
-from pipelines.ingest.redact import (  # noqa: F401 (shown_path, displayable: used from here)
-    EMAIL,
+from pipelines.ingest.names import (  # noqa: F401 (shown_path, displayable: used from here)
     displayable,
-    redact_raw,
-    scrub,
-    scrub_message,
     shown_folder,
     shown_path,
 )
+from pipelines.ingest.redact import redact_raw, scrub, scrub_message
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.validate import Reference, Refused, consent_withdrawn
 

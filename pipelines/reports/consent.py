@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipelines import withdrawals
-from pipelines.ingest.redact import NAME_EMAIL_TOKEN
+from pipelines.ingest.names import NAME_EMAIL_TOKEN
 from schemas.datasets import dataset
 
 #: The published run's state of its input files (pipelines/incremental.py, INPUTS_STATE).

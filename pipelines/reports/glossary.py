@@ -166,7 +166,12 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "that consent since (consent_withdrawals/).",
     ),
     "classification": ("Outcome", "stockout, not_carried, substituted or unknown."),
-    "sku": ("Sku", "The exact sku asked for, when known."),
+    "sku": (
+        "Sku",
+        "The sku the record names (looked up, sold, or scanned with a note), when known; a note "
+        "may ask for it in another color, pattern or size, and then the color, pattern and size "
+        "columns say what was asked.",
+    ),
     "first_demanded_at": ("First asked (UTC)", "When the customer first asked, UTC."),
     "note_id": ("Note", "Frontline note id."),
     "captured_at": ("Written (UTC)", "When the note was written, UTC."),

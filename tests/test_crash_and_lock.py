@@ -91,6 +91,19 @@ def wait_for_step(proc: warm.Run, step: str) -> list[str]:
     return _read_until(proc, lambda line: line.rstrip().endswith(f"] {step} ..."), step)
 
 
+def stop_and_check(proc, sig: signal.Signals, data_root: Path) -> None:
+    """Send `sig` to a running `unmet run` and check that it stopped as a stop does: exit 128 +
+    the signal, one line, no traceback, nothing published, the lock released."""
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + sig, err
+    assert err.strip().splitlines()[-1] == f"Error: stopped by {sig.name}; nothing published"
+    assert "Traceback" not in err
+    assert not (data_root / "published").exists()
+    with RunLock(data_root):  # released
+        pass
+
+
 def reader_state(data_root: Path) -> str:
     """The run a reader sees, after checking that the published Parquet, the DuckDB views and the
     report agree on it (and on its numbers)."""
@@ -192,14 +205,7 @@ def test_a_signal_while_a_beam_step_runs_is_the_stop(tiny_inputs, data_root, sig
     proc = subprocess.Popen([sys.executable, "-m", "cli", *args], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
     wait_until_paused(proc, PARSING)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 128 + sig, err
-    assert err.strip().splitlines()[-1] == f"Error: stopped by {sig.name}; nothing published"
-    assert "Traceback" not in err
-    assert not (data_root / "published").exists()
-    with RunLock(data_root):  # released
-        pass
+    stop_and_check(proc, sig, data_root)
     (log,) = (data_root / "logs").glob(f"run-*-{proc.pid}.log")
     last = json.loads(log.read_text().splitlines()[-1])
     assert (
@@ -234,14 +240,7 @@ def test_a_run_stopped_by_a_signal_releases_the_lock_and_publishes_nothing(tiny_
     for sig in (signal.SIGINT, signal.SIGTERM):
         proc = start(data_root, tiny_inputs)
         wait_for_step(proc, "ingest")
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 128 + sig, err
-        assert err.strip().splitlines()[-1] == f"Error: stopped by {sig.name}; nothing published"
-        assert "Traceback" not in err
-        assert not (data_root / "published").exists()
-        with RunLock(data_root):  # released
-            pass
+        stop_and_check(proc, sig, data_root)
         # its partial folder stays until the next run prunes it (the SIGINT run's is gone)
         assert len(list((data_root / "runs").glob("*.partial"))) == 1
     run(data_root, tiny_inputs)
